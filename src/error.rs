@@ -1,0 +1,105 @@
+//! The one error type of `mus`: every variant carries what a person needs to act on it.
+
+use std::path::PathBuf;
+
+/// Everything that can stop `mus`. `Display` is the `error:` line; [`Error::hint`] the
+/// `hint:` line below it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {message}")]
+    Io {
+        path: PathBuf,
+        message: String,
+    },
+
+    #[error("{origin}:{line}:{column}: {message}")]
+    FrameworkSyntax {
+        origin: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("{origin}: the framework has {} problem{}:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    FrameworkInvalid {
+        origin: String,
+        problems: Vec<String>,
+    },
+
+    #[error("unknown {kind} '{input}'")]
+    UnknownId {
+        /// "role" or "principle"
+        kind: &'static str,
+        input: String,
+        closest: Option<String>,
+        valid: Vec<String>,
+    },
+
+    #[error("{option}: '{value}' is not a valid date")]
+    Date { option: String, value: String },
+
+    #[error("{field}: the character '{character}' (U+{code:04X}) is not in the guide's fonts ({font})")]
+    MissingGlyph {
+        field: String,
+        character: char,
+        code: u32,
+        font: String,
+    },
+
+    #[error("{file}:{line}:{column}: {message}")]
+    Template {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("template {file}: {message}")]
+    TemplateOther { file: String, message: String },
+
+    #[error("the guide's markup: {message}")]
+    Markup { message: String },
+
+    #[error("PDF: {message}")]
+    Pdf { message: String },
+}
+
+impl Error {
+    /// A second line that tells the user what would be valid, where there is one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::UnknownId {
+                closest, valid, ..
+            } => {
+                let mut hint = String::new();
+                if let Some(closest) = closest {
+                    hint.push_str(&format!("did you mean '{closest}'? "));
+                }
+                hint.push_str(&format!("valid values: {}", valid.join(", ")));
+                Some(hint)
+            }
+            Error::Date { .. } => Some("use YYYY-MM-DD, e.g. 2027-01-15".into()),
+            Error::MissingGlyph { .. } => Some(
+                "the embedded fonts cover Latin (incl. Latin Extended-A), Greek and Cyrillic; \
+                 write the name in one of those scripts"
+                    .into(),
+            ),
+            Error::FrameworkSyntax { .. } | Error::FrameworkInvalid { .. } => Some(
+                "run `mus framework export > framework.json` for a complete, valid example".into(),
+            ),
+            Error::Template { .. } | Error::TemplateOther { .. } => {
+                Some("run `mus templates export DIR` for the built-in templates".into())
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, err: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            message: err.to_string(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

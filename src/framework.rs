@@ -1,0 +1,409 @@
+//! The framework model: values, principles, leadership levels and their expectations, the
+//! reflection questions and the general MUS topics — loaded from JSON and validated.
+//!
+//! The built-in framework (Sønderborg Kommune's Ledelsesgrundlag) is embedded at compile
+//! time; any other organisation's framework is the same schema in a file.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::matching::{self, Candidate};
+
+/// The built-in framework, as shipped in `framework/soenderborg.json`.
+pub const BUILTIN_JSON: &str = include_str!("../framework/soenderborg.json");
+/// What the built-in framework is called in messages.
+pub const BUILTIN_ORIGIN: &str = "<built-in framework>";
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    pub schema_version: u32,
+    pub id: String,
+    pub organisation: String,
+    pub name: String,
+    pub version: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    pub source: String,
+    /// The centre of the principles figure ("Kerneopgaven").
+    pub core_task: String,
+    pub values_intro: String,
+    pub values: Vec<Value>,
+    pub principles: Vec<Principle>,
+    pub levels: Vec<Level>,
+    pub topics: Vec<Topic>,
+    #[serde(default)]
+    pub notes: Notes,
+}
+
+fn default_language() -> String {
+    "da".into()
+}
+
+/// A personnel-policy value (dialog, anerkendelse, …).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Value {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub questions: Vec<String>,
+}
+
+/// A principle of good leadership, in the framework's fixed order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principle {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub summary: String,
+    /// The principle's description, one string per paragraph.
+    pub description: Vec<String>,
+    pub questions: Vec<String>,
+}
+
+/// A leadership level of the pipeline with what is expected of a leader there.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub expectations: Vec<Expectation>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The id of the principle this expectation stands under.
+    pub principle: String,
+    pub text: String,
+    /// For the leader's own reflection.
+    pub self_question: String,
+    /// For the manager's view of the leader.
+    pub manager_question: String,
+    /// Why the expectation stands under this principle, where that was a judgement call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A general MUS topic (follow-up, well-being, development, support).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    pub id: String,
+    pub title: String,
+    pub placement: Placement,
+    pub intro: String,
+    pub questions: Vec<String>,
+}
+
+/// Where in the dialogue a topic belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Placement {
+    /// Before the principles: follow-up, well-being.
+    Opening,
+    /// After the principles, before the development plan.
+    Closing,
+}
+
+/// How the framework file was made from its source: corrections and judgement calls.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notes {
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+    #[serde(default)]
+    pub judgements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    pub original: String,
+    pub corrected: String,
+    pub location: String,
+}
+
+impl Framework {
+    /// The built-in framework. It is tested, so a failure here is a build defect.
+    pub fn builtin() -> Result<Framework> {
+        Framework::from_json(BUILTIN_JSON, BUILTIN_ORIGIN)
+    }
+
+    /// Reads and validates a framework file.
+    pub fn from_path(path: &std::path::Path) -> Result<Framework> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Framework::from_json(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates a framework; `origin` names it in messages.
+    pub fn from_json(text: &str, origin: &str) -> Result<Framework> {
+        let framework: Framework =
+            serde_json::from_str(text).map_err(|e| Error::FrameworkSyntax {
+                origin: origin.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+            })?;
+        let problems = framework.problems();
+        if problems.is_empty() {
+            Ok(framework)
+        } else {
+            Err(Error::FrameworkInvalid {
+                origin: origin.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// Every problem with the framework, each with the path of the offending item.
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = Problems::default();
+        if self.schema_version != SCHEMA_VERSION {
+            p.push(
+                "schema_version",
+                format!("is {}, this version of mus reads {SCHEMA_VERSION}", self.schema_version),
+            );
+        }
+        for (path, text) in [
+            ("id", &self.id),
+            ("organisation", &self.organisation),
+            ("name", &self.name),
+            ("version", &self.version),
+            ("source", &self.source),
+            ("core_task", &self.core_task),
+            ("values_intro", &self.values_intro),
+        ] {
+            p.text(path, text);
+        }
+        p.slug("id", &self.id);
+
+        if self.values.is_empty() {
+            p.push("values", "is empty: a framework needs at least one value".into());
+        }
+        let mut ids = HashMap::new();
+        for (i, v) in self.values.iter().enumerate() {
+            let at = format!("values[{i}]");
+            p.id(&at, &v.id, &mut ids);
+            p.text(&format!("{at}.name"), &v.name);
+            p.text(&format!("{at}.description"), &v.description);
+            p.texts(&format!("{at}.questions"), &v.questions);
+        }
+
+        if self.principles.is_empty() {
+            p.push("principles", "is missing or empty: a framework needs at least one principle".into());
+        }
+        let mut ids = HashMap::new();
+        for (i, pr) in self.principles.iter().enumerate() {
+            let at = format!("principles[{i}]");
+            p.id(&at, &pr.id, &mut ids);
+            p.text(&format!("{at}.name"), &pr.name);
+            p.text(&format!("{at}.summary"), &pr.summary);
+            p.nonempty(&format!("{at}.description"), pr.description.len());
+            p.texts(&format!("{at}.description"), &pr.description);
+            p.nonempty(&format!("{at}.questions"), pr.questions.len());
+            p.texts(&format!("{at}.questions"), &pr.questions);
+            p.texts(&format!("{at}.aliases"), &pr.aliases);
+        }
+        p.ambiguous_names(
+            "principles",
+            self.principles.iter().map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
+        );
+
+        if self.levels.is_empty() {
+            p.push("levels", "is missing or empty: a framework needs at least one level".into());
+        }
+        let principle_ids: Vec<&str> = self.principles.iter().map(|x| x.id.as_str()).collect();
+        let mut ids = HashMap::new();
+        for (i, level) in self.levels.iter().enumerate() {
+            let at = format!("levels[{i}]");
+            p.id(&at, &level.id, &mut ids);
+            p.text(&format!("{at}.name"), &level.name);
+            p.texts(&format!("{at}.aliases"), &level.aliases);
+            for (j, e) in level.expectations.iter().enumerate() {
+                let at = format!("{at}.expectations[{j}]");
+                if !principle_ids.contains(&e.principle.as_str()) {
+                    p.push(
+                        &format!("{at}.principle"),
+                        format!(
+                            "names unknown principle '{}'; the principles are: {}",
+                            e.principle,
+                            principle_ids.join(", ")
+                        ),
+                    );
+                }
+                p.text(&format!("{at}.text"), &e.text);
+                p.text(&format!("{at}.self_question"), &e.self_question);
+                p.text(&format!("{at}.manager_question"), &e.manager_question);
+            }
+            for principle in &principle_ids {
+                if !level.expectations.iter().any(|e| e.principle == *principle) {
+                    p.push(
+                        &at,
+                        format!("level '{}' has no expectations under principle '{principle}'", level.id),
+                    );
+                }
+            }
+        }
+        p.ambiguous_names(
+            "levels",
+            self.levels.iter().map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
+        );
+
+        let mut ids = HashMap::new();
+        for (i, t) in self.topics.iter().enumerate() {
+            let at = format!("topics[{i}]");
+            p.id(&at, &t.id, &mut ids);
+            p.text(&format!("{at}.title"), &t.title);
+            p.text(&format!("{at}.intro"), &t.intro);
+            p.nonempty(&format!("{at}.questions"), t.questions.len());
+            p.texts(&format!("{at}.questions"), &t.questions);
+        }
+        p.0
+    }
+
+    pub fn level(&self, id: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.id == id)
+    }
+
+    pub fn principle(&self, id: &str) -> Option<&Principle> {
+        self.principles.iter().find(|p| p.id == id)
+    }
+
+    /// The level a person means by `input` (id, name or alias, with or without æ/ø/å).
+    pub fn resolve_level(&self, input: &str) -> Result<&Level> {
+        let candidates: Vec<Candidate> = self
+            .levels
+            .iter()
+            .map(|l| Candidate {
+                id: &l.id,
+                names: std::iter::once(l.name.as_str()).chain(l.aliases.iter().map(String::as_str)).collect(),
+            })
+            .collect();
+        let id = matching::resolve("role", input, &candidates)?;
+        Ok(self.level(id).expect("resolved ids exist"))
+    }
+
+    /// The principle a person means by `input`.
+    pub fn resolve_principle(&self, input: &str) -> Result<&Principle> {
+        let candidates: Vec<Candidate> = self
+            .principles
+            .iter()
+            .map(|p| Candidate {
+                id: &p.id,
+                names: std::iter::once(p.name.as_str()).chain(p.aliases.iter().map(String::as_str)).collect(),
+            })
+            .collect();
+        let id = matching::resolve("principle", input, &candidates)?;
+        Ok(self.principle(id).expect("resolved ids exist"))
+    }
+
+    /// Resolves the focus list (each entry may itself be comma-separated) to principle
+    /// ids in framework order, without duplicates. An empty list means every principle.
+    pub fn resolve_focus<S: AsRef<str>>(&self, inputs: &[S]) -> Result<Vec<&Principle>> {
+        let mut wanted = Vec::new();
+        for input in inputs {
+            for part in input.as_ref().split([',', ';', '|']) {
+                if !part.trim().is_empty() {
+                    wanted.push(self.resolve_principle(part)?.id.clone());
+                }
+            }
+        }
+        Ok(self
+            .principles
+            .iter()
+            .filter(|p| wanted.is_empty() || wanted.contains(&p.id))
+            .collect())
+    }
+
+    /// The JSON text of this framework, as `mus framework export` prints it.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a framework serializes");
+        text.push('\n');
+        text
+    }
+}
+
+/// Collects validation problems as `path: message` lines.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, path: &str, message: String) {
+        self.0.push(format!("{path}: {message}"));
+    }
+
+    fn text(&mut self, path: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.push(path, "is empty".into());
+        }
+    }
+
+    fn texts(&mut self, path: &str, texts: &[String]) {
+        for (i, t) in texts.iter().enumerate() {
+            self.text(&format!("{path}[{i}]"), t);
+        }
+    }
+
+    fn nonempty(&mut self, path: &str, len: usize) {
+        if len == 0 {
+            self.push(path, "is empty".into());
+        }
+    }
+
+    fn slug(&mut self, path: &str, id: &str) {
+        if !id.is_empty()
+            && !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.push(
+                path,
+                format!("'{id}' is not a valid id: use lower-case a-z, 0-9 and '-' (e.g. 'saet-retning')"),
+            );
+        }
+    }
+
+    fn id<'a>(&mut self, at: &str, id: &'a str, seen: &mut HashMap<&'a str, String>) {
+        let path = format!("{at}.id");
+        self.text(&path, id);
+        self.slug(&path, id);
+        if let Some(first) = seen.get(id) {
+            self.push(&path, format!("duplicate id '{id}' (also {first})"));
+        } else {
+            seen.insert(id, at.to_string());
+        }
+    }
+
+    /// Two items answering to the same name would make `--role`/`--focus` ambiguous.
+    fn ambiguous_names<'a>(
+        &mut self,
+        list: &str,
+        items: impl Iterator<Item = (&'a str, &'a str, &'a Vec<String>)>,
+    ) {
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        for (id, name, aliases) in items {
+            for n in std::iter::once(id).chain(std::iter::once(name)).chain(aliases.iter().map(String::as_str)) {
+                let key = matching::normalize(n);
+                match owner.get(&key) {
+                    Some(other) if *other != id => self.push(
+                        list,
+                        format!("the name '{n}' is used by both '{other}' and '{id}'"),
+                    ),
+                    _ => {
+                        owner.insert(key, id);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! The guide model — what one leader's guide holds — and the pipeline that turns it into
+//! PDF bytes: templates → markup → blocks → layout → PDF.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+use crate::fonts::FontSet;
+use crate::framework::{Framework, Level, Placement, Principle, Topic, Value};
+use crate::layout::{self, Document, Footer};
+use crate::pdf::{self, Metadata};
+use crate::templates::Templates;
+
+/// Who the guide is for. Empty strings leave lines to fill in by hand.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct People {
+    pub name: String,
+    pub manager: String,
+    pub unit: String,
+}
+
+/// One leader's guide, resolved against a framework.
+#[derive(Debug, Clone)]
+pub struct Guide<'f> {
+    pub framework: &'f Framework,
+    pub level: &'f Level,
+    /// The focus principles, in framework order.
+    pub focus: Vec<&'f Principle>,
+    pub people: People,
+    /// The date of the dialogue.
+    pub date: NaiveDate,
+    /// The PDF creation time, seconds since the epoch (from the date, or
+    /// `SOURCE_DATE_EPOCH`).
+    pub created: i64,
+}
+
+/// A finished guide.
+pub struct Rendered {
+    pub id: String,
+    pub pages: usize,
+    pub pdf: Vec<u8>,
+}
+
+impl<'f> Guide<'f> {
+    /// The guide's short id: a digest of everything that makes it this guide, so the same
+    /// inputs give the same id, and the archive can recognise a returned guide.
+    pub fn id(&self) -> String {
+        let mut hash = Sha256::new();
+        for part in [
+            self.framework.id.as_str(),
+            self.framework.version.as_str(),
+            self.level.id.as_str(),
+            &self.focus.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(","),
+            &self.people.name,
+            &self.people.manager,
+            &self.people.unit,
+            &self.date.to_string(),
+        ] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        let digest = hash.finalize();
+        let hex: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
+        format!("{}-{hex}", self.date.year())
+    }
+
+    /// What the templates see.
+    pub fn context(&self) -> Context<'_> {
+        let mut number = 0;
+        let focus = self
+            .focus
+            .iter()
+            .map(|p| FocusContext {
+                id: &p.id,
+                name: &p.name,
+                summary: &p.summary,
+                description: &p.description,
+                questions: &p.questions,
+                expectations: self
+                    .level
+                    .expectations
+                    .iter()
+                    .filter(|e| e.principle == p.id)
+                    .map(|e| {
+                        number += 1;
+                        ExpectationContext {
+                            number,
+                            text: &e.text,
+                            self_question: &e.self_question,
+                            manager_question: &e.manager_question,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let topics = |placement| self.framework.topics.iter().filter(|t| t.placement == placement).collect();
+        Context {
+            guide_id: self.id(),
+            mus_version: env!("CARGO_PKG_VERSION"),
+            date: danish_date(self.date),
+            date_iso: self.date.to_string(),
+            leader: &self.people,
+            level: LevelContext { id: &self.level.id, name: &self.level.name },
+            framework: FrameworkContext {
+                organisation: &self.framework.organisation,
+                name: &self.framework.name,
+                version: &self.framework.version,
+                core_task: &self.framework.core_task,
+                values_intro: &self.framework.values_intro,
+            },
+            values: &self.framework.values,
+            figure: self
+                .framework
+                .principles
+                .iter()
+                .map(|p| FigureItem { name: &p.name, focus: self.focus.iter().any(|f| f.id == p.id) })
+                .collect(),
+            all_focus: self.focus.len() == self.framework.principles.len(),
+            focus_names: danish_list(self.focus.iter().map(|p| p.name.as_str())),
+            focus,
+            opening_topics: topics(Placement::Opening),
+            closing_topics: topics(Placement::Closing),
+        }
+    }
+
+    /// Lays the guide out, without writing PDF.
+    pub fn layout(&self, templates: &Templates, fonts: &FontSet) -> Result<Document> {
+        let markup = templates.render(&self.context())?;
+        let blocks = crate::markup::parse(&markup)?;
+        let footer = Footer {
+            left: "Side {page} af {pages}".into(),
+            center: format!("Guide {}", self.id()),
+            right: format!("{} · {} {}", self.framework.organisation, self.framework.name, self.framework.version),
+        };
+        Ok(layout::layout(&blocks, fonts, &footer))
+    }
+
+    /// Makes the guide's PDF.
+    pub fn render(&self, templates: &Templates, fonts: &FontSet) -> Result<Rendered> {
+        let document = self.layout(templates, fonts)?;
+        let pdf = pdf::write(&document, fonts, &self.metadata())?;
+        Ok(Rendered { id: self.id(), pages: document.pages.len(), pdf })
+    }
+
+    fn metadata(&self) -> Metadata {
+        let focus: Vec<&str> = self.focus.iter().map(|p| p.name.as_str()).collect();
+        let who = if self.people.name.is_empty() { self.level.name.clone() } else { self.people.name.clone() };
+        let mut keywords = vec!["MUS".to_string(), "LUS".into(), "MUS med Mening".into(), self.level.name.clone()];
+        keywords.extend(focus.iter().map(|f| f.to_string()));
+        keywords.push(format!("guide {}", self.id()));
+        Metadata {
+            title: format!("Samtaleguide til MUS – {who} – {}", danish_date(self.date)),
+            author: if self.people.name.is_empty() { self.framework.organisation.clone() } else { self.people.name.clone() },
+            subject: format!(
+                "Forberedelse til MUS med Mening: {} · {} {} · fokus: {}",
+                self.level.name,
+                self.framework.organisation,
+                self.framework.name,
+                focus.join(", ")
+            ),
+            keywords,
+            creator: format!("mus {}", env!("CARGO_PKG_VERSION")),
+            language: if self.framework.language == "da" { "da-DK".into() } else { self.framework.language.clone() },
+            created: self.created,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Context<'a> {
+    pub guide_id: String,
+    pub mus_version: &'static str,
+    pub date: String,
+    pub date_iso: String,
+    pub leader: &'a People,
+    pub level: LevelContext<'a>,
+    pub framework: FrameworkContext<'a>,
+    pub values: &'a [Value],
+    pub figure: Vec<FigureItem<'a>>,
+    /// Every principle is in focus (no `--focus`).
+    pub all_focus: bool,
+    /// "Sæt retning og Opdyrk potentialer".
+    pub focus_names: String,
+    pub focus: Vec<FocusContext<'a>>,
+    pub opening_topics: Vec<&'a Topic>,
+    pub closing_topics: Vec<&'a Topic>,
+}
+
+#[derive(Serialize)]
+pub struct LevelContext<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct FrameworkContext<'a> {
+    pub organisation: &'a str,
+    pub name: &'a str,
+    pub version: &'a str,
+    pub core_task: &'a str,
+    pub values_intro: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct FigureItem<'a> {
+    pub name: &'a str,
+    pub focus: bool,
+}
+
+#[derive(Serialize)]
+pub struct FocusContext<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub summary: &'a str,
+    pub description: &'a [String],
+    pub questions: &'a [String],
+    pub expectations: Vec<ExpectationContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ExpectationContext<'a> {
+    /// Numbered through the whole guide, so the dialogue can refer to "forventning 7".
+    pub number: usize,
+    pub text: &'a str,
+    pub self_question: &'a str,
+    pub manager_question: &'a str,
+}
+
+const MONTHS: [&str; 12] = [
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+    "december",
+];
+
+/// "15. januar 2027".
+pub fn danish_date(date: NaiveDate) -> String {
+    format!("{}. {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
+/// "a", "a og b", "a, b og c".
+fn danish_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let items: Vec<&str> = items.collect();
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} og {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_lists_read_as_danish() {
+        assert_eq!(danish_date(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()), "15. januar 2027");
+        assert_eq!(danish_list(["a", "b", "c"].into_iter()), "a, b og c");
+        assert_eq!(danish_list(["a"].into_iter()), "a");
+    }
+}

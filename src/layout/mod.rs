@@ -1,0 +1,171 @@
+//! Layout: document blocks → pages of positioned items (measure → wrap → paginate).
+//!
+//! The result is plain data ([`Document`]); it never touches the PDF library, and the PDF
+//! writer never decides where a line breaks. Text is measured through [`Measure`], so
+//! tests can lay out with fixed-width metrics, independent of font files.
+
+mod blocks;
+mod paginate;
+pub mod theme;
+pub mod wrap;
+
+use serde::Serialize;
+
+use crate::blocks::Block;
+
+pub use paginate::{paginate, Fragment};
+
+/// The three faces of the guide. The discriminant indexes the font set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum FontStyle {
+    Regular = 0,
+    Bold = 1,
+    Italic = 2,
+}
+
+impl FontStyle {
+    pub const ALL: [FontStyle; 3] = [FontStyle::Regular, FontStyle::Bold, FontStyle::Italic];
+}
+
+/// Measures text. Implemented by the embedded fonts, and by [`FixedWidth`] in tests.
+pub trait Measure {
+    /// The advance width of `text` in points at font size `size`.
+    fn width(&self, style: FontStyle, text: &str, size: f32) -> f32;
+}
+
+/// Every character is half an em wide: layout tests that do not depend on font files.
+pub struct FixedWidth;
+
+impl Measure for FixedWidth {
+    fn width(&self, _style: FontStyle, text: &str, size: f32) -> f32 {
+        text.chars().count() as f32 * size * 0.5
+    }
+}
+
+/// An RGB colour, components 0–1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Color(pub f32, pub f32, pub f32);
+
+/// A stroke: line width in points and colour.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stroke {
+    pub width: f32,
+    pub color: Color,
+}
+
+/// One segment of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Segment {
+    MoveTo(f32, f32),
+    LineTo(f32, f32),
+    /// Control point 1, control point 2, end point.
+    CubicTo([f32; 6]),
+}
+
+/// Something drawn at a fixed position. Coordinates are points from the page's top-left
+/// corner; `y` of text is its baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Item {
+    Text { x: f32, y: f32, size: f32, style: FontStyle, color: Color, text: String },
+    Line { x1: f32, y1: f32, x2: f32, y2: f32, stroke: Stroke },
+    Rect { x: f32, y: f32, w: f32, h: f32, fill: Option<Color>, stroke: Option<Stroke> },
+    Path { segments: Vec<Segment>, closed: bool, fill: Option<Color>, stroke: Option<Stroke> },
+}
+
+impl Item {
+    /// The same item moved by `dx`, `dy`.
+    pub fn translated(mut self, dx: f32, dy: f32) -> Item {
+        match &mut self {
+            Item::Text { x, y, .. } | Item::Rect { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Item::Line { x1, y1, x2, y2, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Item::Path { segments, .. } => {
+                for s in segments {
+                    match s {
+                        Segment::MoveTo(x, y) | Segment::LineTo(x, y) => {
+                            *x += dx;
+                            *y += dy;
+                        }
+                        Segment::CubicTo(p) => {
+                            for i in 0..3 {
+                                p[2 * i] += dx;
+                                p[2 * i + 1] += dy;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Page {
+    pub items: Vec<Item>,
+}
+
+/// A finished layout: A4 pages of positioned items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+}
+
+impl Document {
+    /// The text of each page, line by line, for tests and snapshots: items with the same
+    /// baseline joined left to right.
+    pub fn page_texts(&self) -> Vec<String> {
+        self.pages
+            .iter()
+            .map(|page| {
+                let mut texts: Vec<(i32, f32, &str)> = page
+                    .items
+                    .iter()
+                    .filter_map(|item| match item {
+                        Item::Text { x, y, text, .. } => Some(((y * 10.0).round() as i32, *x, text.as_str())),
+                        _ => None,
+                    })
+                    .collect();
+                texts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                let mut out = String::new();
+                let mut last_y = None;
+                for (y, _, text) in texts {
+                    if last_y.is_some() {
+                        out.push(if last_y == Some(y) { ' ' } else { '\n' });
+                    }
+                    out.push_str(text);
+                    last_y = Some(y);
+                }
+                out
+            })
+            .collect()
+    }
+}
+
+/// The running footer; `{page}` and `{pages}` in any part are replaced per page.
+#[derive(Debug, Clone, Default)]
+pub struct Footer {
+    pub left: String,
+    pub center: String,
+    pub right: String,
+}
+
+/// Lays out `blocks` on A4 pages and adds the footer to each.
+pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Document {
+    let fragments = blocks::fragments(blocks, measure);
+    let mut pages = paginate(fragments);
+    let total = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        theme::footer(page, footer, i + 1, total, measure);
+    }
+    Document { width: theme::PAGE_WIDTH, height: theme::PAGE_HEIGHT, pages }
+}

@@ -1,0 +1,360 @@
+//! Parses the guide's markup — the Markdown-like text the templates render — into
+//! [`Block`]s with `pulldown-cmark`.
+//!
+//! Besides headings, paragraphs, lists, block quotes and emphasis, a fenced code block
+//! is a *block directive*; its info string names it:
+//!
+//! | directive | arguments | body |
+//! |---|---|---|
+//! | `answer` | `lines=N` | — |
+//! | `scale` | `min=1 max=5` | one rater label per line |
+//! | `table` | `rows=N` | header cells `a \| b \| c`, optionally a second line of relative widths |
+//! | `signatures` | — | one party per line: `role \| printed name` |
+//! | `fields` | — | one `label: value` per line |
+//! | `figure` | — | `center: text`, then one principle per line, `*` before a highlighted one |
+//! | `pagebreak` | — | — |
+//!
+//! Values the templates insert are Markdown-escaped (see [`escape`]); directive bodies
+//! are taken literally, so the parser undoes that escaping there.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+use crate::blocks::{Block, ListItem, Party, Span};
+use crate::error::{Error, Result};
+use crate::layout::FontStyle;
+
+/// Escapes text so Markdown shows it as written: every ASCII punctuation character that
+/// could start markup gets a backslash (CommonMark allows escaping any of them), and line
+/// breaks become spaces, so a value cannot start a heading, list or directive.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '<' | '>' | '~' | '&' | '"' | '\'' | ':' | '=' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Undoes [`escape`] inside directive bodies, where Markdown does not.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(&next) = chars.peek() {
+                if next.is_ascii_punctuation() {
+                    out.push(next);
+                    chars.next();
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Parses rendered markup into blocks.
+pub fn parse(markup: &str) -> Result<Vec<Block>> {
+    let mut p = BlockParser::default();
+    let parser = Parser::new_ext(markup, Options::empty()).into_offset_iter();
+    for (event, range) in parser {
+        p.event(event).map_err(|message| Error::Markup {
+            message: format!("line {}: {message}", line_of(markup, range.start)),
+        })?;
+    }
+    Ok(p.blocks)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[derive(Default)]
+struct BlockParser {
+    blocks: Vec<Block>,
+    spans: Vec<Span>,
+    bold: u32,
+    italic: u32,
+    /// Open lists: (start, items so far).
+    lists: Vec<(Option<u64>, Vec<ListItem>)>,
+    quote: Option<Vec<Vec<Span>>>,
+    code: Option<(String, String)>,
+}
+
+impl BlockParser {
+    fn style(&self) -> FontStyle {
+        if self.bold > 0 {
+            FontStyle::Bold
+        } else if self.italic > 0 {
+            FontStyle::Italic
+        } else {
+            FontStyle::Regular
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let style = self.style();
+        match self.spans.last_mut() {
+            Some(last) if last.style == style && last.text != "\n" => last.text.push_str(text),
+            _ => self.spans.push(Span::new(text, style)),
+        }
+    }
+
+    fn take_spans(&mut self) -> Vec<Span> {
+        let mut spans = std::mem::take(&mut self.spans);
+        // Leading and trailing white space would only push text off its grid.
+        if let Some(first) = spans.first_mut() {
+            first.text = first.text.trim_start().to_string();
+        }
+        if let Some(last) = spans.last_mut() {
+            last.text = last.text.trim_end().to_string();
+        }
+        spans.retain(|s| !s.text.is_empty());
+        spans
+    }
+
+    /// Ends a list item's text, if one is being collected.
+    fn flush_item(&mut self) {
+        if self.spans.is_empty() {
+            return;
+        }
+        let spans = self.take_spans();
+        if let Some((_, items)) = self.lists.last_mut() {
+            items.push(ListItem { spans });
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) -> std::result::Result<(), String> {
+        match event {
+            Event::Start(Tag::Emphasis) => self.italic += 1,
+            Event::End(TagEnd::Emphasis) => self.italic -= 1,
+            Event::Start(Tag::Strong) => self.bold += 1,
+            Event::End(TagEnd::Strong) => self.bold -= 1,
+            Event::Start(Tag::Heading { .. }) | Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Heading(level)) => {
+                let spans = self.take_spans();
+                self.blocks.push(Block::Heading { level: level as u8, spans });
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if !self.lists.is_empty() {
+                    // A paragraph inside a (loose) list item ends with the item.
+                    self.push_text(" ");
+                } else if let Some(quote) = &mut self.quote {
+                    let spans = std::mem::take(&mut self.spans);
+                    quote.push(spans);
+                } else {
+                    let spans = self.take_spans();
+                    if !spans.is_empty() {
+                        self.blocks.push(Block::Paragraph { spans });
+                    }
+                }
+            }
+            Event::Start(Tag::List(start)) => {
+                self.flush_item();
+                self.lists.push((start, Vec::new()));
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.flush_item();
+                let (start, items) = self.lists.pop().expect("balanced lists");
+                let depth = self.lists.len() as u8;
+                self.blocks.push(Block::List { start, depth, items });
+            }
+            Event::Start(Tag::Item) => {}
+            Event::End(TagEnd::Item) => self.flush_item(),
+            Event::Start(Tag::BlockQuote(_)) => self.quote = Some(Vec::new()),
+            Event::End(TagEnd::BlockQuote(_)) => {
+                let paragraphs = self.quote.take().unwrap_or_default();
+                self.blocks.push(Block::Callout { paragraphs });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => {
+                        return Err("indented text is a code block; remove the indentation".into())
+                    }
+                };
+                self.code = Some((info, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (info, body) = self.code.take().unwrap_or_default();
+                self.blocks.push(directive(&info, &body)?);
+            }
+            Event::Text(text) => match &mut self.code {
+                Some((_, body)) => body.push_str(&text),
+                None => self.push_text(&text),
+            },
+            Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                self.push_text(&text)
+            }
+            Event::SoftBreak => self.push_text(" "),
+            Event::HardBreak => self.spans.push(Span::new("\n", FontStyle::Regular)),
+            Event::Rule => self.blocks.push(Block::Rule),
+            // Links, images and the like show their text only: a printed guide has no use
+            // for targets.
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+const DIRECTIVES: &str = "answer, scale, table, signatures, fields, figure, pagebreak";
+
+fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
+    let mut words = info.split_whitespace();
+    let name = words.next().unwrap_or_default();
+    let mut args = BTreeMap::new();
+    for word in words {
+        let (key, value) = word
+            .split_once('=')
+            .ok_or_else(|| format!("'{name}': argument '{word}' is not of the form key=value"))?;
+        args.insert(key, value);
+    }
+    let lines: Vec<String> = body
+        .lines()
+        .map(|l| unescape(l.trim()))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let number = |key: &str, default: u32, max: u32| -> std::result::Result<u32, String> {
+        match args.get(key) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| format!("'{name}': {key}={v} is not a whole number from 1 to {max}")),
+        }
+    };
+    let split = |line: &str| -> Vec<String> { line.split('|').map(|c| c.trim().to_string()).collect() };
+
+    let block = match name {
+        "answer" => Block::Answer { lines: number("lines", 3, 40)? },
+        "scale" => {
+            let min = number("min", 1, 10)? as u8;
+            let max = number("max", 5, 10)? as u8;
+            if min >= max {
+                return Err(format!("'scale': min={min} must be less than max={max}"));
+            }
+            if lines.is_empty() {
+                return Err("'scale' needs one rater label per line, e.g. 'Din vurdering'".into());
+            }
+            Block::Scale { min, max, raters: lines }
+        }
+        "table" => {
+            let columns = lines
+                .first()
+                .map(|l| split(l))
+                .ok_or("'table' needs a header line, e.g. 'Mål | Handling | Frist'")?;
+            let widths = match lines.get(1) {
+                Some(line) => split(line)
+                    .iter()
+                    .map(|w| w.parse::<f32>().ok().filter(|w| *w > 0.0))
+                    .collect::<Option<Vec<f32>>>()
+                    .filter(|w| w.len() == columns.len())
+                    .ok_or_else(|| {
+                        format!("'table': the widths line '{line}' must give one positive number per column ({})", columns.len())
+                    })?,
+                None => vec![1.0; columns.len()],
+            };
+            Block::Table { columns, widths, rows: number("rows", 5, 40)? }
+        }
+        "signatures" => Block::Signatures {
+            parties: lines
+                .iter()
+                .map(|l| {
+                    let mut cells = split(l).into_iter();
+                    Party { role: cells.next().unwrap_or_default(), name: cells.next().unwrap_or_default() }
+                })
+                .collect(),
+        },
+        "fields" => Block::Fields {
+            rows: lines
+                .iter()
+                .map(|l| match l.split_once(':') {
+                    Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
+                    None => Err(format!("'fields': the line '{l}' is not of the form 'label: value'")),
+                })
+                .collect::<std::result::Result<_, _>>()?,
+        },
+        "figure" => {
+            let mut center = String::new();
+            let mut items = Vec::new();
+            for line in &lines {
+                if let Some(c) = line.strip_prefix("center:") {
+                    center = c.trim().to_string();
+                } else if let Some(item) = line.strip_prefix('*') {
+                    items.push((item.trim().to_string(), true));
+                } else {
+                    items.push((line.clone(), false));
+                }
+            }
+            if items.is_empty() {
+                return Err("'figure' needs one principle per line".into());
+            }
+            Block::Figure { center, items }
+        }
+        "pagebreak" => Block::PageBreak,
+        other => return Err(format!("unknown block directive '{other}'; the directives are: {DIRECTIVES}")),
+    };
+    Ok(block)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(spans: &[Span]) -> String {
+        spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn escaped_values_read_back_literally() {
+        let name = "*Ane* [1] #2 - Øster_Ågård \\ 3. <b>";
+        let blocks = parse(&format!("Navn: {}\n", escape(name))).unwrap();
+        match &blocks[..] {
+            [Block::Paragraph { spans }] => assert_eq!(text(spans), format!("Navn: {name}")),
+            other => panic!("{other:?}"),
+        }
+        let blocks = parse(&format!("```fields\nNavn: {}\n```\n", escape(name))).unwrap();
+        assert_eq!(blocks, vec![Block::Fields { rows: vec![("Navn".into(), name.into())] }]);
+    }
+
+    #[test]
+    fn styles_and_lists() {
+        let blocks = parse("# Titel\n\n**Dialog** er *vigtig*.\n\n1. en\n2. to\n").unwrap();
+        assert_eq!(blocks.len(), 3);
+        match &blocks[1] {
+            Block::Paragraph { spans } => {
+                assert_eq!(spans[0], Span::new("Dialog", FontStyle::Bold));
+                assert_eq!(spans[2], Span::new("vigtig", FontStyle::Italic));
+            }
+            other => panic!("{other:?}"),
+        }
+        match &blocks[2] {
+            Block::List { start: Some(1), items, .. } => assert_eq!(text(&items[1].spans), "to"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn directives_parse_and_bad_ones_are_located() {
+        let blocks = parse("```answer lines=4\n```\n\n```scale\nDig\nLederen\n```\n").unwrap();
+        assert_eq!(blocks[0], Block::Answer { lines: 4 });
+        assert_eq!(blocks[1], Block::Scale { min: 1, max: 5, raters: vec!["Dig".into(), "Lederen".into()] });
+        let err = parse("Tekst\n\n```scael\n```\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the guide's markup: line 3: unknown block directive 'scael'; the directives are: \
+             answer, scale, table, signatures, fields, figure, pagebreak"
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! The PDF writer: a laid-out [`Document`] → PDF bytes. The only module that touches
+//! printpdf.
+//!
+//! printpdf draws the pages; fonts are subset here (typst's `subsetter`) and handed to
+//! printpdf already subset, and the document-level entries printpdf leaves out or fills
+//! from a process-wide counter (`/Lang`, `/ID`, the Info dictionary) are set on the lopdf
+//! document before it is saved, so the same document always gives the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use lopdf::{Object, StringFormat};
+use printpdf::{
+    FontId, FontMetrics, FontType, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfFontMetricsStub, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
+    Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::fonts::{FontFace, FontSet};
+use crate::layout::{Color, Document, FontStyle, Item, Segment, Stroke};
+
+/// Document metadata, written to the Info dictionary and the catalog.
+#[derive(Debug, Clone)]
+pub struct Metadata {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// `mus <version>`.
+    pub creator: String,
+    /// BCP 47, e.g. `da-DK`.
+    pub language: String,
+    /// Seconds since the Unix epoch, UTC.
+    pub created: i64,
+}
+
+/// Writes `document` as PDF.
+pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>> {
+    let mut pdf = PdfDocument::new(&meta.title);
+    let used = used_characters(document);
+    let mut font_ids = BTreeMap::new();
+    for (style, chars) in &used {
+        let id = FontId(format!("F{}", *style as u8 + 1));
+        let parsed = subset(fonts.face(*style), chars)?;
+        pdf.resources.fonts.map.insert(id.clone(), PdfFont::new(parsed));
+        font_ids.insert(*style, id);
+    }
+    pdf.pages = document
+        .pages
+        .iter()
+        .map(|page| {
+            let ops = page_ops(&page.items, document.height, &font_ids);
+            PdfPage::new(Pt(document.width).into(), Pt(document.height).into(), ops)
+        })
+        .collect();
+
+    let options = PdfSaveOptions { optimize: false, subset_fonts: false, secure: true, image_optimization: None };
+    let mut warnings = Vec::new();
+    let mut doc = pdf.to_lopdf_document(&options, &mut warnings);
+    if let Some(w) = warnings.iter().find(|w| format!("{w:?}").contains("Error")) {
+        return Err(Error::Pdf { message: format!("{w:?}") });
+    }
+    finish(&mut doc, meta, &document_id(document, meta))?;
+    doc.compress();
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).map_err(|e| Error::Pdf { message: e.to_string() })?;
+    Ok(bytes)
+}
+
+/// Every character each face shows, so each can be subset to exactly that.
+fn used_characters(document: &Document) -> BTreeMap<FontStyle, BTreeSet<char>> {
+    let mut used: BTreeMap<FontStyle, BTreeSet<char>> = BTreeMap::new();
+    for page in &document.pages {
+        for item in &page.items {
+            if let Item::Text { style, text, .. } = item {
+                used.entry(*style).or_default().extend(text.chars());
+            }
+        }
+    }
+    used
+}
+
+/// A printpdf font holding only `chars` of `face`, with glyph ids renumbered and the
+/// subset tag (ISO 32000-1, 9.6.4) derived from the glyph set, not from a counter.
+fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
+    let mut glyphs = BTreeMap::new();
+    for &c in chars {
+        let (gid, _) = face.glyph(c).ok_or_else(|| Error::MissingGlyph {
+            field: "the guide's text".into(),
+            character: c,
+            code: c as u32,
+            font: face.postscript_name.clone(),
+        })?;
+        glyphs.insert(c, gid);
+    }
+    let mut gids: Vec<u16> = glyphs.values().copied().collect();
+    gids.sort_unstable();
+    gids.dedup();
+    let mut remapper = subsetter::GlyphRemapper::new();
+    for gid in &gids {
+        remapper.remap(*gid);
+    }
+    let bytes = subsetter::subset(face.data, 0, &remapper)
+        .map_err(|e| Error::Pdf { message: format!("subsetting {}: {e}", face.postscript_name) })?;
+
+    let mut codepoint_to_glyph = BTreeMap::new();
+    let mut glyph_widths = BTreeMap::new();
+    for (&c, &gid) in &glyphs {
+        let new = remapper.get(gid).expect("every used glyph was remapped");
+        codepoint_to_glyph.insert(c as u32, new);
+        glyph_widths.insert(new, face.glyph(c).map_or(0, |(_, adv)| adv));
+    }
+
+    let mut hash = Sha256::new();
+    hash.update(face.postscript_name.as_bytes());
+    for gid in &gids {
+        hash.update(gid.to_be_bytes());
+    }
+    let tag: String = hash.finalize()[..6].iter().map(|b| (b'A' + b % 26) as char).collect();
+
+    Ok(ParsedFont {
+        original_bytes: bytes,
+        font_index: 0,
+        font_name: Some(format!("{tag}+{}", face.postscript_name)),
+        codepoint_to_glyph,
+        glyph_widths,
+        units_per_em: face.units_per_em,
+        font_metrics: FontMetrics { ascent: face.ascender, descent: face.descender },
+        font_type: FontType::TrueType,
+        pdf_font_metrics: PdfFontMetricsStub {
+            units_per_em: face.units_per_em,
+            x_min: face.bbox[0],
+            y_min: face.bbox[1],
+            x_max: face.bbox[2],
+            y_max: face.bbox[3],
+            caret_slope_rise: if face.italic_angle == 0.0 { 1 } else { 1000 },
+            caret_slope_run: if face.italic_angle == 0.0 {
+                0
+            } else {
+                (-(face.italic_angle.to_radians().tan()) * 1000.0).round() as i16
+            },
+            us_weight_class: face.weight,
+        },
+    })
+}
+
+fn rgb(c: Color) -> printpdf::Color {
+    printpdf::Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+}
+
+/// The drawing operations of one page. Layout measures from the top; PDF from the bottom.
+fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let mut in_text = false;
+    let mut state = GraphicsState::default();
+    for item in items {
+        let is_text = matches!(item, Item::Text { .. });
+        if in_text && !is_text {
+            ops.push(Op::EndTextSection);
+            in_text = false;
+        }
+        match item {
+            Item::Text { x, y, size, style, color, text } => {
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                    state.font = None;
+                }
+                if state.font != Some((*style, *size)) {
+                    ops.push(Op::SetFont { font: PdfFontHandle::External(fonts[style].clone()), size: Pt(*size) });
+                    state.font = Some((*style, *size));
+                }
+                state.fill(&mut ops, *color);
+                ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(height - y)) });
+                ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+            }
+            Item::Line { x1, y1, x2, y2, stroke } => {
+                state.stroke(&mut ops, *stroke);
+                ops.push(Op::DrawLine {
+                    line: printpdf::Line {
+                        points: vec![point(*x1, height - y1, false), point(*x2, height - y2, false)],
+                        is_closed: false,
+                    },
+                });
+            }
+            Item::Rect { x, y, w, h, fill, stroke } => {
+                if let Some(color) = fill {
+                    state.fill(&mut ops, *color);
+                }
+                if let Some(s) = stroke {
+                    state.stroke(&mut ops, *s);
+                }
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(height - y - h),
+                        width: Pt(*w),
+                        height: Pt(*h),
+                        mode: Some(paint_mode(fill.is_some(), stroke.is_some())),
+                        winding_order: None,
+                    },
+                });
+            }
+            Item::Path { segments, closed: _, fill, stroke } => {
+                if let Some(color) = fill {
+                    state.fill(&mut ops, *color);
+                }
+                if let Some(s) = stroke {
+                    state.stroke(&mut ops, *s);
+                }
+                let mut points = Vec::new();
+                for segment in segments {
+                    match *segment {
+                        Segment::MoveTo(x, y) | Segment::LineTo(x, y) => points.push(point(x, height - y, false)),
+                        Segment::CubicTo([x1, y1, x2, y2, x, y]) => {
+                            points.push(point(x1, height - y1, true));
+                            points.push(point(x2, height - y2, true));
+                            points.push(point(x, height - y, false));
+                        }
+                    }
+                }
+                ops.push(Op::DrawPolygon {
+                    polygon: Polygon {
+                        rings: vec![PolygonRing { points }],
+                        mode: paint_mode(fill.is_some(), stroke.is_some()),
+                        winding_order: WindingOrder::NonZero,
+                    },
+                });
+            }
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+fn point(x: f32, y: f32, bezier: bool) -> LinePoint {
+    LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier }
+}
+
+fn paint_mode(fill: bool, stroke: bool) -> PaintMode {
+    match (fill, stroke) {
+        (true, true) => PaintMode::FillStroke,
+        (false, true) => PaintMode::Stroke,
+        _ => PaintMode::Fill,
+    }
+}
+
+/// The colour and line state already set, so each is written only when it changes.
+#[derive(Default)]
+struct GraphicsState {
+    font: Option<(FontStyle, f32)>,
+    fill: Option<Color>,
+    stroke: Option<Stroke>,
+}
+
+impl GraphicsState {
+    fn fill(&mut self, ops: &mut Vec<Op>, color: Color) {
+        if self.fill != Some(color) {
+            ops.push(Op::SetFillColor { col: rgb(color) });
+            self.fill = Some(color);
+        }
+    }
+
+    fn stroke(&mut self, ops: &mut Vec<Op>, stroke: Stroke) {
+        if self.stroke != Some(stroke) {
+            ops.push(Op::SetOutlineColor { col: rgb(stroke.color) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(stroke.width) });
+            self.stroke = Some(stroke);
+        }
+    }
+}
+
+/// A stable document id: a digest of everything drawn and of the metadata.
+fn document_id(document: &Document, meta: &Metadata) -> [u8; 16] {
+    let mut hash = Sha256::new();
+    hash.update(serde_json::to_vec(document).expect("a layout serializes"));
+    for part in [&meta.title, &meta.author, &meta.subject, &meta.creator, &meta.language] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    hash.update(meta.keywords.join("\u{1f}").as_bytes());
+    hash.update(meta.created.to_be_bytes());
+    hash.finalize()[..16].try_into().expect("16 bytes")
+}
+
+/// A PDF text string: PDFDocEncoding is not enough for names in every alphabet, so
+/// anything beyond ASCII is written as UTF-16BE with a byte-order mark.
+fn text_string(s: &str) -> Object {
+    if s.is_ascii() {
+        return Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in s.encode_utf16() {
+        bytes.extend(unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// `D:YYYYMMDDHHmmSSZ` (ISO 32000-1, 7.9.4).
+fn pdf_date(unix: i64) -> String {
+    let t = chrono::DateTime::from_timestamp(unix, 0).unwrap_or_default();
+    t.format("D:%Y%m%d%H%M%SZ").to_string()
+}
+
+/// Sets what printpdf leaves out or fills from a process-wide counter.
+fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<()> {
+    doc.version = "1.7".into();
+    let missing = |what: &str| Error::Pdf { message: format!("printpdf wrote no {what}") };
+
+    let info = lopdf::Dictionary::from_iter(vec![
+        ("Title", text_string(&meta.title)),
+        ("Author", text_string(&meta.author)),
+        ("Subject", text_string(&meta.subject)),
+        ("Keywords", text_string(&meta.keywords.join(", "))),
+        ("Creator", text_string(&meta.creator)),
+        ("Producer", text_string(&format!("{} (printpdf)", meta.creator))),
+        ("CreationDate", Object::string_literal(pdf_date(meta.created))),
+        ("ModDate", Object::string_literal(pdf_date(meta.created))),
+    ]);
+    let info_id = doc.trailer.get(b"Info").and_then(Object::as_reference).map_err(|_| missing("Info"))?;
+    doc.objects.insert(info_id, Object::Dictionary(info));
+
+    let root = doc.trailer.get(b"Root").and_then(Object::as_reference).map_err(|_| missing("catalog"))?;
+    let catalog = doc.get_object_mut(root).and_then(Object::as_dict_mut).map_err(|_| missing("catalog"))?;
+    catalog.set("Lang", text_string(&meta.language));
+    catalog.set("ViewerPreferences", lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]));
+    catalog.remove(b"Metadata");
+
+    let id = Object::String(id.to_vec(), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! The guide's wording and structure: handlebars templates that render the guide's
+//! markup. Built in by default, overridable file by file with `--templates DIR`.
+
+use std::path::{Path, PathBuf};
+
+use handlebars::Handlebars;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::markup;
+
+/// The built-in templates, as (file name, text). `guide.md.hbs` is the entry point; the
+/// others are partials it includes by their stem (`{{> principle}}`).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("guide.md.hbs", include_str!("../templates/guide.md.hbs")),
+    ("principle.md.hbs", include_str!("../templates/principle.md.hbs")),
+    ("topic.md.hbs", include_str!("../templates/topic.md.hbs")),
+];
+
+const EXTENSION: &str = ".md.hbs";
+const ENTRY: &str = "guide";
+
+/// A compiled set of templates, ready to render guides.
+pub struct Templates {
+    registry: Handlebars<'static>,
+    /// Where each template came from, for messages.
+    origins: Vec<(String, String)>,
+}
+
+impl Templates {
+    /// The built-in templates only.
+    pub fn builtin() -> Result<Templates> {
+        Templates::from_sources(BUILTIN.iter().map(|(file, text)| (file.to_string(), file.to_string(), text.to_string())))
+    }
+
+    /// The built-in templates with every `*.md.hbs` in `dir` replacing the one of the same
+    /// name (or adding a new partial).
+    pub fn from_dir(dir: &Path) -> Result<Templates> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut own: Vec<(String, String, String)> = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            let Some(file) = path.file_name().and_then(|f| f.to_str()).map(str::to_string) else {
+                continue;
+            };
+            if file.ends_with(EXTENSION) {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                own.push((file, path.display().to_string(), text));
+            }
+        }
+        if own.is_empty() {
+            return Err(Error::TemplateOther {
+                file: dir.display().to_string(),
+                message: format!("the folder has no *{EXTENSION} templates"),
+            });
+        }
+        own.sort();
+        let mut sources: Vec<(String, String, String)> = BUILTIN
+            .iter()
+            .filter(|(file, _)| !own.iter().any(|(f, _, _)| f == file))
+            .map(|(file, text)| (file.to_string(), file.to_string(), text.to_string()))
+            .collect();
+        sources.extend(own);
+        Templates::from_sources(sources.into_iter())
+    }
+
+    fn from_sources(sources: impl Iterator<Item = (String, String, String)>) -> Result<Templates> {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        // Partials must not be indented: four spaces of indentation is a code block.
+        registry.set_prevent_indent(true);
+        registry.register_escape_fn(markup::escape);
+        let mut origins = Vec::new();
+        for (file, origin, text) in sources {
+            let name = file.trim_end_matches(EXTENSION).to_string();
+            registry.register_template_string(&name, text).map_err(|e| {
+                let (line, column) = e.pos().unwrap_or((0, 0));
+                Error::Template { file: origin.clone(), line, column, message: e.reason().to_string() }
+            })?;
+            origins.push((name, origin));
+        }
+        Ok(Templates { registry, origins })
+    }
+
+    /// Renders the guide's markup from `context`.
+    pub fn render<T: Serialize>(&self, context: &T) -> Result<String> {
+        self.registry.render(ENTRY, context).map_err(|e| {
+            let name = e.template_name.clone().unwrap_or_else(|| ENTRY.to_string());
+            let file = self.origins.iter().find(|(n, _)| *n == name).map_or(name, |(_, o)| o.clone());
+            Error::Template {
+                file,
+                line: e.line_no.unwrap_or(0),
+                column: e.column_no.unwrap_or(0),
+                message: e.reason().to_string(),
+            }
+        })
+    }
+}
+
+/// Writes the built-in templates into `dir` (created if missing) for customisation.
+/// Existing files are not overwritten; returns the paths written.
+pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut written = Vec::new();
+    for (file, text) in BUILTIN {
+        let path = dir.join(file);
+        if path.exists() {
+            return Err(Error::Io {
+                path,
+                message: "already exists; export into an empty folder to keep your own templates safe".into(),
+            });
+        }
+        crate::output::write_atomic(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
