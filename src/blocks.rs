@@ -14,7 +14,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(text: impl Into<String>, style: FontStyle) -> Self {
-        Span { text: text.into(), style }
+        Span {
+            text: text.into(),
+            style,
+        }
     }
 }
 
@@ -33,23 +36,51 @@ pub struct Party {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
-    Heading { level: u8, spans: Vec<Span> },
-    Paragraph { spans: Vec<Span> },
+    Heading {
+        level: u8,
+        spans: Vec<Span>,
+    },
+    Paragraph {
+        spans: Vec<Span>,
+    },
     /// `start` is the first number of an ordered list, `None` for bullets.
-    List { start: Option<u64>, depth: u8, items: Vec<ListItem> },
+    List {
+        start: Option<u64>,
+        depth: u8,
+        items: Vec<ListItem>,
+    },
     /// A shaded box with paragraphs (a Markdown block quote).
-    Callout { paragraphs: Vec<Vec<Span>> },
+    Callout {
+        paragraphs: Vec<Vec<Span>>,
+    },
     Rule,
     PageBreak,
     /// Ruled lines to write an answer on.
-    Answer { lines: u32 },
+    Answer {
+        lines: u32,
+    },
     /// A row of check boxes `min..=max` for each rater.
-    Scale { min: u8, max: u8, raters: Vec<String> },
+    Scale {
+        min: u8,
+        max: u8,
+        raters: Vec<String>,
+    },
     /// A table with a header row and `rows` empty rows.
-    Table { columns: Vec<String>, widths: Vec<f32>, rows: u32 },
-    Signatures { parties: Vec<Party> },
+    Table {
+        columns: Vec<String>,
+        widths: Vec<f32>,
+        rows: u32,
+    },
+    Signatures {
+        parties: Vec<Party>,
+    },
     /// Label/value pairs, e.g. the title block.
-    Fields { rows: Vec<(String, String)> },
+    Fields {
+        rows: Vec<(String, String)>,
+    },
     /// The principles around the core task; `true` marks a highlighted principle.
-    Figure { center: String, items: Vec<(String, bool)> },
+    Figure {
+        center: String,
+        items: Vec<(String, bool)>,
+    },
 }

@@ -36,7 +36,11 @@ impl GuideConfig {
     pub fn from_args(args: &GuideArgs) -> Result<GuideConfig> {
         let framework = load_framework(&args.source)?;
         let level = framework.resolve_level(&args.role)?.id.clone();
-        let focus = framework.resolve_focus(&args.focus)?.iter().map(|p| p.id.clone()).collect();
+        let focus = framework
+            .resolve_focus(&args.focus)?
+            .iter()
+            .map(|p| p.id.clone())
+            .collect();
         let fonts = FontSet::builtin();
         let people = People {
             name: clean(&args.name),
@@ -50,11 +54,18 @@ impl GuideConfig {
         let date = match &args.date {
             Some(text) => parse_date("--date", text)?,
             None => match epoch {
-                Some(seconds) => chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default().date_naive(),
+                Some(seconds) => chrono::DateTime::from_timestamp(seconds, 0)
+                    .unwrap_or_default()
+                    .date_naive(),
                 None => chrono::Local::now().date_naive(),
             },
         };
-        let created = epoch.unwrap_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp());
+        let created = epoch.unwrap_or_else(|| {
+            date.and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+                .timestamp()
+        });
         let templates = match &args.templates {
             Some(dir) => Templates::from_dir(dir)?,
             None => Templates::builtin()?,
@@ -64,15 +75,31 @@ impl GuideConfig {
             Some(path) => Output::File(path.clone()),
             None => Output::File(PathBuf::from(default_file_name(&people.name, &level, date))),
         };
-        Ok(GuideConfig { framework, templates, level, focus, people, date, created, output })
+        Ok(GuideConfig {
+            framework,
+            templates,
+            level,
+            focus,
+            people,
+            date,
+            created,
+            output,
+        })
     }
 
     /// The guide this configuration describes.
     pub fn guide(&self) -> Guide<'_> {
         Guide {
             framework: &self.framework,
-            level: self.framework.level(&self.level).expect("resolved in from_args"),
-            focus: self.focus.iter().filter_map(|id| self.framework.principle(id)).collect(),
+            level: self
+                .framework
+                .level(&self.level)
+                .expect("resolved in from_args"),
+            focus: self
+                .focus
+                .iter()
+                .filter_map(|id| self.framework.principle(id))
+                .collect(),
             people: self.people.clone(),
             date: self.date,
             created: self.created,
@@ -90,22 +117,34 @@ pub fn load_framework(source: &SourceArgs) -> Result<Framework> {
 
 /// Trims a name; white space inside is folded to single spaces.
 fn clean(value: &Option<String>) -> String {
-    value.as_deref().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+    value
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Parses an ISO date (`2027-01-15`).
 pub fn parse_date(option: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::Date { option: option.to_string(), value: text.to_string() })
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Error::Date {
+        option: option.to_string(),
+        value: text.to_string(),
+    })
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): when set, the PDF's creation time.
 fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => text.trim().parse::<i64>().map(Some).map_err(|_| Error::Date {
-            option: "SOURCE_DATE_EPOCH".into(),
-            value: text,
-        }),
+        Ok(text) if !text.trim().is_empty() => {
+            text.trim()
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| Error::Date {
+                    option: "SOURCE_DATE_EPOCH".into(),
+                    value: text,
+                })
+        }
         _ => Ok(None),
     }
 }
@@ -113,7 +152,11 @@ fn source_date_epoch() -> Result<Option<i64>> {
 /// `mus-lukasz-oester-aagaard-2027-01-15.pdf`, or `mus-<level>-<date>.pdf` without a name.
 pub fn default_file_name(name: &str, level: &str, date: NaiveDate) -> String {
     let stem = slug(name);
-    let stem = if stem.is_empty() { level.to_string() } else { stem };
+    let stem = if stem.is_empty() {
+        level.to_string()
+    } else {
+        stem
+    };
     format!("mus-{stem}-{date}.pdf")
 }
 
@@ -138,7 +181,11 @@ pub fn slug(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-');
-    out.chars().take(60).collect::<String>().trim_end_matches('-').to_string()
+    out.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 #[cfg(test)]
@@ -148,15 +195,27 @@ mod tests {
     #[test]
     fn file_names_are_safe_ascii() {
         let date = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
-        assert_eq!(default_file_name("Łukasz Øster-Ågård", "x", date), "mus-lukasz-oester-aagaard-2027-01-15.pdf");
-        assert_eq!(default_file_name("../../etc", "chef", date), "mus-etc-2027-01-15.pdf");
-        assert_eq!(default_file_name("", "chef", date), "mus-chef-2027-01-15.pdf");
+        assert_eq!(
+            default_file_name("Łukasz Øster-Ågård", "x", date),
+            "mus-lukasz-oester-aagaard-2027-01-15.pdf"
+        );
+        assert_eq!(
+            default_file_name("../../etc", "chef", date),
+            "mus-etc-2027-01-15.pdf"
+        );
+        assert_eq!(
+            default_file_name("", "chef", date),
+            "mus-chef-2027-01-15.pdf"
+        );
         assert_eq!(slug("Дмитрий Иванов"), "dmitrii-ivanov");
     }
 
     #[test]
     fn dates_must_be_real() {
         assert!(parse_date("--date", "2027-02-30").is_err());
-        assert_eq!(parse_date("--date", "2027-01-15").unwrap().to_string(), "2027-01-15");
+        assert_eq!(
+            parse_date("--date", "2027-01-15").unwrap().to_string(),
+            "2027-01-15"
+        );
     }
 }

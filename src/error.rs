@@ -7,10 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {message}")]
-    Io {
-        path: PathBuf,
-        message: String,
-    },
+    Io { path: PathBuf, message: String },
 
     #[error("{origin}:{line}:{column}: {message}")]
     FrameworkSyntax {
@@ -38,7 +35,9 @@ pub enum Error {
     #[error("{option}: '{value}' is not a valid date")]
     Date { option: String, value: String },
 
-    #[error("{field}: the character '{character}' (U+{code:04X}) is not in the guide's fonts ({font})")]
+    #[error(
+        "{field}: the character '{character}' (U+{code:04X}) is not in the guide's fonts ({font})"
+    )]
     MissingGlyph {
         field: String,
         character: char,
@@ -68,9 +67,7 @@ impl Error {
     /// A second line that tells the user what would be valid, where there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::UnknownId {
-                closest, valid, ..
-            } => {
+            Error::UnknownId { closest, valid, .. } => {
                 let mut hint = String::new();
                 if let Some(closest) = closest {
                     hint.push_str(&format!("did you mean '{closest}'? "));

@@ -100,7 +100,10 @@ impl FontSet {
     /// Fails with a clear error when `text` (the value of `field`) has a character that
     /// any of the faces lacks: a name must never come out as empty boxes.
     pub fn check_coverage(&self, field: &str, text: &str) -> Result<()> {
-        for c in text.chars().filter(|c| !c.is_whitespace() && !c.is_control()) {
+        for c in text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+        {
             if let Some(face) = self.faces.iter().find(|f| f.glyph(c).is_none()) {
                 return Err(Error::MissingGlyph {
                     field: field.to_string(),
@@ -132,14 +135,21 @@ mod tests {
     #[test]
     fn covers_latin_extended_greek_and_cyrillic_in_every_face() {
         let fonts = FontSet::builtin();
-        for text in ["Łukasz Øster-Ågård æøå ÆØÅ", "Ελένη Παπαδοπούλου", "Дмитрий Иванов", "Čapek Şahin Ğ ő"] {
+        for text in [
+            "Łukasz Øster-Ågård æøå ÆØÅ",
+            "Ελένη Παπαδοπούλου",
+            "Дмитрий Иванов",
+            "Čapek Şahin Ğ ő",
+        ] {
             fonts.check_coverage("name", text).unwrap();
         }
     }
 
     #[test]
     fn a_missing_character_is_named_with_its_field() {
-        let err = FontSet::builtin().check_coverage("--name", "Li 李").unwrap_err();
+        let err = FontSet::builtin()
+            .check_coverage("--name", "Li 李")
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "--name: the character '李' (U+674E) is not in the guide's fonts (NotoSans-Regular)"

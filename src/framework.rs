@@ -154,7 +154,12 @@ impl Framework {
                 origin: origin.to_string(),
                 line: e.line(),
                 column: e.column(),
-                message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+                message: e
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
             })?;
         let problems = framework.problems();
         if problems.is_empty() {
@@ -173,7 +178,10 @@ impl Framework {
         if self.schema_version != SCHEMA_VERSION {
             p.push(
                 "schema_version",
-                format!("is {}, this version of mus reads {SCHEMA_VERSION}", self.schema_version),
+                format!(
+                    "is {}, this version of mus reads {SCHEMA_VERSION}",
+                    self.schema_version
+                ),
             );
         }
         for (path, text) in [
@@ -190,7 +198,10 @@ impl Framework {
         p.slug("id", &self.id);
 
         if self.values.is_empty() {
-            p.push("values", "is empty: a framework needs at least one value".into());
+            p.push(
+                "values",
+                "is empty: a framework needs at least one value".into(),
+            );
         }
         let mut ids = HashMap::new();
         for (i, v) in self.values.iter().enumerate() {
@@ -202,7 +213,10 @@ impl Framework {
         }
 
         if self.principles.is_empty() {
-            p.push("principles", "is missing or empty: a framework needs at least one principle".into());
+            p.push(
+                "principles",
+                "is missing or empty: a framework needs at least one principle".into(),
+            );
         }
         let mut ids = HashMap::new();
         for (i, pr) in self.principles.iter().enumerate() {
@@ -218,11 +232,16 @@ impl Framework {
         }
         p.ambiguous_names(
             "principles",
-            self.principles.iter().map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
+            self.principles
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
         );
 
         if self.levels.is_empty() {
-            p.push("levels", "is missing or empty: a framework needs at least one level".into());
+            p.push(
+                "levels",
+                "is missing or empty: a framework needs at least one level".into(),
+            );
         }
         let principle_ids: Vec<&str> = self.principles.iter().map(|x| x.id.as_str()).collect();
         let mut ids = HashMap::new();
@@ -251,14 +270,19 @@ impl Framework {
                 if !level.expectations.iter().any(|e| e.principle == *principle) {
                     p.push(
                         &at,
-                        format!("level '{}' has no expectations under principle '{principle}'", level.id),
+                        format!(
+                            "level '{}' has no expectations under principle '{principle}'",
+                            level.id
+                        ),
                     );
                 }
             }
         }
         p.ambiguous_names(
             "levels",
-            self.levels.iter().map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
+            self.levels
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
         );
 
         let mut ids = HashMap::new();
@@ -288,7 +312,9 @@ impl Framework {
             .iter()
             .map(|l| Candidate {
                 id: &l.id,
-                names: std::iter::once(l.name.as_str()).chain(l.aliases.iter().map(String::as_str)).collect(),
+                names: std::iter::once(l.name.as_str())
+                    .chain(l.aliases.iter().map(String::as_str))
+                    .collect(),
             })
             .collect();
         let id = matching::resolve("role", input, &candidates)?;
@@ -302,7 +328,9 @@ impl Framework {
             .iter()
             .map(|p| Candidate {
                 id: &p.id,
-                names: std::iter::once(p.name.as_str()).chain(p.aliases.iter().map(String::as_str)).collect(),
+                names: std::iter::once(p.name.as_str())
+                    .chain(p.aliases.iter().map(String::as_str))
+                    .collect(),
             })
             .collect();
         let id = matching::resolve("principle", input, &candidates)?;
@@ -364,7 +392,9 @@ impl Problems {
 
     fn slug(&mut self, path: &str, id: &str) {
         if !id.is_empty()
-            && !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
             self.push(
                 path,
@@ -392,7 +422,10 @@ impl Problems {
     ) {
         let mut owner: HashMap<String, &str> = HashMap::new();
         for (id, name, aliases) in items {
-            for n in std::iter::once(id).chain(std::iter::once(name)).chain(aliases.iter().map(String::as_str)) {
+            for n in std::iter::once(id)
+                .chain(std::iter::once(name))
+                .chain(aliases.iter().map(String::as_str))
+            {
                 let key = matching::normalize(n);
                 match owner.get(&key) {
                     Some(other) if *other != id => self.push(

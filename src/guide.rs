@@ -51,7 +51,12 @@ impl<'f> Guide<'f> {
             self.framework.id.as_str(),
             self.framework.version.as_str(),
             self.level.id.as_str(),
-            &self.focus.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(","),
+            &self
+                .focus
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             &self.people.name,
             &self.people.manager,
             &self.people.unit,
@@ -94,14 +99,23 @@ impl<'f> Guide<'f> {
                     .collect(),
             })
             .collect();
-        let topics = |placement| self.framework.topics.iter().filter(|t| t.placement == placement).collect();
+        let topics = |placement| {
+            self.framework
+                .topics
+                .iter()
+                .filter(|t| t.placement == placement)
+                .collect()
+        };
         Context {
             guide_id: self.id(),
             mus_version: env!("CARGO_PKG_VERSION"),
             date: danish_date(self.date),
             date_iso: self.date.to_string(),
             leader: &self.people,
-            level: LevelContext { id: &self.level.id, name: &self.level.name },
+            level: LevelContext {
+                id: &self.level.id,
+                name: &self.level.name,
+            },
             framework: FrameworkContext {
                 organisation: &self.framework.organisation,
                 name: &self.framework.name,
@@ -114,7 +128,10 @@ impl<'f> Guide<'f> {
                 .framework
                 .principles
                 .iter()
-                .map(|p| FigureItem { name: &p.name, focus: self.focus.iter().any(|f| f.id == p.id) })
+                .map(|p| FigureItem {
+                    name: &p.name,
+                    focus: self.focus.iter().any(|f| f.id == p.id),
+                })
                 .collect(),
             all_focus: self.focus.len() == self.framework.principles.len(),
             focus_names: danish_list(self.focus.iter().map(|p| p.name.as_str())),
@@ -131,7 +148,10 @@ impl<'f> Guide<'f> {
         let footer = Footer {
             left: "Side {page} af {pages}".into(),
             center: format!("Guide {}", self.id()),
-            right: format!("{} · {} {}", self.framework.organisation, self.framework.name, self.framework.version),
+            right: format!(
+                "{} · {} {}",
+                self.framework.organisation, self.framework.name, self.framework.version
+            ),
         };
         Ok(layout::layout(&blocks, fonts, &footer))
     }
@@ -140,18 +160,35 @@ impl<'f> Guide<'f> {
     pub fn render(&self, templates: &Templates, fonts: &FontSet) -> Result<Rendered> {
         let document = self.layout(templates, fonts)?;
         let pdf = pdf::write(&document, fonts, &self.metadata())?;
-        Ok(Rendered { id: self.id(), pages: document.pages.len(), pdf })
+        Ok(Rendered {
+            id: self.id(),
+            pages: document.pages.len(),
+            pdf,
+        })
     }
 
     fn metadata(&self) -> Metadata {
         let focus: Vec<&str> = self.focus.iter().map(|p| p.name.as_str()).collect();
-        let who = if self.people.name.is_empty() { self.level.name.clone() } else { self.people.name.clone() };
-        let mut keywords = vec!["MUS".to_string(), "LUS".into(), "MUS med Mening".into(), self.level.name.clone()];
+        let who = if self.people.name.is_empty() {
+            self.level.name.clone()
+        } else {
+            self.people.name.clone()
+        };
+        let mut keywords = vec![
+            "MUS".to_string(),
+            "LUS".into(),
+            "MUS med Mening".into(),
+            self.level.name.clone(),
+        ];
         keywords.extend(focus.iter().map(|f| f.to_string()));
         keywords.push(format!("guide {}", self.id()));
         Metadata {
             title: format!("Samtaleguide til MUS – {who} – {}", danish_date(self.date)),
-            author: if self.people.name.is_empty() { self.framework.organisation.clone() } else { self.people.name.clone() },
+            author: if self.people.name.is_empty() {
+                self.framework.organisation.clone()
+            } else {
+                self.people.name.clone()
+            },
             subject: format!(
                 "Forberedelse til MUS med Mening: {} · {} {} · fokus: {}",
                 self.level.name,
@@ -161,7 +198,11 @@ impl<'f> Guide<'f> {
             ),
             keywords,
             creator: format!("mus {}", env!("CARGO_PKG_VERSION")),
-            language: if self.framework.language == "da" { "da-DK".into() } else { self.framework.language.clone() },
+            language: if self.framework.language == "da" {
+                "da-DK".into()
+            } else {
+                self.framework.language.clone()
+            },
             created: self.created,
         }
     }
@@ -228,13 +269,28 @@ pub struct ExpectationContext<'a> {
 }
 
 const MONTHS: [&str; 12] = [
-    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
     "december",
 ];
 
 /// "15. januar 2027".
 pub fn danish_date(date: NaiveDate) -> String {
-    format!("{}. {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    format!(
+        "{}. {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
 }
 
 /// "a", "a og b", "a, b og c".
@@ -253,7 +309,10 @@ mod tests {
 
     #[test]
     fn dates_and_lists_read_as_danish() {
-        assert_eq!(danish_date(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()), "15. januar 2027");
+        assert_eq!(
+            danish_date(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()),
+            "15. januar 2027"
+        );
         assert_eq!(danish_list(["a", "b", "c"].into_iter()), "a, b og c");
         assert_eq!(danish_list(["a"].into_iter()), "a");
     }

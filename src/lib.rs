@@ -69,7 +69,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 Output::Stdout => output::write_stdout(&rendered.pdf)?,
                 Output::File(path) => {
                     output::write_atomic(path, &rendered.pdf)?;
-                    eprintln!("wrote {} ({} pages, guide {})", path.display(), rendered.pages, rendered.id);
+                    eprintln!(
+                        "wrote {} ({} pages, guide {})",
+                        path.display(),
+                        rendered.pages,
+                        rendered.id
+                    );
                 }
             }
             Ok(())
@@ -77,7 +82,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Framework(FrameworkCommand::List { source }) => {
             print(&show::list(&config::load_framework(&source)?))
         }
-        Command::Framework(FrameworkCommand::Show { role, focus, source }) => {
+        Command::Framework(FrameworkCommand::Show {
+            role,
+            focus,
+            source,
+        }) => {
             let framework = config::load_framework(&source)?;
             let level = framework.resolve_level(&role)?;
             let focus = framework.resolve_focus(&focus)?;
@@ -120,7 +129,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Man => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(|e| Error::io("<stdout>", e))?;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::io("<stdout>", e))?;
             output::write_stdout(&out)
         }
     }

@@ -143,7 +143,10 @@ impl BlockParser {
             Event::Start(Tag::Heading { .. }) | Event::Start(Tag::Paragraph) => {}
             Event::End(TagEnd::Heading(level)) => {
                 let spans = self.take_spans();
-                self.blocks.push(Block::Heading { level: level as u8, spans });
+                self.blocks.push(Block::Heading {
+                    level: level as u8,
+                    spans,
+                });
             }
             Event::End(TagEnd::Paragraph) => {
                 if !self.lists.is_empty() {
@@ -167,7 +170,11 @@ impl BlockParser {
                 self.flush_item();
                 let (start, items) = self.lists.pop().expect("balanced lists");
                 let depth = self.lists.len() as u8;
-                self.blocks.push(Block::List { start, depth, items });
+                self.blocks.push(Block::List {
+                    start,
+                    depth,
+                    items,
+                });
             }
             Event::Start(Tag::Item) => {}
             Event::End(TagEnd::Item) => self.flush_item(),
@@ -231,13 +238,18 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| format!("'{name}': {key}={v} is not a whole number from 1 to {max}")),
+                .ok_or_else(|| {
+                    format!("'{name}': {key}={v} is not a whole number from 1 to {max}")
+                }),
         }
     };
-    let split = |line: &str| -> Vec<String> { line.split('|').map(|c| c.trim().to_string()).collect() };
+    let split =
+        |line: &str| -> Vec<String> { line.split('|').map(|c| c.trim().to_string()).collect() };
 
     let block = match name {
-        "answer" => Block::Answer { lines: number("lines", 3, 40)? },
+        "answer" => Block::Answer {
+            lines: number("lines", 3, 40)?,
+        },
         "scale" => {
             let min = number("min", 1, 10)? as u8;
             let max = number("max", 5, 10)? as u8;
@@ -247,7 +259,11 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             if lines.is_empty() {
                 return Err("'scale' needs one rater label per line, e.g. 'Din vurdering'".into());
             }
-            Block::Scale { min, max, raters: lines }
+            Block::Scale {
+                min,
+                max,
+                raters: lines,
+            }
         }
         "table" => {
             let columns = lines
@@ -265,14 +281,21 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                     })?,
                 None => vec![1.0; columns.len()],
             };
-            Block::Table { columns, widths, rows: number("rows", 5, 40)? }
+            Block::Table {
+                columns,
+                widths,
+                rows: number("rows", 5, 40)?,
+            }
         }
         "signatures" => Block::Signatures {
             parties: lines
                 .iter()
                 .map(|l| {
                     let mut cells = split(l).into_iter();
-                    Party { role: cells.next().unwrap_or_default(), name: cells.next().unwrap_or_default() }
+                    Party {
+                        role: cells.next().unwrap_or_default(),
+                        name: cells.next().unwrap_or_default(),
+                    }
                 })
                 .collect(),
         },
@@ -281,7 +304,9 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 .iter()
                 .map(|l| match l.split_once(':') {
                     Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
-                    None => Err(format!("'fields': the line '{l}' is not of the form 'label: value'")),
+                    None => Err(format!(
+                        "'fields': the line '{l}' is not of the form 'label: value'"
+                    )),
                 })
                 .collect::<std::result::Result<_, _>>()?,
         },
@@ -303,7 +328,11 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             Block::Figure { center, items }
         }
         "pagebreak" => Block::PageBreak,
-        other => return Err(format!("unknown block directive '{other}'; the directives are: {DIRECTIVES}")),
+        other => {
+            return Err(format!(
+                "unknown block directive '{other}'; the directives are: {DIRECTIVES}"
+            ))
+        }
     };
     Ok(block)
 }
@@ -325,7 +354,12 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let blocks = parse(&format!("```fields\nNavn: {}\n```\n", escape(name))).unwrap();
-        assert_eq!(blocks, vec![Block::Fields { rows: vec![("Navn".into(), name.into())] }]);
+        assert_eq!(
+            blocks,
+            vec![Block::Fields {
+                rows: vec![("Navn".into(), name.into())]
+            }]
+        );
     }
 
     #[test]
@@ -340,7 +374,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match &blocks[2] {
-            Block::List { start: Some(1), items, .. } => assert_eq!(text(&items[1].spans), "to"),
+            Block::List {
+                start: Some(1),
+                items,
+                ..
+            } => assert_eq!(text(&items[1].spans), "to"),
             other => panic!("{other:?}"),
         }
     }
@@ -349,7 +387,14 @@ mod tests {
     fn directives_parse_and_bad_ones_are_located() {
         let blocks = parse("```answer lines=4\n```\n\n```scale\nDig\nLederen\n```\n").unwrap();
         assert_eq!(blocks[0], Block::Answer { lines: 4 });
-        assert_eq!(blocks[1], Block::Scale { min: 1, max: 5, raters: vec!["Dig".into(), "Lederen".into()] });
+        assert_eq!(
+            blocks[1],
+            Block::Scale {
+                min: 1,
+                max: 5,
+                raters: vec!["Dig".into(), "Lederen".into()]
+            }
+        );
         let err = parse("Tekst\n\n```scael\n```\n").unwrap_err().to_string();
         assert_eq!(
             err,

@@ -107,8 +107,14 @@ mod tests {
 
     fn levels() -> Vec<Candidate<'static>> {
         vec![
-            Candidate { id: "direktion", names: vec!["Direktionen"] },
-            Candidate { id: "leder-af-ledere", names: vec!["Leder af ledere"] },
+            Candidate {
+                id: "direktion",
+                names: vec!["Direktionen"],
+            },
+            Candidate {
+                id: "leder-af-ledere",
+                names: vec!["Leder af ledere"],
+            },
         ]
     }
 
@@ -121,8 +127,14 @@ mod tests {
 
     #[test]
     fn names_and_ids_resolve() {
-        assert_eq!(resolve("role", "LEDER AF LEDERE", &levels()).unwrap(), "leder-af-ledere");
-        assert_eq!(resolve("role", "direktionen", &levels()).unwrap(), "direktion");
+        assert_eq!(
+            resolve("role", "LEDER AF LEDERE", &levels()).unwrap(),
+            "leder-af-ledere"
+        );
+        assert_eq!(
+            resolve("role", "direktionen", &levels()).unwrap(),
+            "direktion"
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
     for (style, chars) in &used {
         let id = FontId(format!("F{}", *style as u8 + 1));
         let parsed = subset(fonts.face(*style), chars)?;
-        pdf.resources.fonts.map.insert(id.clone(), PdfFont::new(parsed));
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(parsed));
         font_ids.insert(*style, id);
     }
     pdf.pages = document
@@ -55,16 +58,25 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
         })
         .collect();
 
-    let options = PdfSaveOptions { optimize: false, subset_fonts: false, secure: true, image_optimization: None };
+    let options = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
     let mut warnings = Vec::new();
     let mut doc = pdf.to_lopdf_document(&options, &mut warnings);
     if let Some(w) = warnings.iter().find(|w| format!("{w:?}").contains("Error")) {
-        return Err(Error::Pdf { message: format!("{w:?}") });
+        return Err(Error::Pdf {
+            message: format!("{w:?}"),
+        });
     }
     finish(&mut doc, meta, &document_id(document, meta))?;
     doc.compress();
     let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).map_err(|e| Error::Pdf { message: e.to_string() })?;
+    doc.save_to(&mut bytes).map_err(|e| Error::Pdf {
+        message: e.to_string(),
+    })?;
     Ok(bytes)
 }
 
@@ -101,8 +113,9 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
     for gid in &gids {
         remapper.remap(*gid);
     }
-    let bytes = subsetter::subset(face.data, 0, &remapper)
-        .map_err(|e| Error::Pdf { message: format!("subsetting {}: {e}", face.postscript_name) })?;
+    let bytes = subsetter::subset(face.data, 0, &remapper).map_err(|e| Error::Pdf {
+        message: format!("subsetting {}: {e}", face.postscript_name),
+    })?;
 
     let mut codepoint_to_glyph = BTreeMap::new();
     let mut glyph_widths = BTreeMap::new();
@@ -117,7 +130,10 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
     for gid in &gids {
         hash.update(gid.to_be_bytes());
     }
-    let tag: String = hash.finalize()[..6].iter().map(|b| (b'A' + b % 26) as char).collect();
+    let tag: String = hash.finalize()[..6]
+        .iter()
+        .map(|b| (b'A' + b % 26) as char)
+        .collect();
 
     Ok(ParsedFont {
         original_bytes: bytes,
@@ -126,7 +142,10 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
         codepoint_to_glyph,
         glyph_widths,
         units_per_em: face.units_per_em,
-        font_metrics: FontMetrics { ascent: face.ascender, descent: face.descender },
+        font_metrics: FontMetrics {
+            ascent: face.ascender,
+            descent: face.descender,
+        },
         font_type: FontType::TrueType,
         pdf_font_metrics: PdfFontMetricsStub {
             units_per_em: face.units_per_em,
@@ -146,7 +165,12 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
 }
 
 fn rgb(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+    printpdf::Color::Rgb(Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
 }
 
 /// The drawing operations of one page. Layout measures from the top; PDF from the bottom.
@@ -161,30 +185,60 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
             in_text = false;
         }
         match item {
-            Item::Text { x, y, size, style, color, text } => {
+            Item::Text {
+                x,
+                y,
+                size,
+                style,
+                color,
+                text,
+            } => {
                 if !in_text {
                     ops.push(Op::StartTextSection);
                     in_text = true;
                     state.font = None;
                 }
                 if state.font != Some((*style, *size)) {
-                    ops.push(Op::SetFont { font: PdfFontHandle::External(fonts[style].clone()), size: Pt(*size) });
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(fonts[style].clone()),
+                        size: Pt(*size),
+                    });
                     state.font = Some((*style, *size));
                 }
                 state.fill(&mut ops, *color);
-                ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(height - y)) });
-                ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(*x), Pt(height - y)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(text.clone())],
+                });
             }
-            Item::Line { x1, y1, x2, y2, stroke } => {
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                stroke,
+            } => {
                 state.stroke(&mut ops, *stroke);
                 ops.push(Op::DrawLine {
                     line: printpdf::Line {
-                        points: vec![point(*x1, height - y1, false), point(*x2, height - y2, false)],
+                        points: vec![
+                            point(*x1, height - y1, false),
+                            point(*x2, height - y2, false),
+                        ],
                         is_closed: false,
                     },
                 });
             }
-            Item::Rect { x, y, w, h, fill, stroke } => {
+            Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => {
                 if let Some(color) = fill {
                     state.fill(&mut ops, *color);
                 }
@@ -202,7 +256,12 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                     },
                 });
             }
-            Item::Path { segments, closed: _, fill, stroke } => {
+            Item::Path {
+                segments,
+                closed: _,
+                fill,
+                stroke,
+            } => {
                 if let Some(color) = fill {
                     state.fill(&mut ops, *color);
                 }
@@ -212,7 +271,9 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                 let mut points = Vec::new();
                 for segment in segments {
                     match *segment {
-                        Segment::MoveTo(x, y) | Segment::LineTo(x, y) => points.push(point(x, height - y, false)),
+                        Segment::MoveTo(x, y) | Segment::LineTo(x, y) => {
+                            points.push(point(x, height - y, false))
+                        }
                         Segment::CubicTo([x1, y1, x2, y2, x, y]) => {
                             points.push(point(x1, height - y1, true));
                             points.push(point(x2, height - y2, true));
@@ -237,7 +298,10 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
 }
 
 fn point(x: f32, y: f32, bezier: bool) -> LinePoint {
-    LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier }
+    LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier,
+    }
 }
 
 fn paint_mode(fill: bool, stroke: bool) -> PaintMode {
@@ -266,8 +330,12 @@ impl GraphicsState {
 
     fn stroke(&mut self, ops: &mut Vec<Op>, stroke: Stroke) {
         if self.stroke != Some(stroke) {
-            ops.push(Op::SetOutlineColor { col: rgb(stroke.color) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(stroke.width) });
+            ops.push(Op::SetOutlineColor {
+                col: rgb(stroke.color),
+            });
+            ops.push(Op::SetOutlineThickness {
+                pt: Pt(stroke.width),
+            });
             self.stroke = Some(stroke);
         }
     }
@@ -277,7 +345,13 @@ impl GraphicsState {
 fn document_id(document: &Document, meta: &Metadata) -> [u8; 16] {
     let mut hash = Sha256::new();
     hash.update(serde_json::to_vec(document).expect("a layout serializes"));
-    for part in [&meta.title, &meta.author, &meta.subject, &meta.creator, &meta.language] {
+    for part in [
+        &meta.title,
+        &meta.author,
+        &meta.subject,
+        &meta.creator,
+        &meta.language,
+    ] {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
@@ -308,7 +382,9 @@ fn pdf_date(unix: i64) -> String {
 /// Sets what printpdf leaves out or fills from a process-wide counter.
 fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<()> {
     doc.version = "1.7".into();
-    let missing = |what: &str| Error::Pdf { message: format!("printpdf wrote no {what}") };
+    let missing = |what: &str| Error::Pdf {
+        message: format!("printpdf wrote no {what}"),
+    };
 
     let info = lopdf::Dictionary::from_iter(vec![
         ("Title", text_string(&meta.title)),
@@ -316,17 +392,37 @@ fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<(
         ("Subject", text_string(&meta.subject)),
         ("Keywords", text_string(&meta.keywords.join(", "))),
         ("Creator", text_string(&meta.creator)),
-        ("Producer", text_string(&format!("{} (printpdf)", meta.creator))),
-        ("CreationDate", Object::string_literal(pdf_date(meta.created))),
+        (
+            "Producer",
+            text_string(&format!("{} (printpdf)", meta.creator)),
+        ),
+        (
+            "CreationDate",
+            Object::string_literal(pdf_date(meta.created)),
+        ),
         ("ModDate", Object::string_literal(pdf_date(meta.created))),
     ]);
-    let info_id = doc.trailer.get(b"Info").and_then(Object::as_reference).map_err(|_| missing("Info"))?;
+    let info_id = doc
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .map_err(|_| missing("Info"))?;
     doc.objects.insert(info_id, Object::Dictionary(info));
 
-    let root = doc.trailer.get(b"Root").and_then(Object::as_reference).map_err(|_| missing("catalog"))?;
-    let catalog = doc.get_object_mut(root).and_then(Object::as_dict_mut).map_err(|_| missing("catalog"))?;
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|_| missing("catalog"))?;
+    let catalog = doc
+        .get_object_mut(root)
+        .and_then(Object::as_dict_mut)
+        .map_err(|_| missing("catalog"))?;
     catalog.set("Lang", text_string(&meta.language));
-    catalog.set("ViewerPreferences", lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]));
+    catalog.set(
+        "ViewerPreferences",
+        lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
+    );
     catalog.remove(b"Metadata");
 
     let id = Object::String(id.to_vec(), StringFormat::Hexadecimal);

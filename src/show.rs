@@ -11,7 +11,10 @@ const COLUMNS: usize = 88;
 
 /// The levels and principles with their ids.
 pub fn list(framework: &Framework) -> String {
-    let mut out = format!("{}: {} {}\n\n", framework.organisation, framework.name, framework.version);
+    let mut out = format!(
+        "{}: {} {}\n\n",
+        framework.organisation, framework.name, framework.version
+    );
     out.push_str("Levels (--role):\n");
     for level in &framework.levels {
         out.push_str(&format!(
@@ -30,17 +33,32 @@ pub fn list(framework: &Framework) -> String {
 
 /// A level's expectations and questions under the chosen principles.
 pub fn level(framework: &Framework, level: &Level, focus: &[&Principle]) -> String {
-    let mut out = format!("{} — {}: {} {}\n", level.name, framework.organisation, framework.name, framework.version);
+    let mut out = format!(
+        "{} — {}: {} {}\n",
+        level.name, framework.organisation, framework.name, framework.version
+    );
     let mut number = 0;
     for principle in focus {
-        out.push_str(&format!("\n{}\n{}\n", principle.name.to_uppercase(), "=".repeat(principle.name.chars().count())));
+        out.push_str(&format!(
+            "\n{}\n{}\n",
+            principle.name.to_uppercase(),
+            "=".repeat(principle.name.chars().count())
+        ));
         out.push_str(&wrapped(&principle.summary, "", ""));
         out.push_str("\nForventninger:\n");
-        for e in level.expectations.iter().filter(|e| e.principle == principle.id) {
+        for e in level
+            .expectations
+            .iter()
+            .filter(|e| e.principle == principle.id)
+        {
             number += 1;
             out.push_str(&wrapped(&e.text, &format!("{number:>3}. "), "     "));
             out.push_str(&wrapped(&e.self_question, "     Din refleksion: ", "     "));
-            out.push_str(&wrapped(&e.manager_question, "     Lederens blik: ", "     "));
+            out.push_str(&wrapped(
+                &e.manager_question,
+                "     Lederens blik: ",
+                "     ",
+            ));
         }
         out.push_str("\nSpørgsmål:\n");
         for q in &principle.questions {
@@ -54,7 +72,12 @@ pub fn level(framework: &Framework, level: &Level, focus: &[&Principle]) -> Stri
 fn wrapped(text: &str, first: &str, rest: &str) -> String {
     let width = COLUMNS - first.chars().count().max(rest.chars().count());
     // FixedWidth makes every character half an em wide: at size 2 a character is 1 unit.
-    let lines = wrap(&[Span::new(text, FontStyle::Regular)], &FixedWidth, 2.0, width as f32);
+    let lines = wrap(
+        &[Span::new(text, FontStyle::Regular)],
+        &FixedWidth,
+        2.0,
+        width as f32,
+    );
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         out.push_str(if i == 0 { first } else { rest });

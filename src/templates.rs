@@ -13,7 +13,10 @@ use crate::markup;
 /// others are partials it includes by their stem (`{{> principle}}`).
 pub const BUILTIN: &[(&str, &str)] = &[
     ("guide.md.hbs", include_str!("../templates/guide.md.hbs")),
-    ("principle.md.hbs", include_str!("../templates/principle.md.hbs")),
+    (
+        "principle.md.hbs",
+        include_str!("../templates/principle.md.hbs"),
+    ),
     ("topic.md.hbs", include_str!("../templates/topic.md.hbs")),
 ];
 
@@ -30,7 +33,11 @@ pub struct Templates {
 impl Templates {
     /// The built-in templates only.
     pub fn builtin() -> Result<Templates> {
-        Templates::from_sources(BUILTIN.iter().map(|(file, text)| (file.to_string(), file.to_string(), text.to_string())))
+        Templates::from_sources(
+            BUILTIN
+                .iter()
+                .map(|(file, text)| (file.to_string(), file.to_string(), text.to_string())),
+        )
     }
 
     /// The built-in templates with every `*.md.hbs` in `dir` replacing the one of the same
@@ -40,7 +47,11 @@ impl Templates {
         let mut own: Vec<(String, String, String)> = Vec::new();
         for entry in entries {
             let path = entry.map_err(|e| Error::io(dir, e))?.path();
-            let Some(file) = path.file_name().and_then(|f| f.to_str()).map(str::to_string) else {
+            let Some(file) = path
+                .file_name()
+                .and_then(|f| f.to_str())
+                .map(str::to_string)
+            else {
                 continue;
             };
             if file.ends_with(EXTENSION) {
@@ -73,10 +84,17 @@ impl Templates {
         let mut origins = Vec::new();
         for (file, origin, text) in sources {
             let name = file.trim_end_matches(EXTENSION).to_string();
-            registry.register_template_string(&name, text).map_err(|e| {
-                let (line, column) = e.pos().unwrap_or((0, 0));
-                Error::Template { file: origin.clone(), line, column, message: e.reason().to_string() }
-            })?;
+            registry
+                .register_template_string(&name, text)
+                .map_err(|e| {
+                    let (line, column) = e.pos().unwrap_or((0, 0));
+                    Error::Template {
+                        file: origin.clone(),
+                        line,
+                        column,
+                        message: e.reason().to_string(),
+                    }
+                })?;
             origins.push((name, origin));
         }
         Ok(Templates { registry, origins })
@@ -86,7 +104,11 @@ impl Templates {
     pub fn render<T: Serialize>(&self, context: &T) -> Result<String> {
         self.registry.render(ENTRY, context).map_err(|e| {
             let name = e.template_name.clone().unwrap_or_else(|| ENTRY.to_string());
-            let file = self.origins.iter().find(|(n, _)| *n == name).map_or(name, |(_, o)| o.clone());
+            let file = self
+                .origins
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(name, |(_, o)| o.clone());
             Error::Template {
                 file,
                 line: e.line_no.unwrap_or(0),
@@ -107,7 +129,9 @@ pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
         if path.exists() {
             return Err(Error::Io {
                 path,
-                message: "already exists; export into an empty folder to keep your own templates safe".into(),
+                message:
+                    "already exists; export into an empty folder to keep your own templates safe"
+                        .into(),
             });
         }
         crate::output::write_atomic(&path, text.as_bytes())?;

@@ -3,7 +3,7 @@
 
 use super::paginate::Fragment;
 use super::theme::*;
-use super::wrap::{wrap, Line};
+use super::wrap::{wrap, wrap_with, Line};
 use super::{Color, FontStyle, Item, Measure, Segment, Stroke};
 use crate::blocks::{Block, ListItem, Party, Span};
 
@@ -19,7 +19,15 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
         let next = blocks.get(i + 1);
         let introduces = matches!(next, Some(Block::Answer { .. } | Block::Scale { .. }))
             || (matches!(block, Block::Paragraph { .. } | Block::Callout { .. })
-                && matches!(next, Some(Block::List { .. } | Block::Table { .. } | Block::Signatures { .. })));
+                && matches!(
+                    next,
+                    Some(
+                        Block::List { .. }
+                            | Block::Table { .. }
+                            | Block::Signatures { .. }
+                            | Block::Figure { .. }
+                    )
+                ));
         if introduces {
             if let Some(last) = frags.last_mut() {
                 last.keep_with_next = true;
@@ -33,21 +41,45 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
 fn block_fragments(block: &Block, m: &dyn Measure) -> Vec<Fragment> {
     match block {
         Block::Heading { level, spans } => vec![heading_fragment(*level, spans, m)],
-        Block::Paragraph { spans } => {
-            text_fragments(spans, m, 0.0, CONTENT_WIDTH, BODY_SIZE, BODY_LEADING, INK, PARAGRAPH_GAP)
-        }
-        Block::List { start, depth, items } => list(*start, *depth, items, m),
+        Block::Paragraph { spans } => text_fragments(
+            spans,
+            m,
+            0.0,
+            CONTENT_WIDTH,
+            BODY_SIZE,
+            BODY_LEADING,
+            INK,
+            PARAGRAPH_GAP,
+        ),
+        Block::List {
+            start,
+            depth,
+            items,
+        } => list(*start, *depth, items, m),
         Block::Callout { paragraphs } => vec![callout(paragraphs, m)],
         Block::Rule => vec![Fragment {
             height: 14.0,
             space_before: 4.0,
-            items: vec![Item::Line { x1: MARGIN_LEFT, y1: 7.0, x2: MARGIN_LEFT + CONTENT_WIDTH, y2: 7.0, stroke: HAIRLINE }],
+            items: vec![Item::Line {
+                x1: MARGIN_LEFT,
+                y1: 7.0,
+                x2: MARGIN_LEFT + CONTENT_WIDTH,
+                y2: 7.0,
+                stroke: HAIRLINE,
+            }],
             ..Fragment::default()
         }],
-        Block::PageBreak => vec![Fragment { page_break: true, ..Fragment::default() }],
+        Block::PageBreak => vec![Fragment {
+            page_break: true,
+            ..Fragment::default()
+        }],
         Block::Answer { lines } => vec![answer(*lines)],
         Block::Scale { min, max, raters } => vec![scale(*min, *max, raters, m)],
-        Block::Table { columns, widths, rows } => table(columns, widths, *rows, m),
+        Block::Table {
+            columns,
+            widths,
+            rows,
+        } => table(columns, widths, *rows, m),
         Block::Signatures { parties } => signatures(parties, m),
         Block::Fields { rows } => vec![fields(rows, m)],
         Block::Figure { center, items } => vec![figure(center, items, m)],
@@ -60,15 +92,24 @@ fn baseline(size: f32, leading: f32) -> f32 {
 }
 
 /// The text items of one wrapped line, left edge at `x`, baseline at `y`.
-fn line_items(line: &Line, x: f32, y: f32, size: f32, color: Color) -> impl Iterator<Item = Item> + '_ {
-    line.runs.iter().filter(|r| !r.text.trim().is_empty()).map(move |r| Item::Text {
-        x: x + r.x,
-        y,
-        size,
-        style: r.style,
-        color,
-        text: r.text.clone(),
-    })
+fn line_items(
+    line: &Line,
+    x: f32,
+    y: f32,
+    size: f32,
+    color: Color,
+) -> impl Iterator<Item = Item> + '_ {
+    line.runs
+        .iter()
+        .filter(|r| !r.text.trim().is_empty())
+        .map(move |r| Item::Text {
+            x: x + r.x,
+            y,
+            size,
+            style: r.style,
+            color,
+            text: r.text.clone(),
+        })
 }
 
 /// Wrapped text as one fragment per line, with orphan and widow control: the first two
@@ -94,19 +135,35 @@ fn text_fragments(
             space_before: if i == 0 { space_before } else { 0.0 },
             keep_with_next: n >= 2 && (i == 0 || i == n - 2),
             page_break: false,
-            items: line_items(line, MARGIN_LEFT + indent, baseline(size, leading), size, color).collect(),
+            items: line_items(
+                line,
+                MARGIN_LEFT + indent,
+                baseline(size, leading),
+                size,
+                color,
+            )
+            .collect(),
         })
         .collect()
 }
 
 fn heading_fragment(level: u8, spans: &[Span], m: &dyn Measure) -> Fragment {
     let (size, leading, color, before, after) = heading(level);
-    let bold: Vec<Span> = spans.iter().map(|s| Span::new(s.text.clone(), FontStyle::Bold)).collect();
+    let bold: Vec<Span> = spans
+        .iter()
+        .map(|s| Span::new(s.text.clone(), FontStyle::Bold))
+        .collect();
     let lines = wrap(&bold, m, size, CONTENT_WIDTH);
     let mut items = Vec::new();
     let mut y = 0.0;
     for line in &lines {
-        items.extend(line_items(line, MARGIN_LEFT, y + baseline(size, leading), size, color));
+        items.extend(line_items(
+            line,
+            MARGIN_LEFT,
+            y + baseline(size, leading),
+            size,
+            color,
+        ));
         y += leading;
     }
     if level == 2 {
@@ -115,11 +172,20 @@ fn heading_fragment(level: u8, spans: &[Span], m: &dyn Measure) -> Fragment {
             y1: y + 3.0,
             x2: MARGIN_LEFT + CONTENT_WIDTH,
             y2: y + 3.0,
-            stroke: Stroke { width: 0.8, color: ACCENT },
+            stroke: Stroke {
+                width: 0.8,
+                color: ACCENT,
+            },
         });
         y += 3.0;
     }
-    Fragment { height: y + after, space_before: before, keep_with_next: true, page_break: false, items }
+    Fragment {
+        height: y + after,
+        space_before: before,
+        keep_with_next: true,
+        page_break: false,
+        items,
+    }
 }
 
 fn list(start: Option<u64>, depth: u8, items: &[ListItem], m: &dyn Measure) -> Vec<Fragment> {
@@ -151,7 +217,14 @@ fn list(start: Option<u64>, depth: u8, items: &[ListItem], m: &dyn Measure) -> V
                     text: label,
                 }
             }
-            None => Item::Text { x: MARGIN_LEFT + indent + 5.0, y, size: BODY_SIZE, style: FontStyle::Bold, color: ACCENT, text: "•".into() },
+            None => Item::Text {
+                x: MARGIN_LEFT + indent + 5.0,
+                y,
+                size: BODY_SIZE,
+                style: FontStyle::Bold,
+                color: ACCENT,
+                text: "•".into(),
+            },
         };
         if let Some(first) = frags.first_mut() {
             first.items.insert(0, marker);
@@ -170,24 +243,68 @@ fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
             y += 5.0;
         }
         for line in wrap(spans, m, size, CONTENT_WIDTH - 2.0 * pad - 4.0) {
-            items.extend(line_items(&line, MARGIN_LEFT + pad + 4.0, y + baseline(size, leading), size, INK));
+            items.extend(line_items(
+                &line,
+                MARGIN_LEFT + pad + 4.0,
+                y + baseline(size, leading),
+                size,
+                INK,
+            ));
             y += leading;
         }
     }
     let height = y + pad;
-    items.insert(0, Item::Rect { x: MARGIN_LEFT, y: 0.0, w: CONTENT_WIDTH, h: height, fill: Some(ACCENT_LIGHT), stroke: None });
-    items.insert(1, Item::Rect { x: MARGIN_LEFT, y: 0.0, w: 3.0, h: height, fill: Some(ACCENT), stroke: None });
-    Fragment { height, space_before: 10.0, keep_with_next: false, page_break: false, items }
+    items.insert(
+        0,
+        Item::Rect {
+            x: MARGIN_LEFT,
+            y: 0.0,
+            w: CONTENT_WIDTH,
+            h: height,
+            fill: Some(ACCENT_LIGHT),
+            stroke: None,
+        },
+    );
+    items.insert(
+        1,
+        Item::Rect {
+            x: MARGIN_LEFT,
+            y: 0.0,
+            w: 3.0,
+            h: height,
+            fill: Some(ACCENT),
+            stroke: None,
+        },
+    );
+    Fragment {
+        height,
+        space_before: 10.0,
+        keep_with_next: false,
+        page_break: false,
+        items,
+    }
 }
 
 fn answer(lines: u32) -> Fragment {
     let items = (1..=lines)
         .map(|i| {
             let y = i as f32 * ANSWER_PITCH;
-            Item::Line { x1: MARGIN_LEFT, y1: y, x2: MARGIN_LEFT + CONTENT_WIDTH, y2: y, stroke: HAIRLINE }
+            Item::Line {
+                x1: MARGIN_LEFT,
+                y1: y,
+                x2: MARGIN_LEFT + CONTENT_WIDTH,
+                y2: y,
+                stroke: HAIRLINE,
+            }
         })
         .collect();
-    Fragment { height: lines as f32 * ANSWER_PITCH + 4.0, space_before: 0.0, keep_with_next: false, page_break: false, items }
+    Fragment {
+        height: lines as f32 * ANSWER_PITCH + 4.0,
+        space_before: 0.0,
+        keep_with_next: false,
+        page_break: false,
+        items,
+    }
 }
 
 fn scale(min: u8, max: u8, raters: &[String], m: &dyn Measure) -> Fragment {
@@ -196,20 +313,50 @@ fn scale(min: u8, max: u8, raters: &[String], m: &dyn Measure) -> Fragment {
     let step = 25.0;
     let x0 = MARGIN_LEFT + LIST_INDENT;
     let column = (CONTENT_WIDTH - LIST_INDENT) / raters.len() as f32;
-    let label_width = raters.iter().map(|r| m.width(FontStyle::Regular, r, size)).fold(0.0, f32::max);
+    let label_width = raters
+        .iter()
+        .map(|r| m.width(FontStyle::Regular, r, size))
+        .fold(0.0, f32::max);
     let mut items = Vec::new();
     let y = 13.0;
     for (i, rater) in raters.iter().enumerate() {
         let x = x0 + i as f32 * column;
-        items.push(Item::Text { x, y, size, style: FontStyle::Regular, color: MUTED, text: rater.clone() });
+        items.push(Item::Text {
+            x,
+            y,
+            size,
+            style: FontStyle::Regular,
+            color: MUTED,
+            text: rater.clone(),
+        });
         let boxes = x + label_width + 8.0;
         for (k, value) in (min..=max).enumerate() {
             let bx = boxes + k as f32 * step;
-            items.push(Item::Rect { x: bx, y: y - box_size + 1.0, w: box_size, h: box_size, fill: None, stroke: Some(BOX_STROKE) });
-            items.push(Item::Text { x: bx + box_size + 3.0, y, size: 7.5, style: FontStyle::Regular, color: MUTED, text: value.to_string() });
+            items.push(Item::Rect {
+                x: bx,
+                y: y - box_size + 1.0,
+                w: box_size,
+                h: box_size,
+                fill: None,
+                stroke: Some(BOX_STROKE),
+            });
+            items.push(Item::Text {
+                x: bx + box_size + 3.0,
+                y,
+                size: 7.5,
+                style: FontStyle::Regular,
+                color: MUTED,
+                text: value.to_string(),
+            });
         }
     }
-    Fragment { height: 20.0, space_before: 2.0, keep_with_next: false, page_break: false, items }
+    Fragment {
+        height: 20.0,
+        space_before: 2.0,
+        keep_with_next: false,
+        page_break: false,
+        items,
+    }
 }
 
 fn table(columns: &[String], widths: &[f32], rows: u32, m: &dyn Measure) -> Vec<Fragment> {
@@ -227,24 +374,64 @@ fn table(columns: &[String], widths: &[f32], rows: u32, m: &dyn Measure) -> Vec<
     let wrapped: Vec<Vec<Line>> = columns
         .iter()
         .zip(&xs)
-        .map(|(c, (_, w))| wrap(&[Span::new(c.clone(), FontStyle::Bold)], m, size, w - 2.0 * pad))
+        .map(|(c, (_, w))| {
+            wrap(
+                &[Span::new(c.clone(), FontStyle::Bold)],
+                m,
+                size,
+                w - 2.0 * pad,
+            )
+        })
         .collect();
-    let header_height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
+    let header_height =
+        wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
     let mut header = Vec::new();
     for ((x, w), lines) in xs.iter().zip(&wrapped) {
-        header.push(Item::Rect { x: *x, y: 0.0, w: *w, h: header_height, fill: Some(ACCENT_LIGHT), stroke: Some(BOX_STROKE) });
+        header.push(Item::Rect {
+            x: *x,
+            y: 0.0,
+            w: *w,
+            h: header_height,
+            fill: Some(ACCENT_LIGHT),
+            stroke: Some(BOX_STROKE),
+        });
         for (i, line) in lines.iter().enumerate() {
-            header.extend(line_items(line, x + pad, pad + i as f32 * leading + baseline(size, leading), size, ACCENT));
+            header.extend(line_items(
+                line,
+                x + pad,
+                pad + i as f32 * leading + baseline(size, leading),
+                size,
+                ACCENT,
+            ));
         }
     }
-    let mut out = vec![Fragment { height: header_height, space_before: PARAGRAPH_GAP, keep_with_next: true, page_break: false, items: header }];
+    let mut out = vec![Fragment {
+        height: header_height,
+        space_before: PARAGRAPH_GAP,
+        keep_with_next: true,
+        page_break: false,
+        items: header,
+    }];
     let row_height = 36.0;
     for r in 0..rows {
         let items = xs
             .iter()
-            .map(|(x, w)| Item::Rect { x: *x, y: 0.0, w: *w, h: row_height, fill: None, stroke: Some(BOX_STROKE) })
+            .map(|(x, w)| Item::Rect {
+                x: *x,
+                y: 0.0,
+                w: *w,
+                h: row_height,
+                fill: None,
+                stroke: Some(BOX_STROKE),
+            })
             .collect();
-        out.push(Fragment { height: row_height, space_before: 0.0, keep_with_next: r + 1 < rows, page_break: false, items });
+        out.push(Fragment {
+            height: row_height,
+            space_before: 0.0,
+            keep_with_next: r + 1 < rows,
+            page_break: false,
+            items,
+        });
     }
     out
 }
@@ -259,28 +446,74 @@ fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
             let mut items = Vec::new();
             for (i, party) in pair.iter().enumerate() {
                 let x = MARGIN_LEFT + i as f32 * (width + gap);
-                items.push(Item::Text { x, y: 11.0, size: BODY_SIZE, style: FontStyle::Bold, color: INK, text: party.role.clone() });
+                items.push(Item::Text {
+                    x,
+                    y: 11.0,
+                    size: BODY_SIZE,
+                    style: FontStyle::Bold,
+                    color: INK,
+                    text: party.role.clone(),
+                });
                 let top = 18.0;
-                items.push(Item::Rect { x, y: top, w: width, h: area, fill: Some(TINT), stroke: Some(HAIRLINE) });
-                items.push(Item::Text { x: x + 6.0, y: top + area - 6.0, size: 7.0, style: FontStyle::Regular, color: MUTED, text: "Underskrift".into() });
+                items.push(Item::Rect {
+                    x,
+                    y: top,
+                    w: width,
+                    h: area,
+                    fill: Some(TINT),
+                    stroke: Some(HAIRLINE),
+                });
+                items.push(Item::Text {
+                    x: x + 6.0,
+                    y: top + area - 6.0,
+                    size: 7.0,
+                    style: FontStyle::Regular,
+                    color: MUTED,
+                    text: "Underskrift".into(),
+                });
                 let mut y = top + area + 16.0;
                 for (label, value) in [("Navn", party.name.as_str()), ("Dato", "")] {
                     let lw = m.width(FontStyle::Regular, label, SMALL_SIZE);
-                    items.push(Item::Text { x, y, size: SMALL_SIZE, style: FontStyle::Regular, color: MUTED, text: label.into() });
+                    items.push(Item::Text {
+                        x,
+                        y,
+                        size: SMALL_SIZE,
+                        style: FontStyle::Regular,
+                        color: MUTED,
+                        text: label.into(),
+                    });
                     let vx = x + lw.max(28.0) + 6.0;
                     if value.is_empty() {
-                        items.push(Item::Line { x1: vx, y1: y + 2.0, x2: x + width, y2: y + 2.0, stroke: HAIRLINE });
+                        items.push(Item::Line {
+                            x1: vx,
+                            y1: y + 2.0,
+                            x2: x + width,
+                            y2: y + 2.0,
+                            stroke: HAIRLINE,
+                        });
                     } else {
                         let spans = [Span::new(value, FontStyle::Regular)];
                         if let Some(line) = wrap(&spans, m, BODY_SIZE, x + width - vx).first() {
                             items.extend(line_items(line, vx, y, BODY_SIZE, INK));
                         }
-                        items.push(Item::Line { x1: vx, y1: y + 3.5, x2: x + width, y2: y + 3.5, stroke: HAIRLINE });
+                        items.push(Item::Line {
+                            x1: vx,
+                            y1: y + 3.5,
+                            x2: x + width,
+                            y2: y + 3.5,
+                            stroke: HAIRLINE,
+                        });
                     }
                     y += 22.0;
                 }
             }
-            Fragment { height: 18.0 + area + 16.0 + 44.0, space_before: 12.0, keep_with_next: false, page_break: false, items }
+            Fragment {
+                height: 18.0 + area + 16.0 + 44.0,
+                space_before: 12.0,
+                keep_with_next: false,
+                page_break: false,
+                items,
+            }
         })
         .collect()
 }
@@ -296,25 +529,73 @@ fn fields(rows: &[(String, String)], m: &dyn Measure) -> Fragment {
         let mut row_height: f32 = 0.0;
         for (i, (label, value)) in pair.iter().enumerate() {
             let x = MARGIN_LEFT + pad + i as f32 * (width + gap);
-            items.push(Item::Text { x, y: y + 8.0, size: label_size, style: FontStyle::Bold, color: MUTED, text: label.to_uppercase() });
-            let shown = if value.is_empty() { "—" } else { value.as_str() };
-            let lines = wrap(&[Span::new(shown, FontStyle::Regular)], m, value_size, width);
+            items.push(Item::Text {
+                x,
+                y: y + 8.0,
+                size: label_size,
+                style: FontStyle::Bold,
+                color: MUTED,
+                text: label.to_uppercase(),
+            });
+            let shown = if value.is_empty() {
+                "—"
+            } else {
+                value.as_str()
+            };
+            let lines = wrap(
+                &[Span::new(shown, FontStyle::Regular)],
+                m,
+                value_size,
+                width,
+            );
             for (k, line) in lines.iter().enumerate() {
-                items.extend(line_items(line, x, y + 12.0 + k as f32 * value_leading + baseline(value_size, value_leading), value_size, INK));
+                items.extend(line_items(
+                    line,
+                    x,
+                    y + 12.0 + k as f32 * value_leading + baseline(value_size, value_leading),
+                    value_size,
+                    INK,
+                ));
             }
             row_height = row_height.max(12.0 + lines.len() as f32 * value_leading);
         }
         y += row_height + 8.0;
     }
     let height = y - 8.0 + pad;
-    items.insert(0, Item::Rect { x: MARGIN_LEFT, y: 0.0, w: CONTENT_WIDTH, h: height, fill: Some(TINT), stroke: None });
-    items.insert(1, Item::Rect { x: MARGIN_LEFT, y: 0.0, w: CONTENT_WIDTH, h: 2.0, fill: Some(ACCENT), stroke: None });
-    Fragment { height, space_before: 8.0, keep_with_next: false, page_break: false, items }
+    items.insert(
+        0,
+        Item::Rect {
+            x: MARGIN_LEFT,
+            y: 0.0,
+            w: CONTENT_WIDTH,
+            h: height,
+            fill: Some(TINT),
+            stroke: None,
+        },
+    );
+    items.insert(
+        1,
+        Item::Rect {
+            x: MARGIN_LEFT,
+            y: 0.0,
+            w: CONTENT_WIDTH,
+            h: 2.0,
+            fill: Some(ACCENT),
+            stroke: None,
+        },
+    );
+    Fragment {
+        height,
+        space_before: 8.0,
+        keep_with_next: false,
+        page_break: false,
+        items,
+    }
 }
 
 /// The principles as circles around the core task, highlighted ones filled.
 fn figure(center: &str, principles: &[(String, bool)], m: &dyn Measure) -> Fragment {
-    let (r_center, r_item, distance) = (44.0, 39.0, 92.0);
+    let (r_center, r_item, distance) = (42.0, 38.0, 84.0);
     let height = 2.0 * (distance + r_item) + 8.0;
     let cx = MARGIN_LEFT + CONTENT_WIDTH / 2.0;
     let cy = height / 2.0 + 4.0;
@@ -327,20 +608,70 @@ fn figure(center: &str, principles: &[(String, bool)], m: &dyn Measure) -> Fragm
         })
         .collect();
     for &(x, y) in &positions {
-        items.push(Item::Line { x1: cx, y1: cy, x2: x, y2: y, stroke: Stroke { width: 1.0, color: RULE } });
+        items.push(Item::Line {
+            x1: cx,
+            y1: cy,
+            x2: x,
+            y2: y,
+            stroke: Stroke {
+                width: 1.0,
+                color: RULE,
+            },
+        });
     }
-    items.push(circle(cx, cy, r_center, Some(WHITE), Some(Stroke { width: 1.4, color: ACCENT })));
-    items.extend(centered_text(center, cx, cy, 2.0 * r_center - 12.0, 9.5, FontStyle::Bold, INK, m));
+    items.push(circle(
+        cx,
+        cy,
+        r_center,
+        Some(WHITE),
+        Some(Stroke {
+            width: 1.4,
+            color: ACCENT,
+        }),
+    ));
+    items.extend(centered_text(
+        center,
+        cx,
+        cy,
+        2.0 * r_center - 6.0,
+        9.0,
+        FontStyle::Bold,
+        INK,
+        m,
+    ));
     for ((name, highlighted), &(x, y)) in principles.iter().zip(&positions) {
         let (fill, stroke, color, style) = if *highlighted {
             (ACCENT, None, WHITE, FontStyle::Bold)
         } else {
-            (ACCENT_LIGHT, Some(Stroke { width: 0.8, color: ACCENT }), ACCENT, FontStyle::Regular)
+            (
+                ACCENT_LIGHT,
+                Some(Stroke {
+                    width: 0.8,
+                    color: ACCENT,
+                }),
+                ACCENT,
+                FontStyle::Regular,
+            )
         };
         items.push(circle(x, y, r_item, Some(fill), stroke));
-        items.extend(centered_text(name, x, y, 2.0 * r_item - 10.0, 8.5, style, color, m));
+        items.extend(centered_text(
+            name,
+            x,
+            y,
+            2.0 * r_item - 6.0,
+            8.2,
+            style,
+            color,
+            m,
+        ));
     }
-    Fragment { height, space_before: 10.0, keep_with_next: false, page_break: false, items }
+    Fragment {
+        height,
+        space_before: 10.0,
+        keep_with_next: false,
+        page_break: false,
+        items,
+    }
 }
 
 /// A circle as four cubic Béziers (the usual 0.5523 handle length).
@@ -353,21 +684,42 @@ fn circle(cx: f32, cy: f32, r: f32, fill: Option<Color>, stroke: Option<Stroke>)
         Segment::CubicTo([cx - r, cy - k, cx - k, cy - r, cx, cy - r]),
         Segment::CubicTo([cx + k, cy - r, cx + r, cy - k, cx + r, cy]),
     ];
-    Item::Path { segments, closed: true, fill, stroke }
+    Item::Path {
+        segments,
+        closed: true,
+        fill,
+        stroke,
+    }
 }
 
 /// Text wrapped to `width` and centred on (`cx`, `cy`), line by line.
 #[allow(clippy::too_many_arguments)]
-fn centered_text(text: &str, cx: f32, cy: f32, width: f32, size: f32, style: FontStyle, color: Color, m: &dyn Measure) -> Vec<Item> {
+fn centered_text(
+    text: &str,
+    cx: f32,
+    cy: f32,
+    width: f32,
+    size: f32,
+    style: FontStyle,
+    color: Color,
+    m: &dyn Measure,
+) -> Vec<Item> {
     let leading = size * 1.25;
-    let lines = wrap(&[Span::new(text, style)], m, size, width);
+    let lines = wrap_with(&[Span::new(text, style)], m, size, width, false);
     let top = cy - lines.len() as f32 * leading / 2.0;
     lines
         .iter()
         .enumerate()
         .flat_map(|(i, line)| {
             let x = cx - line.width / 2.0;
-            line_items(line, x, top + i as f32 * leading + baseline(size, leading), size, color).collect::<Vec<_>>()
+            line_items(
+                line,
+                x,
+                top + i as f32 * leading + baseline(size, leading),
+                size,
+                color,
+            )
+            .collect::<Vec<_>>()
         })
         .collect()
 }

@@ -66,10 +66,35 @@ pub enum Segment {
 /// corner; `y` of text is its baseline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Item {
-    Text { x: f32, y: f32, size: f32, style: FontStyle, color: Color, text: String },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, stroke: Stroke },
-    Rect { x: f32, y: f32, w: f32, h: f32, fill: Option<Color>, stroke: Option<Stroke> },
-    Path { segments: Vec<Segment>, closed: bool, fill: Option<Color>, stroke: Option<Stroke> },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        style: FontStyle,
+        color: Color,
+        text: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        stroke: Stroke,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Color>,
+        stroke: Option<Stroke>,
+    },
+    Path {
+        segments: Vec<Segment>,
+        closed: bool,
+        fill: Option<Color>,
+        stroke: Option<Stroke>,
+    },
 }
 
 impl Item {
@@ -131,7 +156,9 @@ impl Document {
                     .items
                     .iter()
                     .filter_map(|item| match item {
-                        Item::Text { x, y, text, .. } => Some(((y * 10.0).round() as i32, *x, text.as_str())),
+                        Item::Text { x, y, text, .. } => {
+                            Some(((y * 10.0).round() as i32, *x, text.as_str()))
+                        }
                         _ => None,
                     })
                     .collect();
@@ -167,5 +194,9 @@ pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Docum
     for (i, page) in pages.iter_mut().enumerate() {
         theme::footer(page, footer, i + 1, total, measure);
     }
-    Document { width: theme::PAGE_WIDTH, height: theme::PAGE_HEIGHT, pages }
+    Document {
+        width: theme::PAGE_WIDTH,
+        height: theme::PAGE_HEIGHT,
+        pages,
+    }
 }

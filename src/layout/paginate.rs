@@ -40,10 +40,18 @@ pub fn paginate(fragments: Vec<Fragment>) -> Vec<Page> {
             continue;
         }
         let continues_chain = i > 0 && fragments[i - 1].keep_with_next && !at_top;
-        let needed = if continues_chain { fragment.space_before + fragment.height } else { chain_height(&fragments[i..], at_top) };
+        let needed = if continues_chain {
+            fragment.space_before + fragment.height
+        } else {
+            chain_height(&fragments[i..], at_top)
+        };
         let fits = y + needed <= CONTENT_BOTTOM + 0.01;
         let fits_alone = y + fragment.space_before + fragment.height <= CONTENT_BOTTOM + 0.01;
-        let break_here = if continues_chain { !fits_alone } else { !fits && (needed <= PAGE_BODY || !fits_alone) };
+        let break_here = if continues_chain {
+            !fits_alone
+        } else {
+            !fits && (needed <= PAGE_BODY || !fits_alone)
+        };
         if break_here && !at_top {
             pages.push(Page::default());
             y = MARGIN_TOP;
@@ -53,7 +61,13 @@ pub fn paginate(fragments: Vec<Fragment>) -> Vec<Page> {
             y += fragment.space_before;
         }
         let page = pages.last_mut().expect("at least one page");
-        page.items.extend(fragment.items.iter().cloned().map(|item| item.translated(0.0, y)));
+        page.items.extend(
+            fragment
+                .items
+                .iter()
+                .cloned()
+                .map(|item| item.translated(0.0, y)),
+        );
         y += fragment.height;
         at_top = false;
     }
@@ -89,14 +103,29 @@ mod tests {
             space_before: 0.0,
             keep_with_next: keep,
             page_break: false,
-            items: vec![Item::Text { x: 0.0, y: height, size: 10.0, style: FontStyle::Regular, color: INK, text: label.into() }],
+            items: vec![Item::Text {
+                x: 0.0,
+                y: height,
+                size: 10.0,
+                style: FontStyle::Regular,
+                color: INK,
+                text: label.into(),
+            }],
         }
     }
 
     fn labels(pages: &[Page]) -> Vec<Vec<String>> {
         pages
             .iter()
-            .map(|p| p.items.iter().filter_map(|i| match i { Item::Text { text, .. } => Some(text.clone()), _ => None }).collect())
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Text { text, .. } => Some(text.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
             .collect()
     }
 
@@ -111,7 +140,9 @@ mod tests {
 
     #[test]
     fn a_heading_never_stands_alone_at_the_bottom() {
-        let mut fragments: Vec<Fragment> = (0..13).map(|i| frag(&format!("line {i}"), 50.0, false)).collect();
+        let mut fragments: Vec<Fragment> = (0..13)
+            .map(|i| frag(&format!("line {i}"), 50.0, false))
+            .collect();
         fragments.push(frag("heading", 30.0, true));
         fragments.push(frag("body", 50.0, false));
         let pages = paginate(fragments);
@@ -121,7 +152,9 @@ mod tests {
 
     #[test]
     fn a_chain_taller_than_a_page_still_breaks() {
-        let fragments = (0..40).map(|i| frag(&i.to_string(), 50.0, i < 39)).collect();
+        let fragments = (0..40)
+            .map(|i| frag(&i.to_string(), 50.0, i < 39))
+            .collect();
         let pages = paginate(fragments);
         assert!(pages.len() >= 3);
         assert_eq!(labels(&pages).concat().len(), 40);
@@ -129,7 +162,9 @@ mod tests {
 
     #[test]
     fn nothing_is_placed_below_the_content_area() {
-        let fragments = (0..50).map(|i| frag(&i.to_string(), 37.0, i % 3 == 0)).collect();
+        let fragments = (0..50)
+            .map(|i| frag(&i.to_string(), 37.0, i % 3 == 0))
+            .collect();
         for page in paginate(fragments) {
             for item in page.items {
                 if let Item::Text { y, .. } = item {

@@ -27,8 +27,14 @@ pub const RULE: Color = Color(0.70, 0.72, 0.75);
 pub const BOX: Color = Color(0.33, 0.36, 0.40);
 pub const WHITE: Color = Color(1.0, 1.0, 1.0);
 
-pub const HAIRLINE: Stroke = Stroke { width: 0.5, color: RULE };
-pub const BOX_STROKE: Stroke = Stroke { width: 0.7, color: BOX };
+pub const HAIRLINE: Stroke = Stroke {
+    width: 0.5,
+    color: RULE,
+};
+pub const BOX_STROKE: Stroke = Stroke {
+    width: 0.7,
+    color: BOX,
+};
 
 /// Size, leading, colour, space before and after of heading `level`.
 pub fn heading(level: u8) -> (f32, f32, Color, f32, f32) {
@@ -41,8 +47,17 @@ pub fn heading(level: u8) -> (f32, f32, Color, f32, f32) {
 }
 
 /// Draws the running footer: a hairline and three parts of small text.
-pub fn footer(page: &mut Page, footer: &super::Footer, number: usize, total: usize, measure: &dyn Measure) {
-    let fill = |s: &str| s.replace("{page}", &number.to_string()).replace("{pages}", &total.to_string());
+pub fn footer(
+    page: &mut Page,
+    footer: &super::Footer,
+    number: usize,
+    total: usize,
+    measure: &dyn Measure,
+) {
+    let fill = |s: &str| {
+        s.replace("{page}", &number.to_string())
+            .replace("{pages}", &total.to_string())
+    };
     let y = PAGE_HEIGHT - 40.0;
     page.items.push(Item::Line {
         x1: MARGIN_LEFT,

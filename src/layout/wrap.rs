@@ -39,9 +39,30 @@ const HYPHENATE_WHEN_GAP_EXCEEDS: f32 = 0.18;
 /// Words shorter than this are never hyphenated.
 const MIN_HYPHENATED_CHARS: usize = 7;
 
-/// Breaks `spans` into lines no wider than `width` at font `size`.
+/// Breaks `spans` into lines no wider than `width` at font `size`, hyphenating long
+/// words where that fills a line noticeably better.
 pub fn wrap(spans: &[Span], measure: &dyn Measure, size: f32, width: f32) -> Vec<Line> {
-    let mut builder = LineBuilder { measure, size, width, lines: Vec::new(), current: Vec::new(), current_width: 0.0 };
+    wrap_with(spans, measure, size, width, true)
+}
+
+/// As [`wrap`]; without `fill`, a word is only hyphenated when it is wider than a whole
+/// line (short centred labels read better unbroken).
+pub fn wrap_with(
+    spans: &[Span],
+    measure: &dyn Measure,
+    size: f32,
+    width: f32,
+    fill: bool,
+) -> Vec<Line> {
+    let mut builder = LineBuilder {
+        measure,
+        size,
+        width,
+        fill,
+        lines: Vec::new(),
+        current: Vec::new(),
+        current_width: 0.0,
+    };
     for token in tokenize(spans) {
         match token {
             Token::Break => builder.finish_line(),
@@ -84,6 +105,7 @@ struct LineBuilder<'a> {
     measure: &'a dyn Measure,
     size: f32,
     width: f32,
+    fill: bool,
     lines: Vec<Line>,
     /// Pieces of the current line; a space is its own piece.
     current: Word,
@@ -92,7 +114,9 @@ struct LineBuilder<'a> {
 
 impl LineBuilder<'_> {
     fn word_width(&self, word: &[(FontStyle, String)]) -> f32 {
-        word.iter().map(|(style, text)| self.measure.width(*style, text, self.size)).sum()
+        word.iter()
+            .map(|(style, text)| self.measure.width(*style, text, self.size))
+            .sum()
     }
 
     fn space_width(&self, style: FontStyle) -> f32 {
@@ -102,14 +126,18 @@ impl LineBuilder<'_> {
     fn add_word(&mut self, mut word: Word) {
         loop {
             let style = word[0].0;
-            let space = if self.current.is_empty() { 0.0 } else { self.space_width(style) };
+            let space = if self.current.is_empty() {
+                0.0
+            } else {
+                self.space_width(style)
+            };
             let w = self.word_width(&word);
             if self.current_width + space + w <= self.width + 0.01 {
                 self.push(word, space);
                 return;
             }
             let available = self.width - self.current_width - space;
-            let gap_is_large = available > self.width * HYPHENATE_WHEN_GAP_EXCEEDS;
+            let gap_is_large = self.fill && available > self.width * HYPHENATE_WHEN_GAP_EXCEEDS;
             let must_split = self.current.is_empty(); // the word alone is wider than a line
             if must_split || gap_is_large {
                 if let Some((head, tail)) = self.split(&word, available, must_split) {
@@ -148,10 +176,20 @@ impl LineBuilder<'_> {
             }
             self.word_width(&head) <= available + 0.01
         };
-        let best = candidates.iter().rev().find(|(at, hyphen)| fits(*at, *hyphen)).copied();
+        let best = candidates
+            .iter()
+            .rev()
+            .find(|(at, hyphen)| fits(*at, *hyphen))
+            .copied();
         let (at, hyphen) = match best {
             Some(b) => b,
-            None if force => ((1..chars.len()).rev().find(|at| fits(*at, false)).unwrap_or(1), false),
+            None if force => (
+                (1..chars.len())
+                    .rev()
+                    .find(|at| fits(*at, false))
+                    .unwrap_or(1),
+                false,
+            ),
             None => return None,
         };
         if at == 0 || at >= chars.len() {
@@ -195,7 +233,8 @@ fn break_points(chars: &[char]) -> Vec<(usize, bool)> {
             let segment: String = chars[start..i].iter().collect();
             if i - start >= 5 {
                 let mut at = start;
-                let syllables: Vec<&str> = hypher::hyphenate(&segment, hypher::Lang::Danish).collect();
+                let syllables: Vec<&str> =
+                    hypher::hyphenate(&segment, hypher::Lang::Danish).collect();
                 for syllable in &syllables[..syllables.len().saturating_sub(1)] {
                     at += syllable.chars().count();
                     points.push((at, true));
@@ -224,7 +263,10 @@ fn split_word(word: &Word, at: usize) -> (Word, Word) {
         } else if seen >= at {
             tail.push((*style, text.clone()));
         } else {
-            let cut = text.char_indices().nth(at - seen).map_or(text.len(), |(b, _)| b);
+            let cut = text
+                .char_indices()
+                .nth(at - seen)
+                .map_or(text.len(), |(b, _)| b);
             head.push((*style, text[..cut].to_string()));
             tail.push((*style, text[cut..].to_string()));
         }
@@ -240,22 +282,28 @@ mod tests {
 
     fn lines(text: &str, width_chars: f32) -> Vec<String> {
         let spans = [Span::new(text, FontStyle::Regular)];
-        wrap(&spans, &FixedWidth, 10.0, width_chars * 5.0).iter().map(Line::text).collect()
+        wrap(&spans, &FixedWidth, 10.0, width_chars * 5.0)
+            .iter()
+            .map(Line::text)
+            .collect()
     }
 
     #[test]
     fn first_fit_breaks_at_spaces() {
-        assert_eq!(lines("Vi sætter retning og skaber klare rammer", 20.0), vec![
-            "Vi sætter retning og",
-            "skaber klare rammer",
-        ]);
+        assert_eq!(
+            lines("Vi sætter retning og skaber klare rammer", 20.0),
+            vec!["Vi sætter retning og", "skaber klare rammer",]
+        );
     }
 
     #[test]
     fn a_long_compound_is_hyphenated_instead_of_leaving_a_gap() {
         let out = lines("Vi skaber sammenhængskraft", 16.0);
         assert_eq!(out.len(), 2, "{out:?}");
-        assert!(out[0].ends_with('-') && out[0].starts_with("Vi skaber sam"), "{out:?}");
+        assert!(
+            out[0].ends_with('-') && out[0].starts_with("Vi skaber sam"),
+            "{out:?}"
+        );
         assert_eq!(out.concat().replace('-', ""), "Vi skaber sammenhængskraft");
     }
 
@@ -279,7 +327,14 @@ mod tests {
         ];
         let out = wrap(&spans, &FixedWidth, 10.0, 200.0);
         assert_eq!(out.len(), 2);
-        assert_eq!(out[0].runs[0], Run { x: 0.0, text: "Dialog".into(), style: FontStyle::Bold });
+        assert_eq!(
+            out[0].runs[0],
+            Run {
+                x: 0.0,
+                text: "Dialog".into(),
+                style: FontStyle::Bold
+            }
+        );
         assert_eq!(out[0].runs[1].x, 30.0);
         assert_eq!(out[1].runs[0].style, FontStyle::Italic);
     }

@@ -1,0 +1,26 @@
+"""Removes TrueType hinting from the Noto Sans faces in fonts/ (in place).
+
+Hinting only matters for low-resolution screen rasterizers; PDF viewers and printers
+ignore it, and it is a third of every embedded subset. Run from the repository root:
+    pip install fonttools && python3 fonts/dehint.py
+"""
+import sys
+from pathlib import Path
+from fontTools.ttLib import TTFont
+
+for path in sorted(Path(__file__).parent.glob("NotoSans-*.ttf")):
+    font = TTFont(path)
+    for tag in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "gasp"):
+        if tag in font:
+            del font[tag]
+    glyf = font["glyf"]
+    for name in font.getGlyphOrder():
+        glyph = glyf[name]
+        if hasattr(glyph, "program"):
+            glyph.program.fromBytecode(b"")
+    maxp = font["maxp"]
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions"):
+        setattr(maxp, attr, 0 if attr != "maxZones" else 1)
+    font.save(path)
+    print(f"dehinted {path.name}: {path.stat().st_size} bytes", file=sys.stderr)

@@ -1,0 +1,725 @@
+//! End-to-end tests: run the `mus` binary, read the PDFs back with lopdf, check content.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use lopdf::{Document, Object};
+use mus::framework::Framework;
+
+const EXAMPLE_FRAMEWORK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/framework-egeskov.json"
+);
+
+fn mus() -> Command {
+    let mut cmd = Command::cargo_bin("mus").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn builtin() -> Framework {
+    Framework::builtin().unwrap()
+}
+
+/// The done-when command of the guide issue, writing into `dir`.
+fn example_guide(dir: &Path, file: &str) -> PathBuf {
+    let out = dir.join(file);
+    mus()
+        .args([
+            "guide",
+            "--role",
+            "leder-af-medarbejdere",
+            "--focus",
+            "saet-retning",
+            "--focus",
+            "opdyrk-potentialer",
+        ])
+        .args([
+            "--name",
+            "Łukasz Øster-Ågård",
+            "--manager",
+            "Bodil Kjærgård",
+            "--unit",
+            "Dagtilbud Nord",
+        ])
+        .args(["--date", "2027-01-15", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// All text of a PDF, page by page, as lopdf extracts it through the fonts' ToUnicode maps.
+fn pdf_text(path: &Path) -> Vec<String> {
+    let doc = Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|p| doc.extract_text(&[*p]).unwrap())
+        .collect()
+}
+
+/// Text compared without white space and hyphens, so words wrapped or hyphenated at a line
+/// end still match.
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+fn expectations<'a>(
+    framework: &'a Framework,
+    level: &str,
+    principle: Option<&str>,
+) -> Vec<&'a str> {
+    framework
+        .level(level)
+        .unwrap()
+        .expectations
+        .iter()
+        .filter(|e| principle.is_none_or(|p| e.principle == p))
+        .map(|e| e.text.as_str())
+        .collect()
+}
+
+#[test]
+fn the_example_guide_has_the_name_and_exactly_the_focus_expectations() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = example_guide(dir.path(), "guide.pdf");
+    let text = squeeze(&pdf_text(&pdf).concat());
+    assert!(
+        text.contains(&squeeze("Łukasz Øster-Ågård")),
+        "name missing"
+    );
+    assert!(text.contains(&squeeze("Bodil Kjærgård")));
+    assert!(text.contains(&squeeze("Dagtilbud Nord")));
+    assert!(text.contains(&squeeze("15. januar 2027")));
+    let framework = builtin();
+    for principle in ["saet-retning", "opdyrk-potentialer"] {
+        let wanted = expectations(&framework, "leder-af-medarbejdere", Some(principle));
+        assert!(!wanted.is_empty());
+        for e in wanted {
+            assert!(text.contains(&squeeze(e)), "missing expectation: {e}");
+        }
+    }
+    for principle in [
+        "faa-foelgeskab",
+        "udvis-handlekraft",
+        "skab-sammenhaengskraft",
+    ] {
+        for e in expectations(&framework, "leder-af-medarbejdere", Some(principle)) {
+            assert!(
+                !text.contains(&squeeze(e)),
+                "expectation outside the focus: {e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_level_without_focus_has_every_expectation_of_that_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let framework = builtin();
+    for level in &framework.levels {
+        let out = dir.path().join(format!("{}.pdf", level.id));
+        mus()
+            .args(["guide", "--role", &level.id, "--date", "2027-03-01", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        let text = squeeze(&pdf_text(&out).concat());
+        assert_eq!(
+            level.expectations.len(),
+            expectations(&framework, &level.id, None).len()
+        );
+        for e in &level.expectations {
+            assert!(
+                text.contains(&squeeze(&e.text)),
+                "{}: missing {}",
+                level.id,
+                e.text
+            );
+        }
+        for principle in &framework.principles {
+            assert!(
+                text.contains(&squeeze(&principle.description[0])),
+                "{}: description",
+                principle.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_command_twice_gives_byte_identical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = std::fs::read(example_guide(dir.path(), "a.pdf")).unwrap();
+    let b = std::fs::read(example_guide(dir.path(), "b.pdf")).unwrap();
+    assert!(a == b, "the two PDFs differ");
+}
+
+#[test]
+fn many_guides_in_one_process_are_deterministic() {
+    use mus::fonts::FontSet;
+    use mus::guide::{Guide, People};
+    use mus::templates::Templates;
+    let framework = builtin();
+    let templates = Templates::builtin().unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+    let make = |name: &str, level: &str| {
+        let guide = Guide {
+            framework: &framework,
+            level: framework.level(level).unwrap(),
+            focus: framework
+                .resolve_focus(&["retning", "potentialer"])
+                .unwrap(),
+            people: People {
+                name: name.into(),
+                manager: "Bodil Kjærgård".into(),
+                unit: "Dagtilbud Nord".into(),
+            },
+            date,
+            created: date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp(),
+        };
+        guide.render(&templates, FontSet::builtin()).unwrap().pdf
+    };
+    let first = make("Łukasz Øster-Ågård", "leder-af-medarbejdere");
+    for i in 0..5 {
+        make(&format!("Anden Leder {i}"), "chef");
+    }
+    let again = make("Łukasz Øster-Ågård", "leder-af-medarbejdere");
+    assert!(
+        first == again,
+        "a guide changed after other guides were made in the process"
+    );
+
+    // ... and it is the same file the command line writes.
+    let dir = tempfile::tempdir().unwrap();
+    let cli = std::fs::read(example_guide(dir.path(), "cli.pdf")).unwrap();
+    assert!(cli == first, "library and command line disagree");
+}
+
+#[test]
+fn fonts_are_embedded_and_subset_and_metadata_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
+    let mut fonts = 0;
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor") {
+            continue;
+        }
+        fonts += 1;
+        let name =
+            String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).to_string();
+        let (tag, base) = name.split_once('+').expect("subset tag");
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "{name}"
+        );
+        assert!(base.starts_with("NotoSans-"), "{name}");
+        let file = doc
+            .get_object(dict.get(b"FontFile2").unwrap().as_reference().unwrap())
+            .unwrap();
+        let program = file.as_stream().unwrap().decompressed_content().unwrap();
+        assert!(
+            program.len() > 1000 && program.len() < 60_000,
+            "{name}: {} bytes is not a subset",
+            program.len()
+        );
+    }
+    assert!(
+        fonts >= 2,
+        "expected regular and bold at least, found {fonts}"
+    );
+
+    let info = doc
+        .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    let text = |key: &[u8]| {
+        let Object::String(bytes, _) = info.get(key).unwrap() else {
+            panic!()
+        };
+        match bytes.strip_prefix(&[0xFE, 0xFF]) {
+            Some(utf16) => String::from_utf16(
+                &utf16
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap(),
+            None => String::from_utf8(bytes.clone()).unwrap(),
+        }
+    };
+    assert_eq!(
+        text(b"Title"),
+        "Samtaleguide til MUS – Łukasz Øster-Ågård – 15. januar 2027"
+    );
+    assert_eq!(text(b"Author"), "Łukasz Øster-Ågård");
+    assert_eq!(
+        text(b"Creator"),
+        format!("mus {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(text(b"CreationDate"), "D:20270115000000Z");
+    assert!(text(b"Subject").contains("Leder af medarbejdere"));
+    assert!(text(b"Keywords").contains("Sæt retning, Opdyrk potentialer"));
+    let catalog = doc.catalog().unwrap();
+    let Object::String(lang, _) = catalog.get(b"Lang").unwrap() else {
+        panic!()
+    };
+    assert_eq!(lang, b"da-DK");
+}
+
+#[test]
+fn every_page_has_a_footer_with_page_count_id_and_framework() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = pdf_text(&example_guide(dir.path(), "guide.pdf"));
+    assert!(pages.len() >= 4, "{} pages", pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        let page = squeeze(page);
+        assert!(
+            page.contains(&squeeze(&format!("Side {} af {}", i + 1, pages.len()))),
+            "page {}",
+            i + 1
+        );
+        assert!(page.contains("Guide2027"), "page {}", i + 1);
+        assert!(
+            page.contains(&squeeze("Sønderborg Kommune · Ledelsesgrundlag 1.0")),
+            "page {}",
+            i + 1
+        );
+    }
+    let all = squeeze(&pages.concat());
+    for part in [
+        "Udviklingsplan",
+        "Mål",
+        "Handling",
+        "Hvem",
+        "Frist",
+        "Opfølgning",
+        "Underskrifter",
+        "Kerneopgaven",
+    ] {
+        assert!(all.contains(part), "{part}");
+    }
+}
+
+#[test]
+fn an_unknown_role_exits_2_and_names_the_closest() {
+    let out = mus()
+        .args(["guide", "--role", "leder-af-ledre"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        stderr,
+        "error: unknown role 'leder-af-ledre'\n\
+         hint: did you mean 'leder-af-ledere'? valid values: direktion, chef, leder-af-ledere, leder-af-medarbejdere\n"
+    );
+}
+
+#[test]
+fn an_unknown_focus_exits_2_and_names_the_closest() {
+    let out = mus()
+        .args(["guide", "--role", "chef", "--focus", "retning,følgskab"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.starts_with(
+            "error: unknown principle 'følgskab'\nhint: did you mean 'faa-foelgeskab'?"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn roles_and_principles_match_danish_names_and_key_nouns() {
+    let framework = builtin();
+    for (input, id) in [
+        ("Leder af ledere", "leder-af-ledere"),
+        ("leder af medarbejdere", "leder-af-medarbejdere"),
+        ("chefer", "chef"),
+        ("Chef", "chef"),
+        ("direktionen", "direktion"),
+        ("DIREKTION", "direktion"),
+    ] {
+        assert_eq!(framework.resolve_level(input).unwrap().id, id, "{input}");
+    }
+    for (input, id) in [
+        ("Sæt retning", "saet-retning"),
+        ("sæt-retning", "saet-retning"),
+        ("saet retning", "saet-retning"),
+        ("retning", "saet-retning"),
+        ("følgeskab", "faa-foelgeskab"),
+        ("Få følgeskab", "faa-foelgeskab"),
+        ("handlekraft", "udvis-handlekraft"),
+        ("sammenhængskraft", "skab-sammenhaengskraft"),
+        ("Skab sammenhaengskraft", "skab-sammenhaengskraft"),
+        ("potentialer", "opdyrk-potentialer"),
+        ("OPDYRK POTENTIALER", "opdyrk-potentialer"),
+    ] {
+        assert_eq!(
+            framework.resolve_principle(input).unwrap().id,
+            id,
+            "{input}"
+        );
+    }
+    let focus = framework
+        .resolve_focus(&["potentialer,retning", "retning"])
+        .unwrap();
+    let ids: Vec<&str> = focus.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["saet-retning", "opdyrk-potentialer"],
+        "framework order, no duplicates"
+    );
+}
+
+#[test]
+fn a_name_the_fonts_lack_is_refused_with_the_character_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mus()
+        .current_dir(dir.path())
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--name",
+            "Wei 李",
+            "--date",
+            "2027-01-15",
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.starts_with("error: --name: the character '李' (U+674E) is not in the guide's fonts (NotoSans-Regular)\n"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing may be written"
+    );
+}
+
+#[test]
+fn names_in_greek_and_cyrillic_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.pdf");
+    mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--focus",
+            "retning",
+            "--name",
+            "Ελένη Παπαδοπούλου",
+            "--manager",
+            "Дмитрий Иванов",
+        ])
+        .args(["--date", "2027-01-15", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = squeeze(&pdf_text(&out).concat());
+    assert!(
+        text.contains("ΕλένηΠαπαδοπούλου") && text.contains("ДмитрийИванов"),
+        "{text}"
+    );
+}
+
+#[test]
+fn without_output_the_file_is_named_after_leader_and_date_and_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    mus()
+        .current_dir(dir.path())
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--name",
+            "Åse Ødegård",
+            "--date",
+            "2027-02-01",
+        ])
+        .assert()
+        .success();
+    let path = dir.path().join("mus-aase-oedegaard-2027-02-01.pdf");
+    assert!(pdf_text(&path).concat().contains("Ødegård"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary files are left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn dash_o_dash_writes_the_pdf_to_stdout() {
+    let out = mus()
+        .args(["guide", "--role", "chef", "--date", "2027-01-15", "-o", "-"])
+        .assert()
+        .success();
+    let bytes = &out.get_output().stdout;
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+    let doc = Document::load_mem(bytes).unwrap();
+    assert!(doc.get_pages().len() >= 4);
+}
+
+#[test]
+fn source_date_epoch_sets_the_creation_date() {
+    let out = mus()
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .args(["guide", "--role", "chef", "--date", "2027-01-15", "-o", "-"])
+        .assert()
+        .success();
+    let doc = Document::load_mem(&out.get_output().stdout).unwrap();
+    let info = doc
+        .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert_eq!(
+        info.get(b"CreationDate").unwrap().as_str().unwrap(),
+        b"D:20270115080000Z"
+    );
+}
+
+#[test]
+fn an_impossible_date_is_refused() {
+    let out = mus()
+        .args(["guide", "--role", "chef", "--date", "2027-02-30"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8(out.get_output().stderr.clone()).unwrap(),
+        "error: --date: '2027-02-30' is not a valid date\nhint: use YYYY-MM-DD, e.g. 2027-01-15\n"
+    );
+}
+
+#[test]
+fn another_organisations_framework_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("egeskov.pdf");
+    mus()
+        .args([
+            "guide",
+            "--framework",
+            EXAMPLE_FRAMEWORK,
+            "--role",
+            "teamleder",
+            "--name",
+            "Kim Holm",
+            "--date",
+            "2027-05-01",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let framework = Framework::from_path(Path::new(EXAMPLE_FRAMEWORK)).unwrap();
+    assert_eq!((framework.levels.len(), framework.principles.len()), (3, 4));
+    let text = squeeze(&pdf_text(&out).concat());
+    for e in &framework.level("teamleder").unwrap().expectations {
+        assert!(text.contains(&squeeze(&e.text)), "missing {}", e.text);
+    }
+    assert!(text.contains(&squeeze("Egeskov Forsyning · Ledelseskompas 2.1")));
+    assert!(
+        !text.contains("Sønderborg"),
+        "nothing of the built-in framework may leak in"
+    );
+}
+
+#[test]
+fn framework_check_accepts_the_example_and_reports_problems_with_paths() {
+    mus()
+        .args(["framework", "check", EXAMPLE_FRAMEWORK])
+        .assert()
+        .success();
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\n  \"schema_version\": 1,\n  \"id\": \"x\"\n  \"name\": 2\n}\n",
+    )
+    .unwrap();
+    let out = mus()
+        .args(["framework", "check"])
+        .arg(&broken)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:4:3: expected `,` or `}}`",
+            broken.display()
+        )),
+        "{stderr}"
+    );
+
+    let mut framework: serde_json::Value =
+        serde_json::from_str(mus::framework::BUILTIN_JSON).unwrap();
+    framework["levels"][2]["expectations"][4]["principle"] = "sæt-retning".into();
+    framework["principles"][1]["id"] = "saet-retning".into();
+    framework["levels"][0]["expectations"][0]["text"] = " ".into();
+    framework["principles"][4]["questions"] = serde_json::json!([]);
+    let invalid = dir.path().join("invalid.json");
+    std::fs::write(&invalid, serde_json::to_string_pretty(&framework).unwrap()).unwrap();
+    let out = mus()
+        .args(["framework", "check"])
+        .arg(&invalid)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    for expected in [
+        "principles[1].id: duplicate id 'saet-retning' (also principles[0])",
+        "levels[2].expectations[4].principle: names unknown principle 'sæt-retning'; the principles are: saet-retning, saet-retning, udvis-handlekraft, skab-sammenhaengskraft, opdyrk-potentialer",
+        "levels[0].expectations[0].text: is empty",
+        "principles[4].questions: is empty",
+    ] {
+        assert!(stderr.contains(expected), "missing '{expected}' in:\n{stderr}");
+    }
+}
+
+#[test]
+fn framework_export_is_a_valid_starting_point() {
+    let out = mus().args(["framework", "export"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(text, mus::framework::BUILTIN_JSON);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.json");
+    std::fs::write(&path, &text).unwrap();
+    mus()
+        .args(["framework", "check"])
+        .arg(&path)
+        .assert()
+        .success();
+}
+
+#[test]
+fn framework_list_and_show_are_readable_in_the_terminal() {
+    let out = mus().args(["framework", "list"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("leder-af-medarbejdere    Leder af medarbejdere (17 expectations)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("skab-sammenhaengskraft   Skab sammenhængskraft"),
+        "{text}"
+    );
+
+    let out = mus()
+        .args([
+            "framework",
+            "show",
+            "--role",
+            "Leder af ledere",
+            "--focus",
+            "retning",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let framework = builtin();
+    for e in expectations(&framework, "leder-af-ledere", Some("saet-retning")) {
+        assert!(squeeze(&text).contains(&squeeze(e)), "{e}");
+    }
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 88),
+        "lines are wrapped"
+    );
+}
+
+#[test]
+fn exported_templates_override_the_built_in_ones_and_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("tpl");
+    mus()
+        .args(["templates", "export"])
+        .arg(&templates)
+        .assert()
+        .success();
+    let guide = templates.join("guide.md.hbs");
+    let text = std::fs::read_to_string(&guide).unwrap();
+    std::fs::write(
+        &guide,
+        text.replace(
+            "# Samtaleguide til MUS med Mening",
+            "# Vores egen LUS-guide",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("own.pdf");
+    mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--date",
+            "2027-01-15",
+            "--templates",
+        ])
+        .arg(&templates)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = squeeze(&pdf_text(&out).concat());
+    assert!(text.contains("VoresegenLUSguide") && !text.contains("SamtaleguidetilMUSmedMening"));
+
+    std::fs::write(
+        templates.join("topic.md.hbs"),
+        "### {{title}}\n\n{{#each questions}}\n{{this}}\n",
+    )
+    .unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "--templates"])
+        .arg(&templates)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let topic = templates.join("topic.md.hbs");
+    assert!(
+        stderr.starts_with(&format!("error: {}:", topic.display())),
+        "{stderr}"
+    );
+
+    std::fs::write(templates.join("topic.md.hbs"), "### {{titel}}\n").unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "--templates"])
+        .arg(&templates)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.starts_with(&format!("error: {}:1:", topic.display())) && stderr.contains("titel"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definitions() {
+    let out = mus().args(["completions", "bash"]).assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("--focus"));
+    let out = mus().arg("man").assert().success();
+    let man = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(man.contains(".TH mus") && man.contains("guide"), "{man}");
+}
