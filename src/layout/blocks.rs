@@ -8,7 +8,7 @@ use super::{Color, FontStyle, Item, Measure, Segment, Stroke};
 use crate::blocks::{Block, ListItem, Party, Span};
 
 /// Indent of list text from the list's left edge.
-const LIST_INDENT: f32 = 18.0;
+const LIST_INDENT: f32 = 20.0;
 const ANSWER_PITCH: f32 = 20.0;
 
 pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
@@ -209,7 +209,7 @@ fn list(start: Option<u64>, depth: u8, items: &[ListItem], m: &dyn Measure) -> V
                 let label = format!("{}.", first + i as u64);
                 let w = m.width(FontStyle::Bold, &label, BODY_SIZE);
                 Item::Text {
-                    x: MARGIN_LEFT + indent + LIST_INDENT - 5.0 - w,
+                    x: MARGIN_LEFT + indent + LIST_INDENT - 4.0 - w,
                     y,
                     size: BODY_SIZE,
                     style: FontStyle::Bold,

@@ -1,0 +1,82 @@
+//! Layout of real guides with the real fonts: nothing outside the margins, no heading
+//! alone at the foot of a page, long compounds inside their boxes.
+
+use mus::fonts::FontSet;
+use mus::framework::Framework;
+use mus::guide::{Guide, People};
+use mus::layout::theme::{CONTENT_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_WIDTH};
+use mus::layout::{Document, FontStyle, Item, Measure};
+use mus::templates::Templates;
+
+fn layout_all_levels() -> Vec<(String, Document)> {
+    let framework = Framework::builtin().unwrap();
+    let templates = Templates::builtin().unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+    framework
+        .levels
+        .iter()
+        .map(|level| {
+            let guide = Guide {
+                framework: &framework,
+                level,
+                focus: framework.principles.iter().collect(),
+                people: People {
+                    name: "Marie-Louise Skovgaard-Kristoffersen Østergård".into(),
+                    manager: "Łukasz Øster-Ågård".into(),
+                    unit: "Børne- og Uddannelsesforvaltningens Sundhedsplejeordning".into(),
+                },
+                date,
+                created: 0,
+            };
+            (level.id.clone(), guide.layout(&templates, FontSet::builtin()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn no_text_runs_outside_the_margins() {
+    let fonts = FontSet::builtin();
+    for (level, doc) in layout_all_levels() {
+        for (p, page) in doc.pages.iter().enumerate() {
+            for item in &page.items {
+                if let Item::Text { x, y, size, style, text, .. } = item {
+                    let right = x + fonts.width(*style, text, *size);
+                    assert!(*x >= MARGIN_LEFT - 0.01, "{level} p{}: '{text}' starts at {x}", p + 1);
+                    assert!(right <= PAGE_WIDTH - MARGIN_RIGHT + 0.5, "{level} p{}: '{text}' ends at {right}", p + 1);
+                    assert!(*y >= MARGIN_TOP && *y <= doc.height - 30.0, "{level} p{}: '{text}' at y {y}", p + 1);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_heading_stands_alone_at_the_bottom_of_a_page() {
+    for (level, doc) in layout_all_levels() {
+        for (p, page) in doc.pages.iter().enumerate() {
+            // The last body text on the page (the footer sits below the content area).
+            let last = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text { y, size, style, text, .. } if *y <= CONTENT_BOTTOM => Some((*y, *size, *style, text)),
+                    _ => None,
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, size, style, text)) = last {
+                let is_heading = style == FontStyle::Bold && size >= 11.5;
+                assert!(!is_heading, "{level} page {}: heading '{text}' ends the page", p + 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_guide_ends_with_plan_and_signatures_together() {
+    for (level, doc) in layout_all_levels() {
+        let texts = doc.page_texts();
+        let last = texts.last().unwrap();
+        assert!(last.contains("Underskrifter") && last.contains("Leders leder"), "{level}: {last}");
+        assert!(last.contains("Skovgaard"), "{level}: the printed name stands in the signature block");
+    }
+}
