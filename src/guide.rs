@@ -143,8 +143,11 @@ impl<'f> Guide<'f> {
 
     /// Lays the guide out, without writing PDF.
     pub fn layout(&self, templates: &Templates, fonts: &FontSet) -> Result<Document> {
-        let markup = templates.render(&self.context())?;
-        let blocks = crate::markup::parse(&markup)?;
+        self.layout_markup(&templates.render(&self.context())?, fonts)
+    }
+
+    fn layout_markup(&self, markup: &str, fonts: &FontSet) -> Result<Document> {
+        let blocks = crate::markup::parse(markup)?;
         let footer = Footer {
             left: "Side {page} af {pages}".into(),
             center: format!("Guide {}", self.id()),
@@ -158,8 +161,16 @@ impl<'f> Guide<'f> {
 
     /// Makes the guide's PDF.
     pub fn render(&self, templates: &Templates, fonts: &FontSet) -> Result<Rendered> {
-        let document = self.layout(templates, fonts)?;
-        let pdf = pdf::write(&document, fonts, &self.metadata())?;
+        let markup = templates.render(&self.context())?;
+        let document = self.layout_markup(&markup, fonts)?;
+        // The markup determines the layout, so it (with the program's version) keys the
+        // file identifier.
+        let key = Sha256::new()
+            .chain_update(env!("CARGO_PKG_VERSION"))
+            .chain_update(&markup)
+            .finalize()
+            .to_vec();
+        let pdf = pdf::write(&document, fonts, &self.metadata(key))?;
         Ok(Rendered {
             id: self.id(),
             pages: document.pages.len(),
@@ -167,7 +178,7 @@ impl<'f> Guide<'f> {
         })
     }
 
-    fn metadata(&self) -> Metadata {
+    fn metadata(&self, key: Vec<u8>) -> Metadata {
         let focus: Vec<&str> = self.focus.iter().map(|p| p.name.as_str()).collect();
         let who = if self.people.name.is_empty() {
             self.level.name.clone()
@@ -204,6 +215,7 @@ impl<'f> Guide<'f> {
                 self.framework.language.clone()
             },
             created: self.created,
+            key,
         }
     }
 }

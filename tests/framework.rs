@@ -28,7 +28,12 @@ fn source_text(framework: &Framework) -> String {
     let mut text = fold(&text);
     for c in &framework.notes.corrections {
         let original = fold(&c.original);
-        assert!(text.contains(&original), "correction '{}' → '{}': the original is not in the source", c.original, c.corrected);
+        assert!(
+            text.contains(&original),
+            "correction '{}' → '{}': the original is not in the source",
+            c.original,
+            c.corrected
+        );
         text = text.replace(&original, &fold(&c.corrected));
     }
     text
@@ -42,12 +47,27 @@ fn fold(text: &str) -> String {
 fn every_level_has_its_expectations_under_the_recorded_principles() {
     let framework = Framework::builtin().unwrap();
     let principles: Vec<&str> = framework.principles.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(principles, ["saet-retning", "faa-foelgeskab", "udvis-handlekraft", "skab-sammenhaengskraft", "opdyrk-potentialer"]);
+    assert_eq!(
+        principles,
+        [
+            "saet-retning",
+            "faa-foelgeskab",
+            "udvis-handlekraft",
+            "skab-sammenhaengskraft",
+            "opdyrk-potentialer"
+        ]
+    );
     let counts: Vec<(&str, Vec<usize>)> = framework
         .levels
         .iter()
         .map(|l| {
-            (l.id.as_str(), principles.iter().map(|p| l.expectations.iter().filter(|e| e.principle == *p).count()).collect())
+            (
+                l.id.as_str(),
+                principles
+                    .iter()
+                    .map(|p| l.expectations.iter().filter(|e| e.principle == *p).count())
+                    .collect(),
+            )
         })
         .collect();
     assert_eq!(
@@ -61,12 +81,19 @@ fn every_level_has_its_expectations_under_the_recorded_principles() {
     );
     let total: usize = framework.levels.iter().map(|l| l.expectations.len()).sum();
     assert_eq!(total, 58);
-    assert_eq!(framework.levels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), [
-        "Direktionen",
-        "Chefer",
-        "Leder af ledere",
-        "Leder af medarbejdere"
-    ]);
+    assert_eq!(
+        framework
+            .levels
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "Direktionen",
+            "Chefer",
+            "Leder af ledere",
+            "Leder af medarbejdere"
+        ]
+    );
 }
 
 #[test]
@@ -75,12 +102,21 @@ fn expectations_and_descriptions_are_faithful_to_the_source() {
     let source = source_text(&framework);
     for level in &framework.levels {
         for e in &level.expectations {
-            assert!(source.contains(&fold(&e.text)), "{}: not in the source: {}", level.id, e.text);
+            assert!(
+                source.contains(&fold(&e.text)),
+                "{}: not in the source: {}",
+                level.id,
+                e.text
+            );
         }
     }
     for p in &framework.principles {
         for paragraph in &p.description {
-            assert!(source.contains(&fold(paragraph)), "{}: not in the source: {paragraph}", p.id);
+            assert!(
+                source.contains(&fold(paragraph)),
+                "{}: not in the source: {paragraph}",
+                p.id
+            );
         }
     }
     // Within each level the expectations keep the source's (row) order.
@@ -88,7 +124,12 @@ fn expectations_and_descriptions_are_faithful_to_the_source() {
         let mut cursor = 0;
         for e in &level.expectations {
             let at = source[cursor..].find(&fold(&e.text));
-            assert!(at.is_some(), "{}: '{}' is out of the source's order", level.id, e.text);
+            assert!(
+                at.is_some(),
+                "{}: '{}' is out of the source's order",
+                level.id,
+                e.text
+            );
             cursor += at.unwrap() + e.text.len().min(1);
         }
     }
@@ -100,10 +141,18 @@ fn the_typos_named_in_the_notes_are_corrected_and_listed() {
     let json = mus::framework::BUILTIN_JSON;
     for typo in ["vison", "tendendser", "kreativiten", "borgerene"] {
         assert!(
-            framework.notes.corrections.iter().any(|c| c.original.contains(typo)),
+            framework
+                .notes
+                .corrections
+                .iter()
+                .any(|c| c.original.contains(typo)),
             "correction of '{typo}' not listed"
         );
-        let in_text = framework.levels.iter().flat_map(|l| &l.expectations).any(|e| e.text.contains(typo));
+        let in_text = framework
+            .levels
+            .iter()
+            .flat_map(|l| &l.expectations)
+            .any(|e| e.text.contains(typo));
         assert!(!in_text, "'{typo}' is still in an expectation");
     }
     assert!(!json.contains("personpolitiske værdier\""));
@@ -123,7 +172,14 @@ fn every_expectation_has_two_questions_and_every_principle_some() {
     for p in &framework.principles {
         assert!((2..=3).contains(&p.questions.len()), "{}", p.id);
     }
-    assert_eq!(framework.values.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), ["dialog", "anerkendelse", "samarbejde", "engagement"]);
+    assert_eq!(
+        framework
+            .values
+            .iter()
+            .map(|v| v.id.as_str())
+            .collect::<Vec<_>>(),
+        ["dialog", "anerkendelse", "samarbejde", "engagement"]
+    );
     let topics: Vec<&str> = framework.topics.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(topics, ["opfoelgning", "trivsel", "udvikling", "stoette"]);
 }

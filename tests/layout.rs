@@ -28,7 +28,10 @@ fn layout_all_levels() -> Vec<(String, Document)> {
                 date,
                 created: 0,
             };
-            (level.id.clone(), guide.layout(&templates, FontSet::builtin()).unwrap())
+            (
+                level.id.clone(),
+                guide.layout(&templates, FontSet::builtin()).unwrap(),
+            )
         })
         .collect()
 }
@@ -39,11 +42,31 @@ fn no_text_runs_outside_the_margins() {
     for (level, doc) in layout_all_levels() {
         for (p, page) in doc.pages.iter().enumerate() {
             for item in &page.items {
-                if let Item::Text { x, y, size, style, text, .. } = item {
+                if let Item::Text {
+                    x,
+                    y,
+                    size,
+                    style,
+                    text,
+                    ..
+                } = item
+                {
                     let right = x + fonts.width(*style, text, *size);
-                    assert!(*x >= MARGIN_LEFT - 0.01, "{level} p{}: '{text}' starts at {x}", p + 1);
-                    assert!(right <= PAGE_WIDTH - MARGIN_RIGHT + 0.5, "{level} p{}: '{text}' ends at {right}", p + 1);
-                    assert!(*y >= MARGIN_TOP && *y <= doc.height - 30.0, "{level} p{}: '{text}' at y {y}", p + 1);
+                    assert!(
+                        *x >= MARGIN_LEFT - 0.01,
+                        "{level} p{}: '{text}' starts at {x}",
+                        p + 1
+                    );
+                    assert!(
+                        right <= PAGE_WIDTH - MARGIN_RIGHT + 0.5,
+                        "{level} p{}: '{text}' ends at {right}",
+                        p + 1
+                    );
+                    assert!(
+                        *y >= MARGIN_TOP && *y <= doc.height - 30.0,
+                        "{level} p{}: '{text}' at y {y}",
+                        p + 1
+                    );
                 }
             }
         }
@@ -59,13 +82,23 @@ fn no_heading_stands_alone_at_the_bottom_of_a_page() {
                 .items
                 .iter()
                 .filter_map(|i| match i {
-                    Item::Text { y, size, style, text, .. } if *y <= CONTENT_BOTTOM => Some((*y, *size, *style, text)),
+                    Item::Text {
+                        y,
+                        size,
+                        style,
+                        text,
+                        ..
+                    } if *y <= CONTENT_BOTTOM => Some((*y, *size, *style, text)),
                     _ => None,
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((_, size, style, text)) = last {
                 let is_heading = style == FontStyle::Bold && size >= 11.5;
-                assert!(!is_heading, "{level} page {}: heading '{text}' ends the page", p + 1);
+                assert!(
+                    !is_heading,
+                    "{level} page {}: heading '{text}' ends the page",
+                    p + 1
+                );
             }
         }
     }
@@ -76,7 +109,13 @@ fn every_guide_ends_with_plan_and_signatures_together() {
     for (level, doc) in layout_all_levels() {
         let texts = doc.page_texts();
         let last = texts.last().unwrap();
-        assert!(last.contains("Underskrifter") && last.contains("Leders leder"), "{level}: {last}");
-        assert!(last.contains("Skovgaard"), "{level}: the printed name stands in the signature block");
+        assert!(
+            last.contains("Underskrifter") && last.contains("Leders leder"),
+            "{level}: {last}"
+        );
+        assert!(
+            last.contains("Skovgaard"),
+            "{level}: the printed name stands in the signature block"
+        );
     }
 }
