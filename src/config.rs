@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::cli::{GuideArgs, SourceArgs};
 use crate::error::{Error, Result};
@@ -43,9 +43,9 @@ impl GuideConfig {
             .collect();
         let fonts = FontSet::builtin();
         let people = People {
-            name: clean(&args.name),
-            manager: clean(&args.manager),
-            unit: clean(&args.unit),
+            name: clean("--name", &args.name)?,
+            manager: clean("--manager", &args.manager)?,
+            unit: clean("--unit", &args.unit)?,
         };
         fonts.check_coverage("--name", &people.name)?;
         fonts.check_coverage("--manager", &people.manager)?;
@@ -115,36 +115,66 @@ pub fn load_framework(source: &SourceArgs) -> Result<Framework> {
     }
 }
 
-/// Trims a name; white space inside is folded to single spaces.
-fn clean(value: &Option<String>) -> String {
-    value
+/// The longest name, manager or unit accepted: far beyond any real one, short enough
+/// that the title block always fits its page.
+pub const MAX_FIELD_CHARS: usize = 120;
+
+/// Trims a name, folds white space inside to single spaces and composes characters (NFC):
+/// text pasted from macOS may spell "Å" as "A" plus a combining ring.
+pub fn clean(option: &str, value: &Option<String>) -> Result<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = value
         .as_deref()
         .unwrap_or_default()
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    let text: String = text.nfc().collect();
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(Error::Value {
+            option: option.into(),
+            message: format!("contains the control character U+{:04X}", c as u32),
+        });
+    }
+    let count = text.chars().count();
+    if count > MAX_FIELD_CHARS {
+        return Err(Error::Value {
+            option: option.into(),
+            message: format!("is {count} characters long; at most {MAX_FIELD_CHARS} fit the guide"),
+        });
+    }
+    Ok(text)
 }
 
-/// Parses an ISO date (`2027-01-15`).
+/// Parses an ISO date (`2027-01-15`) with a year from 1900 to 2999.
 pub fn parse_date(option: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Error::Date {
-        option: option.to_string(),
-        value: text.to_string(),
-    })
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=2999).contains(&d.year()))
+        .ok_or_else(|| Error::Date {
+            option: option.to_string(),
+            value: text.to_string(),
+        })
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): when set, the PDF's creation time.
 fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => {
-            text.trim()
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| Error::Date {
-                    option: "SOURCE_DATE_EPOCH".into(),
-                    value: text,
-                })
-        }
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|s| {
+                chrono::DateTime::from_timestamp(*s, 0)
+                    .is_some_and(|t| (1900..=2999).contains(&t.year()))
+            })
+            .map(Some)
+            .ok_or(Error::Value {
+                option: "SOURCE_DATE_EPOCH".into(),
+                message: format!(
+                    "'{text}' is not seconds since 1970 (UTC) for a date from 1900 to 2999"
+                ),
+            }),
         _ => Ok(None),
     }
 }
@@ -211,8 +241,17 @@ mod tests {
     }
 
     #[test]
+    fn names_are_composed_trimmed_and_bounded() {
+        let decomposed = Some("  A\u{30A}se   Bjo\u{308}rk ".to_string());
+        assert_eq!(clean("--name", &decomposed).unwrap(), "Åse Björk");
+        assert!(clean("--name", &Some("x".repeat(121))).is_err());
+        assert_eq!(slug(&clean("--name", &decomposed).unwrap()), "aase-bjork");
+    }
+
+    #[test]
     fn dates_must_be_real() {
         assert!(parse_date("--date", "2027-02-30").is_err());
+        assert!(parse_date("--date", "0001-01-01").is_err());
         assert_eq!(
             parse_date("--date", "2027-01-15").unwrap().to_string(),
             "2027-01-15"

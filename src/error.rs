@@ -32,6 +32,12 @@ pub enum Error {
         valid: Vec<String>,
     },
 
+    #[error("{option} is empty: {what}")]
+    Empty { option: String, what: String },
+
+    #[error("{option}: {message}")]
+    Value { option: String, message: String },
+
     #[error("{option}: '{value}' is not a valid date")]
     Date { option: String, value: String },
 
@@ -75,7 +81,9 @@ impl Error {
                 hint.push_str(&format!("valid values: {}", valid.join(", ")));
                 Some(hint)
             }
-            Error::Date { .. } => Some("use YYYY-MM-DD, e.g. 2027-01-15".into()),
+            Error::Date { .. } => {
+                Some("use YYYY-MM-DD with a year from 1900 to 2999, e.g. 2027-01-15".into())
+            }
             Error::MissingGlyph { .. } => Some(
                 "the embedded fonts cover Latin (incl. Latin Extended-A), Greek and Cyrillic; \
                  write the name in one of those scripts"
@@ -83,6 +91,11 @@ impl Error {
             ),
             Error::FrameworkSyntax { .. } | Error::FrameworkInvalid { .. } => Some(
                 "run `mus framework export > framework.json` for a complete, valid example".into(),
+            ),
+            Error::Markup { .. } => Some(
+                "the markup is what the templates rendered; look for the quoted line in your \
+                 --templates (or run `mus templates export DIR` for working ones)"
+                    .into(),
             ),
             Error::Template { .. } | Error::TemplateOther { .. } => {
                 Some("run `mus templates export DIR` for the built-in templates".into())

@@ -143,23 +143,42 @@ impl Framework {
 
     /// Reads and validates a framework file.
     pub fn from_path(path: &std::path::Path) -> Result<Framework> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            message: format!(
+                "is not UTF-8 text (byte {} is not valid UTF-8); save it as UTF-8",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        })?;
         Framework::from_json(&text, &path.display().to_string())
     }
 
     /// Parses and validates a framework; `origin` names it in messages.
     pub fn from_json(text: &str, origin: &str) -> Result<Framework> {
+        // Editors on Windows save UTF-8 with a byte-order mark; JSON does not allow one.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut deserializer = serde_json::Deserializer::from_str(text);
         let framework: Framework =
-            serde_json::from_str(text).map_err(|e| Error::FrameworkSyntax {
-                origin: origin.to_string(),
-                line: e.line(),
-                column: e.column(),
-                message: e
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let message = inner
                     .to_string()
                     .split(" at line ")
                     .next()
                     .unwrap_or_default()
-                    .to_string(),
+                    .to_string();
+                Error::FrameworkSyntax {
+                    origin: origin.to_string(),
+                    line: inner.line(),
+                    column: inner.column(),
+                    message: if path == "." || inner.is_syntax() || inner.is_eof() {
+                        message
+                    } else {
+                        format!("{path}: {message}")
+                    },
+                }
             })?;
         let problems = framework.problems();
         if problems.is_empty() {
@@ -341,12 +360,21 @@ impl Framework {
     /// ids in framework order, without duplicates. An empty list means every principle.
     pub fn resolve_focus<S: AsRef<str>>(&self, inputs: &[S]) -> Result<Vec<&Principle>> {
         let mut wanted = Vec::new();
+        let mut given = false;
         for input in inputs {
+            given = true;
             for part in input.as_ref().split([',', ';', '|']) {
                 if !part.trim().is_empty() {
                     wanted.push(self.resolve_principle(part)?.id.clone());
                 }
             }
+        }
+        if given && wanted.is_empty() {
+            // An empty shell variable must not silently widen the guide to every principle.
+            return Err(Error::Empty {
+                option: "--focus".into(),
+                what: "name at least one principle, or leave --focus out for all of them".into(),
+            });
         }
         Ok(self
             .principles
@@ -415,25 +443,32 @@ impl Problems {
     }
 
     /// Two items answering to the same name would make `--role`/`--focus` ambiguous.
+    /// Names are compared in both foldings `--role` and `--focus` accept.
     fn ambiguous_names<'a>(
         &mut self,
         list: &str,
         items: impl Iterator<Item = (&'a str, &'a str, &'a Vec<String>)>,
     ) {
         let mut owner: HashMap<String, &str> = HashMap::new();
+        let mut reported = std::collections::HashSet::new();
         for (id, name, aliases) in items {
             for n in std::iter::once(id)
                 .chain(std::iter::once(name))
                 .chain(aliases.iter().map(String::as_str))
             {
-                let key = matching::normalize(n);
-                match owner.get(&key) {
-                    Some(other) if *other != id => self.push(
-                        list,
-                        format!("the name '{n}' is used by both '{other}' and '{id}'"),
-                    ),
-                    _ => {
-                        owner.insert(key, id);
+                for key in matching::keys(n) {
+                    match owner.get(&key) {
+                        Some(other) if *other != id => {
+                            if reported.insert((other.to_string(), id, n)) {
+                                self.push(
+                                    list,
+                                    format!("the name '{n}' is used by both '{other}' and '{id}'"),
+                                );
+                            }
+                        }
+                        _ => {
+                            owner.insert(key, id);
+                        }
                     }
                 }
             }

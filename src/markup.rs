@@ -30,7 +30,8 @@ use crate::layout::FontStyle;
 /// breaks become spaces, so a value cannot start a heading, list or directive.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    // Leading white space would make a value an indented code block.
+    for c in text.trim().chars() {
         match c {
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
             | '!' | '|' | '<' | '>' | '~' | '&' | '"' | '\'' | ':' | '=' => {
@@ -42,6 +43,34 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Splits `line` at `separator` where it is not escaped; the parts stay escaped.
+fn split_unescaped(line: &str, separator: char, limit: usize) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == separator && parts.len() + 1 < limit {
+            parts.push(&line[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&line[start..]);
+    parts
+}
+
+/// The cells of a directive line: split at unescaped `separator`, then unescaped, so a
+/// value containing the separator stays one cell.
+fn cells(line: &str, separator: char, limit: usize) -> Vec<String> {
+    split_unescaped(line, separator, limit)
+        .into_iter()
+        .map(|c| unescape(c.trim()))
+        .collect()
 }
 
 /// Undoes [`escape`] inside directive bodies, where Markdown does not.
@@ -68,8 +97,12 @@ pub fn parse(markup: &str) -> Result<Vec<Block>> {
     let mut p = BlockParser::default();
     let parser = Parser::new_ext(markup, Options::empty()).into_offset_iter();
     for (event, range) in parser {
-        p.event(event).map_err(|message| Error::Markup {
-            message: format!("line {}: {message}", line_of(markup, range.start)),
+        p.event(event).map_err(|message| {
+            let line = line_of(markup, range.start);
+            let text = markup.lines().nth(line - 1).unwrap_or_default().trim();
+            Error::Markup {
+                message: format!("line {line} ('{text}'): {message}"),
+            }
         })?;
     }
     Ok(p.blocks)
@@ -226,9 +259,10 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             .ok_or_else(|| format!("'{name}': argument '{word}' is not of the form key=value"))?;
         args.insert(key, value);
     }
-    let lines: Vec<String> = body
+    // Lines stay escaped until they are split, so a value cannot add a cell or a marker.
+    let lines: Vec<&str> = body
         .lines()
-        .map(|l| unescape(l.trim()))
+        .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
     let number = |key: &str, default: u32, max: u32| -> std::result::Result<u32, String> {
@@ -243,8 +277,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 }),
         }
     };
-    let split =
-        |line: &str| -> Vec<String> { line.split('|').map(|c| c.trim().to_string()).collect() };
+    let split = |line: &str| cells(line, '|', usize::MAX);
 
     let block = match name {
         "answer" => Block::Answer {
@@ -262,7 +295,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             Block::Scale {
                 min,
                 max,
-                raters: lines,
+                raters: lines.iter().map(|l| unescape(l)).collect(),
             }
         }
         "table" => {
@@ -302,9 +335,9 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
         "fields" => Block::Fields {
             rows: lines
                 .iter()
-                .map(|l| match l.split_once(':') {
-                    Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
-                    None => Err(format!(
+                .map(|l| match cells(l, ':', 2).as_slice() {
+                    [k, v] => Ok((k.clone(), v.clone())),
+                    _ => Err(format!(
                         "'fields': the line '{l}' is not of the form 'label: value'"
                     )),
                 })
@@ -315,11 +348,11 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             let mut items = Vec::new();
             for line in &lines {
                 if let Some(c) = line.strip_prefix("center:") {
-                    center = c.trim().to_string();
+                    center = unescape(c.trim());
                 } else if let Some(item) = line.strip_prefix('*') {
-                    items.push((item.trim().to_string(), true));
+                    items.push((unescape(item.trim()), true));
                 } else {
-                    items.push((line.clone(), false));
+                    items.push((unescape(line), false));
                 }
             }
             if items.is_empty() {
@@ -398,8 +431,44 @@ mod tests {
         let err = parse("Tekst\n\n```scael\n```\n").unwrap_err().to_string();
         assert_eq!(
             err,
-            "the guide's markup: line 3: unknown block directive 'scael'; the directives are: \
+            "the guide's markup: line 3 ('```scael'): unknown block directive 'scael'; the directives are: \
              answer, scale, table, signatures, fields, figure, pagebreak"
+        );
+    }
+
+    #[test]
+    fn a_value_cannot_add_cells_or_markers_to_a_directive() {
+        let name = "Ane | B: c";
+        let markup = format!(
+            "```signatures\nLeder | {}\n```\n\n```fields\nNavn: {}\n```\n\n```figure\ncenter: {}\n{}\n* {}\n```\n",
+            escape(name),
+            escape(name),
+            escape("Kerne"),
+            escape("* Stjerne"),
+            escape("center: X")
+        );
+        let blocks = parse(&markup).unwrap();
+        assert_eq!(
+            blocks[0],
+            Block::Signatures {
+                parties: vec![Party {
+                    role: "Leder".into(),
+                    name: name.into()
+                }]
+            }
+        );
+        assert_eq!(
+            blocks[1],
+            Block::Fields {
+                rows: vec![("Navn".into(), name.into())]
+            }
+        );
+        assert_eq!(
+            blocks[2],
+            Block::Figure {
+                center: "Kerne".into(),
+                items: vec![("* Stjerne".into(), false), ("center: X".into(), true)]
+            }
         );
     }
 }

@@ -59,6 +59,11 @@ fn fold(input: &str, danish: impl Fn(char) -> Option<&'static str>) -> String {
     out
 }
 
+/// Every form a name is compared in.
+pub fn keys(name: &str) -> [String; 2] {
+    [normalize(name), normalize_plain(name)]
+}
+
 /// Resolves `input` to the id of one candidate.
 ///
 /// Every id, name and alias is compared in both foldings, so "Sæt retning", "saet-retning",
@@ -88,8 +93,19 @@ pub fn resolve<'a>(
     })
 }
 
-/// The candidate whose id, name or alias is fewest edits away from `wanted`.
+/// The candidate whose id, name or alias is fewest edits away from `wanted`; a candidate
+/// that contains what was typed as a whole word ("medarbejdere") comes first.
 fn closest<'a>(wanted: &str, candidates: &[Candidate<'a>]) -> Option<&'a str> {
+    if wanted.len() >= 4 {
+        let containing = candidates.iter().find(|c| {
+            std::iter::once(c.id)
+                .chain(c.names.iter().copied())
+                .any(|n| normalize(n).split('-').any(|word| word == wanted))
+        });
+        if let Some(c) = containing {
+            return Some(c.id);
+        }
+    }
     candidates
         .iter()
         .flat_map(|c| {
@@ -135,6 +151,16 @@ mod tests {
             resolve("role", "direktionen", &levels()).unwrap(),
             "direktion"
         );
+    }
+
+    #[test]
+    fn a_word_of_a_name_points_to_it() {
+        match resolve("role", "ledere", &levels()) {
+            Err(Error::UnknownId { closest, .. }) => {
+                assert_eq!(closest.as_deref(), Some("leder-af-ledere"))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -2,26 +2,83 @@
 //! only, since guides carry personal data.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` so that `path` is either the old file or the complete new
-/// one, never a half-written one. The file is created with mode 0600.
+/// one, never a half-written one. New files are created with mode 0600.
+///
+/// A symbolic link is written through (its target is replaced, the link kept); a path
+/// that is not a regular file — `/dev/null`, `/dev/stdout`, a pipe — is written directly,
+/// since it cannot be replaced by a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    let target = resolve_links(path);
+    match std::fs::metadata(&target) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                message: "is a folder; give a file name".into(),
+            })
+        }
+        Ok(meta) if !meta.is_file() => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|e| Error::io(path, e))?;
+            return file.write_all(bytes).map_err(|e| Error::io(path, e));
+        }
+        _ => {}
+    }
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     };
+    if !dir.is_dir() {
+        return Err(Error::Io {
+            path: dir,
+            message: "the folder does not exist".into(),
+        });
+    }
     let mut file = tempfile::Builder::new()
         .prefix(".mus-")
         .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+        .tempfile_in(&dir)
+        .map_err(|e| Error::Io {
+            path: dir.clone(),
+            message: format!("cannot write here: {}", plain(&e)),
+        })?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    file.persist(&target)
+        .map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// The file a chain of symbolic links ends at (which need not exist yet).
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    for _ in 0..32 {
+        match std::fs::read_link(&current) {
+            Ok(next) => {
+                current = match current.parent() {
+                    Some(parent) if next.is_relative() => parent.join(next),
+                    _ => next,
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    current
+}
+
+/// An I/O error without the path tempfile appends (the temporary name means nothing to
+/// the user).
+fn plain(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => e.kind().to_string(),
+    }
 }
 
 /// Writes to standard output; a closed pipe (`mus guide … | head`) is not an error.
@@ -30,5 +87,45 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("<stdout>", e)),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_symlink_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.pdf");
+        std::fs::write(&real, b"old").unwrap();
+        let link = dir.path().join("link.pdf");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("real.pdf", &link).unwrap();
+        #[cfg(unix)]
+        {
+            write_atomic(&link, b"new").unwrap();
+            assert!(std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        }
+    }
+
+    #[test]
+    fn devices_are_written_directly_and_folders_refused() {
+        write_atomic(Path::new("/dev/null"), b"x").unwrap();
+        assert!(
+            !std::fs::metadata("/dev/null").unwrap().is_file(),
+            "/dev/null must stay a device"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_atomic(dir.path(), b"x").unwrap_err().to_string();
+        assert!(err.ends_with(": is a folder; give a file name"), "{err}");
+        let err = write_atomic(&dir.path().join("missing/x.pdf"), b"x")
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("missing: the folder does not exist"), "{err}");
     }
 }

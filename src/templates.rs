@@ -66,6 +66,29 @@ impl Templates {
             });
         }
         own.sort();
+        // A file that replaces nothing and that no template includes would be silently
+        // ignored: a misspelt name ("Guide.md.hbs", "principal.md.hbs") must be an error.
+        for (file, origin, _) in &own {
+            let name = file.trim_end_matches(EXTENSION);
+            let builtin = BUILTIN.iter().any(|(f, _)| f == file);
+            let included = own
+                .iter()
+                .map(|(_, _, t)| t.as_str())
+                .chain(BUILTIN.iter().map(|(_, t)| *t))
+                .any(|t| {
+                    t.contains(&format!("{{{{> {name}}}}}"))
+                        || t.contains(&format!("{{{{>{name}}}}}"))
+                });
+            if !builtin && !included {
+                return Err(Error::TemplateOther {
+                    file: origin.clone(),
+                    message: format!(
+                        "replaces no built-in template ({}) and no template includes it with {{{{> {name}}}}}",
+                        BUILTIN.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
+                    ),
+                });
+            }
+        }
         let mut sources: Vec<(String, String, String)> = BUILTIN
             .iter()
             .filter(|(file, _)| !own.iter().any(|(f, _, _)| f == file))
@@ -113,7 +136,12 @@ impl Templates {
                 file,
                 line: e.line_no.unwrap_or(0),
                 column: e.column_no.unwrap_or(0),
-                message: e.reason().to_string(),
+                message: match e.reason() {
+                    handlebars::RenderErrorReason::MissingVariable(Some(name)) => {
+                        format!("the template uses '{name}', which the guide does not have")
+                    }
+                    other => other.to_string(),
+                },
             }
         })
     }
@@ -122,18 +150,30 @@ impl Templates {
 /// Writes the built-in templates into `dir` (created if missing) for customisation.
 /// Existing files are not overwritten; returns the paths written.
 pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Io {
+            path: dir.to_path_buf(),
+            message: "is a file, not a folder".into(),
+        });
+    }
+    // Check every file before writing any, so an export is all or nothing.
+    if let Some(path) = BUILTIN
+        .iter()
+        .map(|(file, _)| dir.join(file))
+        .find(|p| p.exists())
+    {
+        return Err(Error::Io {
+            path,
+            message:
+                "already exists; nothing was written (export into a new folder to keep your own \
+                      templates safe)"
+                    .into(),
+        });
+    }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut written = Vec::new();
     for (file, text) in BUILTIN {
         let path = dir.join(file);
-        if path.exists() {
-            return Err(Error::Io {
-                path,
-                message:
-                    "already exists; export into an empty folder to keep your own templates safe"
-                        .into(),
-            });
-        }
         crate::output::write_atomic(&path, text.as_bytes())?;
         written.push(path);
     }

@@ -509,7 +509,7 @@ fn an_impossible_date_is_refused() {
         .code(2);
     assert_eq!(
         String::from_utf8(out.get_output().stderr.clone()).unwrap(),
-        "error: --date: '2027-02-30' is not a valid date\nhint: use YYYY-MM-DD, e.g. 2027-01-15\n"
+        "error: --date: '2027-02-30' is not a valid date\nhint: use YYYY-MM-DD with a year from 1900 to 2999, e.g. 2027-01-15\n"
     );
 }
 
@@ -722,4 +722,161 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     let out = mus().arg("man").assert().success();
     let man = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(man.contains(".TH mus") && man.contains("guide"), "{man}");
+}
+
+#[test]
+fn names_with_markup_characters_stay_whole_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.pdf");
+    let name = "Ane | *Bo*: #1 _x_";
+    mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--focus",
+            "retning",
+            "--name",
+            name,
+            "--manager",
+            "Per | Hansen",
+        ])
+        .args(["--date", "2027-01-15", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let pages = pdf_text(&out);
+    let all = squeeze(&pages.concat());
+    // In the title block and again in the signature block.
+    assert_eq!(all.matches(&squeeze(name)).count(), 2, "{all}");
+    assert_eq!(all.matches("Per|Hansen").count(), 2, "{all}");
+}
+
+#[test]
+fn decomposed_names_are_composed() {
+    let out = mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--name",
+            "A\u{30A}se Bjo\u{308}rk",
+            "--date",
+            "2027-01-15",
+            "-o",
+            "-",
+        ])
+        .assert()
+        .success();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.pdf");
+    std::fs::write(&path, &out.get_output().stdout).unwrap();
+    assert!(pdf_text(&path).concat().contains("Åse Björk"));
+}
+
+#[test]
+fn an_empty_focus_is_an_error_not_all_principles() {
+    let out = mus()
+        .args(["guide", "--role", "chef", "--focus", " , "])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8(out.get_output().stderr.clone()).unwrap(),
+        "error: --focus is empty: name at least one principle, or leave --focus out for all of them\n"
+    );
+}
+
+#[test]
+fn framework_type_errors_name_the_item_and_a_bom_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut framework: serde_json::Value =
+        serde_json::from_str(mus::framework::BUILTIN_JSON).unwrap();
+    framework["levels"][2]["expectations"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("self_question");
+    let path = dir.path().join("missing.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&framework).unwrap()).unwrap();
+    let out = mus()
+        .args(["framework", "check"])
+        .arg(&path)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(": levels[2].expectations[1]: missing field `self_question`"),
+        "{stderr}"
+    );
+
+    let bom = dir.path().join("bom.json");
+    std::fs::write(&bom, format!("\u{feff}{}", mus::framework::BUILTIN_JSON)).unwrap();
+    mus()
+        .args(["framework", "check"])
+        .arg(&bom)
+        .assert()
+        .success();
+
+    let latin1 = dir.path().join("latin1.json");
+    std::fs::write(&latin1, b"{\"name\": \"S\xf8nderborg\"}").unwrap();
+    let out = mus()
+        .args(["framework", "check"])
+        .arg(&latin1)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("is not UTF-8 text (byte 12 is not valid UTF-8); save it as UTF-8"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_misnamed_template_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("principal.md.hbs"), "## {{name}}\n").unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "--templates"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("principal.md.hbs: replaces no built-in template (guide.md.hbs, principle.md.hbs, topic.md.hbs)"), "{stderr}");
+}
+
+#[test]
+fn templates_export_writes_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("topic.md.hbs"), "mine").unwrap();
+    mus()
+        .args(["templates", "export"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing may be written"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("topic.md.hbs")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn output_into_a_missing_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("nodir/x.pdf");
+    let out = mus()
+        .args(["guide", "--role", "chef", "-o"])
+        .arg(&target)
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8(out.get_output().stderr.clone()).unwrap(),
+        format!(
+            "error: {}: the folder does not exist\n",
+            dir.path().join("nodir").display()
+        )
+    );
 }

@@ -440,10 +440,13 @@ fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
     let gap = 28.0;
     let width = (CONTENT_WIDTH - gap) / 2.0;
     let area = 62.0;
+    let top = 18.0;
+    let leading = 13.0;
     parties
         .chunks(2)
         .map(|pair| {
             let mut items = Vec::new();
+            let mut bottom: f32 = 0.0;
             for (i, party) in pair.iter().enumerate() {
                 let x = MARGIN_LEFT + i as f32 * (width + gap);
                 items.push(Item::Text {
@@ -454,7 +457,6 @@ fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
                     color: INK,
                     text: party.role.clone(),
                 });
-                let top = 18.0;
                 items.push(Item::Rect {
                     x,
                     y: top,
@@ -483,32 +485,31 @@ fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
                         text: label.into(),
                     });
                     let vx = x + lw.max(28.0) + 6.0;
-                    if value.is_empty() {
-                        items.push(Item::Line {
-                            x1: vx,
-                            y1: y + 2.0,
-                            x2: x + width,
-                            y2: y + 2.0,
-                            stroke: HAIRLINE,
-                        });
-                    } else {
-                        let spans = [Span::new(value, FontStyle::Regular)];
-                        if let Some(line) = wrap(&spans, m, BODY_SIZE, x + width - vx).first() {
-                            items.extend(line_items(line, vx, y, BODY_SIZE, INK));
-                        }
-                        items.push(Item::Line {
-                            x1: vx,
-                            y1: y + 3.5,
-                            x2: x + width,
-                            y2: y + 3.5,
-                            stroke: HAIRLINE,
-                        });
+                    // A name is never hyphenated by choice, only broken where it must be.
+                    let lines = wrap_with(
+                        &[Span::new(value, FontStyle::Regular)],
+                        m,
+                        BODY_SIZE,
+                        x + width - vx,
+                        false,
+                    );
+                    for (k, line) in lines.iter().enumerate() {
+                        items.extend(line_items(line, vx, y + k as f32 * leading, BODY_SIZE, INK));
                     }
-                    y += 22.0;
+                    let rule = y + (lines.len().max(1) - 1) as f32 * leading + 3.5;
+                    items.push(Item::Line {
+                        x1: vx,
+                        y1: rule,
+                        x2: x + width,
+                        y2: rule,
+                        stroke: HAIRLINE,
+                    });
+                    y = rule + 18.5;
                 }
+                bottom = bottom.max(y - 14.0);
             }
             Fragment {
-                height: 18.0 + area + 16.0 + 44.0,
+                height: bottom,
                 space_before: 12.0,
                 keep_with_next: false,
                 page_break: false,
@@ -542,11 +543,12 @@ fn fields(rows: &[(String, String)], m: &dyn Measure) -> Fragment {
             } else {
                 value.as_str()
             };
-            let lines = wrap(
+            let lines = wrap_with(
                 &[Span::new(shown, FontStyle::Regular)],
                 m,
                 value_size,
                 width,
+                false,
             );
             for (k, line) in lines.iter().enumerate() {
                 items.extend(line_items(

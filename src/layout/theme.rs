@@ -67,16 +67,24 @@ pub fn footer(
         stroke: HAIRLINE,
     });
     let size = 7.5;
+    let width = |t: &str| measure.width(FontStyle::Regular, t, size);
+    let (left, center, right) = (
+        fill(&footer.left),
+        fill(&footer.center),
+        fill(&footer.right),
+    );
+    // The centre part stays whole; the outer parts give way to it rather than overlap.
+    let side = (CONTENT_WIDTH - width(&center)) / 2.0 - 10.0;
     let parts = [
-        (fill(&footer.left), 0.0),
-        (fill(&footer.center), 0.5),
-        (fill(&footer.right), 1.0),
+        (fit(&left, side, &width), 0.0),
+        (center, 0.5),
+        (fit(&right, side, &width), 1.0),
     ];
     for (text, align) in parts {
         if text.is_empty() {
             continue;
         }
-        let w = measure.width(FontStyle::Regular, &text, size);
+        let w = width(&text);
         page.items.push(Item::Text {
             x: MARGIN_LEFT + (CONTENT_WIDTH - w) * align,
             y,
@@ -86,4 +94,20 @@ pub fn footer(
             text,
         });
     }
+}
+
+/// `text`, shortened with an ellipsis until it is no wider than `max`.
+fn fit(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if width(&candidate) <= max {
+            return candidate;
+        }
+    }
+    String::new()
 }
