@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Make the PDF conversation guide for one leader.
     Guide(GuideArgs),
+    /// Make a guide for every leader in an HR roster (CSV, Excel or JSON).
+    Batch(BatchArgs),
     /// List, show, export and check frameworks.
     #[command(subcommand)]
     Framework(FrameworkCommand),
@@ -68,6 +70,40 @@ pub struct GuideArgs {
     /// and the date].
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The roster: CSV (as Excel saves it, `;`/`,`/tab, UTF-8 or Windows-1252), an Excel
+    /// workbook (.xlsx) or a JSON array. Columns by header: navn, rolle, fokus, leder,
+    /// enhed, dato, id (or name, role, focus, manager, unit, date).
+    pub roster: PathBuf,
+    /// The folder the guides and the manifest go into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// The date of the dialogue for rows without one, YYYY-MM-DD [default: today].
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The Excel sheet to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// A folder of templates that replace the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// How many guides to make at once [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Make the valid rows even when some rows are bad (exit status 1).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Check the roster and show what would be written; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// No progress bar and no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -158,7 +158,7 @@ pub fn parse_date(option: &str, text: &str) -> Result<NaiveDate> {
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): when set, the PDF's creation time.
-fn source_date_epoch() -> Result<Option<i64>> {
+pub fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) if !text.trim().is_empty() => text
             .trim()

@@ -62,6 +62,13 @@ pub enum Error {
     #[error("template {file}: {message}")]
     TemplateOther { file: String, message: String },
 
+    #[error("{origin}: {message}")]
+    Roster { origin: String, message: String },
+
+    /// Problems in roster rows, each already located (`file:row: column: …`).
+    #[error("{}", problems.join("\n"))]
+    Rows { problems: Vec<String> },
+
     #[error("the guide's markup: {message}")]
     Markup { message: String },
 

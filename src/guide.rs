@@ -13,7 +13,7 @@ use crate::pdf::{self, Metadata};
 use crate::templates::Templates;
 
 /// Who the guide is for. Empty strings leave lines to fill in by hand.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct People {
     pub name: String,
     pub manager: String,

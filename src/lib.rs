@@ -6,6 +6,7 @@
 //! [`templates`] (handlebars → markup) → [`markup`] (→ [`blocks`]) → [`layout`] (pages of
 //! positioned items) → [`pdf`] (bytes) → [`output`] (atomic file write).
 
+pub mod batch;
 pub mod blocks;
 pub mod cli;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod markup;
 pub mod matching;
 pub mod output;
 pub mod pdf;
+pub mod roster;
 pub mod show;
 pub mod templates;
 
@@ -36,7 +38,7 @@ use crate::framework::Framework;
 pub const EXIT_ERROR: u8 = 2;
 
 /// Parses `args`, runs the command, prints any error with its hint, and returns the exit
-/// code: 0 success, 2 usage or fatal error.
+/// code: 0 success, 1 a batch finished but some rows failed, 2 usage or fatal error.
 pub fn main_with_args<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -47,7 +49,7 @@ where
         Err(e) => e.exit(),
     };
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e}");
             if let Some(hint) = e.hint() {
@@ -58,9 +60,17 @@ where
     }
 }
 
-/// Runs one parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs one parsed command line and returns its exit status.
+pub fn run(cli: Cli) -> Result<u8> {
+    if let Command::Batch(args) = &cli.command {
+        return batch::run(&batch::from_args(args)?);
+    }
+    run_simple(cli).map(|()| 0)
+}
+
+fn run_simple(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Batch(_) => unreachable!("handled in run"),
         Command::Guide(args) => {
             let config = GuideConfig::from_args(&args)?;
             let guide = config.guide();

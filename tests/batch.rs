@@ -1,0 +1,520 @@
+//! `mus batch` end to end: rosters in every format, validation, safe file names,
+//! idempotent re-runs and the manifest.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use mus::framework::Framework;
+use sha2::{Digest, Sha256};
+
+fn mus() -> Command {
+    let mut cmd = Command::cargo_bin("mus").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+const FIRST: [&str; 12] = [
+    "Søren", "Mette", "Åse", "Jørgen", "Birthe", "Ærling", "Kirsten", "Bjørn", "Hanne", "Rasmus",
+    "Maja", "Frederik",
+];
+const LAST: [&str; 10] = [
+    "Østergård",
+    "Kjærgaard",
+    "Sørensen",
+    "Ærø",
+    "Nielsen",
+    "Bæk",
+    "Holm",
+    "Lindqvist",
+    "Dahl",
+    "Møller-Andersen",
+];
+const ROLES: [&str; 8] = [
+    "Leder af medarbejdere",
+    "leder-af-medarbejdere",
+    "Leder af ledere",
+    "chef",
+    "Chefer",
+    "Direktionen",
+    "LEDER AF MEDARBEJDERE",
+    "leder af ledere",
+];
+const FOCUS: [&str; 6] = [
+    "Sæt retning; Opdyrk potentialer",
+    "retning, potentialer",
+    "",
+    "følgeskab|handlekraft",
+    "Skab sammenhængskraft",
+    "sæt-retning",
+];
+const DATES: [&str; 4] = ["15-01-2027", "15.01.2027", "2027-01-18", "19/1/2027"];
+
+/// One roster row: name, role, focus, manager, unit, date (as written), id.
+type Row = [String; 7];
+
+fn roster_rows(n: usize) -> Vec<Row> {
+    (0..n)
+        .map(|i| {
+            [
+                format!("{} {}", FIRST[i % FIRST.len()], LAST[(i / 3) % LAST.len()]),
+                ROLES[i % ROLES.len()].to_string(),
+                FOCUS[i % FOCUS.len()].to_string(),
+                format!(
+                    "{} {}",
+                    FIRST[(i + 5) % FIRST.len()],
+                    LAST[(i + 2) % LAST.len()]
+                ),
+                if i % 17 == 0 {
+                    "Skole; Nord\r\nafdeling 2".to_string()
+                } else {
+                    format!("Enhed {}", i % 9)
+                },
+                DATES[i % DATES.len()].to_string(),
+                format!("{}", 10_000 + i),
+            ]
+        })
+        .collect()
+}
+
+const HEADER: [&str; 8] = [
+    "Navn",
+    "Rolle",
+    "Fokus",
+    "Leder",
+    "Afdeling",
+    "Dato",
+    "Medarbejdernr",
+    "Ekstra kolonne",
+];
+
+fn csv_text(rows: &[Row]) -> String {
+    let quote = |c: &str| {
+        if c.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", c.replace('"', "\"\""))
+        } else {
+            c.to_string()
+        }
+    };
+    let mut text = HEADER.join(";") + "\r\n";
+    for r in rows {
+        let mut cells: Vec<String> = r.iter().map(|c| quote(c)).collect();
+        cells.push("ignoreres".into());
+        text.push_str(&cells.join(";"));
+        text.push_str("\r\n");
+    }
+    text
+}
+
+fn write_windows_1252(path: &Path, rows: &[Row]) {
+    let text = csv_text(rows);
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable);
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend_from_slice(&bytes);
+    std::fs::write(path, out).unwrap();
+}
+
+fn write_xlsx(path: &Path, rows: &[Row]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("dd-mm-yyyy");
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, value) in row.iter().enumerate() {
+            if c == 5 {
+                let d = mus::batch::parse_roster_date(value).unwrap();
+                use chrono::Datelike;
+                let excel = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    d.year() as u16,
+                    d.month() as u8,
+                    d.day() as u8,
+                )
+                .unwrap();
+                sheet
+                    .write_datetime_with_format(r, c as u16, &excel, &date_format)
+                    .unwrap();
+            } else if c == 6 {
+                sheet
+                    .write_number(r, c as u16, value.parse::<f64>().unwrap())
+                    .unwrap();
+            } else {
+                sheet.write_string(r, c as u16, value).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn write_json(path: &Path, rows: &[Row]) {
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "name": r[0], "role": r[1], "focus": r[2], "manager": r[3], "unit": r[4], "date": r[5], "id": r[6],
+            })
+        })
+        .collect();
+    std::fs::write(path, serde_json::to_string_pretty(&items).unwrap()).unwrap();
+}
+
+fn pdfs(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+fn stderr(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn a_windows_1252_roster_of_120_gives_120_correct_guides_identical_across_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = roster_rows(120);
+    let csv = dir.path().join("afdeling.csv");
+    write_windows_1252(&csv, &rows);
+    let out = dir.path().join("cp1252");
+    mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+
+    let files = pdfs(&out);
+    assert_eq!(files.len(), 120);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let guides = manifest["guides"].as_array().unwrap();
+    assert_eq!(guides.len(), 120);
+    let framework = Framework::builtin().unwrap();
+    for (i, g) in guides.iter().enumerate() {
+        assert_eq!(
+            g["row"],
+            i + 2,
+            "rows are numbered as the spreadsheet numbers them"
+        );
+        let path = out.join(g["file"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(
+            g["sha256"].as_str().unwrap(),
+            format!("{:x}", Sha256::digest(&bytes))
+        );
+        assert_eq!(g["name"], rows[i][0]);
+
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        let text = squeeze(&doc.extract_text(&pages).unwrap());
+        assert!(
+            text.contains(&squeeze(&rows[i][0])),
+            "row {}: name missing",
+            i + 2
+        );
+        let level = framework.resolve_level(&rows[i][1]).unwrap();
+        let focus: Vec<String> = g["focus"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        for e in &level.expectations {
+            let present = text.contains(&squeeze(&e.text));
+            assert_eq!(
+                present,
+                focus.contains(&e.principle),
+                "row {}: {}",
+                i + 2,
+                e.text
+            );
+        }
+    }
+    let csv_manifest = std::fs::read(out.join("manifest.csv")).unwrap();
+    assert!(csv_manifest.starts_with(b"\xEF\xBB\xBFR\xC3\xA6kke;Id;Navn;Rolle;Fokus"));
+    // White space inside a cell (a line break in a unit) is folded, so one line per guide.
+    assert_eq!(
+        String::from_utf8(csv_manifest)
+            .unwrap()
+            .matches("\r\n")
+            .count(),
+        121
+    );
+
+    // The same roster as UTF-8, as .xlsx and as JSON gives byte-identical guides.
+    let utf8 = dir.path().join("utf8.csv");
+    std::fs::write(&utf8, csv_text(&rows)).unwrap();
+    let xlsx = dir.path().join("afdeling.xlsx");
+    write_xlsx(&xlsx, &rows);
+    let json = dir.path().join("afdeling.json");
+    write_json(&json, &rows);
+    for (roster, name) in [(&utf8, "utf8"), (&xlsx, "xlsx"), (&json, "json")] {
+        let other = dir.path().join(name);
+        mus()
+            .arg("batch")
+            .arg(roster)
+            .arg("--out-dir")
+            .arg(&other)
+            .arg("--quiet")
+            .assert()
+            .code(0);
+        let other_files = pdfs(&other);
+        assert_eq!(other_files.len(), 120, "{name}");
+        for (a, b) in files.iter().zip(&other_files) {
+            assert_eq!(a.file_name(), b.file_name(), "{name}");
+            assert!(
+                std::fs::read(a).unwrap() == std::fs::read(b).unwrap(),
+                "{name}: {} differs",
+                b.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_rows_are_all_reported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("afdeling.csv");
+    std::fs::write(
+        &csv,
+        "navn;rolle;fokus;dato\r\nAne Bæk;chef;retning;15-01-2027\r\nBo Holm;Leder af ledre;;15-01-2027\r\nCarl Dahl;chef;retning, følgskab;\r\nDorte Ravn;chef;;31-02-2027\r\n",
+    )
+    .unwrap();
+    let out = dir.path().join("ud");
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--date", "2027-01-20"])
+        .assert()
+        .code(2);
+    let err = stderr(&result);
+    let file = csv.display();
+    for expected in [
+        format!("error: {file}:3: rolle: unknown role 'Leder af ledre' — did you mean 'leder-af-ledere'?"),
+        format!("error: {file}:4: fokus: unknown principle 'følgskab' — did you mean 'faa-foelgeskab'?"),
+        format!("error: {file}:5: dato: '31-02-2027' is not a valid date — use 2027-01-15, 15-01-2027, 15.01.2027 or 15/1/2027"),
+    ] {
+        assert!(err.contains(&expected), "missing:\n{expected}\nin:\n{err}");
+    }
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!out.exists(), "nothing may be written, not even the folder");
+
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--date", "2027-01-20", "--keep-going"])
+        .assert()
+        .code(1);
+    assert!(stderr(&result).contains("3: rolle: unknown role"));
+    let files: Vec<String> = pdfs(&out)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["ane-baek-chef-2027-01-15.pdf"]);
+}
+
+#[test]
+fn hostile_names_give_safe_files_inside_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    std::fs::write(
+        &json,
+        r#"[{"navn": "../../x", "rolle": "chef"}, {"navn": "CON", "rolle": "chef"}, {"navn": ".hidden/..\\evil", "rolle": "chef"},
+            {"navn": "Ole Ørum", "rolle": "chef", "id": "A/1"}, {"navn": "Ole Ørum", "rolle": "chef", "id": "B 2"}, {"navn": "Ole Ørum", "rolle": "chef"}]"#,
+    )
+    .unwrap();
+    let out = dir.path().join("ud");
+    mus()
+        .arg("batch")
+        .arg(&json)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--date", "2027-01-15", "--quiet"])
+        .assert()
+        .code(0);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "con-chef-2027-01-15.pdf",
+            "hidden-evil-chef-2027-01-15.pdf",
+            "manifest.csv",
+            "manifest.json",
+            "ole-oerum-chef-2027-01-15-a-1.pdf",
+            "ole-oerum-chef-2027-01-15-b-2.pdf",
+            "ole-oerum-chef-2027-01-15-raekke-6.pdf",
+            "x-chef-2027-01-15.pdf",
+        ]
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "nothing outside --out-dir"
+    );
+}
+
+#[test]
+fn a_rerun_is_idempotent_and_never_touches_foreign_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    std::fs::write(
+        &csv,
+        "navn;rolle;dato\nAne Bæk;chef;15-01-2027\nBo Holm;chef;15-01-2027\n",
+    )
+    .unwrap();
+    let out = dir.path().join("ud");
+    mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let ane = out.join("ane-baek-chef-2027-01-15.pdf");
+    let first = std::fs::metadata(&ane).unwrap().modified().unwrap();
+    let manifest = std::fs::read(out.join("manifest.json")).unwrap();
+
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(
+        stderr(&result).contains("0 written, 2 unchanged, 0 failed"),
+        "{}",
+        stderr(&result)
+    );
+    assert_eq!(
+        std::fs::metadata(&ane).unwrap().modified().unwrap(),
+        first,
+        "an identical file is left as it is"
+    );
+    assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), manifest);
+
+    // A changed row replaces the file mus wrote; a file mus did not write is never touched.
+    std::fs::write(&csv, "navn;rolle;dato;enhed\nAne Bæk;chef;15-01-2027;Ny enhed\nBo Holm;chef;15-01-2027;\nCai Ask;chef;15-01-2027;\n").unwrap();
+    let foreign = out.join("cai-ask-chef-2027-01-15.pdf");
+    std::fs::write(&foreign, b"my own notes").unwrap();
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--keep-going")
+        .assert()
+        .code(1);
+    let err = stderr(&result);
+    assert!(
+        err.contains("cai-ask-chef-2027-01-15.pdf exists and was not written by mus"),
+        "{err}"
+    );
+    assert!(err.contains("1 written, 1 unchanged, 1 failed"), "{err}");
+    assert_eq!(std::fs::read(&foreign).unwrap(), b"my own notes");
+    let text = lopdf::Document::load(&ane)
+        .unwrap()
+        .extract_text(&[1])
+        .unwrap();
+    assert!(text.contains("Ny enhed"));
+}
+
+#[test]
+fn dry_run_validates_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/afdeling.csv");
+    let out = dir.path().join("ud");
+    let result = mus()
+        .args([
+            "batch",
+            roster,
+            "--dry-run",
+            "--date",
+            "2027-01-25",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8(result.get_output().stdout.clone()).unwrap();
+    assert_eq!(stdout.lines().count(), 7, "{stdout}");
+    assert!(stdout.contains(":3: Łukasz Øster-Ågård · leder-af-medarbejdere · saet-retning, opdyrk-potentialer · 2027-01-15 → "), "{stdout}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_example_rosters_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for ext in ["csv", "xlsx", "json"] {
+        let roster = format!("{}/examples/afdeling.{ext}", env!("CARGO_MANIFEST_DIR"));
+        let out = dir.path().join(ext);
+        mus()
+            .args([
+                "batch",
+                &roster,
+                "--quiet",
+                "--date",
+                "2027-01-25",
+                "--out-dir",
+            ])
+            .arg(&out)
+            .assert()
+            .code(0);
+        outputs.push(std::fs::read(out.join("manifest.json")).unwrap());
+    }
+    let strip = |m: &[u8]| {
+        let mut v: serde_json::Value = serde_json::from_slice(m).unwrap();
+        v.as_object_mut().unwrap().remove("roster");
+        // A JSON roster numbers items, a spreadsheet rows (after its header).
+        for g in v["guides"].as_array_mut().unwrap() {
+            g.as_object_mut().unwrap().remove("row");
+        }
+        v
+    };
+    assert_eq!(strip(&outputs[0]), strip(&outputs[1]));
+    assert_eq!(strip(&outputs[0]), strip(&outputs[2]));
+}
+
+#[test]
+fn a_roster_without_a_role_column_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    std::fs::write(&csv, "navn;stilling\nAne;chef\n").unwrap();
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(dir.path().join("ud"))
+        .assert()
+        .code(2);
+    assert_eq!(
+        stderr(&result),
+        format!(
+            "error: {}: no role column; name one of: rolle, niveau, role, level, ledelsesniveau (found: navn)\n",
+            csv.display()
+        )
+    );
+}
