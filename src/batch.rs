@@ -255,8 +255,11 @@ impl BatchConfig {
             .collect();
 
         let bar = progress_bar(entries.len() as u64, self.quiet);
+        // Each job waits for its file to reach the disk (fsync); two per core keep the
+        // cores busy meanwhile.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.jobs.unwrap_or(0))
+            .num_threads(self.jobs.unwrap_or(2 * cores))
             .build()
             .map_err(|e| Error::Value {
                 option: "--jobs".into(),
@@ -466,7 +469,7 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} guides · {per_sec} · {eta} left",
+            "{bar:40} {pos}/{len} guides · {per_sec:0} · {eta} left",
         )
         .expect("a valid template"),
     );
