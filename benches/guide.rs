@@ -58,6 +58,7 @@ fn guides(c: &mut Criterion) {
         language: "da-DK".into(),
         created: 0,
         key: vec![1, 2, 3],
+        properties: vec![],
     };
     group.bench_function("pdf-write/two-principles", |b| {
         b.iter(|| mus::pdf::write(&document, fonts, &meta).unwrap())

@@ -216,7 +216,67 @@ impl<'f> Guide<'f> {
             },
             created: self.created,
             key,
+            properties: self.xmp_properties(),
         }
+    }
+}
+
+impl Guide<'_> {
+    /// What identifies the guide in its XMP metadata (namespace [`pdf::MUS_NAMESPACE`]):
+    /// an archive reads these instead of guessing from the text.
+    fn xmp_properties(&self) -> Vec<(String, String, String)> {
+        let p = |name: &str, value: String, description: &str| {
+            (name.to_string(), value, description.to_string())
+        };
+        vec![
+            p(
+                "guideId",
+                self.id(),
+                "The guide's id, a digest of framework, level, focus, people and date",
+            ),
+            p(
+                "leader",
+                self.people.name.clone(),
+                "The leader the guide is for",
+            ),
+            p(
+                "manager",
+                self.people.manager.clone(),
+                "The leader's own manager",
+            ),
+            p("unit", self.people.unit.clone(), "The leader's unit"),
+            p("level", self.level.id.clone(), "The leadership level id"),
+            p(
+                "levelName",
+                self.level.name.clone(),
+                "The leadership level's name",
+            ),
+            p(
+                "focus",
+                self.focus
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                "The focus principle ids, comma-separated",
+            ),
+            p(
+                "dialogueDate",
+                self.date.to_string(),
+                "The date of the dialogue, YYYY-MM-DD",
+            ),
+            p("framework", self.framework.id.clone(), "The framework id"),
+            p(
+                "frameworkVersion",
+                self.framework.version.clone(),
+                "The framework version",
+            ),
+            p(
+                "musVersion",
+                env!("CARGO_PKG_VERSION").to_string(),
+                "The version of mus that made the guide",
+            ),
+        ]
     }
 }
 

@@ -880,3 +880,75 @@ fn output_into_a_missing_folder_says_so() {
         )
     );
 }
+
+#[test]
+fn the_guide_identifies_itself_as_pdf_a_2b_with_matching_xmp() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let metadata = doc
+        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    assert!(
+        metadata.dict.get(b"Filter").is_err(),
+        "PDF/A: the metadata stream is not filtered"
+    );
+    let xmp = String::from_utf8(metadata.content.clone()).unwrap();
+    for expected in [
+        "<pdfaid:part>2</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "<rdf:li xml:lang=\"x-default\">Samtaleguide til MUS – Łukasz Øster-Ågård – 15. januar 2027</rdf:li>",
+        "<dc:creator><rdf:Seq><rdf:li>Łukasz Øster-Ågård</rdf:li></rdf:Seq></dc:creator>",
+        "<xmp:CreateDate>2027-01-15T00:00:00Z</xmp:CreateDate>",
+        "<xmp:ModifyDate>2027-01-15T00:00:00Z</xmp:ModifyDate>",
+        &format!("<xmp:CreatorTool>mus {}</xmp:CreatorTool>", env!("CARGO_PKG_VERSION")),
+        &format!("<pdf:Producer>mus {} (printpdf)</pdf:Producer>", env!("CARGO_PKG_VERSION")),
+        "<mus:guideId>2027-51881156</mus:guideId>",
+        "<mus:level>leder-af-medarbejdere</mus:level>",
+        "<mus:focus>saet-retning,opdyrk-potentialer</mus:focus>",
+        "<mus:unit>Dagtilbud Nord</mus:unit>",
+        "<mus:dialogueDate>2027-01-15</mus:dialogueDate>",
+        "<mus:frameworkVersion>1.0</mus:frameworkVersion>",
+        "<pdfaSchema:namespaceURI>urn:mus:guide:1.0/</pdfaSchema:namespaceURI>",
+        "<pdfaProperty:name>guideId</pdfaProperty:name>",
+    ] {
+        assert!(xmp.contains(expected), "XMP lacks {expected}:\n{xmp}");
+    }
+    let footer_id = squeeze(&pdf_text(&dir.path().join("guide.pdf"))[0]);
+    assert!(
+        footer_id.contains("Guide2027"),
+        "the id in the XMP is the one in the footer"
+    );
+    assert!(footer_id.contains("51881156"));
+
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+    let profile = doc
+        .get_object(
+            intent
+                .get(b"DestOutputProfile")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
+    let icc = profile
+        .decompressed_content()
+        .unwrap_or_else(|_| profile.content.clone());
+    assert_eq!(&icc[36..40], b"acsp");
+    assert_eq!(&icc[16..20], b"RGB ", "an RGB profile");
+    assert!(icc.len() < 4096, "a small profile, not printpdf's CMYK one");
+
+    assert!(doc.trailer.get(b"Encrypt").is_err());
+    assert!(
+        catalog.get(b"Names").is_err() && catalog.get(b"OpenAction").is_err(),
+        "no JavaScript entry points"
+    );
+    assert!(doc.trailer.get(b"ID").is_ok());
+}

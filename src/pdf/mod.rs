@@ -6,6 +6,8 @@
 //! from a process-wide counter (`/Lang`, `/ID`, the Info dictionary) are set on the lopdf
 //! document before it is saved, so the same document always gives the same bytes.
 
+mod pdfa;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Object, StringFormat};
@@ -36,7 +38,19 @@ pub struct Metadata {
     /// What makes this document this document (e.g. a digest of its markup): the file
     /// identifier (`/ID`) is derived from it with the rest of the metadata.
     pub key: Vec<u8>,
+    /// The document's own XMP properties: (name, value, description), in the `mus`
+    /// namespace, so an archive can recognise the file without reading its text.
+    pub properties: Vec<(String, String, String)>,
 }
+
+impl Metadata {
+    /// The Info dictionary's `/Producer`, also `pdf:Producer` in the XMP.
+    pub fn producer(&self) -> String {
+        format!("{} (printpdf)", self.creator)
+    }
+}
+
+pub use pdfa::MUS_NAMESPACE;
 
 /// Writes `document` as PDF.
 pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>> {
@@ -461,6 +475,9 @@ fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<(
         lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
     );
     catalog.remove(b"Metadata");
+    pdfa::apply(doc, root, meta).map_err(|e| Error::Pdf {
+        message: format!("PDF/A: {e}"),
+    })?;
 
     let id = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
