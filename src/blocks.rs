@@ -28,6 +28,8 @@ pub struct ListItem {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Party {
+    /// The party's part of field names, e.g. `leder`.
+    pub key: String,
     /// What the party is, e.g. "Leder".
     pub role: String,
     /// The printed name; empty leaves a line to write it on.
@@ -55,28 +57,38 @@ pub enum Block {
     },
     Rule,
     PageBreak,
-    /// Ruled lines to write an answer on.
+    /// Ruled lines to write an answer on; with a name, also a form field.
     Answer {
         lines: u32,
+        name: Option<String>,
     },
-    /// A row of check boxes `min..=max` for each rater.
+    /// A row of check boxes `min..=max` for each rater (key, label); with a name, one
+    /// radio group per rater, `<name>.<key>`.
     Scale {
         min: u8,
         max: u8,
-        raters: Vec<String>,
+        raters: Vec<(String, String)>,
+        name: Option<String>,
     },
-    /// A table with a header row and `rows` empty rows.
+    /// A table with a header row of (key, label) and `rows` empty rows; with a name, a
+    /// field per cell, `<name>.<row>.<column key>`.
     Table {
-        columns: Vec<String>,
+        columns: Vec<(String, String)>,
         widths: Vec<f32>,
         rows: u32,
+        name: Option<String>,
     },
+    /// With a name: `<name>.<key>.underskrift` (signature), `.navn` and `.dato` fields.
     Signatures {
         parties: Vec<Party>,
+        name: Option<String>,
     },
-    /// Label/value pairs, e.g. the title block.
+    /// Label/value rows, e.g. the title block: (key, label, value). With a name, the rows
+    /// whose keys are in `editable` are fields `<name>.<key>`.
     Fields {
-        rows: Vec<(String, String)>,
+        rows: Vec<(String, String, String)>,
+        name: Option<String>,
+        editable: Vec<String>,
     },
     /// The principles around the core task; `true` marks a highlighted principle.
     Figure {

@@ -278,10 +278,34 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
         }
     };
     let split = |line: &str| cells(line, '|', usize::MAX);
+    // A field name: dot-separated parts of a-z, 0-9 and '-'.
+    let field_name = args
+        .get("name")
+        .map(|n| {
+            let valid = !n.is_empty()
+                && n.split('.').all(|part| {
+                    !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                });
+            if valid {
+                Ok(n.to_string())
+            } else {
+                Err(format!("'{name}': name={n} is not a field name (dot-separated parts of a-z, 0-9 and '-')"))
+            }
+        })
+        .transpose()?;
+    // "key | label", or a label alone, whose key is its slug.
+    let keyed = |line: &str| -> (String, String) {
+        match split(line).as_slice() {
+            [key, label, ..] => (crate::matching::slug(key), label.clone()),
+            [label] => (crate::matching::slug(label), label.clone()),
+            [] => (String::new(), String::new()),
+        }
+    };
 
     let block = match name {
         "answer" => Block::Answer {
             lines: number("lines", 3, 40)?,
+            name: field_name,
         },
         "scale" => {
             let min = number("min", 1, 10)? as u8;
@@ -295,13 +319,19 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             Block::Scale {
                 min,
                 max,
-                raters: lines.iter().map(|l| unescape(l)).collect(),
+                raters: lines.iter().map(|l| keyed(l)).collect(),
+                name: field_name,
             }
         }
         "table" => {
-            let columns = lines
+            let columns: Vec<(String, String)> = lines
                 .first()
-                .map(|l| split(l))
+                .map(|l| {
+                    split(l)
+                        .into_iter()
+                        .map(|c| (crate::matching::slug(&c), c))
+                        .collect()
+                })
                 .ok_or("'table' needs a header line, e.g. 'Mål | Handling | Frist'")?;
             let widths = match lines.get(1) {
                 Some(line) => split(line)
@@ -318,30 +348,45 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 columns,
                 widths,
                 rows: number("rows", 5, 40)?,
+                name: field_name,
             }
         }
         "signatures" => Block::Signatures {
+            // "key | role | printed name", or "role | printed name" with the role's slug as key.
             parties: lines
                 .iter()
                 .map(|l| {
-                    let mut cells = split(l).into_iter();
+                    let cells = split(l);
+                    let (key, role, name) = match cells.as_slice() {
+                        [key, role, name, ..] => (key.clone(), role.clone(), name.clone()),
+                        [role, name] => (role.clone(), role.clone(), name.clone()),
+                        [role] => (role.clone(), role.clone(), String::new()),
+                        [] => Default::default(),
+                    };
                     Party {
-                        role: cells.next().unwrap_or_default(),
-                        name: cells.next().unwrap_or_default(),
+                        key: crate::matching::slug(&key),
+                        role,
+                        name,
                     }
                 })
                 .collect(),
+            name: field_name,
         },
         "fields" => Block::Fields {
             rows: lines
                 .iter()
                 .map(|l| match cells(l, ':', 2).as_slice() {
-                    [k, v] => Ok((k.clone(), v.clone())),
+                    [k, v] => Ok((crate::matching::slug(k), k.clone(), v.clone())),
                     _ => Err(format!(
                         "'fields': the line '{l}' is not of the form 'label: value'"
                     )),
                 })
                 .collect::<std::result::Result<_, _>>()?,
+            name: field_name,
+            editable: args
+                .get("editable")
+                .map(|e| e.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
         },
         "figure" => {
             let mut center = String::new();
@@ -390,7 +435,9 @@ mod tests {
         assert_eq!(
             blocks,
             vec![Block::Fields {
-                rows: vec![("Navn".into(), name.into())]
+                rows: vec![("navn".into(), "Navn".into(), name.into())],
+                name: None,
+                editable: vec![]
             }]
         );
     }
@@ -418,15 +465,37 @@ mod tests {
 
     #[test]
     fn directives_parse_and_bad_ones_are_located() {
-        let blocks = parse("```answer lines=4\n```\n\n```scale\nDig\nLederen\n```\n").unwrap();
-        assert_eq!(blocks[0], Block::Answer { lines: 4 });
+        let blocks = parse(
+            "```answer lines=4 name=saet-retning.spm1\n```\n\n```scale name=x.forventning1\nleder | Dig\nLederens vurdering\n```\n",
+        )
+        .unwrap();
+        assert_eq!(
+            blocks[0],
+            Block::Answer {
+                lines: 4,
+                name: Some("saet-retning.spm1".into())
+            }
+        );
         assert_eq!(
             blocks[1],
             Block::Scale {
                 min: 1,
                 max: 5,
-                raters: vec!["Dig".into(), "Lederen".into()]
+                raters: vec![
+                    ("leder".into(), "Dig".into()),
+                    ("lederens-vurdering".into(), "Lederens vurdering".into())
+                ],
+                name: Some("x.forventning1".into()),
             }
+        );
+        let err = parse("```answer name=Spm.1\n```\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with(
+                "name=Spm.1 is not a field name (dot-separated parts of a-z, 0-9 and '-')"
+            ),
+            "{err}"
         );
         let err = parse("Tekst\n\n```scael\n```\n").unwrap_err().to_string();
         assert_eq!(
@@ -452,15 +521,19 @@ mod tests {
             blocks[0],
             Block::Signatures {
                 parties: vec![Party {
+                    key: "leder".into(),
                     role: "Leder".into(),
                     name: name.into()
-                }]
+                }],
+                name: None,
             }
         );
         assert_eq!(
             blocks[1],
             Block::Fields {
-                rows: vec![("Navn".into(), name.into())]
+                rows: vec![("navn".into(), "Navn".into(), name.into())],
+                name: None,
+                editable: vec![]
             }
         );
         assert_eq!(

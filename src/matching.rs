@@ -117,6 +117,34 @@ fn closest<'a>(wanted: &str, candidates: &[Candidate<'a>]) -> Option<&'a str> {
         .map(|(_, id)| id)
 }
 
+/// Safe ASCII for file names, Danish letters spelled the Danish way (Ø → oe, Å → aa).
+pub fn slug(text: &str) -> String {
+    let mut spelled = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'æ' | 'Æ' => spelled.push_str("ae"),
+            'ø' | 'Ø' => spelled.push_str("oe"),
+            'å' | 'Å' => spelled.push_str("aa"),
+            _ => spelled.push(c),
+        }
+    }
+    let ascii = deunicode::deunicode(&spelled).to_lowercase();
+    let mut out = String::new();
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    out.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

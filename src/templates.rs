@@ -104,6 +104,9 @@ impl Templates {
         // Partials must not be indented: four spaces of indentation is a code block.
         registry.set_prevent_indent(true);
         registry.register_escape_fn(markup::escape);
+        // `{{inc @index}}`: 1-based numbers for field names and questions.
+        handlebars::handlebars_helper!(inc: |x: u64| x + 1);
+        registry.register_helper("inc", Box::new(inc));
         let mut origins = Vec::new();
         for (file, origin, text) in sources {
             let name = file.trim_end_matches(EXTENSION).to_string();

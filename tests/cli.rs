@@ -59,6 +59,130 @@ fn pdf_text(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A terminal form field as read back: its type, value, widgets and their appearances.
+#[derive(Debug, Default)]
+struct FormField {
+    kind: String,
+    value: String,
+    flags: i64,
+    /// Per widget: the names of its normal appearances (`[]` for a single stream).
+    widgets: Vec<Vec<String>>,
+}
+
+fn pdf_string(doc: &Document, o: &Object) -> String {
+    let o = match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap(),
+        o => o,
+    };
+    match o {
+        Object::String(bytes, _) => match bytes.strip_prefix(&[0xFE, 0xFF]) {
+            Some(u) => String::from_utf16(
+                &u.chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap(),
+            None => String::from_utf8_lossy(bytes).into_owned(),
+        },
+        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Every terminal field of the PDF's form, by full name, walking `/Kids` from `/Fields`.
+fn form_fields(path: &Path) -> std::collections::BTreeMap<String, FormField> {
+    let doc = Document::load(path).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let form = match catalog.get(b"AcroForm").unwrap() {
+        Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        Object::Dictionary(d) => d,
+        _ => panic!("no form"),
+    };
+    assert!(form.get(b"NeedAppearances").is_err(), "no NeedAppearances");
+    let mut out = std::collections::BTreeMap::new();
+    fn walk(
+        doc: &Document,
+        id: lopdf::ObjectId,
+        prefix: &str,
+        out: &mut std::collections::BTreeMap<String, FormField>,
+    ) {
+        let dict = doc.get_dictionary(id).unwrap();
+        let name = format!(
+            "{prefix}{}",
+            dict.get(b"T")
+                .map(|t| pdf_string(doc, t))
+                .unwrap_or_default()
+        );
+        let kids: Vec<lopdf::ObjectId> = dict
+            .get(b"Kids")
+            .and_then(Object::as_array)
+            .map(|k| k.iter().map(|o| o.as_reference().unwrap()).collect())
+            .unwrap_or_default();
+        match dict.get(b"FT") {
+            Ok(ft) => {
+                let mut field = FormField {
+                    kind: pdf_string(doc, ft),
+                    value: dict
+                        .get(b"V")
+                        .map(|v| pdf_string(doc, v))
+                        .unwrap_or_default(),
+                    flags: dict.get(b"Ff").and_then(Object::as_i64).unwrap_or(0),
+                    widgets: Vec::new(),
+                };
+                let widgets = if kids.is_empty() { vec![id] } else { kids };
+                for w in widgets {
+                    let widget = doc.get_dictionary(w).unwrap();
+                    assert_eq!(
+                        widget.get(b"Subtype").unwrap().as_name().unwrap(),
+                        b"Widget",
+                        "{name}"
+                    );
+                    assert_eq!(
+                        widget.get(b"F").unwrap().as_i64().unwrap() & 4,
+                        4,
+                        "{name}: printable"
+                    );
+                    let ap = widget
+                        .get(b"AP")
+                        .unwrap_or_else(|_| panic!("{name}: no appearance"))
+                        .as_dict()
+                        .unwrap();
+                    assert_eq!(ap.len(), 1, "{name}: PDF/A wants only /N");
+                    let normal = ap.get(b"N").unwrap();
+                    let states = match normal {
+                        Object::Dictionary(states) => states
+                            .iter()
+                            .map(|(k, _)| String::from_utf8_lossy(k).into_owned())
+                            .collect(),
+                        Object::Reference(r) => {
+                            assert!(
+                                doc.get_object(*r).unwrap().as_stream().is_ok(),
+                                "{name}: appearance is a stream"
+                            );
+                            Vec::new()
+                        }
+                        _ => panic!("{name}: bad appearance"),
+                    };
+                    field.widgets.push(states);
+                }
+                assert!(
+                    out.insert(name.clone(), field).is_none(),
+                    "duplicate field {name}"
+                );
+            }
+            Err(_) => {
+                for kid in kids {
+                    walk(doc, kid, &format!("{name}."), out);
+                }
+            }
+        }
+    }
+    for top in form.get(b"Fields").unwrap().as_array().unwrap() {
+        walk(&doc, top.as_reference().unwrap(), "", &mut out);
+    }
+    out
+}
+
 /// Text compared without white space and hyphens, so words wrapped or hyphenated at a line
 /// end still match.
 fn squeeze(text: &str) -> String {
@@ -93,7 +217,16 @@ fn the_example_guide_has_the_name_and_exactly_the_focus_expectations() {
     );
     assert!(text.contains(&squeeze("Bodil Kjærgård")));
     assert!(text.contains(&squeeze("Dagtilbud Nord")));
-    assert!(text.contains(&squeeze("15. januar 2027")));
+    let fields = form_fields(&pdf);
+    assert_eq!(
+        fields["samtale.samtalens-dato"].value, "15. januar 2027",
+        "the dialogue date is a field"
+    );
+    assert_eq!(fields["underskrift.leder.navn"].value, "Łukasz Øster-Ågård");
+    assert_eq!(
+        fields["underskrift.leders-leder.navn"].value,
+        "Bodil Kjærgård"
+    );
     let framework = builtin();
     for principle in ["saet-retning", "opdyrk-potentialer"] {
         let wanted = expectations(&framework, "leder-af-medarbejdere", Some(principle));
@@ -747,9 +880,15 @@ fn names_with_markup_characters_stay_whole_everywhere() {
         .success();
     let pages = pdf_text(&out);
     let all = squeeze(&pages.concat());
-    // In the title block and again in the signature block.
-    assert_eq!(all.matches(&squeeze(name)).count(), 2, "{all}");
-    assert_eq!(all.matches("Per|Hansen").count(), 2, "{all}");
+    // In the title block, and as the value of the printed-name fields.
+    assert_eq!(all.matches(&squeeze(name)).count(), 1, "{all}");
+    assert_eq!(all.matches("Per|Hansen").count(), 1, "{all}");
+    let fields = form_fields(&out);
+    assert_eq!(fields["underskrift.leder.navn"].value, name);
+    assert_eq!(
+        fields["underskrift.leders-leder.navn"].value,
+        "Per | Hansen"
+    );
 }
 
 #[test]
@@ -951,4 +1090,83 @@ fn the_guide_identifies_itself_as_pdf_a_2b_with_matching_xmp() {
         "no JavaScript entry points"
     );
     assert!(doc.trailer.get(b"ID").is_ok());
+}
+
+#[test]
+fn every_answer_scale_plan_cell_name_and_signature_is_a_form_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let fields = form_fields(&example_guide(dir.path(), "guide.pdf"));
+    let framework = builtin();
+    let level = framework.level("leder-af-medarbejdere").unwrap();
+    let mut n = 0;
+    for principle in ["saet-retning", "opdyrk-potentialer"] {
+        for _ in level
+            .expectations
+            .iter()
+            .filter(|e| e.principle == principle)
+        {
+            n += 1;
+            for rater in ["leder", "leders-leder"] {
+                let scale = &fields[&format!("{principle}.forventning{n}.{rater}")];
+                assert_eq!(scale.kind, "Btn");
+                assert_eq!(
+                    scale.flags & (1 << 15),
+                    1 << 15,
+                    "a radio group: one choice per scale"
+                );
+                assert_eq!(scale.widgets.len(), 5);
+                for (i, states) in scale.widgets.iter().enumerate() {
+                    assert_eq!(states, &vec![(i + 1).to_string(), "Off".to_string()]);
+                }
+            }
+            for answer in ["refleksion", "lederens-blik"] {
+                let field = &fields[&format!("{principle}.forventning{n}.{answer}")];
+                assert_eq!(
+                    (field.kind.as_str(), field.flags & (1 << 12)),
+                    ("Tx", 1 << 12),
+                    "multi-line text"
+                );
+            }
+        }
+        let questions = framework.principle(principle).unwrap().questions.len();
+        for q in 1..=questions {
+            assert_eq!(fields[&format!("{principle}.spm{q}")].kind, "Tx");
+        }
+        assert!(!fields.contains_key(&format!("{principle}.spm{}", questions + 1)));
+    }
+    assert_eq!(n, 7);
+    for topic in &framework.topics {
+        for q in 1..=topic.questions.len() {
+            assert_eq!(
+                fields[&format!("{}.spm{q}", topic.id)].kind,
+                "Tx",
+                "{}",
+                topic.id
+            );
+        }
+    }
+    for row in 1..=5 {
+        for column in ["maal", "handling", "hvem", "frist", "opfoelgning"] {
+            assert_eq!(fields[&format!("plan.{row}.{column}")].kind, "Tx");
+        }
+    }
+    let signatures: Vec<&String> = fields
+        .iter()
+        .filter(|(_, f)| f.kind == "Sig")
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        signatures,
+        [
+            "underskrift.leder.underskrift",
+            "underskrift.leders-leder.underskrift"
+        ]
+    );
+    for party in ["leder", "leders-leder"] {
+        assert_eq!(fields[&format!("underskrift.{party}.dato")].kind, "Tx");
+    }
+    assert!(
+        !fields.keys().any(|k| k.contains("faa-foelgeskab")),
+        "no fields outside the focus"
+    );
 }

@@ -4,7 +4,7 @@
 use super::paginate::Fragment;
 use super::theme::*;
 use super::wrap::{wrap, wrap_with, Line};
-use super::{Color, FontStyle, Item, Measure, Segment, Stroke};
+use super::{Color, FieldKind, FontStyle, Item, Measure, Segment, Stroke};
 use crate::blocks::{Block, ListItem, Party, Span};
 
 /// Indent of list text from the list's left edge.
@@ -73,15 +73,25 @@ fn block_fragments(block: &Block, m: &dyn Measure) -> Vec<Fragment> {
             page_break: true,
             ..Fragment::default()
         }],
-        Block::Answer { lines } => vec![answer(*lines)],
-        Block::Scale { min, max, raters } => vec![scale(*min, *max, raters, m)],
+        Block::Answer { lines, name } => vec![answer(*lines, name.as_deref())],
+        Block::Scale {
+            min,
+            max,
+            raters,
+            name,
+        } => vec![scale(*min, *max, raters, name.as_deref(), m)],
         Block::Table {
             columns,
             widths,
             rows,
-        } => table(columns, widths, *rows, m),
-        Block::Signatures { parties } => signatures(parties, m),
-        Block::Fields { rows } => vec![fields(rows, m)],
+            name,
+        } => table(columns, widths, *rows, name.as_deref(), m),
+        Block::Signatures { parties, name } => signatures(parties, name.as_deref(), m),
+        Block::Fields {
+            rows,
+            name,
+            editable,
+        } => vec![fields(rows, name.as_deref(), editable, m)],
         Block::Figure { center, items } => vec![figure(center, items, m)],
     }
 }
@@ -285,8 +295,8 @@ fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
     }
 }
 
-fn answer(lines: u32) -> Fragment {
-    let items = (1..=lines)
+fn answer(lines: u32, name: Option<&str>) -> Fragment {
+    let mut items: Vec<Item> = (1..=lines)
         .map(|i| {
             let y = i as f32 * ANSWER_PITCH;
             Item::Line {
@@ -298,6 +308,24 @@ fn answer(lines: u32) -> Fragment {
             }
         })
         .collect();
+    if let Some(name) = name {
+        // The field covers the ruled lines; written or typed, the answer stands on them.
+        items.push(Item::Field {
+            name: name.to_string(),
+            kind: text_field(
+                true,
+                "",
+                Vec::new(),
+                BODY_SIZE,
+                ANSWER_PITCH,
+                ANSWER_PITCH - 5.0,
+            ),
+            x: MARGIN_LEFT,
+            y: 2.0,
+            w: CONTENT_WIDTH,
+            h: lines as f32 * ANSWER_PITCH,
+        });
+    }
     Fragment {
         height: lines as f32 * ANSWER_PITCH + 4.0,
         space_before: 0.0,
@@ -307,7 +335,31 @@ fn answer(lines: u32) -> Fragment {
     }
 }
 
-fn scale(min: u8, max: u8, raters: &[String], m: &dyn Measure) -> Fragment {
+fn text_field(
+    multiline: bool,
+    value: &str,
+    lines: Vec<String>,
+    size: f32,
+    leading: f32,
+    baseline: f32,
+) -> FieldKind {
+    FieldKind::Text {
+        multiline,
+        value: value.to_string(),
+        lines,
+        size,
+        leading,
+        baseline,
+    }
+}
+
+fn scale(
+    min: u8,
+    max: u8,
+    raters: &[(String, String)],
+    name: Option<&str>,
+    m: &dyn Measure,
+) -> Fragment {
     let size = SMALL_SIZE;
     let box_size = 9.0;
     let step = 25.0;
@@ -315,11 +367,11 @@ fn scale(min: u8, max: u8, raters: &[String], m: &dyn Measure) -> Fragment {
     let column = (CONTENT_WIDTH - LIST_INDENT) / raters.len() as f32;
     let label_width = raters
         .iter()
-        .map(|r| m.width(FontStyle::Regular, r, size))
+        .map(|(_, r)| m.width(FontStyle::Regular, r, size))
         .fold(0.0, f32::max);
     let mut items = Vec::new();
     let y = 13.0;
-    for (i, rater) in raters.iter().enumerate() {
+    for (i, (key, rater)) in raters.iter().enumerate() {
         let x = x0 + i as f32 * column;
         items.push(Item::Text {
             x,
@@ -332,9 +384,10 @@ fn scale(min: u8, max: u8, raters: &[String], m: &dyn Measure) -> Fragment {
         let boxes = x + label_width + 8.0;
         for (k, value) in (min..=max).enumerate() {
             let bx = boxes + k as f32 * step;
+            let top = y - box_size + 1.0;
             items.push(Item::Rect {
                 x: bx,
-                y: y - box_size + 1.0,
+                y: top,
                 w: box_size,
                 h: box_size,
                 fill: None,
@@ -348,6 +401,18 @@ fn scale(min: u8, max: u8, raters: &[String], m: &dyn Measure) -> Fragment {
                 color: MUTED,
                 text: value.to_string(),
             });
+            if let Some(name) = name {
+                items.push(Item::Field {
+                    name: format!("{name}.{key}"),
+                    kind: FieldKind::Radio {
+                        value: value.to_string(),
+                    },
+                    x: bx,
+                    y: top,
+                    w: box_size,
+                    h: box_size,
+                });
+            }
         }
     }
     Fragment {
@@ -359,7 +424,13 @@ fn scale(min: u8, max: u8, raters: &[String], m: &dyn Measure) -> Fragment {
     }
 }
 
-fn table(columns: &[String], widths: &[f32], rows: u32, m: &dyn Measure) -> Vec<Fragment> {
+fn table(
+    columns: &[(String, String)],
+    widths: &[f32],
+    rows: u32,
+    name: Option<&str>,
+    m: &dyn Measure,
+) -> Vec<Fragment> {
     let total: f32 = widths.iter().sum();
     let xs: Vec<(f32, f32)> = widths
         .iter()
@@ -374,7 +445,7 @@ fn table(columns: &[String], widths: &[f32], rows: u32, m: &dyn Measure) -> Vec<
     let wrapped: Vec<Vec<Line>> = columns
         .iter()
         .zip(&xs)
-        .map(|(c, (_, w))| {
+        .map(|((_, c), (_, w))| {
             wrap(
                 &[Span::new(c.clone(), FontStyle::Bold)],
                 m,
@@ -414,17 +485,27 @@ fn table(columns: &[String], widths: &[f32], rows: u32, m: &dyn Measure) -> Vec<
     }];
     let row_height = 36.0;
     for r in 0..rows {
-        let items = xs
-            .iter()
-            .map(|(x, w)| Item::Rect {
+        let mut items = Vec::new();
+        for ((x, w), (key, _)) in xs.iter().zip(columns) {
+            items.push(Item::Rect {
                 x: *x,
                 y: 0.0,
                 w: *w,
                 h: row_height,
                 fill: None,
                 stroke: Some(BOX_STROKE),
-            })
-            .collect();
+            });
+            if let Some(name) = name {
+                items.push(Item::Field {
+                    name: format!("{name}.{}.{key}", r + 1),
+                    kind: text_field(true, "", Vec::new(), 9.0, 11.0, 11.0),
+                    x: x + 1.0,
+                    y: 1.0,
+                    w: w - 2.0,
+                    h: row_height - 2.0,
+                });
+            }
+        }
         out.push(Fragment {
             height: row_height,
             space_before: 0.0,
@@ -436,7 +517,7 @@ fn table(columns: &[String], widths: &[f32], rows: u32, m: &dyn Measure) -> Vec<
     out
 }
 
-fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
+fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fragment> {
     let gap = 28.0;
     let width = (CONTENT_WIDTH - gap) / 2.0;
     let area = 62.0;
@@ -473,8 +554,20 @@ fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
                     color: MUTED,
                     text: "Underskrift".into(),
                 });
+                if let Some(name) = name {
+                    items.push(Item::Field {
+                        name: format!("{name}.{}.underskrift", party.key),
+                        kind: FieldKind::Signature,
+                        x,
+                        y: top,
+                        w: width,
+                        h: area,
+                    });
+                }
                 let mut y = top + area + 16.0;
-                for (label, value) in [("Navn", party.name.as_str()), ("Dato", "")] {
+                for (label, key, value) in
+                    [("Navn", "navn", party.name.as_str()), ("Dato", "dato", "")]
+                {
                     let lw = m.width(FontStyle::Regular, label, SMALL_SIZE);
                     items.push(Item::Text {
                         x,
@@ -493,10 +586,37 @@ fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
                         x + width - vx,
                         false,
                     );
-                    for (k, line) in lines.iter().enumerate() {
-                        items.extend(line_items(line, vx, y + k as f32 * leading, BODY_SIZE, INK));
+                    let n = lines.len().max(1);
+                    match name {
+                        // As a field, the value is shown by the field, not drawn on the page.
+                        Some(name) => items.push(Item::Field {
+                            name: format!("{name}.{}.{key}", party.key),
+                            kind: text_field(
+                                n > 1,
+                                value,
+                                lines.iter().map(Line::text).collect(),
+                                BODY_SIZE,
+                                leading,
+                                10.0,
+                            ),
+                            x: vx,
+                            y: y - 10.0,
+                            w: x + width - vx,
+                            h: (n - 1) as f32 * leading + 13.0,
+                        }),
+                        None => {
+                            for (k, line) in lines.iter().enumerate() {
+                                items.extend(line_items(
+                                    line,
+                                    vx,
+                                    y + k as f32 * leading,
+                                    BODY_SIZE,
+                                    INK,
+                                ));
+                            }
+                        }
                     }
-                    let rule = y + (lines.len().max(1) - 1) as f32 * leading + 3.5;
+                    let rule = y + (n - 1) as f32 * leading + 3.5;
                     items.push(Item::Line {
                         x1: vx,
                         y1: rule,
@@ -519,7 +639,12 @@ fn signatures(parties: &[Party], m: &dyn Measure) -> Vec<Fragment> {
         .collect()
 }
 
-fn fields(rows: &[(String, String)], m: &dyn Measure) -> Fragment {
+fn fields(
+    rows: &[(String, String, String)],
+    name: Option<&str>,
+    editable: &[String],
+    m: &dyn Measure,
+) -> Fragment {
     let pad = 12.0;
     let gap = 18.0;
     let width = (CONTENT_WIDTH - 2.0 * pad - gap) / 2.0;
@@ -528,7 +653,7 @@ fn fields(rows: &[(String, String)], m: &dyn Measure) -> Fragment {
     let mut y = pad;
     for pair in rows.chunks(2) {
         let mut row_height: f32 = 0.0;
-        for (i, (label, value)) in pair.iter().enumerate() {
+        for (i, (key, label, value)) in pair.iter().enumerate() {
             let x = MARGIN_LEFT + pad + i as f32 * (width + gap);
             items.push(Item::Text {
                 x,
@@ -550,14 +675,34 @@ fn fields(rows: &[(String, String)], m: &dyn Measure) -> Fragment {
                 width,
                 false,
             );
-            for (k, line) in lines.iter().enumerate() {
-                items.extend(line_items(
-                    line,
+            let top = y + 12.0;
+            match name.filter(|_| editable.contains(key)) {
+                Some(name) => items.push(Item::Field {
+                    name: format!("{name}.{key}"),
+                    kind: text_field(
+                        lines.len() > 1,
+                        value,
+                        lines.iter().map(Line::text).collect(),
+                        value_size,
+                        value_leading,
+                        baseline(value_size, value_leading),
+                    ),
                     x,
-                    y + 12.0 + k as f32 * value_leading + baseline(value_size, value_leading),
-                    value_size,
-                    INK,
-                ));
+                    y: top,
+                    w: width,
+                    h: lines.len() as f32 * value_leading,
+                }),
+                None => {
+                    for (k, line) in lines.iter().enumerate() {
+                        items.extend(line_items(
+                            line,
+                            x,
+                            top + k as f32 * value_leading + baseline(value_size, value_leading),
+                            value_size,
+                            INK,
+                        ));
+                    }
+                }
             }
             row_height = row_height.max(12.0 + lines.len() as f32 * value_leading);
         }

@@ -62,6 +62,26 @@ pub enum Segment {
     CubicTo([f32; 6]),
 }
 
+/// What a form field is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum FieldKind {
+    /// A text field. Its `value` is not drawn on the page but shown by the field itself,
+    /// as `lines` (already broken by layout) at `size`, `leading` apart, the first
+    /// baseline `baseline` below the field's top.
+    Text {
+        multiline: bool,
+        value: String,
+        lines: Vec<String>,
+        size: f32,
+        leading: f32,
+        baseline: f32,
+    },
+    /// One button of a radio group (the field's name); `value` is what choosing it means.
+    Radio { value: String },
+    /// An empty signature field.
+    Signature,
+}
+
 /// Something drawn at a fixed position. Coordinates are points from the page's top-left
 /// corner; `y` of text is its baseline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,13 +115,22 @@ pub enum Item {
         fill: Option<Color>,
         stroke: Option<Stroke>,
     },
+    /// A form field's widget over the rectangle (`y` is its top).
+    Field {
+        name: String,
+        kind: FieldKind,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
 }
 
 impl Item {
     /// The same item moved by `dx`, `dy`.
     pub fn translated(mut self, dx: f32, dy: f32) -> Item {
         match &mut self {
-            Item::Text { x, y, .. } | Item::Rect { x, y, .. } => {
+            Item::Text { x, y, .. } | Item::Rect { x, y, .. } | Item::Field { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }

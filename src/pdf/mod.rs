@@ -6,6 +6,7 @@
 //! from a process-wide counter (`/Lang`, `/ID`, the Info dictionary) are set on the lopdf
 //! document before it is saved, so the same document always gives the same bytes.
 
+mod form;
 mod pdfa;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fonts::{FontFace, FontSet};
-use crate::layout::{Color, Document, FontStyle, Item, Segment, Stroke};
+use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Segment, Stroke};
 
 /// Document metadata, written to the Info dictionary and the catalog.
 #[derive(Debug, Clone)]
@@ -57,9 +58,18 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
     let mut pdf = PdfDocument::new(&meta.title);
     let used = used_characters(document);
     let mut font_ids = BTreeMap::new();
+    let mut field_font = None;
     for (style, chars) in &used {
         let id = FontId(format!("F{}", *style as u8 + 1));
         let parsed = subset(fonts.face(*style), chars)?;
+        if *style == FontStyle::Regular {
+            field_font = Some((
+                id.0.clone(),
+                parsed.codepoint_to_glyph.clone(),
+                parsed.glyph_widths.clone(),
+                parsed.units_per_em,
+            ));
+        }
         pdf.resources
             .fonts
             .map
@@ -88,10 +98,27 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
             message: format!("{w:?}"),
         });
     }
-    finish(&mut doc, meta, &document_id(meta))?;
+    let root = finish(&mut doc, meta, &document_id(meta))?;
+    if let Some((resource, glyphs, widths, units_per_em)) = field_font {
+        let object = font_object(&doc, &resource)?;
+        // Field values and typed answers use glyphs the page text may not: the font's
+        // widths and ToUnicode map must cover every glyph of the subset.
+        complete_font(&mut doc, object, &glyphs, &widths, units_per_em)?;
+        form::apply(
+            &mut doc,
+            document,
+            root,
+            &form::FieldFont {
+                resource,
+                object,
+                glyphs,
+            },
+        )?;
+    }
     compress(&mut doc);
     let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).map_err(|e| Error::Pdf {
+    // Object streams (PDF 1.5) pack the hundreds of small field dictionaries.
+    doc.save_modern(&mut bytes).map_err(|e| Error::Pdf {
         message: e.to_string(),
     })?;
     Ok(bytes)
@@ -102,12 +129,151 @@ fn used_characters(document: &Document) -> BTreeMap<FontStyle, BTreeSet<char>> {
     let mut used: BTreeMap<FontStyle, BTreeSet<char>> = BTreeMap::new();
     for page in &document.pages {
         for item in &page.items {
-            if let Item::Text { style, text, .. } = item {
-                used.entry(*style).or_default().extend(text.chars());
+            match item {
+                Item::Text { style, text, .. } => {
+                    used.entry(*style).or_default().extend(text.chars())
+                }
+                // Field text is set in the regular face, with room for typed Danish text.
+                Item::Field {
+                    kind: FieldKind::Text { value, lines, .. },
+                    ..
+                } => {
+                    let regular = used.entry(FontStyle::Regular).or_default();
+                    regular.extend(value.chars().chain(lines.iter().flat_map(|l| l.chars())));
+                    regular.extend(form::FORM_CHARACTERS.chars());
+                }
+                _ => {}
             }
         }
     }
+    for chars in used.values_mut() {
+        chars.retain(|c| !c.is_control());
+    }
     used
+}
+
+/// The object of the font printpdf registered as `resource` (e.g. `F1`).
+fn font_object(doc: &lopdf::Document, resource: &str) -> Result<lopdf::ObjectId> {
+    let missing = || Error::Pdf {
+        message: format!("printpdf wrote no font {resource}"),
+    };
+    let resolve = |o: &Object| -> Option<Object> {
+        match o {
+            Object::Reference(id) => doc.get_object(*id).ok().cloned(),
+            other => Some(other.clone()),
+        }
+    };
+    let page = doc
+        .get_pages()
+        .values()
+        .next()
+        .copied()
+        .ok_or_else(missing)?;
+    let page = doc.get_dictionary(page).map_err(|_| missing())?;
+    let resources = page
+        .get(b"Resources")
+        .ok()
+        .and_then(resolve)
+        .ok_or_else(missing)?;
+    let fonts = resources
+        .as_dict()
+        .ok()
+        .and_then(|r| r.get(b"Font").ok())
+        .and_then(resolve)
+        .ok_or_else(missing)?;
+    fonts
+        .as_dict()
+        .ok()
+        .and_then(|f| f.get(resource.as_bytes()).ok())
+        .and_then(|o| o.as_reference().ok())
+        .ok_or_else(missing)
+}
+
+/// Gives the Type 0 font `font` a width and a ToUnicode entry for every glyph of its
+/// subset, not only those the pages show.
+fn complete_font(
+    doc: &mut lopdf::Document,
+    font: lopdf::ObjectId,
+    glyphs: &BTreeMap<u32, u16>,
+    widths: &BTreeMap<u16, u16>,
+    units_per_em: u16,
+) -> Result<()> {
+    let broken = |what: &str| Error::Pdf {
+        message: format!("the field font has no {what}"),
+    };
+    let scaled: Vec<Object> = (0..=widths.keys().copied().max().unwrap_or(0))
+        .map(|gid| {
+            let w = widths.get(&gid).copied().unwrap_or(0) as i64;
+            Object::Integer((w * 1000 + units_per_em as i64 / 2) / units_per_em as i64)
+        })
+        .collect();
+    let w = Object::Array(vec![Object::Integer(0), Object::Array(scaled)]);
+    // The descendant font stands inline or as a reference.
+    let first = doc
+        .get_dictionary(font)
+        .and_then(|f| f.get(b"DescendantFonts"))
+        .and_then(Object::as_array)
+        .ok()
+        .and_then(|a| a.first())
+        .cloned()
+        .ok_or_else(|| broken("descendant font"))?;
+    match first {
+        Object::Reference(id) => {
+            doc.get_object_mut(id)
+                .and_then(Object::as_dict_mut)
+                .map_err(|_| broken("descendant font"))?
+                .set("W", w);
+        }
+        _ => {
+            let font_dict = doc
+                .get_object_mut(font)
+                .and_then(Object::as_dict_mut)
+                .map_err(|_| broken("dictionary"))?;
+            let descendants = font_dict
+                .get_mut(b"DescendantFonts")
+                .and_then(Object::as_array_mut)
+                .map_err(|_| broken("descendant font"))?;
+            descendants[0]
+                .as_dict_mut()
+                .map_err(|_| broken("descendant font"))?
+                .set("W", w);
+        }
+    }
+
+    let mut by_gid: Vec<(u16, u32)> = glyphs.iter().map(|(c, g)| (*g, *c)).collect();
+    by_gid.sort_unstable();
+    by_gid.dedup_by_key(|(g, _)| *g);
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for chunk in by_gid.chunks(100) {
+        cmap.push_str(&format!("{} beginbfchar\n", chunk.len()));
+        for (gid, c) in chunk {
+            let utf16: String = char::from_u32(*c)
+                .map(|ch| {
+                    ch.encode_utf16(&mut [0; 2])
+                        .iter()
+                        .map(|u| format!("{u:04X}"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            cmap.push_str(&format!("<{gid:04X}> <{utf16}>\n"));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    let to_unicode = doc.add_object(lopdf::Stream::new(
+        lopdf::Dictionary::new(),
+        cmap.into_bytes(),
+    ));
+    doc.get_object_mut(font)
+        .and_then(Object::as_dict_mut)
+        .map_err(|_| broken("dictionary"))?
+        .set("ToUnicode", Object::Reference(to_unicode));
+    Ok(())
 }
 
 /// A printpdf font holding only `chars` of `face`, with glyph ids renumbered and the
@@ -273,6 +439,8 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                     },
                 });
             }
+            // Fields are widget annotations, added after printpdf (see `form`).
+            Item::Field { .. } => {}
             Item::Path {
                 segments,
                 closed: _,
@@ -431,7 +599,8 @@ fn pdf_date(unix: i64) -> String {
 }
 
 /// Sets what printpdf leaves out or fills from a process-wide counter.
-fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<()> {
+/// Returns the catalog's object id.
+fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<lopdf::ObjectId> {
     doc.version = "1.7".into();
     let missing = |what: &str| Error::Pdf {
         message: format!("printpdf wrote no {what}"),
@@ -481,5 +650,5 @@ fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<(
 
     let id = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    Ok(())
+    Ok(root)
 }

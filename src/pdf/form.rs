@@ -1,0 +1,408 @@
+//! The guide as a PDF form: a widget for every field the layout placed (answers, scales,
+//! plan cells, names, dates) and two empty signature fields, each with its appearance
+//! stream, so any reader shows them, fills them and signs them without regenerating
+//! anything (no `NeedAppearances`).
+//!
+//! printpdf has no form fields; they are added to the lopdf document it produced.
+
+use std::collections::{BTreeMap, HashMap};
+
+use lopdf::{Dictionary, Object, ObjectId, Stream};
+
+use super::text_string;
+use crate::error::{Error, Result};
+use crate::layout::{Color, Document, FieldKind, Item};
+
+/// The characters typed answers most likely need, added to the field font's subset so
+/// Danish text typed into a field displays in every reader.
+pub const FORM_CHARACTERS: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\
+     ÆØÅæøåÉéÈèÊêËëÁáÀàÂâÄäÖöÓóÔôÜüÚúÍíÏïÇçÑñ§½–—‘’‚“”„…•€";
+
+/// The text colour of field values.
+const INK: Color = crate::layout::theme::INK;
+
+/// The font field text is set in: its resource name, its object, and its glyph ids.
+pub struct FieldFont {
+    pub resource: String,
+    pub object: ObjectId,
+    pub glyphs: BTreeMap<u32, u16>,
+}
+
+/// A field of the form tree: a name part, and either kids or the widgets of one field.
+#[derive(Default)]
+struct Node {
+    kids: Vec<String>,
+    terminal: Option<Terminal>,
+}
+
+enum Terminal {
+    /// A text or signature field merged with its one widget.
+    Widget(ObjectId),
+    /// A radio group and its buttons.
+    Radio(Vec<ObjectId>),
+}
+
+/// Adds every field of `layout` to `doc` and the form dictionary to the catalog.
+pub fn apply(
+    doc: &mut lopdf::Document,
+    layout: &Document,
+    catalog: ObjectId,
+    font: &FieldFont,
+) -> Result<()> {
+    let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    let mut nodes: HashMap<String, Node> = HashMap::new();
+    let mut roots: Vec<String> = Vec::new();
+    // Identical appearances (every empty answer of one size, every chosen scale box) are
+    // one shared object.
+    let mut shared: HashMap<Vec<u8>, ObjectId> = HashMap::new();
+    let mut appearance = |doc: &mut lopdf::Document, stream: Stream| -> ObjectId {
+        let mut key = format!("{:?}", stream.dict).into_bytes();
+        key.extend_from_slice(&stream.content);
+        *shared.entry(key).or_insert_with(|| doc.add_object(stream))
+    };
+    let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
+
+    for (page, page_id) in layout.pages.iter().zip(&pages) {
+        let mut annots = Vec::new();
+        for item in &page.items {
+            let Item::Field {
+                name,
+                kind,
+                x,
+                y,
+                w,
+                h,
+            } = item
+            else {
+                continue;
+            };
+            let rect = Object::Array(
+                [*x, layout.height - y - h, x + w, layout.height - y]
+                    .iter()
+                    .map(|v| Object::Real(round(*v)))
+                    .collect(),
+            );
+            let mut widget = Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Annot".to_vec())),
+                ("Subtype", Object::Name(b"Widget".to_vec())),
+                ("Rect", rect),
+                // Print, and nothing that hides it: PDF/A wants printed widgets.
+                ("F", Object::Integer(4)),
+                ("P", Object::Reference(*page_id)),
+            ]);
+            let partial = name.rsplit('.').next().unwrap_or(name).to_string();
+            match kind {
+                FieldKind::Text {
+                    multiline,
+                    value,
+                    lines,
+                    size,
+                    leading,
+                    baseline,
+                } => {
+                    widget.set("FT", Object::Name(b"Tx".to_vec()));
+                    widget.set("T", text_string(&partial));
+                    widget.set(
+                        "DA",
+                        Object::string_literal(format!(
+                            "/{} {size} Tf {} rg",
+                            font.resource,
+                            rgb(INK)
+                        )),
+                    );
+                    widget.set("Ff", Object::Integer(if *multiline { 1 << 12 } else { 0 }));
+                    if !value.is_empty() {
+                        widget.set("V", text_string(value));
+                    }
+                    let ap = appearance(
+                        doc,
+                        text_appearance(font, *w, *h, lines, *size, *leading, *baseline),
+                    );
+                    widget.set(
+                        "AP",
+                        Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
+                    );
+                    let id = doc.add_object(widget);
+                    annots.push(Object::Reference(id));
+                    add_terminal(&mut nodes, &mut roots, name, Terminal::Widget(id))?;
+                }
+                FieldKind::Signature => {
+                    widget.set("FT", Object::Name(b"Sig".to_vec()));
+                    widget.set("T", text_string(&partial));
+                    let ap = appearance(doc, form_xobject(*w, *h, Vec::new(), None));
+                    widget.set(
+                        "AP",
+                        Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
+                    );
+                    let id = doc.add_object(widget);
+                    annots.push(Object::Reference(id));
+                    add_terminal(&mut nodes, &mut roots, name, Terminal::Widget(id))?;
+                }
+                FieldKind::Radio { value } => {
+                    let on = appearance(doc, form_xobject(*w, *h, check_mark(*w, *h), None));
+                    let off = appearance(doc, form_xobject(*w, *h, Vec::new(), None));
+                    widget.set("AS", Object::Name(b"Off".to_vec()));
+                    widget.set(
+                        "AP",
+                        Dictionary::from_iter(vec![(
+                            "N",
+                            Object::Dictionary(Dictionary::from_iter(vec![
+                                (value.as_str(), Object::Reference(on)),
+                                ("Off", Object::Reference(off)),
+                            ])),
+                        )]),
+                    );
+                    widget.set(
+                        "MK",
+                        Dictionary::from_iter(vec![("CA", Object::string_literal("l"))]),
+                    );
+                    let id = doc.add_object(widget);
+                    annots.push(Object::Reference(id));
+                    match nodes.get_mut(name).and_then(|n| n.terminal.as_mut()) {
+                        Some(Terminal::Radio(buttons)) => buttons.push(id),
+                        Some(_) => return Err(duplicate(name)),
+                        None => {
+                            add_terminal(&mut nodes, &mut roots, name, Terminal::Radio(vec![id]))?
+                        }
+                    }
+                }
+            }
+        }
+        if !annots.is_empty() {
+            let page = doc
+                .get_object_mut(*page_id)
+                .and_then(Object::as_dict_mut)
+                .map_err(pdf_error)?;
+            page.set("Annots", Object::Array(annots));
+        }
+    }
+    if roots.is_empty() {
+        return Ok(());
+    }
+    let fields = roots
+        .iter()
+        .map(|r| build(doc, &nodes, r, None, ""))
+        .collect::<Result<Vec<_>>>()?;
+    let form = Dictionary::from_iter(vec![
+        (
+            "Fields",
+            Object::Array(fields.into_iter().map(Object::Reference).collect()),
+        ),
+        ("DA", Object::string_literal(da)),
+        (
+            "DR",
+            Object::Dictionary(Dictionary::from_iter(vec![(
+                "Font",
+                Object::Dictionary(Dictionary::from_iter(vec![(
+                    font.resource.as_str(),
+                    Object::Reference(font.object),
+                )])),
+            )])),
+        ),
+    ]);
+    let catalog = doc
+        .get_object_mut(catalog)
+        .and_then(Object::as_dict_mut)
+        .map_err(pdf_error)?;
+    catalog.set("AcroForm", form);
+    Ok(())
+}
+
+fn pdf_error(e: lopdf::Error) -> Error {
+    Error::Pdf {
+        message: format!("form: {e}"),
+    }
+}
+
+fn duplicate(name: &str) -> Error {
+    Error::Pdf {
+        message: format!(
+            "two form fields are named '{name}'; field names in the templates must be unique"
+        ),
+    }
+}
+
+/// Registers a terminal field and the chain of parents its dotted name implies.
+fn add_terminal(
+    nodes: &mut HashMap<String, Node>,
+    roots: &mut Vec<String>,
+    name: &str,
+    terminal: Terminal,
+) -> Result<()> {
+    if nodes.contains_key(name) {
+        return Err(duplicate(name));
+    }
+    nodes.insert(
+        name.to_string(),
+        Node {
+            kids: Vec::new(),
+            terminal: Some(terminal),
+        },
+    );
+    let mut child = name.to_string();
+    while let Some((parent, _)) = child.rsplit_once('.') {
+        let parent = parent.to_string();
+        let node = nodes.entry(parent.clone()).or_default();
+        if node.terminal.is_some() {
+            return Err(Error::Pdf {
+                message: format!(
+                    "the field '{parent}' cannot also be a group of fields ('{name}')"
+                ),
+            });
+        }
+        let known = node.kids.contains(&child);
+        if !known {
+            node.kids.push(child.clone());
+        }
+        if known || node.kids.len() > 1 {
+            return Ok(());
+        }
+        child = parent;
+    }
+    if !roots.contains(&child) {
+        roots.push(child);
+    }
+    Ok(())
+}
+
+/// Writes the field tree below `name`; returns the object of `name`'s field.
+fn build(
+    doc: &mut lopdf::Document,
+    nodes: &HashMap<String, Node>,
+    name: &str,
+    parent: Option<ObjectId>,
+    _: &str,
+) -> Result<ObjectId> {
+    let node = &nodes[name];
+    let partial = name.rsplit('.').next().unwrap_or(name);
+    match &node.terminal {
+        Some(Terminal::Widget(id)) => {
+            if let Some(parent) = parent {
+                let widget = doc
+                    .get_object_mut(*id)
+                    .and_then(Object::as_dict_mut)
+                    .map_err(pdf_error)?;
+                widget.set("Parent", Object::Reference(parent));
+            }
+            Ok(*id)
+        }
+        Some(Terminal::Radio(buttons)) => {
+            let mut group = Dictionary::from_iter(vec![
+                ("FT", Object::Name(b"Btn".to_vec())),
+                ("T", text_string(partial)),
+                // Radio, and no toggling back to "none chosen" by a second click.
+                ("Ff", Object::Integer((1 << 15) | (1 << 14))),
+                ("V", Object::Name(b"Off".to_vec())),
+                (
+                    "Kids",
+                    Object::Array(buttons.iter().map(|b| Object::Reference(*b)).collect()),
+                ),
+            ]);
+            if let Some(parent) = parent {
+                group.set("Parent", Object::Reference(parent));
+            }
+            let id = doc.add_object(group);
+            for button in buttons {
+                let widget = doc
+                    .get_object_mut(*button)
+                    .and_then(Object::as_dict_mut)
+                    .map_err(pdf_error)?;
+                widget.set("Parent", Object::Reference(id));
+            }
+            Ok(id)
+        }
+        None => {
+            let id = doc.new_object_id();
+            let mut kids = Vec::new();
+            for kid in &node.kids {
+                kids.push(Object::Reference(build(doc, nodes, kid, Some(id), "")?));
+            }
+            let mut dict = Dictionary::from_iter(vec![
+                ("T", text_string(partial)),
+                ("Kids", Object::Array(kids)),
+            ]);
+            if let Some(parent) = parent {
+                dict.set("Parent", Object::Reference(parent));
+            }
+            doc.objects.insert(id, Object::Dictionary(dict));
+            Ok(id)
+        }
+    }
+}
+
+fn round(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
+fn rgb(c: Color) -> String {
+    format!("{} {} {}", round(c.0), round(c.1), round(c.2))
+}
+
+/// A form XObject of `w` × `h` with the given content.
+fn form_xobject(w: f32, h: f32, content: Vec<u8>, font: Option<&FieldFont>) -> Stream {
+    let mut dict = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"XObject".to_vec())),
+        ("Subtype", Object::Name(b"Form".to_vec())),
+        (
+            "BBox",
+            Object::Array(vec![
+                Object::Real(0.0),
+                Object::Real(0.0),
+                Object::Real(round(w)),
+                Object::Real(round(h)),
+            ]),
+        ),
+    ]);
+    if let Some(font) = font {
+        dict.set(
+            "Resources",
+            Dictionary::from_iter(vec![(
+                "Font",
+                Object::Dictionary(Dictionary::from_iter(vec![(
+                    font.resource.as_str(),
+                    Object::Reference(font.object),
+                )])),
+            )]),
+        );
+    }
+    Stream::new(dict, content)
+}
+
+/// A text field's appearance: its value, line by line as layout broke it.
+fn text_appearance(
+    font: &FieldFont,
+    w: f32,
+    h: f32,
+    lines: &[String],
+    size: f32,
+    leading: f32,
+    baseline: f32,
+) -> Stream {
+    let mut content = b"/Tx BMC\n".to_vec();
+    if lines.iter().any(|l| !l.is_empty()) {
+        content.extend(format!("q BT /{} {size} Tf {} rg\n", font.resource, rgb(INK)).as_bytes());
+        for (i, line) in lines.iter().enumerate() {
+            let y = round(h - baseline - i as f32 * leading);
+            let hex: String = line
+                .chars()
+                .map(|c| format!("{:04X}", font.glyphs.get(&(c as u32)).copied().unwrap_or(0)))
+                .collect();
+            content.extend(format!("1 0 0 1 0 {y} Tm <{hex}> Tj\n").as_bytes());
+        }
+        content.extend(b"ET Q\n");
+    }
+    content.extend(b"EMC\n");
+    form_xobject(w, h, content, Some(font))
+}
+
+/// The chosen mark of a scale box: a filled square inside it.
+fn check_mark(w: f32, h: f32) -> Vec<u8> {
+    let c = crate::layout::theme::ACCENT;
+    format!(
+        "q {} rg 1.8 1.8 {} {} re f Q\n",
+        rgb(c),
+        round(w - 3.6),
+        round(h - 3.6)
+    )
+    .into_bytes()
+}
