@@ -229,28 +229,10 @@ impl Guide<'_> {
             (name.to_string(), value, description.to_string())
         };
         vec![
-            p(
-                "guideId",
-                self.id(),
-                "The guide's id, a digest of framework, level, focus, people and date",
-            ),
-            p(
-                "leader",
-                self.people.name.clone(),
-                "The leader the guide is for",
-            ),
-            p(
-                "manager",
-                self.people.manager.clone(),
-                "The leader's own manager",
-            ),
-            p("unit", self.people.unit.clone(), "The leader's unit"),
-            p("level", self.level.id.clone(), "The leadership level id"),
-            p(
-                "levelName",
-                self.level.name.clone(),
-                "The leadership level's name",
-            ),
+            p("guideId", self.id(), "Guide id"),
+            p("leader", self.people.name.clone(), "Leader"),
+            p("unit", self.people.unit.clone(), "Unit"),
+            p("level", self.level.id.clone(), "Level id"),
             p(
                 "focus",
                 self.focus
@@ -258,23 +240,13 @@ impl Guide<'_> {
                     .map(|f| f.id.as_str())
                     .collect::<Vec<_>>()
                     .join(","),
-                "The focus principle ids, comma-separated",
+                "Focus principle ids",
             ),
+            p("dialogueDate", self.date.to_string(), "Dialogue date"),
             p(
-                "dialogueDate",
-                self.date.to_string(),
-                "The date of the dialogue, YYYY-MM-DD",
-            ),
-            p("framework", self.framework.id.clone(), "The framework id"),
-            p(
-                "frameworkVersion",
-                self.framework.version.clone(),
-                "The framework version",
-            ),
-            p(
-                "musVersion",
-                env!("CARGO_PKG_VERSION").to_string(),
-                "The version of mus that made the guide",
+                "framework",
+                format!("{} {}", self.framework.id, self.framework.version),
+                "Framework id and version",
             ),
         ]
     }

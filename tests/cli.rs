@@ -1049,7 +1049,7 @@ fn the_guide_identifies_itself_as_pdf_a_2b_with_matching_xmp() {
         "<mus:focus>saet-retning,opdyrk-potentialer</mus:focus>",
         "<mus:unit>Dagtilbud Nord</mus:unit>",
         "<mus:dialogueDate>2027-01-15</mus:dialogueDate>",
-        "<mus:frameworkVersion>1.0</mus:frameworkVersion>",
+        "<mus:framework>soenderborg-ledelsesgrundlag 1.0</mus:framework>",
         "<pdfaSchema:namespaceURI>urn:mus:guide:1.0/</pdfaSchema:namespaceURI>",
         "<pdfaProperty:name>guideId</pdfaProperty:name>",
     ] {
@@ -1169,4 +1169,35 @@ fn every_answer_scale_plan_cell_name_and_signature_is_a_form_field() {
         !fields.keys().any(|k| k.contains("faa-foelgeskab")),
         "no fields outside the focus"
     );
+}
+
+/// Regression: text appearances were shared between equal empty fields, and a client
+/// that rewrites a filled field's appearance in place (pypdf) showed the answer in all.
+#[test]
+fn every_text_and_signature_widget_has_its_own_appearance_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut count = 0;
+    for dict in doc.objects.values().filter_map(|o| o.as_dict().ok()) {
+        let is_text_or_sig = matches!(
+            dict.get(b"FT").and_then(Object::as_name),
+            Ok(b"Tx" | b"Sig")
+        );
+        if dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Widget") && is_text_or_sig
+        {
+            let ap = dict
+                .get(b"AP")
+                .unwrap()
+                .as_dict()
+                .unwrap()
+                .get(b"N")
+                .unwrap()
+                .as_reference()
+                .unwrap();
+            assert!(seen.insert(ap), "appearance {ap:?} is shared");
+            count += 1;
+        }
+    }
+    assert!(count > 50, "{count} text and signature widgets");
 }

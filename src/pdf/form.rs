@@ -16,7 +16,7 @@ use crate::layout::{Color, Document, FieldKind, Item};
 /// The characters typed answers most likely need, added to the field font's subset so
 /// Danish text typed into a field displays in every reader.
 pub const FORM_CHARACTERS: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\
-     ÆØÅæøåÉéÈèÊêËëÁáÀàÂâÄäÖöÓóÔôÜüÚúÍíÏïÇçÑñ§½–—‘’‚“”„…•€";
+     ÆØÅæøåÉéÄäÖöÜü§½–’“”„…€";
 
 /// The text colour of field values.
 const INK: Color = crate::layout::theme::INK;
@@ -52,8 +52,10 @@ pub fn apply(
     let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let mut nodes: HashMap<String, Node> = HashMap::new();
     let mut roots: Vec<String> = Vec::new();
-    // Identical appearances (every empty answer of one size, every chosen scale box) are
-    // one shared object.
+    // The states of scale boxes of one size are one shared object. Text and signature
+    // appearances are never shared: filling a field replaces its appearance, and some
+    // clients (pypdf) rewrite the stream in place — a shared one would show the answer
+    // in every field.
     let mut shared: HashMap<Vec<u8>, ObjectId> = HashMap::new();
     let mut appearance = |doc: &mut lopdf::Document, stream: Stream| -> ObjectId {
         let mut key = format!("{:?}", stream.dict).into_bytes();
@@ -114,10 +116,9 @@ pub fn apply(
                     if !value.is_empty() {
                         widget.set("V", text_string(value));
                     }
-                    let ap = appearance(
-                        doc,
-                        text_appearance(font, *w, *h, lines, *size, *leading, *baseline),
-                    );
+                    let ap = doc.add_object(text_appearance(
+                        font, *w, *h, lines, *size, *leading, *baseline,
+                    ));
                     widget.set(
                         "AP",
                         Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
@@ -129,7 +130,7 @@ pub fn apply(
                 FieldKind::Signature => {
                     widget.set("FT", Object::Name(b"Sig".to_vec()));
                     widget.set("T", text_string(&partial));
-                    let ap = appearance(doc, form_xobject(*w, *h, Vec::new(), None));
+                    let ap = doc.add_object(form_xobject(*w, *h, Vec::new(), None));
                     widget.set(
                         "AP",
                         Dictionary::from_iter(vec![("N", Object::Reference(ap))]),

@@ -115,6 +115,9 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
             },
         )?;
     }
+    // What printpdf or the steps above left unreferenced (the ToUnicode map replaced by
+    // `complete_font`) is not written.
+    doc.prune_objects();
     compress(&mut doc);
     let mut bytes = Vec::new();
     // Object streams (PDF 1.5) pack the hundreds of small field dictionaries.

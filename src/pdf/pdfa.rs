@@ -83,12 +83,9 @@ pub fn xmp(meta: &Metadata) -> String {
     for (name, value, description) in &meta.properties {
         own.push_str(&format!("   <mus:{name}>{}</mus:{name}>\n", escape(value)));
         schema.push_str(&format!(
-            "        <rdf:li rdf:parseType=\"Resource\">\n\
-             \x20         <pdfaProperty:name>{name}</pdfaProperty:name>\n\
-             \x20         <pdfaProperty:valueType>Text</pdfaProperty:valueType>\n\
-             \x20         <pdfaProperty:category>external</pdfaProperty:category>\n\
-             \x20         <pdfaProperty:description>{}</pdfaProperty:description>\n\
-             \x20       </rdf:li>\n",
+            "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{name}</pdfaProperty:name>\
+             <pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category>\
+             <pdfaProperty:description>{}</pdfaProperty:description></rdf:li>\n",
             escape(description)
         ));
     }
