@@ -57,11 +57,14 @@ pub fn apply(
     // clients (pypdf) rewrite the stream in place — a shared one would show the answer
     // in every field.
     let mut shared: HashMap<Vec<u8>, ObjectId> = HashMap::new();
-    let mut appearance = |doc: &mut lopdf::Document, stream: Stream| -> ObjectId {
-        let mut key = format!("{:?}", stream.dict).into_bytes();
-        key.extend_from_slice(&stream.content);
-        *shared.entry(key).or_insert_with(|| doc.add_object(stream))
-    };
+    let mut appearance =
+        |doc: &mut lopdf::Document, w: f32, h: f32, content: Vec<u8>| -> ObjectId {
+            let mut key = format!("{}x{}:", round(w), round(h)).into_bytes();
+            key.extend_from_slice(&content);
+            *shared
+                .entry(key)
+                .or_insert_with(|| doc.add_object(form_xobject(w, h, content, None)))
+        };
     let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
 
     for (page, page_id) in layout.pages.iter().zip(&pages) {
@@ -140,8 +143,8 @@ pub fn apply(
                     add_terminal(&mut nodes, &mut roots, name, Terminal::Widget(id))?;
                 }
                 FieldKind::Radio { value } => {
-                    let on = appearance(doc, form_xobject(*w, *h, check_mark(*w, *h), None));
-                    let off = appearance(doc, form_xobject(*w, *h, Vec::new(), None));
+                    let on = appearance(doc, *w, *h, check_mark(*w, *h));
+                    let off = appearance(doc, *w, *h, Vec::new());
                     widget.set("AS", Object::Name(b"Off".to_vec()));
                     widget.set(
                         "AP",
@@ -341,8 +344,9 @@ fn rgb(c: Color) -> String {
 
 /// A form XObject of `w` × `h` with the given content.
 fn form_xobject(w: f32, h: f32, content: Vec<u8>, font: Option<&FieldFont>) -> Stream {
+    // /Type is optional for a form XObject; with some 150 appearance streams per guide,
+    // every byte of their dictionaries counts.
     let mut dict = Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"XObject".to_vec())),
         ("Subtype", Object::Name(b"Form".to_vec())),
         (
             "BBox",
@@ -379,20 +383,25 @@ fn text_appearance(
     leading: f32,
     baseline: f32,
 ) -> Stream {
-    let mut content = b"/Tx BMC\n".to_vec();
-    if lines.iter().any(|l| !l.is_empty()) {
-        content.extend(format!("q BT /{} {size} Tf {} rg\n", font.resource, rgb(INK)).as_bytes());
-        for (i, line) in lines.iter().enumerate() {
-            let y = round(h - baseline - i as f32 * leading);
-            let hex: String = line
-                .chars()
-                .map(|c| format!("{:04X}", font.glyphs.get(&(c as u32)).copied().unwrap_or(0)))
-                .collect();
-            content.extend(format!("1 0 0 1 0 {y} Tm <{hex}> Tj\n").as_bytes());
-        }
-        content.extend(b"ET Q\n");
+    // An empty field's appearance is empty: a reader that fills it writes its own.
+    if lines.iter().all(|l| l.is_empty()) {
+        return form_xobject(w, h, Vec::new(), None);
     }
-    content.extend(b"EMC\n");
+    let mut content = format!(
+        "/Tx BMC\nq BT /{} {size} Tf {} rg\n",
+        font.resource,
+        rgb(INK)
+    )
+    .into_bytes();
+    for (i, line) in lines.iter().enumerate() {
+        let y = round(h - baseline - i as f32 * leading);
+        let hex: String = line
+            .chars()
+            .map(|c| format!("{:04X}", font.glyphs.get(&(c as u32)).copied().unwrap_or(0)))
+            .collect();
+        content.extend(format!("1 0 0 1 0 {y} Tm <{hex}> Tj\n").as_bytes());
+    }
+    content.extend(b"ET Q\nEMC\n");
     form_xobject(w, h, content, Some(font))
 }
 

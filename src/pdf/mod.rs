@@ -115,13 +115,19 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
             },
         )?;
     }
-    // What printpdf or the steps above left unreferenced (the ToUnicode map replaced by
-    // `complete_font`) is not written.
-    doc.prune_objects();
     compress(&mut doc);
     let mut bytes = Vec::new();
     // Object streams (PDF 1.5) pack the hundreds of small field dictionaries.
-    doc.save_modern(&mut bytes).map_err(|e| Error::Pdf {
+    doc.save_with_options(
+        &mut bytes,
+        lopdf::SaveOptions::builder()
+            .use_object_streams(true)
+            .use_xref_streams(true)
+            .max_objects_per_stream(1000)
+            .compression_level(3)
+            .build(),
+    )
+    .map_err(|e| Error::Pdf {
         message: e.to_string(),
     })?;
     Ok(bytes)
