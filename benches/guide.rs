@@ -60,6 +60,22 @@ fn guides(c: &mut Criterion) {
         key: vec![1, 2, 3],
         properties: vec![],
     };
+    // The same document without its form fields: the difference is what the form costs.
+    let mut without_fields = document.clone();
+    for page in &mut without_fields.pages {
+        page.items
+            .retain(|i| !matches!(i, mus::layout::Item::Field { .. }));
+    }
+    group.bench_function("pdf-write/two-principles-without-form", |b| {
+        b.iter(|| mus::pdf::write(&without_fields, fonts, &meta).unwrap())
+    });
+    eprintln!(
+        "two-principles: {} bytes with the form, {} without",
+        mus::pdf::write(&document, fonts, &meta).unwrap().len(),
+        mus::pdf::write(&without_fields, fonts, &meta)
+            .unwrap()
+            .len()
+    );
     group.bench_function("pdf-write/two-principles", |b| {
         b.iter(|| mus::pdf::write(&document, fonts, &meta).unwrap())
     });

@@ -565,7 +565,7 @@ fn compress(doc: &mut lopdf::Document) {
         let Object::Stream(stream) = object else {
             continue;
         };
-        if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 32 {
+        if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 256 {
             continue;
         }
         deflate.reset();
