@@ -4,6 +4,10 @@
 //! Whole-process (cold) timings are taken with hyperfine: `scripts/bench.sh`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+// The allocator the `mus` binary uses, so the numbers are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use mus::fonts::FontSet;
 use mus::framework::Framework;
 use mus::guide::{Guide, People};
@@ -14,7 +18,7 @@ fn guides(c: &mut Criterion) {
     let templates = Templates::builtin().unwrap();
     let fonts = FontSet::builtin();
     let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
-    let guide = |focus: &[&str]| Guide {
+    let guide = |focus: &[&str], form: bool| Guide {
         framework: &framework,
         level: framework.level("leder-af-medarbejdere").unwrap(),
         focus: framework.resolve_focus(focus).unwrap(),
@@ -25,10 +29,16 @@ fn guides(c: &mut Criterion) {
         },
         date,
         created: 0,
+        form,
     };
-    let two = guide(&["saet-retning", "opdyrk-potentialer"]);
-    let all = guide(&[]);
-    for (label, g) in [("two-principles", &two), ("all-principles", &all)] {
+    let two = guide(&["saet-retning", "opdyrk-potentialer"], false);
+    let two_form = guide(&["saet-retning", "opdyrk-potentialer"], true);
+    let all = guide(&[], false);
+    for (label, g) in [
+        ("two-principles", &two),
+        ("two-principles --form", &two_form),
+        ("all-principles", &all),
+    ] {
         let rendered = g.render(&templates, fonts).unwrap();
         eprintln!(
             "{label}: {} pages, {} bytes",
@@ -42,13 +52,15 @@ fn guides(c: &mut Criterion) {
     group.bench_function("render/two-principles", |b| {
         b.iter(|| two.render(&templates, fonts).unwrap())
     });
+    group.bench_function("render/two-principles-form", |b| {
+        b.iter(|| two_form.render(&templates, fonts).unwrap())
+    });
     group.bench_function("render/all-principles", |b| {
         b.iter(|| all.render(&templates, fonts).unwrap())
     });
     group.bench_function("layout/two-principles", |b| {
         b.iter(|| two.layout(&templates, fonts).unwrap())
     });
-    let document = two.layout(&templates, fonts).unwrap();
     let meta = mus::pdf::Metadata {
         title: "t".into(),
         author: "a".into(),
@@ -60,24 +72,14 @@ fn guides(c: &mut Criterion) {
         key: vec![1, 2, 3],
         properties: vec![],
     };
-    // The same document without its form fields: the difference is what the form costs.
-    let mut without_fields = document.clone();
-    for page in &mut without_fields.pages {
-        page.items
-            .retain(|i| !matches!(i, mus::layout::Item::Field { .. }));
-    }
-    group.bench_function("pdf-write/two-principles-without-form", |b| {
-        b.iter(|| mus::pdf::write(&without_fields, fonts, &meta).unwrap())
-    });
-    eprintln!(
-        "two-principles: {} bytes with the form, {} without",
-        mus::pdf::write(&document, fonts, &meta).unwrap().len(),
-        mus::pdf::write(&without_fields, fonts, &meta)
-            .unwrap()
-            .len()
-    );
+    // The same guide laid out without and with the form: the difference is the form.
+    let plain = two.layout(&templates, fonts).unwrap();
+    let with_form = two_form.layout(&templates, fonts).unwrap();
     group.bench_function("pdf-write/two-principles", |b| {
-        b.iter(|| mus::pdf::write(&document, fonts, &meta).unwrap())
+        b.iter(|| mus::pdf::write(&plain, fonts, &meta).unwrap())
+    });
+    group.bench_function("pdf-write/two-principles-form", |b| {
+        b.iter(|| mus::pdf::write(&with_form, fonts, &meta).unwrap())
     });
     group.finish();
 

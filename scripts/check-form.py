@@ -32,7 +32,7 @@ def run(*args, **kwargs):
 guide = work / "guide.pdf"
 run(MUS, "guide", "--role", "leder-af-medarbejdere", "--focus", "saet-retning", "--focus", "opdyrk-potentialer",
     "--name", "Łukasz Øster-Ågård", "--manager", "Bodil Kjærgård", "--unit", "Dagtilbud Nord",
-    "--date", "2027-01-15", "-o", str(guide))
+    "--date", "2027-01-15", "--form", "-o", str(guide))
 
 # --- PDF/A-2b structure (pikepdf) -------------------------------------------------------
 with pikepdf.open(guide) as pdf:

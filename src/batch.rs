@@ -37,6 +37,7 @@ pub struct BatchConfig {
     pub keep_going: bool,
     pub dry_run: bool,
     pub quiet: bool,
+    pub form: bool,
 }
 
 /// One valid roster row: the guide it asks for and the file it goes to.
@@ -236,6 +237,7 @@ impl BatchConfig {
                     .and_utc()
                     .timestamp()
             }),
+            form: self.form,
         }
     }
 
@@ -574,6 +576,7 @@ pub fn from_args(args: &crate::cli::BatchArgs) -> Result<BatchConfig> {
         keep_going: args.keep_going,
         dry_run: args.dry_run,
         quiet: args.quiet,
+        form: args.form,
     })
 }
 

@@ -66,6 +66,10 @@ pub struct GuideArgs {
     /// A folder of templates that replace the built-in ones (see `mus templates export`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Make the guide a fillable PDF form with two signature fields (text fields for
+    /// answers, radio buttons for scales; experimental).
+    #[arg(long)]
+    pub form: bool,
     /// Where to write the PDF; `-` for standard output [default: named after the leader
     /// and the date].
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -104,6 +108,9 @@ pub struct BatchArgs {
     /// No progress bar and no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Make every guide a fillable PDF form with signature fields (experimental).
+    #[arg(long)]
+    pub form: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

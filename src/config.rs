@@ -29,6 +29,7 @@ pub struct GuideConfig {
     pub people: People,
     pub date: NaiveDate,
     pub created: i64,
+    pub form: bool,
     pub output: Output,
 }
 
@@ -84,6 +85,7 @@ impl GuideConfig {
             date,
             created,
             output,
+            form: args.form,
         })
     }
 
@@ -103,6 +105,7 @@ impl GuideConfig {
             people: self.people.clone(),
             date: self.date,
             created: self.created,
+            form: self.form,
         }
     }
 }

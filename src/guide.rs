@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::blocks::Block;
 use crate::error::Result;
 use crate::fonts::FontSet;
 use crate::framework::{Framework, Level, Placement, Principle, Topic, Value};
@@ -33,6 +34,9 @@ pub struct Guide<'f> {
     /// The PDF creation time, seconds since the epoch (from the date, or
     /// `SOURCE_DATE_EPOCH`).
     pub created: i64,
+    /// Make the guide a fillable form with signature fields. Off by default until the
+    /// form meets its speed and size budgets (see BENCHMARKS.md).
+    pub form: bool,
 }
 
 /// A finished guide.
@@ -147,7 +151,20 @@ impl<'f> Guide<'f> {
     }
 
     fn layout_markup(&self, markup: &str, fonts: &FontSet) -> Result<Document> {
-        let blocks = crate::markup::parse(markup)?;
+        let mut blocks = crate::markup::parse(markup)?;
+        if !self.form {
+            // Without a form, every value the form would show is printed on the page.
+            for block in &mut blocks {
+                match block {
+                    Block::Answer { name, .. }
+                    | Block::Scale { name, .. }
+                    | Block::Table { name, .. }
+                    | Block::Signatures { name, .. }
+                    | Block::Fields { name, .. } => *name = None,
+                    _ => {}
+                }
+            }
+        }
         let footer = Footer {
             left: "Side {page} af {pages}".into(),
             center: format!("Guide {}", self.id()),

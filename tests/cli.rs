@@ -42,7 +42,7 @@ fn example_guide(dir: &Path, file: &str) -> PathBuf {
             "--unit",
             "Dagtilbud Nord",
         ])
-        .args(["--date", "2027-01-15", "-o"])
+        .args(["--date", "2027-01-15", "--form", "-o"])
         .arg(&out)
         .assert()
         .success();
@@ -313,6 +313,7 @@ fn many_guides_in_one_process_are_deterministic() {
             },
             date,
             created: date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp(),
+            form: true,
         };
         guide.render(&templates, FontSet::builtin()).unwrap().pdf
     };
@@ -874,7 +875,7 @@ fn names_with_markup_characters_stay_whole_everywhere() {
             "--manager",
             "Per | Hansen",
         ])
-        .args(["--date", "2027-01-15", "-o"])
+        .args(["--date", "2027-01-15", "--form", "-o"])
         .arg(&out)
         .assert()
         .success();
@@ -1200,4 +1201,40 @@ fn every_text_and_signature_widget_has_its_own_appearance_stream() {
         }
     }
     assert!(count > 50, "{count} text and signature widgets");
+}
+
+#[test]
+fn without_form_the_values_are_printed_and_there_are_no_fields() {
+    let out = mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--focus",
+            "retning",
+            "--name",
+            "Åse Holm",
+            "--date",
+            "2027-01-15",
+            "-o",
+            "-",
+        ])
+        .assert()
+        .success();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.pdf");
+    std::fs::write(&path, &out.get_output().stdout).unwrap();
+    let text = squeeze(&pdf_text(&path).concat());
+    assert_eq!(
+        text.matches("ÅseHolm").count(),
+        2,
+        "title block and signature block"
+    );
+    assert!(text.contains(&squeeze("15. januar 2027")));
+    let doc = Document::load(&path).unwrap();
+    assert!(doc.catalog().unwrap().get(b"AcroForm").is_err());
+    assert!(
+        doc.catalog().unwrap().get(b"Metadata").is_ok(),
+        "still PDF/A"
+    );
 }

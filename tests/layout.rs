@@ -27,6 +27,7 @@ fn layout_all_levels() -> Vec<(String, Document)> {
                 },
                 date,
                 created: 0,
+                form: true,
             };
             (
                 level.id.clone(),
