@@ -99,6 +99,10 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
         });
     }
     let root = finish(&mut doc, meta, &document_id(meta))?;
+    let has_form = document
+        .pages
+        .iter()
+        .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
     if let Some((resource, glyphs, widths, units_per_em)) = field_font {
         let object = font_object(&doc, &resource)?;
         // Field values and typed answers use glyphs the page text may not: the font's
@@ -117,12 +121,13 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
     }
     compress(&mut doc);
     let mut bytes = Vec::new();
-    // Object streams (PDF 1.5) pack the hundreds of small field dictionaries.
+    // Object streams (PDF 1.5) pack the hundreds of small field dictionaries; without a
+    // form there are too few dictionaries to pay for building them.
     doc.save_with_options(
         &mut bytes,
         lopdf::SaveOptions::builder()
-            .use_object_streams(true)
-            .use_xref_streams(true)
+            .use_object_streams(has_form)
+            .use_xref_streams(has_form)
             .max_objects_per_stream(1000)
             .compression_level(3)
             .build(),
