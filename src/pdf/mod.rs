@@ -436,12 +436,7 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                 fill,
                 stroke,
             } => {
-                if let Some(color) = fill {
-                    state.fill(&mut ops, *color);
-                }
-                if let Some(s) = stroke {
-                    state.stroke(&mut ops, *s);
-                }
+                state.paint(&mut ops, *fill, *stroke);
                 ops.push(Op::DrawRectangle {
                     rectangle: Rect {
                         x: Pt(*x),
@@ -461,12 +456,7 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                 fill,
                 stroke,
             } => {
-                if let Some(color) = fill {
-                    state.fill(&mut ops, *color);
-                }
-                if let Some(s) = stroke {
-                    state.stroke(&mut ops, *s);
-                }
+                state.paint(&mut ops, *fill, *stroke);
                 let mut points = Vec::new();
                 for segment in segments {
                     match *segment {
@@ -524,6 +514,16 @@ impl GraphicsState {
         if self.fill != Some(color) {
             ops.push(Op::SetFillColor { col: rgb(color) });
             self.fill = Some(color);
+        }
+    }
+
+    /// Sets what a shape is filled and stroked with.
+    fn paint(&mut self, ops: &mut Vec<Op>, fill: Option<Color>, stroke: Option<Stroke>) {
+        if let Some(color) = fill {
+            self.fill(ops, color);
+        }
+        if let Some(s) = stroke {
+            self.stroke(ops, s);
         }
     }
 
