@@ -1,7 +1,7 @@
 //! `mus batch`: one guide per row of an HR roster, validated in full before anything is
 //! written, made in parallel, with a manifest HR keeps.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -231,12 +231,7 @@ impl BatchConfig {
             },
             people: entry.people.clone(),
             date,
-            created: self.epoch.unwrap_or_else(|| {
-                date.and_hms_opt(0, 0, 0)
-                    .unwrap_or_default()
-                    .and_utc()
-                    .timestamp()
-            }),
+            created: config::creation_time(date, self.epoch),
             form: self.form,
         }
     }
@@ -550,15 +545,7 @@ pub fn from_args(args: &crate::cli::BatchArgs) -> Result<BatchConfig> {
         None => Templates::builtin()?,
     };
     let epoch = config::source_date_epoch()?;
-    let default_date = match &args.date {
-        Some(text) => config::parse_date("--date", text)?,
-        None => match epoch {
-            Some(s) => chrono::DateTime::from_timestamp(s, 0)
-                .unwrap_or_default()
-                .date_naive(),
-            None => chrono::Local::now().date_naive(),
-        },
-    };
+    let default_date = config::dialogue_date(args.date.as_deref(), epoch)?;
     if args.jobs == Some(0) {
         return Err(Error::Value {
             option: "--jobs".into(),
@@ -659,11 +646,6 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
         );
     }
     Ok(if failed > 0 { 1 } else { 0 })
-}
-
-/// Entries keyed by row, for tests and tools.
-pub fn by_row(entries: &[Entry]) -> BTreeMap<usize, &Entry> {
-    entries.iter().map(|e| (e.row, e)).collect()
 }
 
 #[cfg(test)]

@@ -52,21 +52,8 @@ impl GuideConfig {
         fonts.check_coverage("--manager", &people.manager)?;
         fonts.check_coverage("--unit", &people.unit)?;
         let epoch = source_date_epoch()?;
-        let date = match &args.date {
-            Some(text) => parse_date("--date", text)?,
-            None => match epoch {
-                Some(seconds) => chrono::DateTime::from_timestamp(seconds, 0)
-                    .unwrap_or_default()
-                    .date_naive(),
-                None => chrono::Local::now().date_naive(),
-            },
-        };
-        let created = epoch.unwrap_or_else(|| {
-            date.and_hms_opt(0, 0, 0)
-                .unwrap_or_default()
-                .and_utc()
-                .timestamp()
-        });
+        let date = dialogue_date(args.date.as_deref(), epoch)?;
+        let created = creation_time(date, epoch);
         let templates = match &args.templates {
             Some(dir) => Templates::from_dir(dir)?,
             None => Templates::builtin()?,
@@ -158,6 +145,28 @@ pub fn parse_date(option: &str, text: &str) -> Result<NaiveDate> {
             option: option.to_string(),
             value: text.to_string(),
         })
+}
+
+/// The date of the dialogue: `--date`, else the day of `SOURCE_DATE_EPOCH`, else today.
+pub fn dialogue_date(option: Option<&str>, epoch: Option<i64>) -> Result<NaiveDate> {
+    match (option, epoch) {
+        (Some(text), _) => parse_date("--date", text),
+        (None, Some(seconds)) => Ok(chrono::DateTime::from_timestamp(seconds, 0)
+            .unwrap_or_default()
+            .date_naive()),
+        (None, None) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// The PDF's creation time: `SOURCE_DATE_EPOCH`, else midnight (UTC) of the dialogue date,
+/// so the same inputs give the same bytes.
+pub fn creation_time(date: NaiveDate, epoch: Option<i64>) -> i64 {
+    epoch.unwrap_or_else(|| {
+        date.and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .timestamp()
+    })
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): when set, the PDF's creation time.

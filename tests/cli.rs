@@ -17,6 +17,11 @@ fn mus() -> Command {
     cmd
 }
 
+/// What a finished command wrote to standard error.
+fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
 fn builtin() -> Framework {
     Framework::builtin().unwrap()
 }
@@ -446,7 +451,7 @@ fn an_unknown_role_exits_2_and_names_the_closest() {
         .args(["guide", "--role", "leder-af-ledre"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert_eq!(
         stderr,
         "error: unknown role 'leder-af-ledre'\n\
@@ -460,7 +465,7 @@ fn an_unknown_focus_exits_2_and_names_the_closest() {
         .args(["guide", "--role", "chef", "--focus", "retning,følgskab"])
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.starts_with(
             "error: unknown principle 'følgskab'\nhint: did you mean 'faa-foelgeskab'?"
@@ -528,7 +533,7 @@ fn a_name_the_fonts_lack_is_refused_with_the_character_and_field() {
         ])
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.starts_with("error: --name: the character '李' (U+674E) is not in the guide's fonts (NotoSans-Regular)\n"),
         "{stderr}"
@@ -642,7 +647,7 @@ fn an_impossible_date_is_refused() {
         .assert()
         .code(2);
     assert_eq!(
-        String::from_utf8(out.get_output().stderr.clone()).unwrap(),
+        stderr_of(&out),
         "error: --date: '2027-02-30' is not a valid date\nhint: use YYYY-MM-DD with a year from 1900 to 2999, e.g. 2027-01-15\n"
     );
 }
@@ -699,7 +704,7 @@ fn framework_check_accepts_the_example_and_reports_problems_with_paths() {
         .arg(&broken)
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.starts_with(&format!(
             "error: {}:4:3: expected `,` or `}}`",
@@ -721,7 +726,7 @@ fn framework_check_accepts_the_example_and_reports_problems_with_paths() {
         .arg(&invalid)
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     for expected in [
         "principles[1].id: duplicate id 'saet-retning' (also principles[0])",
         "levels[2].expectations[4].principle: names unknown principle 'sæt-retning'; the principles are: saet-retning, saet-retning, udvis-handlekraft, skab-sammenhaengskraft, opdyrk-potentialer",
@@ -829,7 +834,7 @@ fn exported_templates_override_the_built_in_ones_and_errors_name_file_and_line()
         .arg(&templates)
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     let topic = templates.join("topic.md.hbs");
     assert!(
         stderr.starts_with(&format!("error: {}:", topic.display())),
@@ -842,7 +847,7 @@ fn exported_templates_override_the_built_in_ones_and_errors_name_file_and_line()
         .arg(&templates)
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.starts_with(&format!("error: {}:1:", topic.display())) && stderr.contains("titel"),
         "{stderr}"
@@ -921,7 +926,7 @@ fn an_empty_focus_is_an_error_not_all_principles() {
         .assert()
         .code(2);
     assert_eq!(
-        String::from_utf8(out.get_output().stderr.clone()).unwrap(),
+        stderr_of(&out),
         "error: --focus is empty: name at least one principle, or leave --focus out for all of them\n"
     );
 }
@@ -942,7 +947,7 @@ fn framework_type_errors_name_the_item_and_a_bom_is_accepted() {
         .arg(&path)
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains(": levels[2].expectations[1]: missing field `self_question`"),
         "{stderr}"
@@ -963,7 +968,7 @@ fn framework_type_errors_name_the_item_and_a_bom_is_accepted() {
         .arg(&latin1)
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("is not UTF-8 text (byte 12 is not valid UTF-8); save it as UTF-8"),
         "{stderr}"
@@ -979,7 +984,7 @@ fn a_misnamed_template_file_is_an_error() {
         .arg(dir.path())
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("principal.md.hbs: replaces no built-in template (guide.md.hbs, principle.md.hbs, topic.md.hbs)"), "{stderr}");
 }
 
@@ -1013,7 +1018,7 @@ fn output_into_a_missing_folder_says_so() {
         .assert()
         .code(2);
     assert_eq!(
-        String::from_utf8(out.get_output().stderr.clone()).unwrap(),
+        stderr_of(&out),
         format!(
             "error: {}: the folder does not exist\n",
             dir.path().join("nodir").display()

@@ -264,28 +264,8 @@ fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
         }
     }
     let height = y + pad;
-    items.insert(
-        0,
-        Item::Rect {
-            x: MARGIN_LEFT,
-            y: 0.0,
-            w: CONTENT_WIDTH,
-            h: height,
-            fill: Some(ACCENT_LIGHT),
-            stroke: None,
-        },
-    );
-    items.insert(
-        1,
-        Item::Rect {
-            x: MARGIN_LEFT,
-            y: 0.0,
-            w: 3.0,
-            h: height,
-            fill: Some(ACCENT),
-            stroke: None,
-        },
-    );
+    // A tinted box with an accent bar down its left edge, behind the text.
+    backdrop(&mut items, height, ACCENT_LIGHT, (3.0, height));
     Fragment {
         height,
         space_before: 10.0,
@@ -709,28 +689,8 @@ fn fields(
         y += row_height + 8.0;
     }
     let height = y - 8.0 + pad;
-    items.insert(
-        0,
-        Item::Rect {
-            x: MARGIN_LEFT,
-            y: 0.0,
-            w: CONTENT_WIDTH,
-            h: height,
-            fill: Some(TINT),
-            stroke: None,
-        },
-    );
-    items.insert(
-        1,
-        Item::Rect {
-            x: MARGIN_LEFT,
-            y: 0.0,
-            w: CONTENT_WIDTH,
-            h: 2.0,
-            fill: Some(ACCENT),
-            stroke: None,
-        },
-    );
+    // A tinted box with an accent rule along its top, behind the fields.
+    backdrop(&mut items, height, TINT, (CONTENT_WIDTH, 2.0));
     Fragment {
         height,
         space_before: 8.0,
@@ -738,6 +698,26 @@ fn fields(
         page_break: false,
         items,
     }
+}
+
+/// Puts a full-width box of `fill`, `height` high, behind `items`, with an accent bar of
+/// `bar` (width, height) at its top-left corner.
+fn backdrop(items: &mut Vec<Item>, height: f32, fill: Color, bar: (f32, f32)) {
+    let rect = |w, h, fill| Item::Rect {
+        x: MARGIN_LEFT,
+        y: 0.0,
+        w,
+        h,
+        fill: Some(fill),
+        stroke: None,
+    };
+    items.splice(
+        0..0,
+        [
+            rect(CONTENT_WIDTH, height, fill),
+            rect(bar.0, bar.1, ACCENT),
+        ],
+    );
 }
 
 /// The principles as circles around the core task, highlighted ones filled.

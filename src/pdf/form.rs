@@ -97,43 +97,33 @@ pub fn apply(
             ]);
             let partial = name.rsplit('.').next().unwrap_or(name).to_string();
             match kind {
-                FieldKind::Text {
-                    multiline,
-                    value,
-                    lines,
-                    size,
-                    leading,
-                    baseline,
-                } => {
-                    widget.set("FT", Object::Name(b"Tx".to_vec()));
+                FieldKind::Text { .. } | FieldKind::Signature => {
+                    // Text and signature fields are merged with their one widget.
                     widget.set("T", text_string(&partial));
-                    widget.set(
-                        "DA",
-                        Object::string_literal(format!(
-                            "/{} {size} Tf {} rg",
-                            font.resource,
-                            rgb(INK)
-                        )),
-                    );
-                    widget.set("Ff", Object::Integer(if *multiline { 1 << 12 } else { 0 }));
-                    if !value.is_empty() {
-                        widget.set("V", text_string(value));
-                    }
-                    let ap = doc.add_object(text_appearance(
-                        font, *w, *h, lines, *size, *leading, *baseline,
-                    ));
-                    widget.set(
-                        "AP",
-                        Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
-                    );
-                    let id = doc.add_object(widget);
-                    annots.push(Object::Reference(id));
-                    add_terminal(&mut nodes, &mut roots, name, Terminal::Widget(id))?;
-                }
-                FieldKind::Signature => {
-                    widget.set("FT", Object::Name(b"Sig".to_vec()));
-                    widget.set("T", text_string(&partial));
-                    let ap = doc.add_object(form_xobject(*w, *h, Vec::new(), None));
+                    let stream = match kind {
+                        FieldKind::Text {
+                            multiline,
+                            value,
+                            lines,
+                            size,
+                            leading,
+                            baseline,
+                        } => {
+                            widget.set("FT", Object::Name(b"Tx".to_vec()));
+                            let da = format!("/{} {size} Tf {} rg", font.resource, rgb(INK));
+                            widget.set("DA", Object::string_literal(da));
+                            widget.set("Ff", Object::Integer(if *multiline { 1 << 12 } else { 0 }));
+                            if !value.is_empty() {
+                                widget.set("V", text_string(value));
+                            }
+                            text_appearance(font, *w, *h, lines, *size, *leading, *baseline)
+                        }
+                        _ => {
+                            widget.set("FT", Object::Name(b"Sig".to_vec()));
+                            form_xobject(*w, *h, Vec::new(), None)
+                        }
+                    };
+                    let ap = doc.add_object(stream);
                     widget.set(
                         "AP",
                         Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
@@ -185,7 +175,7 @@ pub fn apply(
     }
     let fields = roots
         .iter()
-        .map(|r| build(doc, &nodes, r, None, ""))
+        .map(|r| build(doc, &nodes, r, None))
         .collect::<Result<Vec<_>>>()?;
     let form = Dictionary::from_iter(vec![
         (
@@ -275,7 +265,6 @@ fn build(
     nodes: &HashMap<String, Node>,
     name: &str,
     parent: Option<ObjectId>,
-    _: &str,
 ) -> Result<ObjectId> {
     let node = &nodes[name];
     let partial = name.rsplit('.').next().unwrap_or(name);
@@ -319,7 +308,7 @@ fn build(
             let id = doc.new_object_id();
             let mut kids = Vec::new();
             for kid in &node.kids {
-                kids.push(Object::Reference(build(doc, nodes, kid, Some(id), "")?));
+                kids.push(Object::Reference(build(doc, nodes, kid, Some(id))?));
             }
             let mut dict = Dictionary::from_iter(vec![
                 ("T", text_string(partial)),
