@@ -61,26 +61,22 @@ fn guides(c: &mut Criterion) {
     group.bench_function("layout/two-principles", |b| {
         b.iter(|| two.layout(&templates, fonts).unwrap())
     });
-    let meta = mus::pdf::Metadata {
-        title: "t".into(),
-        author: "a".into(),
-        subject: "s".into(),
-        keywords: vec![],
-        creator: "mus".into(),
-        language: "da-DK".into(),
-        created: 0,
-        key: vec![1, 2, 3],
-        properties: vec![],
-    };
-    // The same guide laid out without and with the form: the difference is the form.
+    let meta = two.metadata(vec![1, 2, 3]);
+    // The same guide laid out without and with the form, written without and with
+    // PDF/A: the differences are what the form and PDF/A cost.
     let plain = two.layout(&templates, fonts).unwrap();
     let with_form = two_form.layout(&templates, fonts).unwrap();
-    group.bench_function("pdf-write/two-principles", |b| {
-        b.iter(|| mus::pdf::write(&plain, fonts, &meta).unwrap())
-    });
-    group.bench_function("pdf-write/two-principles-form", |b| {
-        b.iter(|| mus::pdf::write(&with_form, fonts, &meta).unwrap())
-    });
+    for (label, layout, pdf_a) in [
+        ("plain", &plain, false),
+        ("pdf-a", &plain, true),
+        ("pdf-a+form", &with_form, true),
+    ] {
+        let bytes = mus::pdf::write_with(layout, fonts, &meta, pdf_a).unwrap();
+        eprintln!("pdf-write/{label}: {} bytes", bytes.len());
+        group.bench_function(format!("pdf-write/{label}"), |b| {
+            b.iter(|| mus::pdf::write_with(layout, fonts, &meta, pdf_a).unwrap())
+        });
+    }
     group.finish();
 
     c.bench_function("setup/framework-and-templates", |b| {

@@ -563,7 +563,7 @@ pub fn from_args(args: &crate::cli::BatchArgs) -> Result<BatchConfig> {
         keep_going: args.keep_going,
         dry_run: args.dry_run,
         quiet: args.quiet,
-        form: args.form,
+        form: !args.no_form,
     })
 }
 

@@ -66,9 +66,13 @@ pub struct GuideArgs {
     /// A folder of templates that replace the built-in ones (see `mus templates export`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Make the guide a fillable PDF form with two signature fields (text fields for
-    /// answers, radio buttons for scales; experimental).
+    /// Make a print-only guide: no form fields and no signature fields. By default the
+    /// guide is a fillable PDF form (text fields for answers, radio buttons for scales)
+    /// with two signature fields.
     #[arg(long)]
+    pub no_form: bool,
+    /// The default since the form became standard; kept so older scripts still run.
+    #[arg(long, hide = true, conflicts_with = "no_form")]
     pub form: bool,
     /// Where to write the PDF; `-` for standard output [default: named after the leader
     /// and the date].
@@ -108,8 +112,12 @@ pub struct BatchArgs {
     /// No progress bar and no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Make every guide a fillable PDF form with signature fields (experimental).
+    /// Make print-only guides: no form fields and no signature fields (see `mus guide
+    /// --no-form`).
     #[arg(long)]
+    pub no_form: bool,
+    /// The default since the form became standard; kept so older scripts still run.
+    #[arg(long, hide = true, conflicts_with = "no_form")]
     pub form: bool,
 }
 

@@ -72,7 +72,7 @@ impl GuideConfig {
             date,
             created,
             output,
-            form: args.form,
+            form: !args.no_form,
         })
     }
 

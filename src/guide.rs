@@ -34,8 +34,8 @@ pub struct Guide<'f> {
     /// The PDF creation time, seconds since the epoch (from the date, or
     /// `SOURCE_DATE_EPOCH`).
     pub created: i64,
-    /// Make the guide a fillable form with signature fields. Off by default until the
-    /// form meets its speed and size budgets (see BENCHMARKS.md).
+    /// Make the guide a fillable form with two signature fields (the default; `--no-form`
+    /// makes a print-only guide).
     pub form: bool,
 }
 
@@ -195,7 +195,8 @@ impl<'f> Guide<'f> {
         })
     }
 
-    fn metadata(&self, key: Vec<u8>) -> Metadata {
+    /// The PDF's metadata; `key` is what the file identifier is derived from.
+    pub fn metadata(&self, key: Vec<u8>) -> Metadata {
         let focus: Vec<&str> = self.focus.iter().map(|p| p.name.as_str()).collect();
         let who = if self.people.name.is_empty() {
             self.level.name.clone()

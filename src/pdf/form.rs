@@ -56,15 +56,15 @@ pub fn apply(
     // appearances are never shared: filling a field replaces its appearance, and some
     // clients (pypdf) rewrite the stream in place — a shared one would show the answer
     // in every field.
-    let mut shared: HashMap<Vec<u8>, ObjectId> = HashMap::new();
-    let mut appearance =
-        |doc: &mut lopdf::Document, w: f32, h: f32, content: Vec<u8>| -> ObjectId {
-            let mut key = format!("{}x{}:", round(w), round(h)).into_bytes();
-            key.extend_from_slice(&content);
-            *shared
-                .entry(key)
-                .or_insert_with(|| doc.add_object(form_xobject(w, h, content, None)))
-        };
+    let mut shared: HashMap<(u32, u32, bool), ObjectId> = HashMap::new();
+    let mut appearance = |doc: &mut lopdf::Document, w: f32, h: f32, on: bool| -> ObjectId {
+        *shared
+            .entry((w.to_bits(), h.to_bits(), on))
+            .or_insert_with(|| {
+                let content = if on { check_mark(w, h) } else { Vec::new() };
+                doc.add_object(form_xobject(w, h, content, None))
+            })
+    };
     let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
 
     for (page, page_id) in layout.pages.iter().zip(&pages) {
@@ -133,8 +133,8 @@ pub fn apply(
                     add_terminal(&mut nodes, &mut roots, name, Terminal::Widget(id))?;
                 }
                 FieldKind::Radio { value } => {
-                    let on = appearance(doc, *w, *h, check_mark(*w, *h));
-                    let off = appearance(doc, *w, *h, Vec::new());
+                    let on = appearance(doc, *w, *h, true);
+                    let off = appearance(doc, *w, *h, false);
                     widget.set("AS", Object::Name(b"Off".to_vec()));
                     widget.set(
                         "AP",

@@ -8,6 +8,7 @@
 
 mod form;
 mod pdfa;
+mod save;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,8 +54,19 @@ impl Metadata {
 
 pub use pdfa::MUS_NAMESPACE;
 
-/// Writes `document` as PDF.
+/// Writes `document` as PDF/A-2b.
 pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>> {
+    write_with(document, fonts, meta, true)
+}
+
+/// Writes `document` as PDF, as PDF/A-2b or without its metadata packet and output
+/// intent (the benchmarks weigh what PDF/A costs; every guide mus makes is PDF/A).
+pub fn write_with(
+    document: &Document,
+    fonts: &FontSet,
+    meta: &Metadata,
+    pdf_a: bool,
+) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&meta.title);
     let used = used_characters(document);
     let mut font_ids = BTreeMap::new();
@@ -98,12 +110,12 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
             message: format!("{w:?}"),
         });
     }
-    let root = finish(&mut doc, meta, &document_id(meta))?;
+    let root = finish(&mut doc, meta, &document_id(meta), pdf_a)?;
     let has_form = document
         .pages
         .iter()
         .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
-    if let Some((resource, glyphs, widths, units_per_em)) = field_font {
+    if let Some((resource, glyphs, widths, units_per_em)) = field_font.filter(|_| has_form) {
         let object = font_object(&doc, &resource)?;
         // Field values and typed answers use glyphs the page text may not: the font's
         // widths and ToUnicode map must cover every glyph of the subset.
@@ -119,22 +131,9 @@ pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Ve
             },
         )?;
     }
-    compress(&mut doc);
-    let mut bytes = Vec::new();
-    // Object streams (PDF 1.5) pack the hundreds of small field dictionaries; without a
-    // form there are too few dictionaries to pay for building them.
-    doc.save_with_options(
-        &mut bytes,
-        lopdf::SaveOptions::builder()
-            .use_object_streams(has_form)
-            .use_xref_streams(has_form)
-            .max_objects_per_stream(1000)
-            .compression_level(3)
-            .build(),
-    )
-    .map_err(|e| Error::Pdf {
-        message: e.to_string(),
-    })?;
+    let mut deflater = save::Deflater::new(3);
+    compress(&mut doc, &mut deflater);
+    let bytes = save::save(&doc, &mut deflater);
     Ok(bytes)
 }
 
@@ -563,9 +562,7 @@ fn document_id(meta: &Metadata) -> [u8; 16] {
 ///
 /// lopdf's own `compress` builds a new compressor (and clears its hash tables) for every
 /// stream; one compressor, reset between streams, does the same work in far less time.
-fn compress(doc: &mut lopdf::Document) {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    let mut deflate = Compress::new(Compression::new(3), true);
+fn compress(doc: &mut lopdf::Document, deflater: &mut save::Deflater) {
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -573,17 +570,7 @@ fn compress(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 256 {
             continue;
         }
-        deflate.reset();
-        let mut out = Vec::with_capacity(stream.content.len() / 2 + 64);
-        loop {
-            let consumed = deflate.total_in() as usize;
-            match deflate.compress_vec(&stream.content[consumed..], &mut out, FlushCompress::Finish)
-            {
-                Ok(Status::StreamEnd) => break,
-                Ok(_) => out.reserve(out.capacity().max(1024)),
-                Err(_) => return,
-            }
-        }
+        let out = deflater.deflate(&stream.content);
         if out.len() < stream.content.len() {
             stream
                 .dict
@@ -614,7 +601,12 @@ fn pdf_date(unix: i64) -> String {
 
 /// Sets what printpdf leaves out or fills from a process-wide counter.
 /// Returns the catalog's object id.
-fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<lopdf::ObjectId> {
+fn finish(
+    doc: &mut lopdf::Document,
+    meta: &Metadata,
+    id: &[u8; 16],
+    pdf_a: bool,
+) -> Result<lopdf::ObjectId> {
     doc.version = "1.7".into();
     let missing = |what: &str| Error::Pdf {
         message: format!("printpdf wrote no {what}"),
@@ -658,9 +650,11 @@ fn finish(doc: &mut lopdf::Document, meta: &Metadata, id: &[u8; 16]) -> Result<l
         lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
     );
     catalog.remove(b"Metadata");
-    pdfa::apply(doc, root, meta).map_err(|e| Error::Pdf {
-        message: format!("PDF/A: {e}"),
-    })?;
+    if pdf_a {
+        pdfa::apply(doc, root, meta).map_err(|e| Error::Pdf {
+            message: format!("PDF/A: {e}"),
+        })?;
+    }
 
     let id = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));

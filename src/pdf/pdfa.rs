@@ -20,15 +20,16 @@ pub fn apply(
     catalog: lopdf::ObjectId,
     meta: &Metadata,
 ) -> lopdf::Result<()> {
-    let mut metadata = Stream::new(
+    let metadata = Stream::new(
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Metadata".to_vec())),
             ("Subtype", Object::Name(b"XML".to_vec())),
         ]),
         xmp(meta).into_bytes(),
     );
-    // ISO 19005-2, 6.6.2.1: the metadata stream is not filtered, so any tool can read it.
-    metadata.allows_compression = false;
+    // Unlike PDF/A-1 (ISO 19005-1, 6.7.2), PDF/A-2 lets the metadata stream be deflated
+    // like any other: its rules for metadata streams (6.6.2.1) ask for UTF-8 and no
+    // `bytes` or `encoding` attribute, and 6.1.7.2 forbids only LZW and Crypt filters.
     let metadata_id = doc.add_object(metadata);
 
     let profile = Stream::new(
