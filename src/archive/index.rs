@@ -319,20 +319,32 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         path: PathBuf::from(INDEX_FILE),
         message: format!("the index cannot be read or updated: {e}"),
     };
+    let newer = |current: i64| Error::Archive {
+        path: PathBuf::from(INDEX_FILE),
+        message: format!(
+            "the index has schema version {current}, this mus knows up to {SCHEMA_VERSION}; \
+             use a newer mus"
+        ),
+    };
+    // An index that is up to date is not written to, so list, status and verify work on
+    // an archive this user may only read.
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(error)?;
+    match current.cmp(&SCHEMA_VERSION) {
+        std::cmp::Ordering::Equal => return Ok(()),
+        std::cmp::Ordering::Greater => return Err(newer(current)),
+        std::cmp::Ordering::Less => {}
+    }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(error)?;
+    // Read again under the lock: another mus may have migrated meanwhile.
     let current: i64 = tx
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(error)?;
     if current > SCHEMA_VERSION {
-        return Err(Error::Archive {
-            path: PathBuf::from(INDEX_FILE),
-            message: format!(
-                "the index has schema version {current}, this mus knows up to {SCHEMA_VERSION}; \
-                 use a newer mus"
-            ),
-        });
+        return Err(newer(current));
     }
     for (from, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(step).map_err(error)?;
