@@ -30,6 +30,8 @@ pub enum Command {
     /// Export the built-in templates for customisation.
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Keep signed guides: add them, list them, see who is missing, verify the archive.
+    Archive(ArchiveArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -119,6 +121,70 @@ pub struct BatchArgs {
     /// The default since the form became standard; kept so older scripts still run.
     #[arg(long, hide = true, conflicts_with = "no_form")]
     pub form: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// The archive folder [default: the environment variable MUS_ARCHIVE].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: ArchiveCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Archive signed guides: each file is checked to be a guide made by mus with both
+    /// signature fields signed, then stored read-only and recorded in the index.
+    Add {
+        /// The guides (PDF) to archive.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Also archive a guide whose signature fields are empty or missing (signed on
+        /// paper, or partly signed); it is recorded as unsigned.
+        #[arg(long)]
+        allow_unsigned: bool,
+        /// Certificates (PEM) signers must chain to; repeat for more files. Without it,
+        /// signatures are checked to be intact but signers are not verified.
+        #[arg(long, value_name = "FILE.pem")]
+        trust: Vec<PathBuf>,
+    },
+    /// List the archived guides, one line each.
+    List {
+        /// Only guides of this year's dialogues.
+        #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1900..=2999))]
+        year: Option<i32>,
+        /// Only guides of this unit (compared ignoring case and æ/ø/å spelling).
+        #[arg(long, value_name = "UNIT")]
+        unit: Option<String>,
+        /// Print JSON for programs.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who on a roster has a signed guide archived for the year, who an unsigned one, and
+    /// who is missing.
+    Status {
+        /// The roster (CSV, Excel or JSON, as for `mus batch`) or a batch manifest.json.
+        #[arg(long, value_name = "FILE")]
+        roster: PathBuf,
+        /// The Excel sheet to read [default: the first].
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The year of the dialogues [default: this year, or SOURCE_DATE_EPOCH's].
+        #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1900..=2999))]
+        year: Option<i32>,
+        /// Also write the status as CSV (opens in Excel) to FILE; `-` for standard output
+        /// instead of the table.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// Re-hash every archived file, re-check its signatures, and find files that are
+    /// missing, changed, or not in the index.
+    Verify {
+        /// Certificates (PEM) signers must chain to; repeat for more files.
+        #[arg(long, value_name = "FILE.pem")]
+        trust: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -74,6 +74,17 @@ pub enum Error {
 
     #[error("PDF: {message}")]
     Pdf { message: String },
+
+    /// Neither `--archive` nor `MUS_ARCHIVE` names the archive folder.
+    #[error("no archive folder: give --archive DIR or set MUS_ARCHIVE")]
+    NoArchive,
+
+    #[error("{}: is not a mus archive (it has no {index})", path.display())]
+    NotAnArchive { path: PathBuf, index: &'static str },
+
+    /// The archive's index or folder cannot be used.
+    #[error("{}: {message}", path.display())]
+    Archive { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -107,6 +118,14 @@ impl Error {
             Error::Template { .. } | Error::TemplateOther { .. } => {
                 Some("run `mus templates export DIR` for the built-in templates".into())
             }
+            Error::NoArchive => Some(
+                "e.g. `mus archive --archive /srv/mus-arkiv add guide.pdf`; the first `add` \
+                 creates the folder (readable by its owner only)"
+                    .into(),
+            ),
+            Error::NotAnArchive { .. } => Some(
+                "check --archive / MUS_ARCHIVE; `mus archive add FILE` starts an archive".into(),
+            ),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@
 //! [`templates`] (handlebars → markup) → [`markup`] (→ [`blocks`]) → [`layout`] (pages of
 //! positioned items) → [`pdf`] (bytes) → [`output`] (atomic file write).
 
+pub mod archive;
 pub mod batch;
 pub mod blocks;
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod output;
 pub mod pdf;
 pub mod roster;
 pub mod show;
+pub mod signature;
 pub mod templates;
 
 use std::ffi::OsString;
@@ -65,12 +67,15 @@ pub fn run(cli: Cli) -> Result<u8> {
     if let Command::Batch(args) = &cli.command {
         return batch::run(&batch::from_args(args)?);
     }
+    if let Command::Archive(args) = &cli.command {
+        return archive::run::run(&archive::config::ArchiveConfig::from_args(args)?);
+    }
     run_simple(cli).map(|()| 0)
 }
 
 fn run_simple(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Batch(_) => unreachable!("handled in run"),
+        Command::Batch(_) | Command::Archive(_) => unreachable!("handled in run"),
         Command::Guide(args) => {
             let config = GuideConfig::from_args(&args)?;
             let guide = config.guide();

@@ -112,22 +112,8 @@ impl Roster {
     /// Reads a roster, detecting its format from content and extension. `sheet` picks an
     /// Excel sheet (default: the first).
     pub fn from_path(path: &Path, sheet: Option<&str>) -> Result<Roster> {
-        let origin = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default()
-            .to_lowercase();
-        let roster = if bytes.starts_with(b"PK\x03\x04")
-            || matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
-        {
-            Roster::from_excel(&origin, bytes, sheet)?
-        } else if extension == "json" || first_text_byte(&bytes) == Some(b'[') {
-            Roster::from_json(&origin, &bytes)?
-        } else {
-            Roster::from_csv(&origin, &bytes)?
-        };
+        let roster = Roster::from_path_any(path, sheet)?;
+        let origin = &roster.origin;
         if !roster
             .rows
             .iter()
@@ -135,7 +121,7 @@ impl Roster {
             && !roster.rows.is_empty()
         {
             return Err(roster_error(
-                &origin,
+                origin,
                 format!(
                     "no role column; name one of: {} (found: {})",
                     Column::Role.headers().join(", "),
@@ -144,6 +130,27 @@ impl Roster {
             ));
         }
         Ok(roster)
+    }
+
+    /// Reads a roster like [`Roster::from_path`] without requiring a role column (`mus
+    /// archive status` needs only names).
+    pub fn from_path_any(path: &Path, sheet: Option<&str>) -> Result<Roster> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_lowercase();
+        if bytes.starts_with(b"PK\x03\x04")
+            || matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+        {
+            Roster::from_excel(&origin, bytes, sheet)
+        } else if extension == "json" || first_text_byte(&bytes) == Some(b'[') {
+            Roster::from_json(&origin, &bytes)
+        } else {
+            Roster::from_csv(&origin, &bytes)
+        }
     }
 
     fn headers_found(&self) -> String {

@@ -1,0 +1,150 @@
+//! `mus archive`'s command line resolved: the archive folder (`--archive` or
+//! `MUS_ARCHIVE`), trust anchors loaded, the year chosen. Nothing below this sees clap types.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Datelike;
+
+use crate::cli::{ArchiveArgs, ArchiveCommand};
+use crate::config::source_date_epoch;
+use crate::error::{Error, Result};
+use crate::signature::{self, TrustAnchor};
+
+/// The environment variable that names the archive folder when `--archive` does not.
+pub const ARCHIVE_ENV: &str = "MUS_ARCHIVE";
+
+/// What `mus archive` is to do, and where.
+pub struct ArchiveConfig {
+    pub dir: PathBuf,
+    pub task: Task,
+}
+
+pub enum Task {
+    Add {
+        files: Vec<PathBuf>,
+        allow_unsigned: bool,
+        anchors: Vec<TrustAnchor>,
+    },
+    List {
+        year: Option<i32>,
+        unit: Option<String>,
+        json: bool,
+    },
+    Status {
+        roster: PathBuf,
+        sheet: Option<String>,
+        year: i32,
+        csv: Option<CsvOutput>,
+    },
+    Verify {
+        anchors: Vec<TrustAnchor>,
+    },
+}
+
+/// Where `status` writes its CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CsvOutput {
+    Stdout,
+    File(PathBuf),
+}
+
+impl ArchiveConfig {
+    pub fn from_args(args: &ArchiveArgs) -> Result<ArchiveConfig> {
+        let dir = archive_dir(
+            args.archive.as_deref(),
+            std::env::var_os(ARCHIVE_ENV).map(PathBuf::from),
+        )?;
+        let task = match &args.command {
+            ArchiveCommand::Add {
+                files,
+                allow_unsigned,
+                trust,
+            } => Task::Add {
+                files: files.clone(),
+                allow_unsigned: *allow_unsigned,
+                anchors: anchors(trust)?,
+            },
+            ArchiveCommand::List { year, unit, json } => Task::List {
+                year: *year,
+                unit: unit.clone(),
+                json: *json,
+            },
+            ArchiveCommand::Status {
+                roster,
+                sheet,
+                year,
+                csv,
+            } => Task::Status {
+                roster: roster.clone(),
+                sheet: sheet.clone(),
+                year: match year {
+                    Some(y) => *y,
+                    None => current_year(source_date_epoch()?),
+                },
+                csv: csv.as_ref().map(|p| {
+                    if p == Path::new("-") {
+                        CsvOutput::Stdout
+                    } else {
+                        CsvOutput::File(p.clone())
+                    }
+                }),
+            },
+            ArchiveCommand::Verify { trust } => Task::Verify {
+                anchors: anchors(trust)?,
+            },
+        };
+        Ok(ArchiveConfig { dir, task })
+    }
+}
+
+/// `--archive`, else `MUS_ARCHIVE`; an empty value counts as none.
+pub fn archive_dir(option: Option<&Path>, env: Option<PathBuf>) -> Result<PathBuf> {
+    option
+        .map(Path::to_path_buf)
+        .or(env)
+        .filter(|p| !p.as_os_str().is_empty())
+        .ok_or(Error::NoArchive)
+}
+
+/// The year `status` reports on by default: `SOURCE_DATE_EPOCH`'s, else this year.
+pub fn current_year(epoch: Option<i64>) -> i32 {
+    match epoch.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
+        Some(t) => t.year(),
+        None => chrono::Local::now().year(),
+    }
+}
+
+fn anchors(files: &[PathBuf]) -> Result<Vec<TrustAnchor>> {
+    let mut all = Vec::new();
+    for file in files {
+        all.extend(signature::load_trust_anchors(file)?);
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_option_wins_over_the_environment_and_neither_is_an_error() {
+        assert_eq!(
+            archive_dir(Some(Path::new("a")), Some("b".into())).unwrap(),
+            PathBuf::from("a")
+        );
+        assert_eq!(
+            archive_dir(None, Some("b".into())).unwrap(),
+            PathBuf::from("b")
+        );
+        assert!(matches!(
+            archive_dir(None, Some("".into())),
+            Err(Error::NoArchive)
+        ));
+        assert!(matches!(archive_dir(None, None), Err(Error::NoArchive)));
+    }
+
+    #[test]
+    fn the_year_follows_source_date_epoch() {
+        assert_eq!(current_year(Some(1_800_000_000)), 2027);
+    }
+}

@@ -1,0 +1,437 @@
+//! The archive's index: an SQLite database beside the archived files that records, per
+//! archived file, which guide it is, where it lies, its SHA-256 and its signatures.
+//!
+//! Not responsible for the files themselves (`archive`), and holds nothing of a guide's
+//! answers. The schema is versioned with `PRAGMA user_version`; [`migrate`] brings an
+//! older index up to date and refuses one written by a newer mus.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, TransactionBehavior};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// The index's file name in the archive folder; SQLite keeps `-wal` and `-shm` beside it.
+pub const INDEX_FILE: &str = "index.sqlite";
+
+/// The schema version this mus writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Each step brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 1] = ["
+CREATE TABLE guides (
+    id            INTEGER PRIMARY KEY,
+    guide_id      TEXT    NOT NULL,
+    version       INTEGER NOT NULL CHECK (version >= 1),
+    leader        TEXT    NOT NULL,
+    unit          TEXT    NOT NULL,
+    level         TEXT    NOT NULL,
+    focus         TEXT    NOT NULL, -- principle ids, comma-separated
+    dialogue_date TEXT    NOT NULL, -- YYYY-MM-DD
+    year          INTEGER NOT NULL,
+    framework     TEXT    NOT NULL, -- '<id> <version>'
+    path          TEXT    NOT NULL UNIQUE, -- relative to the archive folder, '/'-separated
+    sha256        TEXT    NOT NULL UNIQUE,
+    size          INTEGER NOT NULL,
+    status        TEXT    NOT NULL CHECK (status IN ('signed', 'unsigned')),
+    added_at      TEXT    NOT NULL, -- RFC 3339, UTC
+    UNIQUE (guide_id, version)
+);
+CREATE INDEX guides_by_year ON guides (year, unit, leader);
+CREATE TABLE signatures (
+    guide              INTEGER NOT NULL REFERENCES guides (id),
+    field              TEXT    NOT NULL,
+    signer             TEXT    NOT NULL,
+    signing_time       TEXT,   -- RFC 3339, UTC; NULL when the signature has none
+    algorithm          TEXT    NOT NULL,
+    certificate_sha256 TEXT    NOT NULL,
+    coverage           TEXT    NOT NULL, -- whole-file | signing-and-form-filling
+    trust              TEXT    NOT NULL, -- not-checked | trusted: <anchor>
+    PRIMARY KEY (guide, field)
+);
+"];
+
+/// Whether both signatures were there and sound when the file was archived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Signed,
+    /// Archived with `--allow-unsigned`: signed on paper, or partly signed.
+    Unsigned,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Signed => "signed",
+            Status::Unsigned => "unsigned",
+        }
+    }
+
+    fn from_str(text: &str) -> Status {
+        if text == "signed" {
+            Status::Signed
+        } else {
+            Status::Unsigned
+        }
+    }
+}
+
+/// One archived file, as the index records it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArchivedGuide {
+    pub guide_id: String,
+    pub version: u32,
+    pub leader: String,
+    pub unit: String,
+    pub level: String,
+    pub focus: Vec<String>,
+    pub dialogue_date: String,
+    pub year: i32,
+    pub framework: String,
+    /// Relative to the archive folder, `/`-separated.
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub status: Status,
+    pub added_at: String,
+    pub signatures: Vec<StoredSignature>,
+}
+
+/// A signature as it was when the file was archived.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredSignature {
+    pub field: String,
+    pub signer: String,
+    pub signing_time: Option<String>,
+    pub algorithm: String,
+    pub certificate_sha256: String,
+    pub coverage: String,
+    pub trust: String,
+}
+
+/// The open index of one archive.
+pub struct Index {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating it (readable by its owner only) when `create`.
+    pub fn open(dir: &Path, create: bool) -> Result<Index> {
+        let path = dir.join(INDEX_FILE);
+        if !path.is_file() {
+            if !create {
+                return Err(Error::NotAnArchive {
+                    path: dir.to_path_buf(),
+                    index: INDEX_FILE,
+                });
+            }
+            // SQLite gives the -wal and -shm files the database file's mode.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        let conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
+        let mut index = Index { conn, path };
+        index.configure()?;
+        migrate(&mut index.conn).map_err(|e| match e {
+            Error::Archive { message, .. } => Error::Archive {
+                path: index.path.clone(),
+                message,
+            },
+            other => other,
+        })?;
+        Ok(index)
+    }
+
+    fn configure(&self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.error(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Archive {
+                path: self.path.clone(),
+                message: format!("cannot switch the index to WAL mode (it stays in '{mode}')"),
+            });
+        }
+        // FULL: a committed row survives a power cut, not just a crash of mus.
+        self.conn
+            .execute_batch(
+                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+            )
+            .map_err(|e| self.error(e))
+    }
+
+    /// The index file, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn error(&self, e: rusqlite::Error) -> Error {
+        db_error(&self.path, e)
+    }
+
+    /// Starts a write transaction that holds the index's lock from the first read, so two
+    /// `mus archive add` at once cannot both take the same version number.
+    pub fn begin(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Every archived file, ordered by year, unit, leader, guide id and version.
+    pub fn all(&self) -> Result<Vec<ArchivedGuide>> {
+        select(&self.conn, "1 = 1", []).map_err(|e| self.error(e))
+    }
+}
+
+/// The archived file with this SHA-256, if any.
+pub fn find_by_sha256(conn: &Connection, sha256: &str) -> rusqlite::Result<Option<ArchivedGuide>> {
+    Ok(select(conn, "g.sha256 = ?1", [sha256])?.into_iter().next())
+}
+
+/// The highest version archived of a guide (0 when none).
+pub fn latest_version(conn: &Connection, guide_id: &str) -> rusqlite::Result<u32> {
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM guides WHERE guide_id = ?1",
+        [guide_id],
+        |r| r.get(0),
+    )
+}
+
+/// Records one archived file and its signatures.
+pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO guides (guide_id, version, leader, unit, level, focus, dialogue_date, year,
+                             framework, path, sha256, size, status, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            guide.guide_id,
+            guide.version,
+            guide.leader,
+            guide.unit,
+            guide.level,
+            guide.focus.join(","),
+            guide.dialogue_date,
+            guide.year,
+            guide.framework,
+            guide.path,
+            guide.sha256,
+            guide.size as i64,
+            guide.status.as_str(),
+            guide.added_at,
+        ],
+    )?;
+    let row = conn.last_insert_rowid();
+    for s in &guide.signatures {
+        conn.execute(
+            "INSERT INTO signatures (guide, field, signer, signing_time, algorithm,
+                                     certificate_sha256, coverage, trust)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                row,
+                s.field,
+                s.signer,
+                s.signing_time,
+                s.algorithm,
+                s.certificate_sha256,
+                s.coverage,
+                s.trust
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn select<P: rusqlite::Params>(
+    conn: &Connection,
+    condition: &str,
+    params: P,
+) -> rusqlite::Result<Vec<ArchivedGuide>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT g.id, g.guide_id, g.version, g.leader, g.unit, g.level, g.focus, g.dialogue_date,
+                g.year, g.framework, g.path, g.sha256, g.size, g.status, g.added_at
+         FROM guides g WHERE {condition}
+         ORDER BY g.year, g.unit, g.leader, g.guide_id, g.version"
+    ))?;
+    let rows = statement.query_map(params, |r| {
+        let focus: String = r.get(6)?;
+        let status: String = r.get(13)?;
+        let size: i64 = r.get(12)?;
+        Ok((
+            r.get::<_, i64>(0)?,
+            ArchivedGuide {
+                guide_id: r.get(1)?,
+                version: r.get(2)?,
+                leader: r.get(3)?,
+                unit: r.get(4)?,
+                level: r.get(5)?,
+                focus: focus
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                dialogue_date: r.get(7)?,
+                year: r.get(8)?,
+                framework: r.get(9)?,
+                path: r.get(10)?,
+                sha256: r.get(11)?,
+                size: size.max(0) as u64,
+                status: Status::from_str(&status),
+                added_at: r.get(14)?,
+                signatures: Vec::new(),
+            },
+        ))
+    })?;
+    let mut signatures = conn.prepare(
+        "SELECT field, signer, signing_time, algorithm, certificate_sha256, coverage, trust
+         FROM signatures WHERE guide = ?1 ORDER BY field DESC",
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, mut guide) = row?;
+        guide.signatures = signatures
+            .query_map([id], |r| {
+                Ok(StoredSignature {
+                    field: r.get(0)?,
+                    signer: r.get(1)?,
+                    signing_time: r.get(2)?,
+                    algorithm: r.get(3)?,
+                    certificate_sha256: r.get(4)?,
+                    coverage: r.get(5)?,
+                    trust: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(guide);
+    }
+    Ok(out)
+}
+
+/// Brings the schema to [`SCHEMA_VERSION`], all steps in one transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let error = |e: rusqlite::Error| Error::Archive {
+        path: PathBuf::from(INDEX_FILE),
+        message: format!("the index cannot be read or updated: {e}"),
+    };
+    let newer = |current: i64| Error::Archive {
+        path: PathBuf::from(INDEX_FILE),
+        message: format!(
+            "the index has schema version {current}, this mus knows up to {SCHEMA_VERSION}; \
+             use a newer mus"
+        ),
+    };
+    // An index that is up to date is not written to, so list, status and verify work on
+    // an archive this user may only read.
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(error)?;
+    match current.cmp(&SCHEMA_VERSION) {
+        std::cmp::Ordering::Equal => return Ok(()),
+        std::cmp::Ordering::Greater => return Err(newer(current)),
+        std::cmp::Ordering::Less => {}
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(error)?;
+    // Read again under the lock: another mus may have migrated meanwhile.
+    let current: i64 = tx
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(error)?;
+    if current > SCHEMA_VERSION {
+        return Err(newer(current));
+    }
+    for (from, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(step).map_err(error)?;
+        tx.pragma_update(None, "user_version", from as i64 + 1)
+            .map_err(error)?;
+    }
+    tx.commit().map_err(error)
+}
+
+fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    Error::Archive {
+        path: path.to_path_buf(),
+        message: format!("the index cannot be read or updated: {e}"),
+    }
+}
+
+/// Looks a guide up by SHA-256 outside a transaction (for `verify`).
+pub fn lookup(index: &Index, sha256: &str) -> Result<Option<ArchivedGuide>> {
+    find_by_sha256(&index.conn, sha256).map_err(|e| index.error(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_index_gets_the_current_schema_and_a_newer_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(dir.path(), true).unwrap();
+        let version: i64 = index
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let mode: String = index
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        index
+            .conn
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(index);
+        let err = Index::open(dir.path(), false).err().unwrap().to_string();
+        assert!(
+            err.ends_with(&format!(
+                "index.sqlite: the index has schema version 2, this mus knows up to {SCHEMA_VERSION}; use a newer mus"
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rows_round_trip_with_signatures() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = Index::open(dir.path(), true).unwrap();
+        let guide = ArchivedGuide {
+            guide_id: "2027-1A2B3C4D".into(),
+            version: 1,
+            leader: "Åse".into(),
+            unit: "Syd".into(),
+            level: "chef".into(),
+            focus: vec!["saet-retning".into(), "opdyrk-potentialer".into()],
+            dialogue_date: "2027-01-15".into(),
+            year: 2027,
+            framework: "soenderborg 2024".into(),
+            path: "2027/syd/aase-2027-1a2b3c4d.pdf".into(),
+            sha256: "ab".repeat(32),
+            size: 1234,
+            status: Status::Signed,
+            added_at: "2027-02-01T10:00:00Z".into(),
+            signatures: vec![StoredSignature {
+                field: "underskrift.leder.underskrift".into(),
+                signer: "CN=Åse".into(),
+                signing_time: None,
+                algorithm: "sha256WithRSAEncryption".into(),
+                certificate_sha256: "cd".repeat(32),
+                coverage: "whole-file".into(),
+                trust: "not-checked".into(),
+            }],
+        };
+        let tx = index.begin().unwrap();
+        insert(&tx, &guide).unwrap();
+        assert_eq!(latest_version(&tx, "2027-1A2B3C4D").unwrap(), 1);
+        tx.commit().unwrap();
+        assert_eq!(index.all().unwrap(), vec![guide.clone()]);
+        assert_eq!(lookup(&index, &guide.sha256).unwrap(), Some(guide));
+    }
+}
