@@ -74,6 +74,14 @@ pub enum Error {
 
     #[error("PDF: {message}")]
     Pdf { message: String },
+
+    /// A file handed in as a signed guide that cannot be read as a PDF at all.
+    #[error("{origin} is not a readable PDF: {message}")]
+    UnreadablePdf { origin: String, message: String },
+
+    /// A trust-anchor file that holds no usable certificate.
+    #[error("{path}: {message}")]
+    TrustAnchors { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -107,6 +115,16 @@ impl Error {
             Error::Template { .. } | Error::TemplateOther { .. } => {
                 Some("run `mus templates export DIR` for the built-in templates".into())
             }
+            Error::UnreadablePdf { .. } => Some(
+                "a cut-short file is usually an incomplete download or copy: fetch the returned \
+                 guide again from where it was signed"
+                    .into(),
+            ),
+            Error::TrustAnchors { .. } => Some(
+                "give a PEM file with one or more '-----BEGIN CERTIFICATE-----' blocks, e.g. the \
+                 CA certificate the signing service issues its certificates from"
+                    .into(),
+            ),
             _ => None,
         }
     }
