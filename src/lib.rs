@@ -21,6 +21,7 @@ pub mod output;
 pub mod pdf;
 pub mod roster;
 pub mod show;
+pub mod signature;
 pub mod templates;
 
 use std::ffi::OsString;
