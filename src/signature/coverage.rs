@@ -319,6 +319,151 @@ mod tests {
         );
     }
 
+    /// A one-page form: catalog 1, page 2, a text field 3 with appearance 4, a signed
+    /// signature field 5 with signature 6, Info 7.
+    fn form() -> Document {
+        let mut doc = Document::with_version("1.7");
+        let name = |n: &str| Object::Name(n.as_bytes().to_vec());
+        let ap = |id: u32| dict(vec![("N", Object::Reference((id, 0)))]);
+        doc.objects.insert(
+            (1, 0),
+            dict(vec![
+                ("Type", name("Catalog")),
+                (
+                    "AcroForm",
+                    dict(vec![(
+                        "Fields",
+                        Object::Array(vec![Object::Reference((3, 0)), Object::Reference((5, 0))]),
+                    )]),
+                ),
+            ]),
+        );
+        doc.objects.insert(
+            (2, 0),
+            dict(vec![
+                ("Type", name("Page")),
+                (
+                    "Annots",
+                    Object::Array(vec![Object::Reference((3, 0)), Object::Reference((5, 0))]),
+                ),
+            ]),
+        );
+        doc.objects.insert(
+            (3, 0),
+            dict(vec![
+                ("FT", name("Tx")),
+                ("T", Object::string_literal("svar")),
+                ("AP", ap(4)),
+            ]),
+        );
+        doc.objects.insert(
+            (4, 0),
+            Object::Stream(lopdf::Stream::new(Dictionary::new(), Vec::new())),
+        );
+        doc.objects.insert(
+            (5, 0),
+            dict(vec![
+                ("FT", name("Sig")),
+                ("T", Object::string_literal("underskrift")),
+                ("V", Object::Reference((6, 0))),
+            ]),
+        );
+        doc.objects
+            .insert((6, 0), dict(vec![("Type", name("Sig"))]));
+        doc.objects.insert(
+            (7, 0),
+            dict(vec![
+                ("Title", Object::string_literal("Guide")),
+                ("ModDate", Object::string_literal("D:2027")),
+            ]),
+        );
+        doc.trailer.set("Root", Object::Reference((1, 0)));
+        doc.trailer.set("Info", Object::Reference((7, 0)));
+        doc
+    }
+
+    fn set(doc: &mut Document, id: u32, key: &str, value: Object) {
+        doc.get_dictionary_mut((id, 0)).unwrap().set(key, value);
+    }
+
+    #[test]
+    fn filling_a_field_and_updating_metadata_are_allowed() {
+        let signed = form();
+        let mut full = form();
+        set(&mut full, 3, "V", Object::string_literal("Et svar"));
+        set(
+            &mut full,
+            3,
+            "AP",
+            dict(vec![("N", Object::Reference((8, 0)))]),
+        );
+        full.objects.insert(
+            (8, 0),
+            Object::Stream(lopdf::Stream::new(Dictionary::new(), b"BT ET".to_vec())),
+        );
+        // The old appearance rewritten in place (pypdf does that) is allowed too.
+        full.objects.insert(
+            (4, 0),
+            Object::Stream(lopdf::Stream::new(Dictionary::new(), b"BT ET".to_vec())),
+        );
+        set(&mut full, 7, "ModDate", Object::string_literal("D:2028"));
+        // The same title, encoded anew as UTF-16.
+        set(
+            &mut full,
+            7,
+            "Title",
+            Object::String(
+                vec![0xFE, 0xFF, 0, b'G', 0, b'u', 0, b'i', 0, b'd', 0, b'e'],
+                lopdf::StringFormat::Hexadecimal,
+            ),
+        );
+        assert_eq!(check(&signed, &full), Ok(()));
+    }
+
+    #[test]
+    fn changes_beyond_signing_and_filling_are_named() {
+        let signed = form();
+        let changed = |f: &dyn Fn(&mut Document)| {
+            let mut full = form();
+            f(&mut full);
+            check(&signed, &full).unwrap_err()
+        };
+        assert_eq!(
+            changed(&|d| set(d, 2, "Annots", Object::Array(vec![]))),
+            "object 2 0 (/Page): /Annots changed"
+        );
+        assert_eq!(
+            changed(&|d| set(d, 3, "Rect", Object::Array(vec![]))),
+            "object 3 0 (/Tx field): /Rect changed"
+        );
+        assert!(changed(&|d| set(d, 5, "V", Object::Reference((9, 0))))
+            .contains("its signature was replaced"));
+        assert_eq!(
+            changed(&|d| set(d, 7, "Title", Object::string_literal("Other"))),
+            "object 7 0 (dictionary): /Title changed"
+        );
+        assert_eq!(
+            changed(&|d| {
+                d.objects.remove(&(6, 0));
+            }),
+            "object 6 0 (/Sig) was deleted"
+        );
+        assert_eq!(
+            changed(&|d| set(d, 1, "OpenAction", Object::Null)),
+            "object 1 0 (/Catalog): /OpenAction changed"
+        );
+        assert_eq!(
+            changed(&|d| d.trailer.set("Root", Object::Reference((9, 0)))),
+            "the trailer's /Root changed"
+        );
+        let fields = changed(&|d| {
+            let catalog = d.get_dictionary_mut((1, 0)).unwrap();
+            let form = catalog.get_mut(b"AcroForm").unwrap().as_dict_mut().unwrap();
+            form.set("Fields", Object::Array(vec![]));
+        });
+        assert_eq!(fields, "object 1 0 (/Catalog): the form's /Fields changed");
+    }
+
     #[test]
     fn describe_names_type_and_subtype() {
         let page = dict(vec![("Type", Object::Name(b"Page".to_vec()))]);

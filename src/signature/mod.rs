@@ -4,8 +4,8 @@
 //! the signer chains to a trusted certificate.
 //!
 //! Reading only: nothing here signs, and nothing here decides what the archive keeps.
-//! The stages: the form's field tree ([`fields`](self)), the `/ByteRange`, the CMS
-//! structure and its signature value, the changes after the signed revision, trust.
+//! The stages: the form's field tree, the `/ByteRange`, the CMS structure and its
+//! signature value, the changes after the signed revision, trust.
 
 mod byte_range;
 mod cms;
