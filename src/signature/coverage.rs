@@ -7,8 +7,10 @@
 //! - new objects of any kind: they are inert until a changed object refers to them, and
 //!   every changed object is checked below;
 //! - a field or widget changing only `/V`, `/AS`, `/AP` and `/MK` — a signature field
-//!   only while it had no `/V` (signing it), never replacing a signature;
-//! - the appearance streams (and appearance dictionaries) of fields changing;
+//!   only while it had no `/V` (signing it): a signed one, its signature and its
+//!   appearance, stay as they were;
+//! - the appearance streams (and appearance dictionaries) of fields other than signed
+//!   signature fields changing;
 //! - the AcroForm changing only `/SigFlags`, `/DR`, `/NeedAppearances` (`/Fields` stays);
 //! - the catalog changing only `/AcroForm` (as above), `/DSS` (validation data),
 //!   `/Extensions` and `/Version` (for a PAdES signature pyHanko declares the ESIC
@@ -100,7 +102,10 @@ impl Allowed {
                     node.field_type == Some(b"Sig".as_slice()) && node.dict.has(b"V");
                 fields.push((id, signed_signature));
             }
-            if let Ok(ap) = node.dict.get(b"AP") {
+            // A signed signature's appearance is part of what was signed.
+            let signed_signature =
+                node.field_type == Some(b"Sig".as_slice()) && node.dict.has(b"V");
+            if let (Ok(ap), false) = (node.dict.get(b"AP"), signed_signature) {
                 collect(doc, ap, 2, &mut appearances);
             }
         }
@@ -159,9 +164,7 @@ impl Allowed {
             if signed_signature {
                 // The signature dictionary a field already points to must stay: the
                 // fields may be signed once each.
-                return only(&[b"AS", b"AP", b"MK"]).map(|p| {
-                    format!("{p} (the field was already signed: its signature was replaced)")
-                });
+                return only(&[]).map(|p| format!("{p} (a field that was already signed)"));
             }
             return only(&[b"V", b"AS", b"AP", b"MK"]);
         }
@@ -436,8 +439,14 @@ mod tests {
             changed(&|d| set(d, 3, "Rect", Object::Array(vec![]))),
             "object 3 0 (/Tx field): /Rect changed"
         );
-        assert!(changed(&|d| set(d, 5, "V", Object::Reference((9, 0))))
-            .contains("its signature was replaced"));
+        assert_eq!(
+            changed(&|d| set(d, 5, "V", Object::Reference((9, 0)))),
+            "object 5 0 (/Sig field): /V changed (a field that was already signed)"
+        );
+        assert_eq!(
+            changed(&|d| set(d, 5, "AP", Object::Null)),
+            "object 5 0 (/Sig field): /AP changed (a field that was already signed)"
+        );
         assert_eq!(
             changed(&|d| set(d, 7, "Title", Object::string_literal("Other"))),
             "object 7 0 (dictionary): /Title changed"
