@@ -85,6 +85,14 @@ pub enum Error {
     /// The archive's index or folder cannot be used.
     #[error("{}: {message}", path.display())]
     Archive { path: PathBuf, message: String },
+
+    /// A file handed in as a signed guide that cannot be read as a PDF at all.
+    #[error("{origin} is not a readable PDF: {message}")]
+    UnreadablePdf { origin: String, message: String },
+
+    /// A trust-anchor file that holds no usable certificate.
+    #[error("{path}: {message}")]
+    TrustAnchors { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -125,6 +133,16 @@ impl Error {
             ),
             Error::NotAnArchive { .. } => Some(
                 "check --archive / MUS_ARCHIVE; `mus archive add FILE` starts an archive".into(),
+            ),
+            Error::UnreadablePdf { .. } => Some(
+                "a cut-short file is usually an incomplete download or copy: fetch the returned \
+                 guide again from where it was signed"
+                    .into(),
+            ),
+            Error::TrustAnchors { .. } => Some(
+                "give a PEM file with one or more '-----BEGIN CERTIFICATE-----' blocks, e.g. the \
+                 CA certificate the signing service issues its certificates from"
+                    .into(),
             ),
             _ => None,
         }

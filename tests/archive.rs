@@ -1,10 +1,9 @@
 //! `mus archive` end to end: guides made by the binary are added, refused, versioned,
 //! listed, verified and matched against a roster.
 //!
-//! Signed guides: accepting a guide whose two fields are signed (and refusing one changed
-//! after signing, or by an untrusted signer) is tested once the signature branch is merged,
-//! with its signed fixtures — see the note at the end of this file. Until then the
-//! provisional `signature` module verifies nothing, and the rules themselves are unit-tested in `src/archive/mod.rs` (`judge`).
+//! Signed guides come from `tests/fixtures/signed` (signed by pyHanko; see its README):
+//! accepted when both fields are signed and intact, refused when a byte changed, when the
+//! file was edited after signing, when a field is empty, or when a signer is not trusted.
 
 use std::path::{Path, PathBuf};
 
@@ -65,7 +64,7 @@ fn make_guide(
             "--unit",
             unit,
         ])
-        .args(["--date", "2027-01-15", "--form", "-o"])
+        .args(["--date", "2027-01-15", "-o"])
         .arg(&out)
         .assert()
         .success();
@@ -237,6 +236,7 @@ fn a_guide_without_a_form_has_no_signature_fields_and_is_refused_saying_so() {
             "Bo Dahl",
             "--date",
             "2027-02-01",
+            "--no-form",
             "-o",
         ])
         .arg(&guide)
@@ -248,8 +248,8 @@ fn a_guide_without_a_form_has_no_signature_fields_and_is_refused_saying_so() {
         .assert()
         .code(1);
     assert!(stderr_of(&out).contains(&format!(
-        "refused: {}: the leader's signature field (underskrift.leder.underskrift) is missing (was the guide made without --form?); \
-         the manager's signature field (underskrift.leders-leder.underskrift) is missing (was the guide made without --form?)\n",
+        "refused: {}: the leader's signature field (underskrift.leder.underskrift) is missing (was the guide made with --no-form?); \
+         the manager's signature field (underskrift.leders-leder.underskrift) is missing (was the guide made with --no-form?)\n",
         guide.display()
     )));
 }
@@ -508,7 +508,7 @@ fn verify_names_a_changed_file() {
         )
     );
     assert!(stderr_of(&out).ends_with(&format!(
-        "mus archive verify: 1 files checked in {} — 1 problem\n",
+        "mus archive verify: 1 file checked in {} — 1 problem\n",
         dir.display()
     )));
 }
@@ -781,16 +781,13 @@ fn trust_files_are_loaded_and_the_note_is_given_only_without_them() {
     assert_eq!(
         stderr_of(&out),
         format!(
-            "error: --trust: {} has no certificate (no '-----BEGIN CERTIFICATE-----' line); give a PEM file\n",
+            "error: {}: no certificate in the file\nhint: give a PEM file with one or more \
+             '-----BEGIN CERTIFICATE-----' blocks, e.g. the CA certificate the signing service \
+             issues its certificates from\n",
             not_pem.display()
         )
     );
-    let pem = tmp.path().join("kommune-ca.pem");
-    std::fs::write(
-        &pem,
-        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-    )
-    .unwrap();
+    let pem = signed("ca.pem");
     let out = archive(&dir)
         .args(["add", "--allow-unsigned", "--trust"])
         .arg(&pem)
@@ -800,13 +797,236 @@ fn trust_files_are_loaded_and_the_note_is_given_only_without_them() {
     assert!(!stderr_of(&out).contains("note:"), "{}", stderr_of(&out));
 }
 
-// TO ADD AT THE MERGE WITH THE SIGNATURE BRANCH, with its signed fixtures:
-// (1) a guide with both fields signed is accepted as `signed`, listed with both signers and
-//     recorded with field, signer, time, algorithm, certificate SHA-256, coverage and trust;
-// (2) one changed after signing (Coverage::OtherChanges) is refused naming the field, with
-//     and without --allow-unsigned;
-// (3) with --trust, an untrusted signer is refused;
-// (4) a partly signed guide is refused naming the empty field, and accepted as `unsigned`
-//     with --allow-unsigned;
-// (5) `verify` reports a signature that no longer checks out;
-// (6) `status` counts a signed guide as signed.
+/// A signed fixture (`tests/fixtures/signed`, made by pyHanko; see its README), or from
+/// `MUS_SIGNED_FIXTURES` when `scripts/signature-roundtrip.sh` made a fresh set.
+fn signed(name: &str) -> PathBuf {
+    std::env::var_os("MUS_SIGNED_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed"))
+        .join(name)
+}
+
+#[test]
+fn a_guide_signed_in_both_fields_is_accepted_listed_with_its_signers_and_counted_as_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .args(["add", "--trust"])
+        .arg(signed("ca.pem"))
+        .arg(signed("signed-both.pdf"))
+        .assert()
+        .code(0);
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.starts_with(&format!(
+            "accepted: {} → 2027/dagtilbud-nord/lukasz-oester-aagaard-2027-",
+            signed("signed-both.pdf").display()
+        )) && stdout.ends_with(" version 1, signed)\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stderr_of(&out).contains("note:"),
+        "trust anchors were given"
+    );
+
+    let out = archive(&dir).args(["list", "--json"]).assert().code(0);
+    let list: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let guide = &list[0];
+    assert_eq!(guide["status"], "signed");
+    assert_eq!(guide["leader"], "Łukasz Øster-Ågård");
+    assert_eq!(guide["unit"], "Dagtilbud Nord");
+    assert_eq!(guide["sha256"], sha256(&signed("signed-both.pdf")));
+    let signatures = guide["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 2);
+    let leader = &signatures[0];
+    assert_eq!(leader["field"], "underskrift.leder.underskrift");
+    assert_eq!(leader["signer"], "CN=Łukasz Øster-Ågård,O=MUS Test Kommune");
+    assert_eq!(leader["algorithm"], "RSA PKCS#1 v1.5 with SHA-256");
+    assert_eq!(leader["coverage"], "signing-and-form-filling");
+    assert_eq!(
+        leader["trust"],
+        "trusted: CN=MUS Test CA,O=MUS Test Kommune"
+    );
+    assert_eq!(leader["certificate_sha256"].as_str().unwrap().len(), 64);
+    assert!(leader["signing_time"].as_str().unwrap().starts_with("20"));
+    let manager = &signatures[1];
+    assert_eq!(manager["field"], "underskrift.leders-leder.underskrift");
+    assert_eq!(manager["signer"], "CN=Bodil Kjærgård,O=MUS Test Kommune");
+    assert_eq!(manager["algorithm"], "ECDSA P-256 with SHA-256");
+    assert_eq!(manager["coverage"], "whole-file");
+
+    // Done, in the completion report.
+    let roster = tmp.path().join("ledere.csv");
+    std::fs::write(
+        &roster,
+        "Navn;Enhed;Niveau\nŁukasz Øster-Ågård;Dagtilbud Nord;Leder af medarbejdere\nBo Dahl;Syd;Chef\n",
+    )
+    .unwrap();
+    let out = archive(&dir)
+        .args(["status", "--year", "2027", "--csv", "-", "--roster"])
+        .arg(&roster)
+        .assert()
+        .code(0);
+    let csv = stdout_of(&out);
+    let rows: Vec<&str> = csv.split("\r\n").collect();
+    assert!(
+        rows[1].contains(";Łukasz Øster-Ågård;Dagtilbud Nord;underskrevet;2027-"),
+        "{csv}"
+    );
+    assert!(rows[2].contains(";Bo Dahl;Syd;mangler;"), "{csv}");
+    assert!(
+        stderr_of(&out).contains("1 signed, 0 unsigned, 1 missing"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    // verify re-checks the signatures, here against the wrong anchor.
+    archive(&dir).arg("verify").assert().code(0);
+    let out = archive(&dir)
+        .args(["verify", "--trust"])
+        .arg(signed("other-ca.pem"))
+        .assert()
+        .code(1);
+    let report = stdout_of(&out);
+    assert!(report.contains("not trusted"), "{report}");
+    assert!(report.contains("lukasz-oester-aagaard-2027-"), "{report}");
+}
+
+#[test]
+fn a_signed_guide_with_one_byte_changed_is_refused_and_so_is_one_edited_after_signing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    for allow in [false, true] {
+        let mut cmd = archive(&dir);
+        cmd.arg("add");
+        if allow {
+            // A broken signature is never let in, not even as "unsigned".
+            cmd.arg("--allow-unsigned");
+        }
+        let out = cmd
+            .arg(signed("signed-both-tampered.pdf"))
+            .arg(signed("signed-both-then-edited.pdf"))
+            .assert()
+            .code(1);
+        let stderr = stderr_of(&out);
+        assert!(
+            stderr.contains(&format!(
+                "refused: {}: the leader's signature (underskrift.leder.underskrift) is invalid: \
+                 the SHA-256 digest of the signed byte ranges does not match the messageDigest",
+                signed("signed-both-tampered.pdf").display()
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "refused: {}: the leader's signature (underskrift.leder.underskrift) no longer \
+                 covers the file: it was changed after signing (object ",
+                signed("signed-both-then-edited.pdf").display()
+            )) && stderr.contains("/Annots changed"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("0 accepted, 0 unchanged, 2 refused"),
+            "{stderr}"
+        );
+    }
+    assert!(!dir.join("2027").exists(), "nothing was stored");
+}
+
+#[test]
+fn a_guide_signed_only_by_the_leader_is_refused_naming_the_managers_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .arg("add")
+        .arg(signed("signed-leader.pdf"))
+        .assert()
+        .code(1);
+    assert!(stderr_of(&out).contains(&format!(
+        "refused: {}: the manager's signature field (underskrift.leders-leder.underskrift) is empty\n",
+        signed("signed-leader.pdf").display()
+    )));
+    // As a partly signed copy it goes in, recorded as unsigned.
+    let out = archive(&dir)
+        .args(["add", "--allow-unsigned"])
+        .arg(signed("signed-leader.pdf"))
+        .assert()
+        .code(0);
+    assert!(
+        stdout_of(&out).ends_with(" version 1, unsigned)\n"),
+        "{}",
+        stdout_of(&out)
+    );
+}
+
+#[test]
+fn an_untrusted_signer_a_truncated_file_and_a_pdf_that_is_no_guide_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .args(["add", "--trust"])
+        .arg(signed("other-ca.pem"))
+        .arg(signed("signed-both.pdf"))
+        .arg(signed("truncated.pdf"))
+        .arg(signed("not-a-guide.pdf"))
+        .arg(signed("unsigned.pdf"))
+        .assert()
+        .code(1);
+    let stderr = stderr_of(&out);
+    for (file, reason) in [
+        (
+            "signed-both.pdf",
+            "the leader's signer (CN=Łukasz Øster-Ågård,O=MUS Test Kommune, \
+             underskrift.leder.underskrift) is not trusted: the chain ends at the self-signed \
+             certificate CN=MUS Test CA,O=MUS Test Kommune, which is not one of the trust \
+             anchors (CN=Other Test CA,O=Andet Firma)",
+        ),
+        (
+            "truncated.pdf",
+            "the PDF is truncated or damaged (it does not end with %%EOF)",
+        ),
+        (
+            "not-a-guide.pdf",
+            "not a guide made by mus: the PDF has no XMP metadata",
+        ),
+        (
+            "unsigned.pdf",
+            "the leader's signature field (underskrift.leder.underskrift) is empty; the \
+             manager's signature field (underskrift.leders-leder.underskrift) is empty",
+        ),
+    ] {
+        let line = format!("refused: {}: {reason}", signed(file).display());
+        assert!(stderr.contains(&line), "{line}\nnot in\n{stderr}");
+    }
+}
+
+#[test]
+fn verify_names_an_archived_signed_guide_changed_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .arg("add")
+        .arg(signed("signed-both.pdf"))
+        .assert()
+        .code(0);
+    let stored = stdout_of(&out);
+    let relative = stored
+        .split(" → ")
+        .nth(1)
+        .and_then(|s| s.split(" (").next())
+        .unwrap()
+        .to_string();
+    let path = dir.join(&relative);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 3;
+    bytes[middle] ^= 0x01;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let out = archive(&dir).arg("verify").assert().code(1);
+    let report = stdout_of(&out);
+    assert!(report.contains(&format!("changed: {relative}")), "{report}");
+}

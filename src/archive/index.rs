@@ -290,7 +290,7 @@ fn select<P: rusqlite::Params>(
     })?;
     let mut signatures = conn.prepare(
         "SELECT field, signer, signing_time, algorithm, certificate_sha256, coverage, trust
-         FROM signatures WHERE guide = ?1 ORDER BY field DESC",
+         FROM signatures WHERE guide = ?1 ORDER BY field",
     )?;
     let mut out = Vec::new();
     for row in rows {

@@ -331,7 +331,7 @@ pub fn judge(
     for (field, who) in SIGNATURE_FIELDS {
         match inspection.fields.iter().find(|f| f.name == field) {
             None => unsigned.push(format!(
-                "the {who} signature field ({field}) is missing (was the guide made without --form?)"
+                "the {who} signature field ({field}) is missing (was the guide made with --no-form?)"
             )),
             Some(f) => match &f.status {
                 SignatureStatus::Empty => {
@@ -559,6 +559,8 @@ mod tests {
             certificate_sha256: "ab".repeat(32),
             coverage,
             trust,
+            sub_filter: "adbe.pkcs7.detached".into(),
+            signed_bytes: 1000,
         })
     }
 
@@ -667,8 +669,8 @@ mod tests {
         let refusal = judge(&Inspection { fields: vec![] }, &policy(false)).unwrap_err();
         assert_eq!(
             refusal.reason,
-            "the leader's signature field (underskrift.leder.underskrift) is missing (was the guide made without --form?); \
-             the manager's signature field (underskrift.leders-leder.underskrift) is missing (was the guide made without --form?)"
+            "the leader's signature field (underskrift.leder.underskrift) is missing (was the guide made with --no-form?); \
+             the manager's signature field (underskrift.leders-leder.underskrift) is missing (was the guide made with --no-form?)"
         );
     }
 

@@ -93,13 +93,15 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             write_stdout(out.as_bytes())?;
             if problems.is_empty() {
                 eprintln!(
-                    "mus archive verify: {checked} files checked in {} — all intact",
+                    "mus archive verify: {checked} file{} checked in {} — all intact",
+                    if checked == 1 { "" } else { "s" },
                     config.dir.display()
                 );
                 Ok(0)
             } else {
                 eprintln!(
-                    "mus archive verify: {checked} files checked in {} — {} problem{}",
+                    "mus archive verify: {checked} file{} checked in {} — {} problem{}",
+                    if checked == 1 { "" } else { "s" },
                     config.dir.display(),
                     problems.len(),
                     if problems.len() == 1 { "" } else { "s" }

@@ -1,0 +1,288 @@
+//! Trust: whether a signer's certificate chains to one of the certificates the archive
+//! trusts, through the intermediates the signature carries.
+//!
+//! Deliberately small: issuer and subject names must match, every certificate's
+//! signature must verify with its issuer's key, intermediates must be CA certificates,
+//! and every certificate must be valid at the signing time. No revocation (CRL/OCSP), no
+//! name or policy constraints, no key-usage checks: an archive of a municipality's own
+//! signing service does not need them, and a full path validator would (RFC 5280, 6).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use der::Decode;
+use x509_cert::ext::pkix::BasicConstraints;
+use x509_cert::Certificate;
+
+use super::crypto::Scheme;
+use super::raw;
+use super::Trust;
+use crate::error::{Error, Result};
+
+/// A certificate the archive trusts: a signer certificate it issued (or it itself) is
+/// trusted.
+#[derive(Debug, Clone)]
+pub struct TrustAnchor {
+    pub certificate: Certificate,
+    /// The certificate's subject, RFC 4514.
+    pub subject: String,
+    der: Vec<u8>,
+}
+
+impl TrustAnchor {
+    /// A trust anchor from a certificate's DER.
+    pub fn from_der(der: &[u8]) -> std::result::Result<Self, String> {
+        let certificate = Certificate::from_der(der).map_err(|e| e.to_string())?;
+        Ok(TrustAnchor {
+            subject: certificate.tbs_certificate.subject.to_string(),
+            certificate,
+            der: der.to_vec(),
+        })
+    }
+}
+
+/// Reads every certificate of a PEM file (other PEM blocks, such as keys, are skipped).
+pub fn load_trust_anchors(path: &Path) -> Result<Vec<TrustAnchor>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let problem = |message: String| Error::TrustAnchors {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| problem("not a PEM file (it is not text)".into()))?;
+    let mut anchors = Vec::new();
+    for (number, block) in pem_blocks(text).into_iter().enumerate() {
+        let (label, der) = der::pem::decode_vec(block.as_bytes())
+            .map_err(|e| problem(format!("PEM block {} is garbled: {e}", number + 1)))?;
+        if label != "CERTIFICATE" {
+            continue;
+        }
+        let anchor = TrustAnchor::from_der(&der).map_err(|e| {
+            problem(format!(
+                "PEM block {} is not an X.509 certificate: {e}",
+                number + 1
+            ))
+        })?;
+        anchors.push(anchor);
+    }
+    if anchors.is_empty() {
+        return Err(problem("no certificate in the file".into()));
+    }
+    Ok(anchors)
+}
+
+/// The `-----BEGIN …-----` … `-----END …-----` blocks of a PEM text.
+fn pem_blocks(text: &str) -> Vec<&str> {
+    let mut blocks = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let after = &rest[start..];
+        let Some(end) = after.find("-----END ") else {
+            // An unterminated block: hand it on, so decoding says what is wrong.
+            blocks.push(after);
+            break;
+        };
+        let close = after[end + 9..]
+            .find("-----")
+            .map_or(after.len(), |i| end + 9 + i + 5);
+        blocks.push(&after[..close]);
+        rest = &after[close..];
+    }
+    blocks
+}
+
+/// A certificate of the signature's certificate set, as encoded and as decoded.
+pub(crate) struct Cert<'a> {
+    pub der: &'a [u8],
+    pub cert: Certificate,
+}
+
+impl Cert<'_> {
+    fn subject(&self) -> String {
+        self.cert.tbs_certificate.subject.to_string()
+    }
+}
+
+/// The longest chain followed before giving up (a loop guard, too).
+const MAX_CHAIN: usize = 8;
+
+/// Whether `signer` chains to one of `anchors` at `time`.
+pub(crate) fn check(
+    signer: &Cert<'_>,
+    intermediates: &[Cert<'_>],
+    anchors: &[TrustAnchor],
+    time: DateTime<Utc>,
+) -> Trust {
+    if anchors.is_empty() {
+        return Trust::NotChecked;
+    }
+    match chain(signer, intermediates, anchors, time) {
+        Ok(anchor) => Trust::Trusted { anchor },
+        Err(reason) => Trust::Untrusted { reason },
+    }
+}
+
+fn chain(
+    signer: &Cert<'_>,
+    intermediates: &[Cert<'_>],
+    anchors: &[TrustAnchor],
+    time: DateTime<Utc>,
+) -> std::result::Result<String, String> {
+    let mut current = (signer.der, &signer.cert);
+    for _ in 0..MAX_CHAIN {
+        let (der, cert) = current;
+        valid_at(cert, time)?;
+        if let Some(anchor) = anchors.iter().find(|a| a.der == der) {
+            return Ok(anchor.subject.clone());
+        }
+        let issuer = &cert.tbs_certificate.issuer;
+        let name = cert.tbs_certificate.subject.to_string();
+        // An anchor that issued it ends the chain.
+        let from_anchor = anchors
+            .iter()
+            .filter(|a| a.certificate.tbs_certificate.subject == *issuer)
+            .find(|a| issued_by(der, cert, &a.certificate).is_ok());
+        if let Some(anchor) = from_anchor {
+            valid_at(&anchor.certificate, time)?;
+            return Ok(anchor.subject.clone());
+        }
+        // Otherwise an intermediate from the signature that issued it, and on up.
+        let candidates: Vec<&Cert<'_>> = intermediates
+            .iter()
+            .filter(|c| c.cert.tbs_certificate.subject == *issuer && c.der != der)
+            .collect();
+        if candidates.is_empty() {
+            return Err(if cert.tbs_certificate.subject == *issuer {
+                format!(
+                    "the chain ends at the self-signed certificate {name}, which is not one of \
+                     the trust anchors ({})",
+                    anchor_names(anchors)
+                )
+            } else {
+                format!(
+                    "the certificate {name} was issued by {issuer}, which is neither a trust \
+                     anchor ({}) nor among the signature's certificates",
+                    anchor_names(anchors)
+                )
+            });
+        }
+        let mut last_error = String::new();
+        let next = candidates.into_iter().find(|c| {
+            match issued_by(der, cert, &c.cert).and_then(|()| is_ca(&c.cert, &c.subject())) {
+                Ok(()) => true,
+                Err(e) => {
+                    last_error = e;
+                    false
+                }
+            }
+        });
+        match next {
+            Some(next) => current = (next.der, &next.cert),
+            None => return Err(last_error),
+        }
+    }
+    Err(format!(
+        "no trust anchor within {MAX_CHAIN} certificates of the signer's certificate"
+    ))
+}
+
+fn anchor_names(anchors: &[TrustAnchor]) -> String {
+    anchors
+        .iter()
+        .map(|a| a.subject.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Whether `issuer`'s key made `cert`'s signature.
+fn issued_by(
+    der: &[u8],
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> std::result::Result<(), String> {
+    let name = cert.tbs_certificate.subject.to_string();
+    let issuer_name = issuer.tbs_certificate.subject.to_string();
+    let tbs = raw::to_be_signed(der)
+        .ok_or_else(|| format!("the certificate {name} is not DER-encoded"))?;
+    let scheme = Scheme::from_identifier(&cert.signature_algorithm, None)
+        .map_err(|e| format!("the certificate {name}: {e}"))?;
+    let signature = cert
+        .signature
+        .as_bytes()
+        .ok_or_else(|| format!("the certificate {name} has a malformed signature"))?;
+    scheme
+        .verify(
+            &issuer.tbs_certificate.subject_public_key_info,
+            &scheme.digest.digest(&[tbs]),
+            signature,
+        )
+        .map(|_| ())
+        .map_err(|_| {
+            format!("the certificate {name} does not carry a valid signature of its issuer {issuer_name}")
+        })
+}
+
+/// Whether an intermediate may issue certificates (basicConstraints cA, RFC 5280, 4.2.1.9).
+fn is_ca(cert: &Certificate, name: &str) -> std::result::Result<(), String> {
+    let ca = cert
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
+        .and_then(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).ok())
+        .is_some_and(|b| b.ca);
+    if ca {
+        Ok(())
+    } else {
+        Err(format!(
+            "the certificate {name} issued the next one in the chain but is not a CA certificate"
+        ))
+    }
+}
+
+fn valid_at(cert: &Certificate, time: DateTime<Utc>) -> std::result::Result<(), String> {
+    let validity = &cert.tbs_certificate.validity;
+    let from = to_chrono(validity.not_before);
+    let to = to_chrono(validity.not_after);
+    if time < from || time > to {
+        return Err(format!(
+            "the certificate {} was not valid at {} (valid from {} to {})",
+            cert.tbs_certificate.subject,
+            time.format("%Y-%m-%d %H:%M:%S UTC"),
+            from.format("%Y-%m-%d %H:%M:%S UTC"),
+            to.format("%Y-%m-%d %H:%M:%S UTC"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn to_chrono(time: x509_cert::time::Time) -> DateTime<Utc> {
+    let secs = time.to_unix_duration().as_secs();
+    DateTime::from_timestamp(i64::try_from(secs).unwrap_or(i64::MAX), 0).unwrap_or_default()
+}
+
+/// The SHA-256 of a certificate's DER, as lower-case hex.
+pub(crate) fn fingerprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_blocks_are_split_and_labelled() {
+        let text = "junk\n-----BEGIN A-----\nQUJD\n-----END A-----\nmore\n-----BEGIN B-----\nREVG\n-----END B-----\n";
+        let blocks = pem_blocks(text);
+        assert_eq!(blocks.len(), 2);
+        assert!(blocks[0].starts_with("-----BEGIN A") && blocks[0].ends_with("-----END A-----"));
+        assert!(blocks[1].starts_with("-----BEGIN B") && blocks[1].ends_with("-----END B-----"));
+        assert_eq!(pem_blocks("-----BEGIN C-----\nQUJD\n").len(), 1);
+        assert!(pem_blocks("no pem here").is_empty());
+    }
+}
