@@ -1030,3 +1030,31 @@ fn verify_names_an_archived_signed_guide_changed_on_disk() {
     let report = stdout_of(&out);
     assert!(report.contains(&format!("changed: {relative}")), "{report}");
 }
+
+/// Regression: the XMP metadata stream may change after signing (pyHanko updates it), and
+/// the archive took the guide's identity from the latest one — so an update after both
+/// signatures could file a signed guide under another leader, unit, year or guide id.
+#[test]
+fn a_signed_guide_whose_xmp_names_another_leader_after_signing_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    for allow in [false, true] {
+        let mut cmd = archive(&dir);
+        cmd.arg("add");
+        if allow {
+            cmd.arg("--allow-unsigned");
+        }
+        let out = cmd
+            .arg(signed("signed-both-then-relabelled.pdf"))
+            .assert()
+            .code(1);
+        let line = format!(
+            "refused: {}: its XMP metadata was changed after the leader's signature \
+             (underskrift.leder.underskrift): the signed guide is for Łukasz Øster-Ågård, \
+             Dagtilbud Nord, but the file now says Mallory Madsen, Skole Syd\n",
+            signed("signed-both-then-relabelled.pdf").display()
+        );
+        assert!(stderr_of(&out).contains(&line), "{}", stderr_of(&out));
+    }
+    assert!(!dir.join("2027").exists(), "nothing was stored");
+}

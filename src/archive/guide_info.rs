@@ -31,6 +31,24 @@ impl GuideInfo {
         self.dialogue_date.year()
     }
 
+    /// The properties in which `other` differs from `self`, as `self`'s values and
+    /// `other`'s, each joined with ", " (both empty when they are the same guide).
+    pub fn differences(&self, other: &GuideInfo) -> (String, String) {
+        let date = |i: &GuideInfo| i.dialogue_date.to_string();
+        let properties: [(String, String); 7] = [
+            (self.leader.clone(), other.leader.clone()),
+            (self.unit.clone(), other.unit.clone()),
+            (self.guide_id.clone(), other.guide_id.clone()),
+            (date(self), date(other)),
+            (self.level.clone(), other.level.clone()),
+            (self.focus.join(","), other.focus.join(",")),
+            (self.framework.clone(), other.framework.clone()),
+        ];
+        let (was, now): (Vec<String>, Vec<String>) =
+            properties.into_iter().filter(|(a, b)| a != b).unzip();
+        (was.join(", "), now.join(", "))
+    }
+
     /// Reads a PDF's XMP packet. The error says, for a person, why the file is not a
     /// guide made by mus (not a PDF, truncated, no metadata, a property missing).
     pub fn from_pdf(bytes: &[u8]) -> Result<GuideInfo, String> {

@@ -202,6 +202,9 @@ impl Archive {
             Ok(judged) => judged,
             Err(refusal) => return Ok(Added::Refused(refusal)),
         };
+        if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
+            return Ok(Added::Refused(Refusal::new(reason)));
+        }
         let sha256 = hex(&Sha256::digest(bytes));
         let dir = self.dir.clone();
         let index_path = self.index.path().to_path_buf();
@@ -391,6 +394,43 @@ pub fn judge(
             unsigned_only: true,
         })
     }
+}
+
+/// Why the guide's identity now differs from what a signer signed, if it does. It is read
+/// from the latest XMP, which a later revision may replace (signing does: pyHanko updates
+/// it), so an update after both signatures could otherwise file a signed guide under
+/// another leader, unit, year or guide id.
+fn identity_changed_after_signing(
+    bytes: &[u8],
+    info: &GuideInfo,
+    inspection: &Inspection,
+) -> Option<String> {
+    for (field, who) in SIGNATURE_FIELDS {
+        let status = inspection.fields.iter().find(|f| f.name == field);
+        let Some(SignatureStatus::Signed(s)) = status.map(|f| &f.status) else {
+            continue;
+        };
+        if s.signed_bytes >= bytes.len() {
+            continue;
+        }
+        let signed = match GuideInfo::from_pdf(&bytes[..s.signed_bytes]) {
+            Ok(signed) => signed,
+            Err(reason) => {
+                return Some(format!(
+                    "the revision the {who} signature ({field}) signs is not a guide made by \
+                     mus: {reason}"
+                ))
+            }
+        };
+        let (was, now) = signed.differences(info);
+        if !was.is_empty() {
+            return Some(format!(
+                "its XMP metadata was changed after the {who} signature ({field}): the signed \
+                 guide is for {was}, but the file now says {now}"
+            ));
+        }
+    }
+    None
 }
 
 /// What is wrong now with the signatures recorded when `guide` was archived.
