@@ -842,7 +842,7 @@ fn a_guide_signed_in_both_fields_is_accepted_listed_with_its_signers_and_counted
     assert_eq!(leader["field"], "underskrift.leder.underskrift");
     assert_eq!(leader["signer"], "CN=Łukasz Øster-Ågård,O=MUS Test Kommune");
     assert_eq!(leader["algorithm"], "RSA PKCS#1 v1.5 with SHA-256");
-    assert_eq!(leader["coverage"], "signing-and-form-filling");
+    assert_eq!(leader["coverage"], "signing");
     assert_eq!(
         leader["trust"],
         "trusted: CN=MUS Test CA,O=MUS Test Kommune"
@@ -1056,5 +1056,27 @@ fn a_signed_guide_whose_xmp_names_another_leader_after_signing_is_refused() {
         );
         assert!(stderr_of(&out).contains(&line), "{}", stderr_of(&out));
     }
+    assert!(!dir.join("2027").exists(), "nothing was stored");
+}
+
+/// Regression: form filling after a signature was allowed even after the last one, so the
+/// development plan could be rewritten after both had signed and the guide still went in
+/// as signed. Filling in between the signatures is fine (the later one covers it).
+#[test]
+fn a_guide_filled_in_after_both_signatures_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .arg("add")
+        .arg(signed("signed-both-then-filled-in.pdf"))
+        .assert()
+        .code(1);
+    let line = format!(
+        "refused: {}: the form was filled in after the last signature, the manager's \
+         (underskrift.leders-leder.underskrift), and no signature covers that: plan.1.maal \
+         changed\n",
+        signed("signed-both-then-filled-in.pdf").display()
+    );
+    assert!(stderr_of(&out).contains(&line), "{}", stderr_of(&out));
     assert!(!dir.join("2027").exists(), "nothing was stored");
 }

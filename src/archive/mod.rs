@@ -331,6 +331,7 @@ pub fn judge(
     let mut unsigned = Vec::new();
     let mut broken = Vec::new();
     let mut stored = Vec::new();
+    let mut signed = Vec::new();
     for (field, who) in SIGNATURE_FIELDS {
         match inspection.fields.iter().find(|f| f.name == field) {
             None => unsigned.push(format!(
@@ -344,6 +345,7 @@ pub fn judge(
                     broken.push(format!("the {who} signature ({field}) is invalid: {reason}"))
                 }
                 SignatureStatus::Signed(s) => {
+                    signed.push((field, who, s));
                     if let Coverage::OtherChanges { description } = &s.coverage {
                         broken.push(format!(
                             "the {who} signature ({field}) no longer covers the file: it was changed after signing ({description})"
@@ -365,7 +367,10 @@ pub fn judge(
                         certificate_sha256: s.certificate_sha256.clone(),
                         coverage: match &s.coverage {
                             Coverage::WholeFile => "whole-file".into(),
-                            Coverage::SigningAndFormFilling => "signing-and-form-filling".into(),
+                            Coverage::Signing => "signing".into(),
+                            Coverage::SigningAndFormFilling { .. } => {
+                                "signing-and-form-filling".into()
+                            }
                             Coverage::OtherChanges { description } => {
                                 format!("other-changes: {description}")
                             }
@@ -378,6 +383,18 @@ pub fn judge(
                     });
                 }
             },
+        }
+    }
+    // Form filling after a signature is fine while a later signature covers it; after the
+    // last one, nobody signed the answers as they now stand.
+    let last = signed.iter().max_by_key(|(_, _, s)| s.signed_bytes);
+    if let (true, Some((field, who, s))) = (unsigned.is_empty(), last) {
+        if let Coverage::SigningAndFormFilling { fields } = &s.coverage {
+            broken.push(format!(
+                "the form was filled in after the last signature, the {who} ({field}), and no \
+                 signature covers that: {} changed",
+                fields.join(", ")
+            ));
         }
     }
     if !broken.is_empty() {
@@ -631,7 +648,7 @@ mod tests {
         let i = inspection(
             signed(Coverage::WholeFile, Trust::NotChecked),
             signed(
-                Coverage::SigningAndFormFilling,
+                Coverage::Signing,
                 Trust::Trusted {
                     anchor: "CN=KommuneCA".into(),
                 },
@@ -646,8 +663,41 @@ mod tests {
             stored[0].signing_time.as_deref(),
             Some("2027-01-15T08:00:00Z")
         );
-        assert_eq!(stored[1].coverage, "signing-and-form-filling");
+        assert_eq!(stored[1].coverage, "signing");
         assert_eq!(stored[1].trust, "trusted: CN=KommuneCA");
+    }
+
+    #[test]
+    fn form_filling_is_accepted_only_when_a_later_signature_covers_it() {
+        let at = |status: SignatureStatus, bytes: usize| match status {
+            SignatureStatus::Signed(s) => SignatureStatus::Signed(Signature {
+                signed_bytes: bytes,
+                ..s
+            }),
+            other => other,
+        };
+        let filled = || Coverage::SigningAndFormFilling {
+            fields: vec!["plan.1.maal".into()],
+        };
+        // The leader's signature is followed by filling, then the manager signs it all.
+        let i = inspection(
+            at(signed(filled(), Trust::NotChecked), 1000),
+            at(signed(Coverage::WholeFile, Trust::NotChecked), 2000),
+        );
+        assert_eq!(judge(&i, &policy(false)).unwrap().0, Status::Signed);
+        // Filled in after both signed: nobody signed the plan as it stands.
+        let i = inspection(
+            at(signed(filled(), Trust::NotChecked), 1000),
+            at(signed(filled(), Trust::NotChecked), 2000),
+        );
+        let refusal = judge(&i, &policy(true)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the form was filled in after the last signature, the manager's \
+             (underskrift.leders-leder.underskrift), and no signature covers that: plan.1.maal \
+             changed"
+        );
+        assert!(!refusal.unsigned_only);
     }
 
     #[test]

@@ -73,8 +73,11 @@ pub struct Signature {
 pub enum Coverage {
     /// The signature covers the whole file.
     WholeFile,
-    /// Later incremental updates only sign other fields or fill in fields.
-    SigningAndFormFilling,
+    /// Later incremental updates only sign other fields (and update metadata and
+    /// validation data).
+    Signing,
+    /// Later incremental updates also fill in these fields (fully qualified names).
+    SigningAndFormFilling { fields: Vec<String> },
     /// Later updates change something else; `description` names the objects and keys.
     OtherChanges { description: String },
 }
@@ -251,7 +254,10 @@ fn verify(
             );
         }
         match coverage::check(&revision, doc) {
-            Ok(()) => Coverage::SigningAndFormFilling,
+            Ok(filled) if filled.is_empty() => Coverage::Signing,
+            Ok(filled) => Coverage::SigningAndFormFilling {
+                fields: filled.into_iter().collect(),
+            },
             Err(description) => Coverage::OtherChanges { description },
         }
     };
