@@ -68,12 +68,15 @@ sign underskrift.leders-leder.underskrift manager "$work/signed-leader.pdf" "$wo
 
 python3 scripts/signed-fixtures.py tamper "$work/signed-both.pdf" "$work/signed-both-tampered.pdf"
 python3 scripts/signed-fixtures.py edit "$work/signed-both.pdf" "$work/signed-both-then-edited.pdf"
+python3 scripts/signed-fixtures.py relabel "$work/signed-both.pdf" "$work/signed-both-then-relabelled.pdf"
+python3 scripts/signed-fixtures.py fill "$work/signed-both.pdf" "$work/signed-both-then-filled-in.pdf"
 # Cut short: the first 60 % of the file (the second signature and the trailer are gone).
 size=$(wc -c <"$work/signed-both.pdf")
 head -c $((size * 6 / 10)) "$work/signed-both.pdf" >"$work/truncated.pdf"
 python3 scripts/signed-fixtures.py empty "$work/not-a-guide.pdf"
 
-for f in unsigned signed-leader signed-both signed-both-tampered signed-both-then-edited truncated not-a-guide; do
+for f in unsigned signed-leader signed-both signed-both-tampered signed-both-then-edited \
+  signed-both-then-relabelled signed-both-then-filled-in truncated not-a-guide; do
   cp "$work/$f.pdf" "$out/$f.pdf"
 done
 cp "$work/ca.pem" "$out/ca.pem"

@@ -842,7 +842,7 @@ fn a_guide_signed_in_both_fields_is_accepted_listed_with_its_signers_and_counted
     assert_eq!(leader["field"], "underskrift.leder.underskrift");
     assert_eq!(leader["signer"], "CN=Łukasz Øster-Ågård,O=MUS Test Kommune");
     assert_eq!(leader["algorithm"], "RSA PKCS#1 v1.5 with SHA-256");
-    assert_eq!(leader["coverage"], "signing-and-form-filling");
+    assert_eq!(leader["coverage"], "signing");
     assert_eq!(
         leader["trust"],
         "trusted: CN=MUS Test CA,O=MUS Test Kommune"
@@ -1029,4 +1029,54 @@ fn verify_names_an_archived_signed_guide_changed_on_disk() {
     let out = archive(&dir).arg("verify").assert().code(1);
     let report = stdout_of(&out);
     assert!(report.contains(&format!("changed: {relative}")), "{report}");
+}
+
+/// Regression: the XMP metadata stream may change after signing (pyHanko updates it), and
+/// the archive took the guide's identity from the latest one — so an update after both
+/// signatures could file a signed guide under another leader, unit, year or guide id.
+#[test]
+fn a_signed_guide_whose_xmp_names_another_leader_after_signing_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    for allow in [false, true] {
+        let mut cmd = archive(&dir);
+        cmd.arg("add");
+        if allow {
+            cmd.arg("--allow-unsigned");
+        }
+        let out = cmd
+            .arg(signed("signed-both-then-relabelled.pdf"))
+            .assert()
+            .code(1);
+        let line = format!(
+            "refused: {}: its XMP metadata was changed after the leader's signature \
+             (underskrift.leder.underskrift): the signed guide is for Łukasz Øster-Ågård, \
+             Dagtilbud Nord, but the file now says Mallory Madsen, Skole Syd\n",
+            signed("signed-both-then-relabelled.pdf").display()
+        );
+        assert!(stderr_of(&out).contains(&line), "{}", stderr_of(&out));
+    }
+    assert!(!dir.join("2027").exists(), "nothing was stored");
+}
+
+/// Regression: form filling after a signature was allowed even after the last one, so the
+/// development plan could be rewritten after both had signed and the guide still went in
+/// as signed. Filling in between the signatures is fine (the later one covers it).
+#[test]
+fn a_guide_filled_in_after_both_signatures_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .arg("add")
+        .arg(signed("signed-both-then-filled-in.pdf"))
+        .assert()
+        .code(1);
+    let line = format!(
+        "refused: {}: the form was filled in after the last signature, the manager's \
+         (underskrift.leders-leder.underskrift), and no signature covers that: plan.1.maal \
+         changed\n",
+        signed("signed-both-then-filled-in.pdf").display()
+    );
+    assert!(stderr_of(&out).contains(&line), "{}", stderr_of(&out));
+    assert!(!dir.join("2027").exists(), "nothing was stored");
 }

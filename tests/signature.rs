@@ -96,7 +96,7 @@ fn signed_both_has_two_intact_signatures() {
     assert_eq!(leader.algorithm, "RSA PKCS#1 v1.5 with SHA-256");
     assert_eq!(leader.sub_filter, "adbe.pkcs7.detached");
     // The manager's signature came later: signing is an allowed change.
-    assert_eq!(leader.coverage, Coverage::SigningAndFormFilling);
+    assert_eq!(leader.coverage, Coverage::Signing);
     assert_eq!(leader.trust, Trust::NotChecked);
 
     let manager = signed(&inspection, MANAGER);
@@ -283,4 +283,14 @@ fn trust_anchor_files_without_certificates_are_errors_naming_the_file() {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn a_field_filled_in_after_both_signatures_is_named_in_the_coverage() {
+    let inspection = inspect_fixture("signed-both-then-filled-in.pdf", &[]);
+    let filled = Coverage::SigningAndFormFilling {
+        fields: vec!["plan.1.maal".into()],
+    };
+    assert_eq!(signed(&inspection, MANAGER).coverage, filled);
+    assert_eq!(signed(&inspection, LEADER).coverage, filled);
 }

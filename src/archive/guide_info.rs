@@ -31,6 +31,24 @@ impl GuideInfo {
         self.dialogue_date.year()
     }
 
+    /// The properties in which `other` differs from `self`, as `self`'s values and
+    /// `other`'s, each joined with ", " (both empty when they are the same guide).
+    pub fn differences(&self, other: &GuideInfo) -> (String, String) {
+        let date = |i: &GuideInfo| i.dialogue_date.to_string();
+        let properties: [(String, String); 7] = [
+            (self.leader.clone(), other.leader.clone()),
+            (self.unit.clone(), other.unit.clone()),
+            (self.guide_id.clone(), other.guide_id.clone()),
+            (date(self), date(other)),
+            (self.level.clone(), other.level.clone()),
+            (self.focus.join(","), other.focus.join(",")),
+            (self.framework.clone(), other.framework.clone()),
+        ];
+        let (was, now): (Vec<String>, Vec<String>) =
+            properties.into_iter().filter(|(a, b)| a != b).unzip();
+        (was.join(", "), now.join(", "))
+    }
+
     /// Reads a PDF's XMP packet. The error says, for a person, why the file is not a
     /// guide made by mus (not a PDF, truncated, no metadata, a property missing).
     pub fn from_pdf(bytes: &[u8]) -> Result<GuideInfo, String> {
@@ -43,11 +61,13 @@ impl GuideInfo {
         if !tail.windows(5).any(|w| w == b"%%EOF") {
             return Err("the PDF is truncated or damaged (it does not end with %%EOF)".into());
         }
-        let doc = Document::load_mem(bytes)
+        let doc = crate::signature::parse(bytes)
             .map_err(|e| format!("the PDF is damaged and cannot be read ({e})"))?;
-        let packet = xmp_packet(&doc).ok_or(
+        let stream = metadata_stream(&doc).ok_or(
             "not a guide made by mus: the PDF has no XMP metadata (no /Metadata stream in its catalog)",
         )?;
+        let packet = String::from_utf8(inflate_xmp(stream)?)
+            .map_err(|_| "not a guide made by mus: its XMP metadata is not UTF-8".to_string())?;
         GuideInfo::from_xmp(&packet)
     }
 
@@ -131,19 +151,46 @@ impl GuideInfo {
     }
 }
 
-/// The catalog's `/Metadata` stream as text.
-fn xmp_packet(doc: &Document) -> Option<String> {
+/// The catalog's `/Metadata` stream.
+fn metadata_stream(doc: &Document) -> Option<&lopdf::Stream> {
     let reference = doc.catalog().ok()?.get(b"Metadata").ok()?;
-    let stream = match reference {
-        Object::Reference(id) => doc.get_object(*id).ok()?.as_stream().ok()?,
-        other => other.as_stream().ok()?,
+    match reference {
+        Object::Reference(id) => doc.get_object(*id).ok()?.as_stream().ok(),
+        other => other.as_stream().ok(),
+    }
+}
+
+/// The most an XMP packet may inflate to: mus writes about 2 KB; a deflate bomb would
+/// otherwise be inflated whole into memory.
+const MAX_XMP: usize = 1 << 20;
+
+/// The bytes of an XMP stream, plain or deflated (mus deflates it; PDF/A-2 allows that).
+fn inflate_xmp(stream: &lopdf::Stream) -> Result<Vec<u8>, String> {
+    let filters = stream.filters().unwrap_or_default();
+    let bytes = match filters.as_slice() {
+        [] => stream.content.clone(),
+        [filter] if *filter == b"FlateDecode" && !stream.dict.has(b"DecodeParms") => {
+            use std::io::Read;
+            let mut out = Vec::new();
+            flate2::read::ZlibDecoder::new(stream.content.as_slice())
+                .take(MAX_XMP as u64 + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| {
+                    format!("not a guide made by mus: its XMP metadata cannot be inflated ({e})")
+                })?;
+            out
+        }
+        _ => {
+            return Err(
+                "not a guide made by mus: its XMP metadata is encoded other than plain or deflated"
+                    .into(),
+            )
+        }
     };
-    let bytes = if stream.dict.has(b"Filter") {
-        stream.decompressed_content().ok()?
-    } else {
-        stream.content.clone()
-    };
-    String::from_utf8(bytes).ok()
+    if bytes.len() > MAX_XMP {
+        return Err("not a guide made by mus: its XMP metadata inflates to more than 1 MiB".into());
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -203,6 +250,29 @@ mod tests {
         assert!(GuideInfo::from_xmp(&other_namespace)
             .unwrap_err()
             .contains("has no mus:guideId"));
+    }
+
+    /// Regression: the XMP stream was inflated without a limit, so a file of under a
+    /// megabyte could make `add` allocate gigabytes.
+    #[test]
+    fn a_metadata_stream_that_inflates_beyond_the_limit_is_refused() {
+        use std::io::Write;
+        let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        deflate.write_all(&vec![b' '; MAX_XMP + 1]).unwrap();
+        let compressed = deflate.finish().unwrap();
+        let stream = lopdf::Stream::new(
+            lopdf::dictionary! { "Type" => "Metadata", "Filter" => "FlateDecode" },
+            compressed,
+        );
+        assert_eq!(
+            inflate_xmp(&stream).unwrap_err(),
+            "not a guide made by mus: its XMP metadata inflates to more than 1 MiB"
+        );
+        let small = lopdf::Stream::new(
+            lopdf::dictionary! { "Type" => "Metadata" },
+            ELEMENTS.as_bytes().to_vec(),
+        );
+        assert_eq!(inflate_xmp(&small).unwrap(), ELEMENTS.as_bytes());
     }
 
     #[test]

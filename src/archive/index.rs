@@ -46,7 +46,7 @@ CREATE TABLE signatures (
     signing_time       TEXT,   -- RFC 3339, UTC; NULL when the signature has none
     algorithm          TEXT    NOT NULL,
     certificate_sha256 TEXT    NOT NULL,
-    coverage           TEXT    NOT NULL, -- whole-file | signing-and-form-filling
+    coverage           TEXT    NOT NULL, -- whole-file | signing | signing-and-form-filling
     trust              TEXT    NOT NULL, -- not-checked | trusted: <anchor>
     PRIMARY KEY (guide, field)
 );

@@ -202,6 +202,9 @@ impl Archive {
             Ok(judged) => judged,
             Err(refusal) => return Ok(Added::Refused(refusal)),
         };
+        if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
+            return Ok(Added::Refused(Refusal::new(reason)));
+        }
         let sha256 = hex(&Sha256::digest(bytes));
         let dir = self.dir.clone();
         let index_path = self.index.path().to_path_buf();
@@ -328,6 +331,7 @@ pub fn judge(
     let mut unsigned = Vec::new();
     let mut broken = Vec::new();
     let mut stored = Vec::new();
+    let mut signed = Vec::new();
     for (field, who) in SIGNATURE_FIELDS {
         match inspection.fields.iter().find(|f| f.name == field) {
             None => unsigned.push(format!(
@@ -341,6 +345,7 @@ pub fn judge(
                     broken.push(format!("the {who} signature ({field}) is invalid: {reason}"))
                 }
                 SignatureStatus::Signed(s) => {
+                    signed.push((field, who, s));
                     if let Coverage::OtherChanges { description } = &s.coverage {
                         broken.push(format!(
                             "the {who} signature ({field}) no longer covers the file: it was changed after signing ({description})"
@@ -362,7 +367,10 @@ pub fn judge(
                         certificate_sha256: s.certificate_sha256.clone(),
                         coverage: match &s.coverage {
                             Coverage::WholeFile => "whole-file".into(),
-                            Coverage::SigningAndFormFilling => "signing-and-form-filling".into(),
+                            Coverage::Signing => "signing".into(),
+                            Coverage::SigningAndFormFilling { .. } => {
+                                "signing-and-form-filling".into()
+                            }
                             Coverage::OtherChanges { description } => {
                                 format!("other-changes: {description}")
                             }
@@ -375,6 +383,18 @@ pub fn judge(
                     });
                 }
             },
+        }
+    }
+    // Form filling after a signature is fine while a later signature covers it; after the
+    // last one, nobody signed the answers as they now stand.
+    let last = signed.iter().max_by_key(|(_, _, s)| s.signed_bytes);
+    if let (true, Some((field, who, s))) = (unsigned.is_empty(), last) {
+        if let Coverage::SigningAndFormFilling { fields } = &s.coverage {
+            broken.push(format!(
+                "the form was filled in after the last signature, the {who} ({field}), and no \
+                 signature covers that: {} changed",
+                fields.join(", ")
+            ));
         }
     }
     if !broken.is_empty() {
@@ -391,6 +411,43 @@ pub fn judge(
             unsigned_only: true,
         })
     }
+}
+
+/// Why the guide's identity now differs from what a signer signed, if it does. It is read
+/// from the latest XMP, which a later revision may replace (signing does: pyHanko updates
+/// it), so an update after both signatures could otherwise file a signed guide under
+/// another leader, unit, year or guide id.
+fn identity_changed_after_signing(
+    bytes: &[u8],
+    info: &GuideInfo,
+    inspection: &Inspection,
+) -> Option<String> {
+    for (field, who) in SIGNATURE_FIELDS {
+        let status = inspection.fields.iter().find(|f| f.name == field);
+        let Some(SignatureStatus::Signed(s)) = status.map(|f| &f.status) else {
+            continue;
+        };
+        if s.signed_bytes >= bytes.len() {
+            continue;
+        }
+        let signed = match GuideInfo::from_pdf(&bytes[..s.signed_bytes]) {
+            Ok(signed) => signed,
+            Err(reason) => {
+                return Some(format!(
+                    "the revision the {who} signature ({field}) signs is not a guide made by \
+                     mus: {reason}"
+                ))
+            }
+        };
+        let (was, now) = signed.differences(info);
+        if !was.is_empty() {
+            return Some(format!(
+                "its XMP metadata was changed after the {who} signature ({field}): the signed \
+                 guide is for {was}, but the file now says {now}"
+            ));
+        }
+    }
+    None
 }
 
 /// What is wrong now with the signatures recorded when `guide` was archived.
@@ -591,7 +648,7 @@ mod tests {
         let i = inspection(
             signed(Coverage::WholeFile, Trust::NotChecked),
             signed(
-                Coverage::SigningAndFormFilling,
+                Coverage::Signing,
                 Trust::Trusted {
                     anchor: "CN=KommuneCA".into(),
                 },
@@ -606,8 +663,41 @@ mod tests {
             stored[0].signing_time.as_deref(),
             Some("2027-01-15T08:00:00Z")
         );
-        assert_eq!(stored[1].coverage, "signing-and-form-filling");
+        assert_eq!(stored[1].coverage, "signing");
         assert_eq!(stored[1].trust, "trusted: CN=KommuneCA");
+    }
+
+    #[test]
+    fn form_filling_is_accepted_only_when_a_later_signature_covers_it() {
+        let at = |status: SignatureStatus, bytes: usize| match status {
+            SignatureStatus::Signed(s) => SignatureStatus::Signed(Signature {
+                signed_bytes: bytes,
+                ..s
+            }),
+            other => other,
+        };
+        let filled = || Coverage::SigningAndFormFilling {
+            fields: vec!["plan.1.maal".into()],
+        };
+        // The leader's signature is followed by filling, then the manager signs it all.
+        let i = inspection(
+            at(signed(filled(), Trust::NotChecked), 1000),
+            at(signed(Coverage::WholeFile, Trust::NotChecked), 2000),
+        );
+        assert_eq!(judge(&i, &policy(false)).unwrap().0, Status::Signed);
+        // Filled in after both signed: nobody signed the plan as it stands.
+        let i = inspection(
+            at(signed(filled(), Trust::NotChecked), 1000),
+            at(signed(filled(), Trust::NotChecked), 2000),
+        );
+        let refusal = judge(&i, &policy(true)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the form was filled in after the last signature, the manager's \
+             (underskrift.leders-leder.underskrift), and no signature covers that: plan.1.maal \
+             changed"
+        );
+        assert!(!refusal.unsigned_only);
     }
 
     #[test]

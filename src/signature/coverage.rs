@@ -23,7 +23,7 @@
 //! Anything else — a page, its `/Annots` or `/Contents`, a font, a field's `/Rect`, a
 //! deleted object, a new `/Root` — is a change the archive refuses.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -33,10 +33,12 @@ use super::fields;
 const NAMED: usize = 3;
 
 /// `Ok` when every change from `signed` to `full` is one that signing or form filling
-/// makes; otherwise a description of the others.
-pub(crate) fn check(signed: &Document, full: &Document) -> Result<(), String> {
+/// makes, with the fields that were filled in (empty when only signing followed);
+/// otherwise a description of the other changes.
+pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<String>, String> {
     let allowed = Allowed::of(signed);
     let mut problems: Vec<(ObjectId, String)> = Vec::new();
+    let mut filled = BTreeSet::new();
 
     for key in [b"Root".as_slice(), b"Encrypt"] {
         if signed.trailer.get(key).ok() != full.trailer.get(key).ok() {
@@ -53,7 +55,7 @@ pub(crate) fn check(signed: &Document, full: &Document) -> Result<(), String> {
         if same(old, new) || (is_file_structure(old) && is_file_structure(new)) {
             continue;
         }
-        if let Some(problem) = allowed.judge(id, old, new) {
+        if let Some(problem) = allowed.judge(id, old, new, &mut filled) {
             problems.push((id, problem));
         }
     }
@@ -63,7 +65,7 @@ pub(crate) fn check(signed: &Document, full: &Document) -> Result<(), String> {
         }
     }
     if problems.is_empty() {
-        return Ok(());
+        return Ok(filled);
     }
     problems.sort_by_key(|(id, _)| *id);
     let mut text: Vec<String> = problems
@@ -83,9 +85,11 @@ struct Allowed {
     acroform: Option<ObjectId>,
     info: Option<ObjectId>,
     metadata: Option<ObjectId>,
-    /// Field and widget dictionaries, and whether each is a signature field already signed.
-    fields: Vec<(ObjectId, bool)>,
-    appearances: HashSet<ObjectId>,
+    /// Field and widget dictionaries: whether each is a signature field already signed,
+    /// and the field's name unless it is a signature field (changing it is form filling).
+    fields: Vec<(ObjectId, bool, Option<String>)>,
+    /// Appearance streams and dictionaries, with the field's name as in `fields`.
+    appearances: HashMap<ObjectId, Option<String>>,
     dss: HashSet<ObjectId>,
 }
 
@@ -95,18 +99,21 @@ impl Allowed {
         let catalog_id = reference(doc.trailer.get(b"Root").ok());
         let catalog = doc.catalog().ok();
         let mut fields = Vec::new();
-        let mut appearances = HashSet::new();
+        let mut appearances = HashMap::new();
         for node in fields::walk(doc) {
+            let signature = node.field_type == Some(b"Sig".as_slice());
+            let signed_signature = signature && node.dict.has(b"V");
+            let filled = (!signature).then(|| node.name.clone());
             if let Some(id) = node.id {
-                let signed_signature =
-                    node.field_type == Some(b"Sig".as_slice()) && node.dict.has(b"V");
-                fields.push((id, signed_signature));
+                fields.push((id, signed_signature, filled.clone()));
             }
             // A signed signature's appearance is part of what was signed.
-            let signed_signature =
-                node.field_type == Some(b"Sig".as_slice()) && node.dict.has(b"V");
             if let (Ok(ap), false) = (node.dict.get(b"AP"), signed_signature) {
-                collect(doc, ap, 2, &mut appearances);
+                let mut reachable = HashSet::new();
+                collect(doc, ap, 2, &mut reachable);
+                for id in reachable {
+                    appearances.insert(id, filled.clone());
+                }
             }
         }
         let mut dss = HashSet::new();
@@ -124,9 +131,15 @@ impl Allowed {
         }
     }
 
-    /// `None` when the change of object `id` from `old` to `new` is allowed; else what
-    /// changed.
-    fn judge(&self, id: ObjectId, old: &Object, new: &Object) -> Option<String> {
+    /// `None` when the change of object `id` from `old` to `new` is allowed (adding the
+    /// field to `filled` when it is form filling); else what changed.
+    fn judge(
+        &self,
+        id: ObjectId,
+        old: &Object,
+        new: &Object,
+        filled: &mut BTreeSet<String>,
+    ) -> Option<String> {
         let what = describe(id, old);
         let only = |keys: &[&[u8]]| -> Option<String> {
             let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
@@ -160,13 +173,17 @@ impl Allowed {
             };
             return acroform_changes(a, b).map(|p| format!("{what}: {p}"));
         }
-        if let Some(&(_, signed_signature)) = self.fields.iter().find(|(f, _)| *f == id) {
-            if signed_signature {
+        if let Some((_, signed_signature, name)) = self.fields.iter().find(|(f, ..)| *f == id) {
+            if *signed_signature {
                 // The signature dictionary a field already points to must stay: the
                 // fields may be signed once each.
                 return only(&[]).map(|p| format!("{p} (a field that was already signed)"));
             }
-            return only(&[b"V", b"AS", b"AP", b"MK"]);
+            let problem = only(&[b"V", b"AS", b"AP", b"MK"]);
+            if let (None, Some(name)) = (&problem, name) {
+                filled.insert(name.clone());
+            }
+            return problem;
         }
         if Some(id) == self.info {
             return info_changes(old, new).map(|p| format!("{what}: {p}"));
@@ -177,7 +194,11 @@ impl Allowed {
                 _ => Some(format!("{what} is no longer a metadata stream")),
             };
         }
-        if self.appearances.contains(&id) || self.dss.contains(&id) {
+        if let Some(name) = self.appearances.get(&id) {
+            filled.extend(name.clone());
+            return None;
+        }
+        if self.dss.contains(&id) {
             return None;
         }
         let detail = match (old, new) {
@@ -420,7 +441,14 @@ mod tests {
                 lopdf::StringFormat::Hexadecimal,
             ),
         );
-        assert_eq!(check(&signed, &full), Ok(()));
+        assert_eq!(
+            check(&signed, &full),
+            Ok(BTreeSet::from(["svar".to_string()]))
+        );
+        // Metadata alone is no form filling.
+        let mut full = form();
+        set(&mut full, 7, "ModDate", Object::string_literal("D:2028"));
+        assert_eq!(check(&signed, &full), Ok(BTreeSet::new()));
     }
 
     #[test]

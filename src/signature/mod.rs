@@ -73,8 +73,11 @@ pub struct Signature {
 pub enum Coverage {
     /// The signature covers the whole file.
     WholeFile,
-    /// Later incremental updates only sign other fields or fill in fields.
-    SigningAndFormFilling,
+    /// Later incremental updates only sign other fields (and update metadata and
+    /// validation data).
+    Signing,
+    /// Later incremental updates also fill in these fields (fully qualified names).
+    SigningAndFormFilling { fields: Vec<String> },
     /// Later updates change something else; `description` names the objects and keys.
     OtherChanges { description: String },
 }
@@ -141,13 +144,7 @@ fn load(pdf: &[u8]) -> std::result::Result<Document, String> {
             "it does not start with a %PDF- header".into()
         });
     }
-    let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(MAX_DECOMPRESSED),
-        ..Default::default()
-    };
-    // lopdf is a lenient parser, not a hardened one: a panic on a hostile file must
-    // become an answer, not take the archive down.
-    let loaded = std::panic::catch_unwind(|| Document::load_mem_with_options(pdf, options));
+    let loaded = parse(pdf);
     let tail = &pdf[pdf.len().saturating_sub(1024)..];
     let cut_short = || {
         format!(
@@ -156,11 +153,25 @@ fn load(pdf: &[u8]) -> std::result::Result<Document, String> {
         )
     };
     match loaded {
-        Ok(Ok(doc)) if doc.catalog().is_ok() => Ok(doc),
+        Ok(doc) if doc.catalog().is_ok() => Ok(doc),
         _ if !contains(tail, b"%%EOF") => Err(cut_short()),
-        Ok(Ok(_)) => Err("it has no document catalog".into()),
-        Ok(Err(e)) => Err(format!("its structure cannot be read ({e})")),
-        Err(_) => Err("its structure cannot be read (the PDF parser failed)".into()),
+        Ok(_) => Err("it has no document catalog".into()),
+        Err(e) => Err(format!("its structure cannot be read ({e})")),
+    }
+}
+
+/// lopdf's loader, with decompression capped and a panic turned into an error: lopdf is
+/// a lenient parser, not a hardened one, and a hostile file must become an answer, not
+/// take the archive down. Every reading of a handed-in PDF goes through here.
+pub(crate) fn parse(pdf: &[u8]) -> std::result::Result<Document, String> {
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECOMPRESSED),
+        ..Default::default()
+    };
+    match std::panic::catch_unwind(|| Document::load_mem_with_options(pdf, options)) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the PDF parser failed".into()),
     }
 }
 
@@ -243,7 +254,10 @@ fn verify(
             );
         }
         match coverage::check(&revision, doc) {
-            Ok(()) => Coverage::SigningAndFormFilling,
+            Ok(filled) if filled.is_empty() => Coverage::Signing,
+            Ok(filled) => Coverage::SigningAndFormFilling {
+                fields: filled.into_iter().collect(),
+            },
             Err(description) => Coverage::OtherChanges { description },
         }
     };
