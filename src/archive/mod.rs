@@ -397,6 +397,17 @@ pub fn judge(
             ));
         }
     }
+    // The leader and the manager are two people: one certificate on both fields means one
+    // of them signed for the other.
+    if let [(_, _, a), (_, _, b)] = signed.as_slice() {
+        if a.certificate_sha256 == b.certificate_sha256 {
+            broken.push(format!(
+                "one certificate ({}) signed both the leader's and the manager's field: each \
+                 signs with their own",
+                a.signer
+            ));
+        }
+    }
     if !broken.is_empty() {
         broken.extend(unsigned);
         return Err(Refusal::new(broken.join("; ")));
@@ -621,7 +632,12 @@ mod tests {
         })
     }
 
-    fn inspection(leader: SignatureStatus, manager: SignatureStatus) -> Inspection {
+    /// The two fields as given; the manager's signature (if any) with a certificate of its
+    /// own.
+    fn inspection(leader: SignatureStatus, mut manager: SignatureStatus) -> Inspection {
+        if let SignatureStatus::Signed(s) = &mut manager {
+            s.certificate_sha256 = "cd".repeat(32);
+        }
         Inspection {
             fields: vec![
                 SignatureField {
@@ -641,6 +657,28 @@ mod tests {
             allow_unsigned,
             anchors: Vec::new(),
         }
+    }
+
+    #[test]
+    fn one_certificate_on_both_fields_is_refused() {
+        let i = Inspection {
+            fields: vec![
+                SignatureField {
+                    name: LEADER_FIELD.into(),
+                    status: signed(Coverage::Signing, Trust::NotChecked),
+                },
+                SignatureField {
+                    name: MANAGER_FIELD.into(),
+                    status: signed(Coverage::WholeFile, Trust::NotChecked),
+                },
+            ],
+        };
+        let refusal = judge(&i, &policy(true)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "one certificate (CN=Bodil Kjærgård) signed both the leader's and the manager's \
+             field: each signs with their own"
+        );
     }
 
     #[test]
