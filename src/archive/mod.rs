@@ -505,6 +505,22 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
             },
         }
     }
+    // The rules `add` applies to the whole file, again: a guide archived before a rule
+    // existed is judged by it now.
+    if problems.is_empty() && guide.status == Status::Signed {
+        let policy = Policy {
+            allow_unsigned: false,
+            anchors: Vec::new(),
+        };
+        if let Err(refusal) = judge(&inspection, &policy) {
+            problems.push(refusal.reason);
+        } else if let Some(reason) = GuideInfo::from_pdf(bytes)
+            .ok()
+            .and_then(|info| identity_changed_after_signing(bytes, &info, &inspection))
+        {
+            problems.push(reason);
+        }
+    }
     problems
 }
 
@@ -657,6 +673,63 @@ mod tests {
             allow_unsigned,
             anchors: Vec::new(),
         }
+    }
+
+    /// A guide filled in after both signatures, as an archive made before that rule
+    /// would hold it: `verify` judges it by today's rules.
+    #[test]
+    fn recheck_applies_the_rules_of_add_to_guides_archived_before_them() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/signed/signed-both-then-filled-in.pdf"
+        ))
+        .unwrap();
+        let inspection = signature::inspect(&bytes, &[]).unwrap();
+        let signatures = inspection
+            .fields
+            .iter()
+            .map(|f| match &f.status {
+                SignatureStatus::Signed(s) => StoredSignature {
+                    field: f.name.clone(),
+                    signer: s.signer.clone(),
+                    signing_time: None,
+                    algorithm: s.algorithm.clone(),
+                    certificate_sha256: s.certificate_sha256.clone(),
+                    coverage: "whole-file".into(),
+                    trust: "not-checked".into(),
+                },
+                other => panic!("{}: {other:?}", f.name),
+            })
+            .collect();
+        let guide = ArchivedGuide {
+            guide_id: "2027-00000000".into(),
+            version: 1,
+            leader: "Łukasz Øster-Ågård".into(),
+            unit: "Dagtilbud Nord".into(),
+            level: "leder-af-medarbejdere".into(),
+            focus: vec!["saet-retning".into()],
+            dialogue_date: "2027-01-15".into(),
+            year: 2027,
+            framework: "soenderborg-ledelsesgrundlag 1.0".into(),
+            path: "2027/x.pdf".into(),
+            sha256: String::new(),
+            size: bytes.len() as u64,
+            status: Status::Signed,
+            added_at: String::new(),
+            signatures,
+        };
+        let problems = recheck(&bytes, &guide, &[]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("the form was filled in after the last signature"),
+            "{problems:?}"
+        );
+        // Recorded as unsigned (signed on paper), the same file is not held to it.
+        let unsigned = ArchivedGuide {
+            status: Status::Unsigned,
+            ..guide
+        };
+        assert_eq!(recheck(&bytes, &unsigned, &[]), Vec::<String>::new());
     }
 
     #[test]
