@@ -506,34 +506,27 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.
 fn manifest_csv(manifest: &Manifest) -> Vec<u8> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        let _ = writer.write_record([
-            "Række", "Id", "Navn", "Rolle", "Fokus", "Leder", "Enhed", "Dato", "Fil", "Guide-id",
-            "SHA-256",
-        ]);
-        for r in &manifest.guides {
-            let _ = writer.write_record([
-                r.row.to_string().as_str(),
-                &r.id,
-                &r.name,
-                &r.role,
-                &r.focus.join(", "),
-                &r.manager,
-                &r.unit,
-                &r.date,
-                &r.file,
-                &r.guide_id,
-                &r.sha256,
-            ]);
-        }
-        let _ = writer.flush();
-    }
-    out
+    let header = [
+        "Række", "Id", "Navn", "Rolle", "Fokus", "Leder", "Enhed", "Dato", "Fil", "Guide-id",
+        "SHA-256",
+    ]
+    .map(String::from);
+    let rows = manifest.guides.iter().map(|r| {
+        [
+            r.row.to_string(),
+            r.id.clone(),
+            r.name.clone(),
+            r.role.clone(),
+            r.focus.join(", "),
+            r.manager.clone(),
+            r.unit.clone(),
+            r.date.clone(),
+            r.file.clone(),
+            r.guide_id.clone(),
+            r.sha256.clone(),
+        ]
+    });
+    crate::output::excel_csv(std::iter::once(header).chain(rows))
 }
 
 /// Resolves the command line of `mus batch`.

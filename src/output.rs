@@ -90,6 +90,29 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// CSV that opens in a Danish Excel as it is: UTF-8 with a byte-order mark, `;` between
+/// fields, CRLF line ends. The first record is the header.
+pub fn excel_csv<R, F>(records: R) -> Vec<u8>
+where
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        for record in records {
+            // Writing into a Vec cannot fail.
+            let _ = writer.write_record(record);
+        }
+        let _ = writer.flush();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

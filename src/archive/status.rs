@@ -244,35 +244,27 @@ impl StatusReport {
     /// The status as CSV that opens in a Danish Excel: UTF-8 with BOM, `;`, CRLF (like
     /// the batch's manifest.csv).
     pub fn csv(&self) -> Vec<u8> {
-        let mut out = b"\xEF\xBB\xBF".to_vec();
-        {
-            let mut writer = csv::WriterBuilder::new()
-                .delimiter(b';')
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(&mut out);
-            let _ = writer.write_record([
-                "År", "Række", "Id", "Navn", "Enhed", "Status", "Guide-id", "Version", "Dato",
-                "Fil",
-            ]);
-            for line in &self.lines {
-                let g = line.guide.as_ref();
-                let p = &line.person;
-                let _ = writer.write_record([
-                    self.year.to_string().as_str(),
-                    &p.row.to_string(),
-                    &p.id,
-                    &p.name,
-                    &p.unit,
-                    line.standing.danish(),
-                    g.map_or("", |g| g.guide_id.as_str()),
-                    &g.map_or_else(String::new, |g| g.version.to_string()),
-                    g.map_or("", |g| g.dialogue_date.as_str()),
-                    g.map_or("", |g| g.path.as_str()),
-                ]);
-            }
-            let _ = writer.flush();
-        }
-        out
+        let header = [
+            "År", "Række", "Id", "Navn", "Enhed", "Status", "Guide-id", "Version", "Dato", "Fil",
+        ]
+        .map(String::from);
+        let rows = self.lines.iter().map(|line| {
+            let g = line.guide.as_ref();
+            let p = &line.person;
+            [
+                self.year.to_string(),
+                p.row.to_string(),
+                p.id.clone(),
+                p.name.clone(),
+                p.unit.clone(),
+                line.standing.danish().to_string(),
+                g.map_or_else(String::new, |g| g.guide_id.clone()),
+                g.map_or_else(String::new, |g| g.version.to_string()),
+                g.map_or_else(String::new, |g| g.dialogue_date.clone()),
+                g.map_or_else(String::new, |g| g.path.clone()),
+            ]
+        });
+        crate::output::excel_csv(std::iter::once(header).chain(rows))
     }
 }
 
