@@ -50,6 +50,9 @@ leaf() { # NAME SUBJECT NEWKEY-ARGS...
 }
 leaf leader "/O=MUS Test Kommune/CN=Łukasz Øster-Ågård" -newkey rsa:2048
 leaf manager "/O=MUS Test Kommune/CN=Bodil Kjærgård" -newkey ec -pkeyopt ec_paramgen_curve:P-256
+# The other algorithms mus verifies: RSASSA-PSS and ECDSA on P-384.
+leaf leader-pss "/O=MUS Test Kommune/CN=Łukasz Øster-Ågård" -newkey rsa:2048
+leaf manager-p384 "/O=MUS Test Kommune/CN=Bodil Kjærgård" -newkey ec -pkeyopt ec_paramgen_curve:P-384
 
 # --- The guide and its signatures ------------------------------------------------------
 "$mus" guide --role leder-af-medarbejdere --focus saet-retning --name "Łukasz Øster-Ågård" \
@@ -66,6 +69,9 @@ sign() { # FIELD WHO IN OUT EXTRA...
 sign underskrift.leder.underskrift leader "$work/unsigned.pdf" "$work/signed-leader.pdf"
 sign underskrift.leders-leder.underskrift manager "$work/signed-leader.pdf" "$work/signed-both.pdf" --use-pades
 
+sign underskrift.leder.underskrift leader-pss "$work/unsigned.pdf" "$work/pss-leader.pdf" --prefer-pss
+sign underskrift.leders-leder.underskrift manager-p384 "$work/pss-leader.pdf" "$work/signed-both-pss-p384.pdf" --use-pades
+
 python3 scripts/signed-fixtures.py tamper "$work/signed-both.pdf" "$work/signed-both-tampered.pdf"
 python3 scripts/signed-fixtures.py edit "$work/signed-both.pdf" "$work/signed-both-then-edited.pdf"
 python3 scripts/signed-fixtures.py relabel "$work/signed-both.pdf" "$work/signed-both-then-relabelled.pdf"
@@ -75,7 +81,7 @@ size=$(wc -c <"$work/signed-both.pdf")
 head -c $((size * 6 / 10)) "$work/signed-both.pdf" >"$work/truncated.pdf"
 python3 scripts/signed-fixtures.py empty "$work/not-a-guide.pdf"
 
-for f in unsigned signed-leader signed-both signed-both-tampered signed-both-then-edited \
+for f in unsigned signed-leader signed-both signed-both-pss-p384 signed-both-tampered signed-both-then-edited \
   signed-both-then-relabelled signed-both-then-filled-in truncated not-a-guide; do
   cp "$work/$f.pdf" "$out/$f.pdf"
 done

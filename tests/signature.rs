@@ -294,3 +294,34 @@ fn a_field_filled_in_after_both_signatures_is_named_in_the_coverage() {
     assert_eq!(signed(&inspection, MANAGER).coverage, filled);
     assert_eq!(signed(&inspection, LEADER).coverage, filled);
 }
+
+#[test]
+fn rsa_pss_and_ecdsa_p384_signatures_verify_and_chain_to_the_ca() {
+    let ca = anchors("ca.pem");
+    let inspection = inspect_fixture("signed-both-pss-p384.pdf", &ca);
+    let leader = signed(&inspection, LEADER);
+    assert!(
+        leader.algorithm.starts_with("RSASSA-PSS"),
+        "{}",
+        leader.algorithm
+    );
+    assert_eq!(leader.coverage, Coverage::Signing);
+    assert!(
+        matches!(leader.trust, Trust::Trusted { .. }),
+        "{:?}",
+        leader.trust
+    );
+    let manager = signed(&inspection, MANAGER);
+    assert!(
+        manager.algorithm.starts_with("ECDSA P-384"),
+        "{}",
+        manager.algorithm
+    );
+    assert_eq!(manager.coverage, Coverage::WholeFile);
+    assert!(
+        matches!(manager.trust, Trust::Trusted { .. }),
+        "{:?}",
+        manager.trust
+    );
+    assert_ne!(leader.certificate_sha256, manager.certificate_sha256);
+}
