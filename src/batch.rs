@@ -9,7 +9,6 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::config::{self, clean, slug};
 use crate::error::{Error, Result};
@@ -326,10 +325,7 @@ impl BatchConfig {
             Ok(r) => r,
             Err(e) => return failed(e.to_string()),
         };
-        let sha256: String = Sha256::digest(&rendered.pdf)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::output::sha256_hex(&rendered.pdf);
         let record = Record {
             row: entry.row,
             id: entry.id.clone(),

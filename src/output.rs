@@ -113,6 +113,18 @@ where
     out
 }
 
+/// The SHA-256 of `bytes` as lower-case hex, as manifests, the archive index and
+/// certificate fingerprints record it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,11 +15,10 @@ pub mod status;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::batch::safe_file_stem;
 use crate::error::{Error, Result};
 use crate::matching::slug;
+use crate::output::sha256_hex;
 use crate::signature::{self, Coverage, Inspection, SignatureStatus, Trust, TrustAnchor};
 
 pub use guide_info::GuideInfo;
@@ -205,7 +204,7 @@ impl Archive {
         if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
             return Ok(Added::Refused(Refusal::new(reason)));
         }
-        let sha256 = hex(&Sha256::digest(bytes));
+        let sha256 = sha256_hex(bytes);
         let dir = self.dir.clone();
         let index_path = self.index.path().to_path_buf();
         let db = |e: rusqlite::Error| Error::Archive {
@@ -277,7 +276,7 @@ impl Archive {
                     continue;
                 }
             };
-            let actual = hex(&Sha256::digest(&bytes));
+            let actual = sha256_hex(&bytes);
             if actual != guide.sha256 {
                 problems.push(Problem::Changed {
                     path: guide.path.clone(),
@@ -624,10 +623,6 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io::Result<()> 
 fn is_index_file(name: &str) -> bool {
     name.strip_prefix(INDEX_FILE)
         .is_some_and(|rest| ["", "-wal", "-shm", "-journal"].contains(&rest))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

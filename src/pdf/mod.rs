@@ -69,12 +69,16 @@ pub fn write_with(
 ) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&meta.title);
     let used = used_characters(document);
+    let has_form = document
+        .pages
+        .iter()
+        .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
     let mut font_ids = BTreeMap::new();
     let mut field_font = None;
     for (style, chars) in &used {
         let id = FontId(format!("F{}", *style as u8 + 1));
         let parsed = subset(fonts.face(*style), chars)?;
-        if *style == FontStyle::Regular {
+        if *style == FontStyle::Regular && has_form {
             field_font = Some((
                 id.0.clone(),
                 parsed.codepoint_to_glyph.clone(),
@@ -111,11 +115,7 @@ pub fn write_with(
         });
     }
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a)?;
-    let has_form = document
-        .pages
-        .iter()
-        .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
-    if let Some((resource, glyphs, widths, units_per_em)) = field_font.filter(|_| has_form) {
+    if let Some((resource, glyphs, widths, units_per_em)) = field_font {
         let object = font_object(&doc, &resource)?;
         // Field values and typed answers use glyphs the page text may not: the font's
         // widths and ToUnicode map must cover every glyph of the subset.
@@ -131,9 +131,9 @@ pub fn write_with(
             },
         )?;
     }
-    let mut deflater = save::Deflater::new(3);
+    let mut deflater = save::Deflater::new();
     compress(&mut doc, &mut deflater);
-    let bytes = save::save(&doc, &mut deflater);
+    let bytes = save::save(&doc, &mut deflater).map_err(|message| Error::Pdf { message })?;
     Ok(bytes)
 }
 
@@ -570,7 +570,7 @@ fn compress(doc: &mut lopdf::Document, deflater: &mut save::Deflater) {
         if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 256 {
             continue;
         }
-        let out = deflater.deflate(&stream.content);
+        let out = deflater.deflate(&stream.content, 3);
         if out.len() < stream.content.len() {
             stream
                 .dict

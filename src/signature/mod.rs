@@ -268,7 +268,7 @@ fn verify(
         signer: verified.signer.cert.tbs_certificate.subject.to_string(),
         signing_time,
         algorithm: verified.algorithm,
-        certificate_sha256: trust::fingerprint(verified.signer.der),
+        certificate_sha256: crate::output::sha256_hex(verified.signer.der),
         coverage,
         trust,
         sub_filter,

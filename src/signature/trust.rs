@@ -262,15 +262,6 @@ pub(crate) fn to_chrono(time: x509_cert::time::Time) -> DateTime<Utc> {
     DateTime::from_timestamp(i64::try_from(secs).unwrap_or(i64::MAX), 0).unwrap_or_default()
 }
 
-/// The SHA-256 of a certificate's DER, as lower-case hex.
-pub(crate) fn fingerprint(der: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
