@@ -922,7 +922,10 @@ fn a_signed_guide_with_one_byte_changed_is_refused_and_so_is_one_edited_after_si
                 "refused: {}: the leader's signature (underskrift.leder.underskrift) no longer \
                  covers the file: it was changed after signing (object ",
                 signed("signed-both-then-edited.pdf").display()
-            )) && stderr.contains("/Annots changed"),
+            )) && stderr.contains(
+                "(/Page): its annotations changed (an entry that is not a new signature field \
+                 was added)"
+            ),
             "{stderr}"
         );
         assert!(

@@ -164,7 +164,10 @@ fn an_annotation_added_after_signing_is_an_other_change() {
         match &signed(&inspection, field).coverage {
             Coverage::OtherChanges { description } => {
                 assert!(
-                    description.contains("(/Page): /Annots changed"),
+                    description.contains(
+                        "(/Page): its annotations changed (an entry that is not a new \
+                         signature field was added)"
+                    ),
                     "{description}"
                 );
                 assert!(!description.contains("Catalog"), "{description}");

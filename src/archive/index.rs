@@ -16,10 +16,10 @@ use crate::error::{Error, Result};
 pub const INDEX_FILE: &str = "index.sqlite";
 
 /// The schema version this mus writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Each step brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 1] = ["
+const MIGRATIONS: [&str; 2] = ["
 CREATE TABLE guides (
     id            INTEGER PRIMARY KEY,
     guide_id      TEXT    NOT NULL,
@@ -50,6 +50,11 @@ CREATE TABLE signatures (
     trust              TEXT    NOT NULL, -- not-checked | trusted: <anchor>
     PRIMARY KEY (guide, field)
 );
+", "
+ALTER TABLE signatures ADD COLUMN role TEXT NOT NULL DEFAULT ''; -- leader | manager | other | document-timestamp
+ALTER TABLE signatures ADD COLUMN signer_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE signatures ADD COLUMN time_source TEXT NOT NULL DEFAULT 'claimed'; -- claimed | timestamp
+ALTER TABLE signatures ADD COLUMN revocation TEXT NOT NULL DEFAULT 'not-checked'; -- not-checked | checked | revoked | no-data
 "];
 
 /// Whether both signatures were there and sound when the file was archived.
@@ -103,12 +108,21 @@ pub struct ArchivedGuide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredSignature {
     pub field: String,
+    /// Whom it signs for: leader, manager, other (a seal, a certification, a signer the
+    /// guide does not name), or document-timestamp.
+    pub role: String,
     pub signer: String,
+    /// The certificate's common name.
+    pub signer_name: String,
     pub signing_time: Option<String>,
+    /// Where `signing_time` comes from: claimed (the signer's computer) or timestamp.
+    pub time_source: String,
     pub algorithm: String,
     pub certificate_sha256: String,
     pub coverage: String,
     pub trust: String,
+    /// not-checked | checked | revoked | no-data.
+    pub revocation: String,
 }
 
 /// The open index of one archive.
@@ -204,6 +218,11 @@ pub fn latest_version(conn: &Connection, guide_id: &str) -> rusqlite::Result<u32
     )
 }
 
+/// Every archived version of the guide with this id.
+pub fn find_by_guide_id(conn: &Connection, guide_id: &str) -> rusqlite::Result<Vec<ArchivedGuide>> {
+    select(conn, "g.guide_id = ?1", [guide_id])
+}
+
 /// Records one archived file and its signatures.
 pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> {
     conn.execute(
@@ -231,8 +250,9 @@ pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> 
     for s in &guide.signatures {
         conn.execute(
             "INSERT INTO signatures (guide, field, signer, signing_time, algorithm,
-                                     certificate_sha256, coverage, trust)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                     certificate_sha256, coverage, trust, role, signer_name,
+                                     time_source, revocation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 row,
                 s.field,
@@ -241,7 +261,11 @@ pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> 
                 s.algorithm,
                 s.certificate_sha256,
                 s.coverage,
-                s.trust
+                s.trust,
+                s.role,
+                s.signer_name,
+                s.time_source,
+                s.revocation
             ],
         )?;
     }
@@ -289,7 +313,8 @@ fn select<P: rusqlite::Params>(
         ))
     })?;
     let mut signatures = conn.prepare(
-        "SELECT field, signer, signing_time, algorithm, certificate_sha256, coverage, trust
+        "SELECT field, signer, signing_time, algorithm, certificate_sha256, coverage, trust,
+                role, signer_name, time_source, revocation
          FROM signatures WHERE guide = ?1 ORDER BY field",
     )?;
     let mut out = Vec::new();
@@ -305,6 +330,10 @@ fn select<P: rusqlite::Params>(
                     certificate_sha256: r.get(4)?,
                     coverage: r.get(5)?,
                     trust: r.get(6)?,
+                    role: r.get(7)?,
+                    signer_name: r.get(8)?,
+                    time_source: r.get(9)?,
+                    revocation: r.get(10)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -1,29 +1,32 @@
-//! What changed in a file after a signature: the signed revision (the bytes up to the end
-//! of its `/ByteRange`) against the whole file, object by object — a small cousin of
-//! pyHanko's `DiffPolicy`.
+//! What changed in what a file shows after a signature: the signed revision against the
+//! final one, over everything a viewer reaches from the trailer (`/Root`, `/Info`) — not
+//! over what the cross-reference lists. A small cousin of pyHanko's `DiffPolicy`.
 //!
-//! Allowed after signing, because signing the next field and filling in the form need
-//! them (and nothing else a guide's later signer does):
-//! - new objects of any kind: they are inert until a changed object refers to them, and
-//!   every changed object is checked below;
-//! - a field or widget changing only `/V`, `/AS`, `/AP` and `/MK` — a signature field
-//!   only while it had no `/V` (signing it): a signed one, its signature and its
-//!   appearance, stay as they were;
-//! - the appearance streams (and appearance dictionaries) of fields other than signed
-//!   signature fields changing;
-//! - the AcroForm changing only `/SigFlags`, `/DR`, `/NeedAppearances` (`/Fields` stays);
-//! - the catalog changing only `/AcroForm` (as above), `/DSS` (validation data),
-//!   `/Extensions` and `/Version` (for a PAdES signature pyHanko declares the ESIC
-//!   extension, for an ECDSA one the ISO 32002 extension and PDF 2.0);
-//! - the Info dictionary changing only `/ModDate` and `/Producer` (and how its other text
-//!   strings are encoded, not what they say), the XMP metadata stream changing (pyHanko
-//!   updates both when it signs), `/DSS` objects changing;
-//! - cross-reference and object streams coming and going (they are file structure).
+//! Every object reachable in the final revision is reached along one of four kinds of
+//! path, and judged by the strictest kind it is reached by:
+//! - **shown**: from the catalog and `/Info`, except through the three doors below. Such an
+//!   object may change only in the ways signing and form filling change it: a field or
+//!   widget its `/V`, `/AS`, `/AP`, `/MK` (a signature field only while it was unsigned);
+//!   the form its `/Fields` (new signature fields), `/SigFlags`, `/DR`, `/NeedAppearances`;
+//!   the catalog its `/AcroForm`, `/DSS`, `/Extensions`, `/Version`; a page its `/Annots`
+//!   (widgets of new signature fields appended); `/Info` only `/ModDate` and `/Producer`
+//!   (compared by content, wherever the trailer points); the XMP packet only its dates and
+//!   producer. A new object on such a path is a new signature field or what an allowed
+//!   change points to. An object the signed revision referred to but did not have
+//!   (a dangling reference) may not appear later: that is content planted before signing.
+//! - **appearance**: through a field's `/AP`. Form filling when the field is not a
+//!   signature field; never for a signature field that was signed; for one signed later,
+//!   its signature's appearance. A signature field that stays unsigned may not gain a
+//!   visible appearance.
+//! - **value**: through a field's `/V` (signature dictionaries, long text values).
+//! - **validation data**: through the catalog's `/DSS`; such objects must parse as
+//!   certificates, OCSP responses or CRLs — an object also reachable otherwise is judged
+//!   as that.
 //!
-//! Anything else — a page, its `/Annots` or `/Contents`, a font, a field's `/Rect`, a
-//! deleted object, a new `/Root` — is a change the archive refuses.
+//! Anything else — a page's content, a font, a field's `/Rect`, a deleted object, a new
+//! `/Root`, `/Info` saying something new — is a change the archive refuses.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -32,42 +35,247 @@ use super::fields;
 /// How many disallowed changes a description names before it says "and N more".
 const NAMED: usize = 3;
 
-/// `Ok` when every change from `signed` to `full` is one that signing or form filling
-/// makes, with the fields that were filled in (empty when only signing followed);
-/// otherwise a description of the other changes.
+/// The kinds of path an object is reached along (a bit set).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Kinds(u8);
+
+const SHOWN: u8 = 1;
+const APPEARANCE: u8 = 2;
+const VALUE: u8 = 4;
+const VALIDATION: u8 = 8;
+
+impl Kinds {
+    fn has(self, kind: u8) -> bool {
+        self.0 & kind != 0
+    }
+}
+
+/// What a walk from the trailer reaches.
+struct Reach {
+    kinds: HashMap<ObjectId, Kinds>,
+    /// For objects reached through a field's `/AP` or `/V`: that field's node id.
+    owner: HashMap<ObjectId, ObjectId>,
+    /// References to objects the document does not have, with who refers to them.
+    dangling: HashMap<ObjectId, ObjectId>,
+}
+
+/// The form's fields and widgets of one document, by object id.
+struct Form<'a> {
+    nodes: HashMap<ObjectId, fields::Node<'a>>,
+}
+
+impl<'a> Form<'a> {
+    fn of(doc: &'a Document) -> Self {
+        let nodes = fields::walk(doc)
+            .into_iter()
+            .filter_map(|n| n.id.map(|id| (id, n)))
+            .collect();
+        Form { nodes }
+    }
+
+    fn is_signature(&self, id: ObjectId) -> bool {
+        self.nodes
+            .get(&id)
+            .is_some_and(|n| n.field_type == Some(b"Sig".as_slice()))
+    }
+
+    fn is_signed(&self, id: ObjectId) -> bool {
+        self.nodes
+            .get(&id)
+            .is_some_and(|n| n.field_type == Some(b"Sig".as_slice()) && n.value.is_some())
+    }
+}
+
+impl Reach {
+    fn of(doc: &Document, form: &Form) -> Reach {
+        let mut reach = Reach {
+            kinds: HashMap::new(),
+            owner: HashMap::new(),
+            dangling: HashMap::new(),
+        };
+        let catalog = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
+        let mut queue: VecDeque<(ObjectId, u8, Option<ObjectId>)> = VecDeque::new();
+        for key in [b"Root".as_slice(), b"Info"] {
+            if let Ok(id) = doc.trailer.get(key).and_then(Object::as_reference) {
+                queue.push_back((id, SHOWN, None));
+            }
+        }
+        let mut from = (0, 0);
+        while let Some((id, kind, owner)) = queue.pop_front() {
+            let Some(object) = doc.objects.get(&id) else {
+                reach.dangling.entry(id).or_insert(from);
+                continue;
+            };
+            let entry = reach.kinds.entry(id).or_default();
+            if entry.has(kind) {
+                continue;
+            }
+            entry.0 |= kind;
+            if let Some(owner) = owner {
+                reach.owner.entry(id).or_insert(owner);
+            }
+            from = id;
+            let is_node = form.nodes.contains_key(&id);
+            let mut push = |child: &Object, kind: u8, owner: Option<ObjectId>| {
+                let mut references = Vec::new();
+                references_in(child, &mut references);
+                for r in references {
+                    if doc.objects.contains_key(&r) {
+                        queue.push_back((r, kind, owner));
+                    } else {
+                        reach.dangling.entry(r).or_insert(id);
+                    }
+                }
+            };
+            match dictionary(object) {
+                Some(dict) => {
+                    for (key, value) in dict.iter() {
+                        let key = key.as_slice();
+                        if kind == SHOWN && Some(id) == catalog && key == b"DSS" {
+                            push(value, VALIDATION, None);
+                        } else if kind == SHOWN && is_node && key == b"AP" {
+                            push(value, APPEARANCE, Some(id));
+                        } else if kind == SHOWN && is_node && key == b"V" {
+                            push(value, VALUE, Some(id));
+                        } else {
+                            push(value, kind, owner);
+                        }
+                    }
+                }
+                None => push(object, kind, owner),
+            }
+        }
+        reach
+    }
+}
+
+/// The references directly inside an object (not following them).
+fn references_in(object: &Object, out: &mut Vec<ObjectId>) {
+    match object {
+        Object::Reference(id) => out.push(*id),
+        Object::Array(items) => items.iter().for_each(|o| references_in(o, out)),
+        Object::Dictionary(d) => d.iter().for_each(|(_, o)| references_in(o, out)),
+        Object::Stream(s) => s.dict.iter().for_each(|(_, o)| references_in(o, out)),
+        _ => {}
+    }
+}
+
+fn dictionary(object: &Object) -> Option<&Dictionary> {
+    match object {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+/// `Ok` with the fields filled in after signing (empty when only signing and validation
+/// data followed) when every change from `signed` to `full` is allowed; otherwise a
+/// description of the other changes.
 pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<String>, String> {
-    let allowed = Allowed::of(signed);
+    let signed_form = Form::of(signed);
+    let full_form = Form::of(full);
+    let before = Reach::of(signed, &signed_form);
+    let after = Reach::of(full, &full_form);
+    let roles = Roles::of(signed, full);
     let mut problems: Vec<(ObjectId, String)> = Vec::new();
     let mut filled = BTreeSet::new();
 
-    for key in [b"Root".as_slice(), b"Encrypt"] {
-        if signed.trailer.get(key).ok() != full.trailer.get(key).ok() {
-            problems.push((
-                (0, 0),
-                format!("the trailer's /{} changed", String::from_utf8_lossy(key)),
-            ));
-        }
-    }
-    for (&id, new) in &full.objects {
-        let Some(old) = signed.objects.get(&id) else {
+    trailer_changes(signed, full, &mut problems);
+
+    let mut ids: Vec<&ObjectId> = after.kinds.keys().collect();
+    ids.sort();
+    for &id in ids {
+        let kinds = after.kinds[&id];
+        let new = &full.objects[&id];
+        let old = signed.objects.get(&id);
+        let Some(old) = old else {
+            if let Some(referrer) = before.dangling.get(&id) {
+                problems.push((
+                    id,
+                    format!(
+                        "object {} {} was referred to by {} when it was signed but did not \
+                         exist; it was added afterwards",
+                        id.0,
+                        id.1,
+                        describe(
+                            *referrer,
+                            signed.objects.get(referrer).unwrap_or(&Object::Null)
+                        )
+                    ),
+                ));
+            } else if kinds.has(SHOWN) {
+                if let Some(problem) = new_shown(id, new, &full_form, &signed_form) {
+                    problems.push((id, problem));
+                }
+            } else if kinds.has(VALIDATION) && !kinds.has(APPEARANCE) && !kinds.has(VALUE) {
+                if let Some(problem) = validation_data(id, new) {
+                    problems.push((id, problem));
+                }
+            }
             continue;
         };
-        if same(old, new) || (is_file_structure(old) && is_file_structure(new)) {
+        if same(old, new) {
             continue;
         }
-        if let Some(problem) = allowed.judge(id, old, new, &mut filled) {
+        let problem = if kinds.has(SHOWN) {
+            roles.judge(id, old, new, &signed_form, &mut filled)
+        } else if kinds.has(APPEARANCE) || kinds.has(VALUE) {
+            let owner = after.owner.get(&id).copied().unwrap_or(id);
+            owned_change(id, old, owner, &signed_form, &full_form, &mut filled)
+        } else {
+            validation_data(id, new)
+        };
+        if let Some(problem) = problem {
             problems.push((id, problem));
         }
     }
-    for (&id, old) in &signed.objects {
-        if !full.objects.contains_key(&id) && !is_file_structure(old) {
+    // What the signed revision showed must still be there.
+    for (&id, _) in before.kinds.iter() {
+        if !full.objects.contains_key(&id) {
+            let old = &signed.objects[&id];
             problems.push((id, format!("{} was deleted", describe(id, old))));
+        }
+    }
+    // New signature fields that stay unsigned may not draw anything.
+    for (&id, node) in &full_form.nodes {
+        let existed = signed_form.nodes.contains_key(&id);
+        if existed || node.field_type != Some(b"Sig".as_slice()) || node.value.is_some() {
+            continue;
+        }
+        if has_visible_appearance(full, node.dict) {
+            problems.push((
+                id,
+                format!(
+                    "a new signature field ({}) that nobody signed, with a visible appearance, \
+                     was added",
+                    node.name
+                ),
+            ));
+        }
+    }
+    // An existing signature field that is still unsigned may not gain an appearance.
+    for (&id, node) in &full_form.nodes {
+        if node.field_type == Some(b"Sig".as_slice())
+            && node.value.is_none()
+            && signed_form.nodes.get(&id).is_some_and(|old| {
+                old.dict.get(b"AP").ok() != node.dict.get(b"AP").ok()
+                    && has_visible_appearance(full, node.dict)
+            })
+        {
+            problems.push((
+                id,
+                format!(
+                    "the unsigned signature field {} was given a visible appearance",
+                    node.name
+                ),
+            ));
         }
     }
     if problems.is_empty() {
         return Ok(filled);
     }
     problems.sort_by_key(|(id, _)| *id);
+    problems.dedup();
     let mut text: Vec<String> = problems
         .iter()
         .take(NAMED)
@@ -79,70 +287,217 @@ pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<Strin
     Err(text.join("; "))
 }
 
-/// The objects of the signed revision that signing and form filling may change.
-struct Allowed {
-    catalog: Option<ObjectId>,
-    acroform: Option<ObjectId>,
-    info: Option<ObjectId>,
-    metadata: Option<ObjectId>,
-    /// Field and widget dictionaries: whether each is a signature field already signed,
-    /// and the field's name unless it is a signature field (changing it is form filling).
-    fields: Vec<(ObjectId, bool, Option<String>)>,
-    /// Appearance streams and dictionaries, with the field's name as in `fields`.
-    appearances: HashMap<ObjectId, Option<String>>,
-    dss: HashSet<ObjectId>,
+/// The trailer: `/Root` stays, nothing is encrypted, `/Info` says the same (wherever it is).
+fn trailer_changes(signed: &Document, full: &Document, problems: &mut Vec<(ObjectId, String)>) {
+    for key in [b"Root".as_slice(), b"Encrypt"] {
+        if signed.trailer.get(key).ok() != full.trailer.get(key).ok() {
+            problems.push((
+                (0, 0),
+                format!("the trailer's /{} changed", String::from_utf8_lossy(key)),
+            ));
+        }
+    }
+    let info = |doc: &Document| -> Option<Object> {
+        let (_, object) = doc.dereference(doc.trailer.get(b"Info").ok()?).ok()?;
+        Some(object.clone())
+    };
+    let (old, new) = (info(signed), info(full));
+    if old != new {
+        let empty = Object::Dictionary(Dictionary::new());
+        if let Some(problem) = info_changes(
+            old.as_ref().unwrap_or(&empty),
+            new.as_ref().unwrap_or(&empty),
+        ) {
+            problems.push((
+                (0, 0),
+                format!("the document information (/Info): {problem}"),
+            ));
+        }
+    }
 }
 
-impl Allowed {
-    fn of(doc: &Document) -> Self {
+/// A new object on a shown path: a new field or widget must be a signature field.
+fn new_shown(id: ObjectId, new: &Object, full: &Form, signed: &Form) -> Option<String> {
+    let node = full.nodes.get(&id)?;
+    if signed.nodes.contains_key(&id) || node.field_type == Some(b"Sig".as_slice()) {
+        return None;
+    }
+    Some(format!(
+        "a new form field {} ({}) was added",
+        node.name,
+        describe(id, new)
+    ))
+}
+
+/// A change below a field's `/AP` or `/V`.
+fn owned_change(
+    id: ObjectId,
+    old: &Object,
+    owner: ObjectId,
+    signed: &Form,
+    full: &Form,
+    filled: &mut BTreeSet<String>,
+) -> Option<String> {
+    if signed.is_signed(owner) {
+        let name = signed.nodes.get(&owner).map_or("?", |n| n.name.as_str());
+        return Some(format!(
+            "{}, part of the signed field {name}, changed",
+            describe(id, old)
+        ));
+    }
+    if full.is_signature(owner) {
+        // A signature field signed afterwards: its appearance and its signature.
+        return (!full.is_signed(owner)).then(|| {
+            format!(
+                "{}, the appearance of a signature field nobody signed, changed",
+                describe(id, old)
+            )
+        });
+    }
+    if let Some(node) = full.nodes.get(&owner) {
+        filled.insert(node.name.clone());
+    }
+    None
+}
+
+/// A `/DSS` object: a dictionary or array, or a stream holding a certificate, an OCSP
+/// response or a CRL.
+fn validation_data(id: ObjectId, object: &Object) -> Option<String> {
+    let Object::Stream(stream) = object else {
+        return None;
+    };
+    let bytes = match stream.decompressed_content_with_limit(super::revisions::MAX_DECOMPRESSED) {
+        Ok(b) => b,
+        Err(_) if stream.dict.get(b"Filter").is_err() => stream.content.clone(),
+        Err(e) => {
+            return Some(format!(
+                "{}: its data cannot be read ({e})",
+                describe(id, object)
+            ))
+        }
+    };
+    if super::is_validation_data(&bytes) {
+        None
+    } else {
+        Some(format!(
+            "{} in the validation data (/DSS) is not a certificate, an OCSP response or a CRL",
+            describe(id, object)
+        ))
+    }
+}
+
+/// Whether a widget draws something: an `/N` appearance with content, a non-empty
+/// rectangle, and not hidden.
+fn has_visible_appearance(doc: &Document, widget: &Dictionary) -> bool {
+    const HIDDEN: i64 = 2;
+    const NO_VIEW: i64 = 32;
+    let flags = widget.get(b"F").and_then(Object::as_i64).unwrap_or(0);
+    if flags & (HIDDEN | NO_VIEW) != 0 {
+        return false;
+    }
+    let rect: Vec<f32> = widget
+        .get(b"Rect")
+        .and_then(Object::as_array)
+        .map(|r| r.iter().filter_map(|v| v.as_float().ok()).collect())
+        .unwrap_or_default();
+    if rect.len() == 4 && ((rect[2] - rect[0]).abs() < 0.01 || (rect[3] - rect[1]).abs() < 0.01) {
+        return false;
+    }
+    let normal = widget
+        .get(b"AP")
+        .and_then(|ap| doc.dereference(ap))
+        .and_then(|(_, ap)| ap.as_dict())
+        .and_then(|ap| ap.get(b"N"))
+        .and_then(|n| doc.dereference(n));
+    match normal {
+        Ok((_, Object::Stream(s))) => {
+            let content = s
+                .decompressed_content()
+                .unwrap_or_else(|_| s.content.clone());
+            content.iter().any(|b| !b.is_ascii_whitespace())
+        }
+        Ok((_, Object::Dictionary(states))) => !states.is_empty(),
+        _ => false,
+    }
+}
+
+/// The objects of the signed revision that signing and form filling may change, by role.
+struct Roles {
+    catalog: Option<ObjectId>,
+    acroform: Option<ObjectId>,
+    metadata: Option<ObjectId>,
+    /// Indirect `/Fields` and `/Annots` arrays.
+    field_lists: HashSet<ObjectId>,
+    annots: HashSet<ObjectId>,
+    pages: HashSet<ObjectId>,
+    /// The Info dictionaries (compared by content, see `trailer_changes`).
+    info: HashSet<ObjectId>,
+    /// New signature fields' nodes in the final revision (what `/Annots` and `/Fields` may
+    /// gain).
+    new_signature_nodes: HashSet<ObjectId>,
+}
+
+impl Roles {
+    fn of(signed: &Document, full: &Document) -> Self {
         let reference = |object: Option<&Object>| object.and_then(|o| o.as_reference().ok());
-        let catalog_id = reference(doc.trailer.get(b"Root").ok());
-        let catalog = doc.catalog().ok();
-        let mut fields = Vec::new();
-        let mut appearances = HashMap::new();
-        for node in fields::walk(doc) {
-            let signature = node.field_type == Some(b"Sig".as_slice());
-            let signed_signature = signature && node.dict.has(b"V");
-            let filled = (!signature).then(|| node.name.clone());
-            if let Some(id) = node.id {
-                fields.push((id, signed_signature, filled.clone()));
-            }
-            // A signed signature's appearance is part of what was signed.
-            if let (Ok(ap), false) = (node.dict.get(b"AP"), signed_signature) {
-                let mut reachable = HashSet::new();
-                collect(doc, ap, 2, &mut reachable);
-                for id in reachable {
-                    appearances.insert(id, filled.clone());
-                }
+        let catalog = signed.catalog().ok();
+        let mut field_lists = HashSet::new();
+        if let Some(Object::Reference(id)) =
+            fields::acroform(signed).and_then(|(_, f)| f.get(b"Fields").ok())
+        {
+            field_lists.insert(*id);
+        }
+        let mut pages = HashSet::new();
+        let mut annots = HashSet::new();
+        for (_, page) in signed.get_pages() {
+            pages.insert(page);
+            if let Ok(Object::Reference(id)) =
+                signed.get_dictionary(page).and_then(|p| p.get(b"Annots"))
+            {
+                annots.insert(*id);
             }
         }
-        let mut dss = HashSet::new();
-        if let Some(d) = catalog.and_then(|c| c.get(b"DSS").ok()) {
-            collect(doc, d, 4, &mut dss);
-        }
-        Allowed {
-            catalog: catalog_id,
-            acroform: fields::acroform(doc).and_then(|(id, _)| id),
-            info: reference(doc.trailer.get(b"Info").ok()),
+        let signed_form = Form::of(signed);
+        let new_signature_nodes = Form::of(full)
+            .nodes
+            .iter()
+            .filter(|(id, n)| {
+                !signed_form.nodes.contains_key(id) && n.field_type == Some(b"Sig".as_slice())
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let info = [signed, full]
+            .iter()
+            .filter_map(|d| reference(d.trailer.get(b"Info").ok()))
+            .collect();
+        Roles {
+            info,
+            catalog: reference(signed.trailer.get(b"Root").ok()),
+            acroform: fields::acroform(signed).and_then(|(id, _)| id),
             metadata: reference(catalog.and_then(|c| c.get(b"Metadata").ok())),
-            fields,
-            appearances,
-            dss,
+            field_lists,
+            annots,
+            pages,
+            new_signature_nodes,
         }
     }
 
-    /// `None` when the change of object `id` from `old` to `new` is allowed (adding the
-    /// field to `filled` when it is form filling); else what changed.
+    /// `None` when the change of shown object `id` from `old` to `new` is allowed (adding
+    /// the field to `filled` when it is form filling); else what changed.
     fn judge(
         &self,
         id: ObjectId,
         old: &Object,
         new: &Object,
+        form: &Form,
         filled: &mut BTreeSet<String>,
     ) -> Option<String> {
+        if self.info.contains(&id) {
+            return None;
+        }
         let what = describe(id, old);
         let only = |keys: &[&[u8]]| -> Option<String> {
-            let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
+            let (Some(a), Some(b)) = (dictionary(old), dictionary(new)) else {
                 return Some(format!("{what} was replaced by a different kind of object"));
             };
             let changed: Vec<String> = changed_keys(a, b)
@@ -150,96 +505,139 @@ impl Allowed {
                 .filter(|k| !keys.contains(&k.as_slice()))
                 .map(|k| format!("/{}", String::from_utf8_lossy(&k)))
                 .collect();
-            (!changed.is_empty()).then(|| format!("{what}: {} changed", changed.join(", ")))
+            let content = matches!((old, new), (Object::Stream(a), Object::Stream(b)) if a.content != b.content);
+            match (changed.is_empty(), content) {
+                (true, false) => None,
+                (true, true) => Some(format!("{what}: its content changed")),
+                (false, _) => Some(format!("{what}: {} changed", changed.join(", "))),
+            }
         };
         if Some(id) == self.catalog {
             if let Some(problem) = only(&[b"AcroForm", b"DSS", b"Extensions", b"Version"]) {
                 return Some(problem);
             }
-            fn form(o: &Object) -> Option<&Object> {
-                o.as_dict().ok().and_then(|c| c.get(b"AcroForm").ok())
-            }
-            return match (form(old), form(new)) {
-                (Some(Object::Dictionary(a)), Some(Object::Dictionary(b))) => {
-                    acroform_changes(a, b).map(|p| format!("{what}: the form's {p}"))
-                }
+            let form_of = |o: &Object| dictionary(o).and_then(|c| c.get(b"AcroForm").ok()).cloned();
+            return match (form_of(old), form_of(new)) {
+                (Some(Object::Dictionary(a)), Some(Object::Dictionary(b))) => self
+                    .acroform_changes(&a, &b)
+                    .map(|p| format!("{what}: the form's {p}")),
                 (a, b) if a == b => None,
                 _ => Some(format!("{what}: /AcroForm was replaced")),
             };
         }
         if Some(id) == self.acroform {
-            let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
+            let (Some(a), Some(b)) = (dictionary(old), dictionary(new)) else {
                 return Some(format!("{what} was replaced by a different kind of object"));
             };
-            return acroform_changes(a, b).map(|p| format!("{what}: {p}"));
+            return self.acroform_changes(a, b).map(|p| format!("{what}: {p}"));
         }
-        if let Some((_, signed_signature, name)) = self.fields.iter().find(|(f, ..)| *f == id) {
-            if *signed_signature {
-                // The signature dictionary a field already points to must stay: the
-                // fields may be signed once each.
+        if let Some(node) = form.nodes.get(&id) {
+            let signature = node.field_type == Some(b"Sig".as_slice());
+            if form.is_signed(id) {
                 return only(&[]).map(|p| format!("{p} (a field that was already signed)"));
             }
             let problem = only(&[b"V", b"AS", b"AP", b"MK"]);
-            if let (None, Some(name)) = (&problem, name) {
-                filled.insert(name.clone());
+            if problem.is_none() && !signature {
+                filled.insert(node.name.clone());
             }
             return problem;
         }
-        if Some(id) == self.info {
-            return info_changes(old, new).map(|p| format!("{what}: {p}"));
-        }
         if Some(id) == self.metadata {
             return match new {
-                Object::Stream(s) if s.dict.has_type(b"Metadata") => None,
+                Object::Stream(s) if s.dict.has_type(b"Metadata") => {
+                    xmp_changes(old, new).map(|p| format!("{what}: the XMP metadata's {p} changed"))
+                }
                 _ => Some(format!("{what} is no longer a metadata stream")),
             };
         }
-        if let Some(name) = self.appearances.get(&id) {
-            filled.extend(name.clone());
-            return None;
+        if self.pages.contains(&id) {
+            if let Some(problem) = only(&[b"Annots"]) {
+                return Some(problem);
+            }
+            let annots = |o: &Object| dictionary(o).and_then(|d| d.get(b"Annots").ok()).cloned();
+            return match (annots(old), annots(new)) {
+                (Some(Object::Array(a)), Some(Object::Array(b))) => self
+                    .appended(&a, &b)
+                    .map(|p| format!("{what}: its annotations changed ({p})")),
+                (None, Some(Object::Array(b))) => self
+                    .appended(&[], &b)
+                    .map(|p| format!("{what}: its annotations changed ({p})")),
+                (a, b) if a == b => None,
+                _ => Some(format!("{what}: /Annots was replaced")),
+            };
         }
-        if self.dss.contains(&id) {
-            return None;
+        if self.annots.contains(&id) || self.field_lists.contains(&id) {
+            if let (Object::Array(a), Object::Array(b)) = (old, new) {
+                return self.appended(a, b).map(|p| format!("{what}: {p}"));
+            }
         }
-        let detail = match (old, new) {
-            (Object::Stream(a), Object::Stream(b)) => {
-                let mut keys: Vec<String> = changed_keys(&a.dict, &b.dict)
+        let detail = match (dictionary(old), dictionary(new)) {
+            (Some(a), Some(b)) => {
+                let mut keys: Vec<String> = changed_keys(a, b)
                     .into_iter()
                     .filter(|k| k != b"Length")
                     .map(|k| format!("/{}", String::from_utf8_lossy(&k)))
                     .collect();
-                if a.content != b.content {
-                    keys.push("its content".into());
+                if let (Object::Stream(a), Object::Stream(b)) = (old, new) {
+                    if a.content != b.content {
+                        keys.push("its content".into());
+                    }
                 }
-                format!("{} changed", keys.join(", "))
-            }
-            (Object::Dictionary(a), Object::Dictionary(b)) => {
-                let keys: Vec<String> = changed_keys(a, b)
-                    .into_iter()
-                    .map(|k| format!("/{}", String::from_utf8_lossy(&k)))
-                    .collect();
                 format!("{} changed", keys.join(", "))
             }
             _ => "changed".into(),
         };
         Some(format!("{what}: {detail}"))
     }
-}
 
-/// What may change in the form dictionary: `None` when only that did.
-fn acroform_changes(old: &Dictionary, new: &Dictionary) -> Option<String> {
-    let changed: Vec<String> = changed_keys(old, new)
-        .into_iter()
-        .filter(|k| ![b"SigFlags".as_slice(), b"DR", b"NeedAppearances"].contains(&k.as_slice()))
-        .map(|k| format!("/{}", String::from_utf8_lossy(&k)))
-        .collect();
-    (!changed.is_empty()).then(|| format!("{} changed", changed.join(", ")))
+    /// What may change in the form dictionary: `None` when only that did.
+    fn acroform_changes(&self, old: &Dictionary, new: &Dictionary) -> Option<String> {
+        let changed: Vec<String> = changed_keys(old, new)
+            .into_iter()
+            .filter(|k| {
+                ![b"SigFlags".as_slice(), b"DR", b"NeedAppearances", b"Fields"]
+                    .contains(&k.as_slice())
+            })
+            .map(|k| format!("/{}", String::from_utf8_lossy(&k)))
+            .collect();
+        if !changed.is_empty() {
+            return Some(format!("{} changed", changed.join(", ")));
+        }
+        match (old.get(b"Fields").ok(), new.get(b"Fields").ok()) {
+            (Some(Object::Array(a)), Some(Object::Array(b))) => {
+                self.appended(a, b).map(|p| format!("/Fields: {p}"))
+            }
+            (a, b) if a == b => None,
+            _ => Some("/Fields was replaced".into()),
+        }
+    }
+
+    /// `old` followed by references to new signature fields' nodes only.
+    fn appended(&self, old: &[Object], new: &[Object]) -> Option<String> {
+        if new.len() < old.len() || new[..old.len()] != *old {
+            return Some("entries were removed or replaced".into());
+        }
+        let others = new[old.len()..]
+            .iter()
+            .filter(|o| {
+                !o.as_reference()
+                    .is_ok_and(|id| self.new_signature_nodes.contains(&id))
+            })
+            .count();
+        match others {
+            0 => None,
+            1 => Some("an entry that is not a new signature field was added".into()),
+            n => Some(format!(
+                "{n} entries that are not new signature fields were added"
+            )),
+        }
+    }
 }
 
 /// What may change in the Info dictionary: `/ModDate` and `/Producer`, and the encoding
 /// of the other text strings (pyHanko writes them anew, in PDFDocEncoding where it can).
 fn info_changes(old: &Object, new: &Object) -> Option<String> {
-    let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
+    let (Some(a), Some(b)) = (dictionary(old), dictionary(new)) else {
         return Some("was replaced by a different kind of object".into());
     };
     let text = |d: &Dictionary, k: &[u8]| {
@@ -257,6 +655,59 @@ fn info_changes(old: &Object, new: &Object) -> Option<String> {
     (!changed.is_empty()).then(|| format!("{} changed", changed.join(", ")))
 }
 
+/// The XMP properties (other than dates, producer and the instance id) that differ: a
+/// viewer shows `dc:title`, and the archive files a guide by its `mus:` properties.
+fn xmp_changes(old: &Object, new: &Object) -> Option<String> {
+    let properties = |o: &Object| -> Option<BTreeSet<(String, String)>> {
+        let Object::Stream(s) = o else { return None };
+        let bytes = s
+            .decompressed_content_with_limit(1 << 20)
+            .ok()
+            .or_else(|| s.dict.get(b"Filter").is_err().then(|| s.content.clone()))?;
+        let text = String::from_utf8(bytes).ok()?;
+        let xml = roxmltree::Document::parse(text.trim_start_matches('\u{feff}')).ok()?;
+        const IGNORED: [&str; 6] = [
+            "ModifyDate",
+            "MetadataDate",
+            "Producer",
+            "InstanceID",
+            "DocumentID",
+            "CreatorTool",
+        ];
+        let mut out = BTreeSet::new();
+        for node in xml.descendants().filter(|n| n.is_element()) {
+            for attribute in node.attributes() {
+                if attribute.namespace().is_some() && !IGNORED.contains(&attribute.name()) {
+                    out.insert((attribute.name().to_string(), attribute.value().to_string()));
+                }
+            }
+            const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+            let name = node
+                .ancestors()
+                .find(|a| a.is_element() && a.tag_name().namespace() != Some(RDF))
+                .map_or("", |a| a.tag_name().name());
+            if !IGNORED.contains(&name) && !node.children().any(|c| c.is_element()) {
+                let text: String = node.text().unwrap_or("").trim().to_string();
+                if !text.is_empty() {
+                    out.insert((name.to_string(), text));
+                }
+            }
+        }
+        Some(out)
+    };
+    match (properties(old), properties(new)) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(a), Some(b)) => {
+            let names: BTreeSet<&str> = a
+                .symmetric_difference(&b)
+                .map(|(name, _)| name.as_str())
+                .collect();
+            Some(names.into_iter().collect::<Vec<_>>().join(", "))
+        }
+        _ => Some("packet (no longer readable)".into()),
+    }
+}
+
 /// The keys whose values differ between two dictionaries (added and removed ones too),
 /// sorted.
 fn changed_keys(a: &Dictionary, b: &Dictionary) -> BTreeSet<Vec<u8>> {
@@ -272,38 +723,20 @@ fn changed_keys(a: &Dictionary, b: &Dictionary) -> BTreeSet<Vec<u8>> {
 /// they sit in the file).
 fn same(a: &Object, b: &Object) -> bool {
     match (a, b) {
-        (Object::Stream(a), Object::Stream(b)) => a.dict == b.dict && a.content == b.content,
+        (Object::Stream(a), Object::Stream(b)) => {
+            let mut da = a.dict.clone();
+            let mut db = b.dict.clone();
+            da.remove(b"Length");
+            db.remove(b"Length");
+            da == db && a.content == b.content
+        }
         _ => a == b,
     }
 }
 
-/// Cross-reference and object streams: how the file is stored, not what it says.
-fn is_file_structure(object: &Object) -> bool {
-    matches!(object, Object::Stream(s) if s.dict.has_type(b"XRef") || s.dict.has_type(b"ObjStm"))
-}
-
-/// Object ids reachable from `object` within `depth` references.
-fn collect(doc: &Document, object: &Object, depth: usize, out: &mut HashSet<ObjectId>) {
-    match object {
-        Object::Reference(id) if out.insert(*id) && depth > 0 => {
-            if let Ok(target) = doc.get_object(*id) {
-                collect(doc, target, depth - 1, out);
-            }
-        }
-        Object::Dictionary(d) => d.iter().for_each(|(_, v)| collect(doc, v, depth, out)),
-        Object::Array(a) => a.iter().for_each(|v| collect(doc, v, depth, out)),
-        // An appearance stream's own resources are not appearances: stop at the stream.
-        _ => {}
-    }
-}
-
 /// "object 24 0 (/Page)": the object and its type, for a person.
-fn describe(id: ObjectId, object: &Object) -> String {
-    let dict = match object {
-        Object::Dictionary(d) => Some(d),
-        Object::Stream(s) => Some(&s.dict),
-        _ => None,
-    };
+pub(crate) fn describe(id: ObjectId, object: &Object) -> String {
+    let dict = dictionary(object);
     let name = |key: &[u8]| {
         dict.and_then(|d| d.get(key).ok())
             .and_then(|v| v.as_name().ok())
@@ -322,193 +755,4 @@ fn describe(id: ObjectId, object: &Object) -> String {
         },
     };
     format!("object {} {} ({kind})", id.0, id.1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dict(entries: Vec<(&str, Object)>) -> Object {
-        Object::Dictionary(Dictionary::from_iter(entries))
-    }
-
-    #[test]
-    fn changed_keys_names_added_removed_and_changed() {
-        let a = Dictionary::from_iter(vec![("A", 1.into()), ("B", 2.into()), ("C", 3.into())]);
-        let b = Dictionary::from_iter(vec![("A", 1.into()), ("B", 5.into()), ("D", 4.into())]);
-        let keys: Vec<&[u8]> = vec![b"B", b"C", b"D"];
-        assert_eq!(
-            changed_keys(&a, &b),
-            keys.into_iter().map(<[u8]>::to_vec).collect()
-        );
-    }
-
-    /// A one-page form: catalog 1, page 2, a text field 3 with appearance 4, a signed
-    /// signature field 5 with signature 6, Info 7.
-    fn form() -> Document {
-        let mut doc = Document::with_version("1.7");
-        let name = |n: &str| Object::Name(n.as_bytes().to_vec());
-        let ap = |id: u32| dict(vec![("N", Object::Reference((id, 0)))]);
-        doc.objects.insert(
-            (1, 0),
-            dict(vec![
-                ("Type", name("Catalog")),
-                (
-                    "AcroForm",
-                    dict(vec![(
-                        "Fields",
-                        Object::Array(vec![Object::Reference((3, 0)), Object::Reference((5, 0))]),
-                    )]),
-                ),
-            ]),
-        );
-        doc.objects.insert(
-            (2, 0),
-            dict(vec![
-                ("Type", name("Page")),
-                (
-                    "Annots",
-                    Object::Array(vec![Object::Reference((3, 0)), Object::Reference((5, 0))]),
-                ),
-            ]),
-        );
-        doc.objects.insert(
-            (3, 0),
-            dict(vec![
-                ("FT", name("Tx")),
-                ("T", Object::string_literal("svar")),
-                ("AP", ap(4)),
-            ]),
-        );
-        doc.objects.insert(
-            (4, 0),
-            Object::Stream(lopdf::Stream::new(Dictionary::new(), Vec::new())),
-        );
-        doc.objects.insert(
-            (5, 0),
-            dict(vec![
-                ("FT", name("Sig")),
-                ("T", Object::string_literal("underskrift")),
-                ("V", Object::Reference((6, 0))),
-            ]),
-        );
-        doc.objects
-            .insert((6, 0), dict(vec![("Type", name("Sig"))]));
-        doc.objects.insert(
-            (7, 0),
-            dict(vec![
-                ("Title", Object::string_literal("Guide")),
-                ("ModDate", Object::string_literal("D:2027")),
-            ]),
-        );
-        doc.trailer.set("Root", Object::Reference((1, 0)));
-        doc.trailer.set("Info", Object::Reference((7, 0)));
-        doc
-    }
-
-    fn set(doc: &mut Document, id: u32, key: &str, value: Object) {
-        doc.get_dictionary_mut((id, 0)).unwrap().set(key, value);
-    }
-
-    #[test]
-    fn filling_a_field_and_updating_metadata_are_allowed() {
-        let signed = form();
-        let mut full = form();
-        set(&mut full, 3, "V", Object::string_literal("Et svar"));
-        set(
-            &mut full,
-            3,
-            "AP",
-            dict(vec![("N", Object::Reference((8, 0)))]),
-        );
-        full.objects.insert(
-            (8, 0),
-            Object::Stream(lopdf::Stream::new(Dictionary::new(), b"BT ET".to_vec())),
-        );
-        // The old appearance rewritten in place (pypdf does that) is allowed too.
-        full.objects.insert(
-            (4, 0),
-            Object::Stream(lopdf::Stream::new(Dictionary::new(), b"BT ET".to_vec())),
-        );
-        set(&mut full, 7, "ModDate", Object::string_literal("D:2028"));
-        // The same title, encoded anew as UTF-16.
-        set(
-            &mut full,
-            7,
-            "Title",
-            Object::String(
-                vec![0xFE, 0xFF, 0, b'G', 0, b'u', 0, b'i', 0, b'd', 0, b'e'],
-                lopdf::StringFormat::Hexadecimal,
-            ),
-        );
-        assert_eq!(
-            check(&signed, &full),
-            Ok(BTreeSet::from(["svar".to_string()]))
-        );
-        // Metadata alone is no form filling.
-        let mut full = form();
-        set(&mut full, 7, "ModDate", Object::string_literal("D:2028"));
-        assert_eq!(check(&signed, &full), Ok(BTreeSet::new()));
-    }
-
-    #[test]
-    fn changes_beyond_signing_and_filling_are_named() {
-        let signed = form();
-        let changed = |f: &dyn Fn(&mut Document)| {
-            let mut full = form();
-            f(&mut full);
-            check(&signed, &full).unwrap_err()
-        };
-        assert_eq!(
-            changed(&|d| set(d, 2, "Annots", Object::Array(vec![]))),
-            "object 2 0 (/Page): /Annots changed"
-        );
-        assert_eq!(
-            changed(&|d| set(d, 3, "Rect", Object::Array(vec![]))),
-            "object 3 0 (/Tx field): /Rect changed"
-        );
-        assert_eq!(
-            changed(&|d| set(d, 5, "V", Object::Reference((9, 0)))),
-            "object 5 0 (/Sig field): /V changed (a field that was already signed)"
-        );
-        assert_eq!(
-            changed(&|d| set(d, 5, "AP", Object::Null)),
-            "object 5 0 (/Sig field): /AP changed (a field that was already signed)"
-        );
-        assert_eq!(
-            changed(&|d| set(d, 7, "Title", Object::string_literal("Other"))),
-            "object 7 0 (dictionary): /Title changed"
-        );
-        assert_eq!(
-            changed(&|d| {
-                d.objects.remove(&(6, 0));
-            }),
-            "object 6 0 (/Sig) was deleted"
-        );
-        assert_eq!(
-            changed(&|d| set(d, 1, "OpenAction", Object::Null)),
-            "object 1 0 (/Catalog): /OpenAction changed"
-        );
-        assert_eq!(
-            changed(&|d| d.trailer.set("Root", Object::Reference((9, 0)))),
-            "the trailer's /Root changed"
-        );
-        let fields = changed(&|d| {
-            let catalog = d.get_dictionary_mut((1, 0)).unwrap();
-            let form = catalog.get_mut(b"AcroForm").unwrap().as_dict_mut().unwrap();
-            form.set("Fields", Object::Array(vec![]));
-        });
-        assert_eq!(fields, "object 1 0 (/Catalog): the form's /Fields changed");
-    }
-
-    #[test]
-    fn describe_names_type_and_subtype() {
-        let page = dict(vec![("Type", Object::Name(b"Page".to_vec()))]);
-        assert_eq!(describe((24, 0), &page), "object 24 0 (/Page)");
-        let annot = dict(vec![
-            ("Type", Object::Name(b"Annot".to_vec())),
-            ("Subtype", Object::Name(b"Widget".to_vec())),
-        ]);
-        assert_eq!(describe((7, 0), &annot), "object 7 0 (/Annot /Widget)");
-    }
 }

@@ -12,7 +12,9 @@ mod cms;
 mod coverage;
 mod crypto;
 mod fields;
+mod lexer;
 mod raw;
+mod revisions;
 mod trust;
 
 use std::path::Path;
@@ -22,15 +24,19 @@ use lopdf::{Document, Object};
 
 pub use byte_range::ByteRange;
 pub use raw::trim_padding;
+pub use revisions::StructureError;
 pub use trust::{load_trust_anchors, TrustAnchor};
 
 use crate::error::{Error, Result};
+use revisions::History;
 
 /// Every signature field of a guide.
 #[derive(Debug, Clone)]
 pub struct Inspection {
     /// In document order of the AcroForm field tree.
     pub fields: Vec<SignatureField>,
+    /// How many revisions the file has (1 for a file never updated).
+    pub revisions: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +52,8 @@ pub enum SignatureStatus {
     Empty,
     /// Signed, and cryptographically intact.
     Signed(Signature),
+    /// A document timestamp (PAdES B-LTA), intact.
+    Timestamp(DocumentTimestamp),
     /// Signed but broken; `reason` is a plain-English sentence saying what is wrong.
     Invalid { reason: String },
 }
@@ -54,18 +62,57 @@ pub enum SignatureStatus {
 pub struct Signature {
     /// The signer certificate's subject, RFC 4514.
     pub signer: String,
-    /// The CMS signed attribute signingTime, else the signature dictionary's /M.
+    /// The signer's name as a person reads it: the subject's common name (or, without
+    /// one, the whole subject).
+    pub signer_name: String,
+    /// When it was signed: the signature timestamp's time when there is one, else the
+    /// time the signer claims (CMS signingTime, else the dictionary's /M).
     pub signing_time: Option<DateTime<Utc>>,
+    pub time_source: TimeSource,
     /// E.g. "RSA PKCS#1 v1.5 with SHA-256", "ECDSA P-256 with SHA-256".
     pub algorithm: String,
     /// The SHA-256 of the signer certificate's DER, lower-case hex.
     pub certificate_sha256: String,
+    /// The SHA-256 of the signer's public key (SubjectPublicKeyInfo DER): the same key in
+    /// a renewed certificate is the same person.
+    pub public_key_sha256: String,
     pub coverage: Coverage,
     pub trust: Trust,
+    /// Whether the signer's certificate was checked for revocation, and what was found.
+    pub revocation: Revocation,
+    /// A certification signature (`/Reference` with a DocMDP transform).
+    pub certification: bool,
     /// The signature dictionary's /SubFilter: "adbe.pkcs7.detached" or
     /// "ETSI.CAdES.detached".
     pub sub_filter: String,
     /// Where the signed revision ends: `pdf[..signed_bytes]` is what was signed.
+    pub signed_bytes: usize,
+}
+
+/// Where a signature's time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSource {
+    /// Only what the signer's own computer said.
+    Claimed,
+    /// An RFC 3161 timestamp from a timestamping authority.
+    Timestamp,
+}
+
+impl TimeSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeSource::Claimed => "claimed",
+            TimeSource::Timestamp => "timestamp",
+        }
+    }
+}
+
+/// A document timestamp: a timestamping authority's token over the file as it was.
+#[derive(Debug, Clone)]
+pub struct DocumentTimestamp {
+    pub authority: String,
+    pub time: Option<DateTime<Utc>>,
+    pub coverage: Coverage,
     pub signed_bytes: usize,
 }
 
@@ -82,6 +129,42 @@ pub enum Coverage {
     OtherChanges { description: String },
 }
 
+impl Coverage {
+    /// The short name the archive index stores.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Coverage::WholeFile => "whole-file",
+            Coverage::Signing => "signing",
+            Coverage::SigningAndFormFilling { .. } => "signing-and-form-filling",
+            Coverage::OtherChanges { .. } => "other-changes",
+        }
+    }
+}
+
+/// Whether the signer's certificate was revoked when it signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// No trust anchors were given, so nothing was checked.
+    NotChecked,
+    /// Checked against an OCSP response or a CRL from the file: not revoked.
+    Good,
+    /// Checked: revoked before it signed.
+    Revoked { reason: String },
+    /// Trust anchors were given but the file carries no revocation data for the signer.
+    NoData,
+}
+
+impl Revocation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Revocation::NotChecked => "not-checked",
+            Revocation::Good => "checked",
+            Revocation::Revoked { .. } => "revoked",
+            Revocation::NoData => "no-data",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trust {
     /// No trust anchors were given.
@@ -95,12 +178,9 @@ pub enum Trust {
     },
 }
 
-/// The largest stream lopdf decompresses while loading (object and xref streams): a guide
-/// needs well under a megabyte; a decompression bomb would need far more.
-const MAX_DECOMPRESSED: usize = 256 << 20;
-
 /// Inspects every signature field of the PDF `pdf`. `Err` only when `pdf` is not a
-/// readable PDF; an unsigned or broken signature is `Ok` with that status.
+/// readable PDF — or one whose revisions readers could read differently; an unsigned or
+/// broken signature is `Ok` with that status.
 pub fn inspect(pdf: &[u8], anchors: &[TrustAnchor]) -> Result<Inspection> {
     inspect_named(pdf, "the file", anchors)
 }
@@ -112,9 +192,9 @@ pub fn inspect_file(path: &Path, anchors: &[TrustAnchor]) -> Result<Inspection> 
 }
 
 fn inspect_named(pdf: &[u8], origin: &str, anchors: &[TrustAnchor]) -> Result<Inspection> {
-    let doc = load(pdf).map_err(|message| Error::UnreadablePdf {
+    let (history, doc) = read(pdf).map_err(|e| Error::UnreadablePdf {
         origin: origin.to_string(),
-        message,
+        message: e.to_string(),
     })?;
     let fields = fields::walk(&doc)
         .into_iter()
@@ -122,89 +202,91 @@ fn inspect_named(pdf: &[u8], origin: &str, anchors: &[TrustAnchor]) -> Result<In
         .map(|node| SignatureField {
             status: match node.value {
                 None | Some(Object::Null) => SignatureStatus::Empty,
-                Some(value) => match verify(pdf, &doc, &node.name, value, anchors) {
-                    Ok(signature) => SignatureStatus::Signed(signature),
-                    Err(reason) => SignatureStatus::Invalid { reason },
-                },
+                Some(value) => verify(pdf, &history, &doc, &node.name, value, anchors)
+                    .unwrap_or_else(|reason| SignatureStatus::Invalid { reason }),
             },
             name: node.name,
         })
         .collect();
-    Ok(Inspection { fields })
+    Ok(Inspection {
+        fields,
+        revisions: history.revisions.len(),
+    })
 }
 
-/// Loads a PDF (the latest revision, with every incremental update), saying in plain
-/// words why not where it cannot.
-fn load(pdf: &[u8]) -> std::result::Result<Document, String> {
-    let head = &pdf[..pdf.len().min(1024)];
-    if !contains(head, b"%PDF-") {
-        return Err(if pdf.is_empty() {
-            "the file is empty".into()
-        } else {
-            "it does not start with a %PDF- header".into()
-        });
+/// Reads a PDF strictly: its revisions, and the document as the last one shows it.
+pub(crate) fn read(pdf: &[u8]) -> std::result::Result<(History, Document), StructureError> {
+    let history = History::read(pdf)?;
+    let doc = history.document(pdf, history.revisions.len() - 1)?;
+    if doc.catalog().is_err() {
+        return Err(StructureError::Ambiguous(
+            "its trailer's /Root is not a catalog".into(),
+        ));
     }
-    let loaded = parse(pdf);
-    let tail = &pdf[pdf.len().saturating_sub(1024)..];
-    let cut_short = || {
-        format!(
-            "it ends without %%EOF after {} bytes: it was cut short",
-            pdf.len()
-        )
-    };
-    match loaded {
-        Ok(doc) if doc.catalog().is_ok() => Ok(doc),
-        _ if !contains(tail, b"%%EOF") => Err(cut_short()),
-        Ok(_) => Err("it has no document catalog".into()),
-        Err(e) => Err(format!("its structure cannot be read ({e})")),
-    }
+    Ok((history, doc))
 }
 
-/// lopdf's loader, with decompression capped and a panic turned into an error: lopdf is
-/// a lenient parser, not a hardened one, and a hostile file must become an answer, not
-/// take the archive down. Every reading of a handed-in PDF goes through here.
+/// The document a handed-in PDF shows, read strictly (see [`revisions`]): every reading
+/// of a handed-in PDF goes through here, so what the archive reads is what viewers show.
 pub(crate) fn parse(pdf: &[u8]) -> std::result::Result<Document, String> {
-    let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(MAX_DECOMPRESSED),
-        ..Default::default()
+    read(pdf).map(|(_, doc)| doc).map_err(|e| e.to_string())
+}
+
+/// Whether bytes from a `/DSS` are what validation data may be: a certificate, an OCSP
+/// response or a CRL (DER).
+pub(crate) fn is_validation_data(der: &[u8]) -> bool {
+    use der::Decode;
+    x509_cert::Certificate::from_der(der).is_ok()
+        || x509_cert::crl::CertificateList::from_der(der).is_ok()
+        || is_ocsp_response(der)
+}
+
+/// An OCSPResponse (RFC 6960, 4.2.1): SEQUENCE { ENUMERATED status, [0] EXPLICIT bytes }.
+fn is_ocsp_response(der: &[u8]) -> bool {
+    let Some((outer, rest)) = raw::read(der) else {
+        return false;
     };
-    match std::panic::catch_unwind(|| Document::load_mem_with_options(pdf, options)) {
-        Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("the PDF parser failed".into()),
-    }
+    let Some(parts) = raw::children(outer.content) else {
+        return false;
+    };
+    rest.is_empty()
+        && outer.tag == 0x30
+        && matches!(parts.first(), Some(status) if status.tag == 0x0A)
+        && parts.len() <= 2
+        && parts.get(1).is_none_or(|p| p.tag == 0xA0)
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Verifies the signature of field `name` whose `/V` is `value`.
+/// Verifies the signature (or document timestamp) of field `name` whose `/V` is `value`.
 fn verify(
     pdf: &[u8],
+    history: &History,
     doc: &Document,
     name: &str,
     value: &Object,
     anchors: &[TrustAnchor],
-) -> std::result::Result<Signature, String> {
+) -> std::result::Result<SignatureStatus, String> {
     let (_, value) = doc
         .dereference(value)
         .map_err(|_| "the field's /V points to an object that is not in the file".to_string())?;
     let sig = value
         .as_dict()
         .map_err(|_| "the field's /V is not a signature dictionary".to_string())?;
-    if sig.has_type(b"DocTimeStamp") {
-        return Err("the field holds a document timestamp, not a signature".into());
-    }
+    let timestamp = sig.has_type(b"DocTimeStamp");
     let sub_filter = sig
         .get(b"SubFilter")
         .and_then(Object::as_name)
         .map_err(|_| "the signature dictionary has no /SubFilter".to_string())?;
     let sub_filter = String::from_utf8_lossy(sub_filter).into_owned();
-    if sub_filter != "adbe.pkcs7.detached" && sub_filter != "ETSI.CAdES.detached" {
+    let expected: &[&str] = if timestamp {
+        &["ETSI.RFC3161"]
+    } else {
+        &["adbe.pkcs7.detached", "ETSI.CAdES.detached"]
+    };
+    if !expected.contains(&sub_filter.as_str()) {
         return Err(format!(
-            "the signature's /SubFilter is /{sub_filter}; only adbe.pkcs7.detached and \
-             ETSI.CAdES.detached are supported"
+            "the signature's /SubFilter is /{sub_filter}; only {} {} supported",
+            expected.join(" and "),
+            if expected.len() == 1 { "is" } else { "are" }
         ));
     }
     let values: Vec<i64> = sig
@@ -223,29 +305,29 @@ fn verify(
             "the signature's /Contents is not the string the /ByteRange leaves unsigned".into(),
         );
     }
-    let verified = cms::verify(trim_padding(&contents)?, &range.ranges(pdf))?;
-    let signing_time = verified.signing_time.or_else(|| {
-        sig.get(b"M")
-            .and_then(Object::as_str)
-            .ok()
-            .and_then(pdf_date)
-    });
-
-    let coverage = if range.end() == pdf.len() {
+    // What was signed must be a whole revision: the bytes up to one of its %%EOF.
+    let revision = history.ending_at(range.end()).ok_or_else(|| {
+        format!(
+            "its /ByteRange ends at byte {}, which is not the end of a revision of the file \
+             (so what was signed is not what any reader shows)",
+            range.end()
+        )
+    })?;
+    let coverage = if revision + 1 == history.revisions.len() {
         Coverage::WholeFile
     } else {
-        let revision = load(&pdf[..range.end()]).map_err(|e| {
+        let signed = history.document(pdf, revision).map_err(|e| {
             format!(
-                "the signed revision (the first {} bytes) is not a readable PDF: {e}",
+                "the signed revision (the first {} bytes) cannot be read: {e}",
                 range.end()
             )
         })?;
         // What the signer signed must be this very signature dictionary.
-        let signed_value = fields::walk(&revision)
+        let signed_value = fields::walk(&signed)
             .into_iter()
             .find(|n| n.terminal && n.name == name)
             .and_then(|n| n.value)
-            .and_then(|v| revision.dereference(v).ok())
+            .and_then(|v| signed.dereference(v).ok())
             .map(|(_, v)| v.clone());
         if signed_value.as_ref() != Some(value) {
             return Err(
@@ -253,7 +335,7 @@ fn verify(
                     .into(),
             );
         }
-        match coverage::check(&revision, doc) {
+        match coverage::check(&signed, doc) {
             Ok(filled) if filled.is_empty() => Coverage::Signing,
             Ok(filled) => Coverage::SigningAndFormFilling {
                 fields: filled.into_iter().collect(),
@@ -261,18 +343,105 @@ fn verify(
             Err(description) => Coverage::OtherChanges { description },
         }
     };
-
+    let token = trim_padding(&contents)?;
+    if timestamp {
+        let stamp = cms::verify_document_timestamp(token, &range.ranges(pdf))?;
+        return Ok(SignatureStatus::Timestamp(DocumentTimestamp {
+            authority: stamp.authority,
+            time: Some(stamp.time),
+            coverage,
+            signed_bytes: range.end(),
+        }));
+    }
+    let verified = cms::verify(token, &range.ranges(pdf))?;
+    let (signing_time, time_source) = match &verified.timestamp {
+        Some(stamp) => (Some(stamp.time), TimeSource::Timestamp),
+        None => (
+            verified.signing_time.or_else(|| {
+                sig.get(b"M")
+                    .and_then(Object::as_str)
+                    .ok()
+                    .and_then(pdf_date)
+            }),
+            TimeSource::Claimed,
+        ),
+    };
     let time = signing_time.unwrap_or_else(Utc::now);
     let trust = trust::check(&verified.signer, &verified.certificates, anchors, time);
-    Ok(Signature {
-        signer: verified.signer.cert.tbs_certificate.subject.to_string(),
+    let subject = &verified.signer.cert.tbs_certificate.subject;
+    let public_key = {
+        use der::Encode;
+        verified
+            .signer
+            .cert
+            .tbs_certificate
+            .subject_public_key_info
+            .to_der()
+            .map_err(|e| format!("the signer's public key cannot be encoded: {e}"))?
+    };
+    Ok(SignatureStatus::Signed(Signature {
+        signer: subject.to_string(),
+        signer_name: common_name(subject).unwrap_or_else(|| subject.to_string()),
         signing_time,
+        time_source,
         algorithm: verified.algorithm,
         certificate_sha256: crate::output::sha256_hex(verified.signer.der),
+        public_key_sha256: crate::output::sha256_hex(&public_key),
         coverage,
         trust,
+        revocation: Revocation::NotChecked,
+        certification: is_certification(doc, sig),
         sub_filter,
         signed_bytes: range.end(),
+    }))
+}
+
+/// The common name of a certificate subject (its last CN, the most specific).
+fn common_name(name: &x509_cert::name::Name) -> Option<String> {
+    use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
+    name.0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .filter(|atv| atv.oid == const_oid::db::rfc4519::CN)
+        .filter_map(|atv| {
+            let value = &atv.value;
+            value
+                .decode_as::<Utf8StringRef>()
+                .map(|s| s.as_str().to_string())
+                .or_else(|_| {
+                    value
+                        .decode_as::<PrintableStringRef>()
+                        .map(|s| s.as_str().to_string())
+                })
+                .or_else(|_| {
+                    value
+                        .decode_as::<Ia5StringRef>()
+                        .map(|s| s.as_str().to_string())
+                })
+                .or_else(|_| {
+                    value
+                        .decode_as::<TeletexStringRef>()
+                        .map(|s| s.as_str().to_string())
+                })
+                .ok()
+        })
+        .next_back()
+}
+
+/// A certification (DocMDP) signature: its `/Reference` names the DocMDP transform
+/// (ISO 32000-1, 12.8.2.2).
+fn is_certification(doc: &Document, sig: &lopdf::Dictionary) -> bool {
+    let Ok((_, Object::Array(references))) = sig.get(b"Reference").and_then(|r| doc.dereference(r))
+    else {
+        return false;
+    };
+    references.iter().any(|r| {
+        doc.dereference(r)
+            .ok()
+            .and_then(|(_, r)| r.as_dict().ok())
+            .and_then(|r| r.get(b"TransformMethod").ok())
+            .and_then(|m| m.as_name().ok())
+            == Some(b"DocMDP".as_slice())
     })
 }
 
@@ -339,11 +508,10 @@ mod tests {
     }
 
     #[test]
-    fn load_says_why_a_file_is_not_a_pdf() {
-        assert_eq!(load(b"").unwrap_err(), "the file is empty");
-        assert!(load(b"GIF89a....").unwrap_err().contains("%PDF- header"));
-        assert!(load(b"%PDF-1.7\n1 0 obj\n<<")
-            .unwrap_err()
-            .contains("cut short"));
+    fn read_says_why_a_file_is_not_a_pdf() {
+        let err = |pdf: &[u8]| read(pdf).unwrap_err().to_string();
+        assert_eq!(err(b""), "the file is empty");
+        assert!(err(b"GIF89a....").contains("%PDF- header"));
+        assert!(err(b"%PDF-1.7\n1 0 obj\n<<").contains("cut short"));
     }
 }
