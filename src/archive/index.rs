@@ -421,7 +421,8 @@ mod tests {
         let err = Index::open(dir.path(), false).err().unwrap().to_string();
         assert!(
             err.ends_with(&format!(
-                "index.sqlite: the index has schema version 2, this mus knows up to {SCHEMA_VERSION}; use a newer mus"
+                "index.sqlite: the index has schema version {}, this mus knows up to {SCHEMA_VERSION}; use a newer mus",
+                SCHEMA_VERSION + 1
             )),
             "{err}"
         );
@@ -454,6 +455,10 @@ mod tests {
                 certificate_sha256: "cd".repeat(32),
                 coverage: "whole-file".into(),
                 trust: "not-checked".into(),
+                role: "leader".into(),
+                signer_name: "Åse".into(),
+                time_source: "timestamp".into(),
+                revocation: "checked".into(),
             }],
         };
         let tx = index.begin().unwrap();

@@ -296,7 +296,6 @@ pub(crate) fn identity_changed_after_signing(
             ),
             _ => continue,
         };
-        let field = &field.name;
         if signed_bytes >= bytes.len() {
             continue;
         }

@@ -12,7 +12,7 @@
 //! with one key; a signature in one person's field by a certificate in another's name;
 //! with trust anchors, an untrusted or revoked signer, or one whose name is nobody's.
 
-use crate::matching::normalize;
+use crate::matching::keys;
 use crate::signature::{Coverage, Inspection, Signature, SignatureStatus, Trust};
 
 use super::index::{Status, StoredSignature};
@@ -30,19 +30,21 @@ pub struct Policy {
 /// everywhere in mus (case, æ/ø/å or ae/oe/aa), possibly with more after them
 /// ("Bodil Kjærgård (MitID)").
 pub fn names_person(certificate_name: &str, person: &str) -> bool {
-    let person = normalize(person);
-    if person.is_empty() {
-        return false;
-    }
-    let name = normalize(certificate_name);
-    let words: String = name
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
-    words == person
-        || words
-            .strip_prefix(&person)
-            .is_some_and(|rest| rest.starts_with('-'))
+    // Danish letters spelled out (ø → oe) or plain (ø → o), then every other letter to its
+    // plain form (Ł → L): the two foldings are compared each with its own kind.
+    let fold = |text: &str| keys(text).map(|k| deunicode::deunicode(&k).to_lowercase());
+    let (people, names) = (fold(person), fold(certificate_name));
+    people.iter().zip(&names).any(|(person, name)| {
+        let words: String = name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        !person.is_empty()
+            && (words == *person
+                || words
+                    .strip_prefix(person.as_str())
+                    .is_some_and(|rest| rest.starts_with('-')))
+    })
 }
 
 fn who(signer: &RequiredSigner) -> String {
@@ -292,4 +294,289 @@ fn record(
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::{LEADER_FIELD, MANAGER_FIELD};
+    use crate::signature::{Revocation, SignatureField, TimeSource};
+
+    const LEADER: &str = "Łukasz Øster-Ågård";
+    const MANAGER: &str = "Bodil Kjærgård";
+
+    fn signers() -> Vec<RequiredSigner> {
+        vec![
+            RequiredSigner {
+                slot: LEADER_FIELD.into(),
+                role: SignerRole::Leader,
+                label: "Leder".into(),
+                name: LEADER.into(),
+            },
+            RequiredSigner {
+                slot: MANAGER_FIELD.into(),
+                role: SignerRole::Manager,
+                label: "Leders leder".into(),
+                name: MANAGER.into(),
+            },
+        ]
+    }
+
+    /// A signature by `name` with key `key`, signing the first `bytes` bytes.
+    fn by(name: &str, key: &str, bytes: usize, coverage: Coverage) -> SignatureStatus {
+        SignatureStatus::Signed(Signature {
+            signer: format!("CN={name},O=MUS Test Kommune"),
+            signer_name: name.into(),
+            signing_time: chrono::DateTime::from_timestamp(1_800_000_000, 0),
+            time_source: TimeSource::Claimed,
+            algorithm: "ECDSA P-256 with SHA-256".into(),
+            certificate_sha256: format!("cert-of-{key}-{bytes}"),
+            public_key_sha256: format!("key-{key}"),
+            coverage,
+            trust: Trust::NotChecked,
+            revocation: Revocation::NotChecked,
+            certification: false,
+            sub_filter: "ETSI.CAdES.detached".into(),
+            signed_bytes: bytes,
+        })
+    }
+
+    fn file(fields: Vec<(&str, SignatureStatus)>) -> Inspection {
+        Inspection {
+            revisions: fields.len() + 1,
+            fields: fields
+                .into_iter()
+                .map(|(name, status)| SignatureField {
+                    name: name.into(),
+                    status,
+                })
+                .collect(),
+        }
+    }
+
+    fn policy(allow_unsigned: bool, trusting: bool) -> Policy {
+        let anchors = if trusting {
+            let pem = std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/signed/ca.pem"
+            ))
+            .unwrap();
+            let (_, der) = der::pem::decode_vec(&pem).unwrap();
+            vec![crate::signature::TrustAnchor::from_der(&der).unwrap()]
+        } else {
+            Vec::new()
+        };
+        Policy {
+            allow_unsigned,
+            anchors,
+        }
+    }
+
+    #[test]
+    fn names_fold_case_and_danish_letters_and_allow_a_suffix() {
+        assert!(names_person("BODIL KJAERGAARD", MANAGER));
+        assert!(names_person("Bodil Kjærgård (MitID)", MANAGER));
+        assert!(names_person("LUKASZ OESTER-AAGAARD", LEADER));
+        assert!(names_person("Lukasz Oster-Agard", LEADER));
+        assert!(!names_person("Bodil Kjærgårdsen", MANAGER));
+        assert!(!names_person("Bodil", MANAGER));
+        assert!(!names_person("Bodil Kjærgård", ""));
+    }
+
+    #[test]
+    fn both_own_fields_signed_is_signed_with_roles() {
+        let i = file(vec![
+            (LEADER_FIELD, by(LEADER, "a", 100, Coverage::Signing)),
+            (MANAGER_FIELD, by(MANAGER, "b", 200, Coverage::WholeFile)),
+        ]);
+        let (status, stored) = judge(&i, &signers(), &policy(false, false)).unwrap();
+        assert_eq!(status, Status::Signed);
+        let roles: Vec<&str> = stored.iter().map(|s| s.role.as_str()).collect();
+        assert_eq!(roles, ["leader", "manager"]);
+        assert_eq!(stored[0].time_source, "claimed");
+        assert_eq!(stored[1].coverage, "whole-file");
+    }
+
+    #[test]
+    fn signatures_in_fields_of_their_own_count_by_the_certificates_name() {
+        let i = file(vec![
+            (LEADER_FIELD, SignatureStatus::Empty),
+            (MANAGER_FIELD, SignatureStatus::Empty),
+            (
+                "Signature1",
+                by("LUKASZ OESTER-AAGAARD", "a", 100, Coverage::Signing),
+            ),
+            ("Signature2", by(MANAGER, "b", 200, Coverage::Signing)),
+            ("Seal", by("Penneo A/S Seal", "p", 300, Coverage::WholeFile)),
+        ]);
+        let (status, stored) = judge(&i, &signers(), &policy(false, false)).unwrap();
+        assert_eq!(status, Status::Signed);
+        let roles: Vec<(&str, &str)> = stored
+            .iter()
+            .map(|s| (s.field.as_str(), s.role.as_str()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("Signature1", "leader"),
+                ("Signature2", "manager"),
+                ("Seal", "other")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_seal_alone_signs_for_nobody() {
+        let i = file(vec![
+            (LEADER_FIELD, SignatureStatus::Empty),
+            (MANAGER_FIELD, SignatureStatus::Empty),
+            ("Seal", by("Penneo A/S Seal", "p", 300, Coverage::WholeFile)),
+        ]);
+        let refusal = judge(&i, &signers(), &policy(false, false)).unwrap_err();
+        assert!(refusal.unsigned_only);
+        assert!(
+            refusal.reason.ends_with(
+                "it carries only other signatures, which sign for nobody who must sign: \
+                 Penneo A/S Seal (Seal)"
+            ),
+            "{}",
+            refusal.reason
+        );
+        let (status, stored) = judge(&i, &signers(), &policy(true, false)).unwrap();
+        assert_eq!(status, Status::Unsigned);
+        assert_eq!(stored[0].signer_name, "Penneo A/S Seal");
+        assert_eq!(stored[0].role, "other");
+    }
+
+    #[test]
+    fn one_key_for_two_people_is_refused_even_with_renewed_certificates() {
+        let i = file(vec![
+            (LEADER_FIELD, by(LEADER, "same", 100, Coverage::Signing)),
+            (MANAGER_FIELD, by(MANAGER, "same", 200, Coverage::WholeFile)),
+        ]);
+        let refusal = judge(&i, &signers(), &policy(true, false)).unwrap_err();
+        assert!(!refusal.unsigned_only);
+        assert_eq!(
+            refusal.reason,
+            "the leader's signature (underskrift.leder.underskrift, CN=Łukasz Øster-Ågård,O=MUS \
+             Test Kommune) and the manager's signature (underskrift.leders-leder.underskrift, \
+             CN=Bodil Kjærgård,O=MUS Test Kommune) were made with the same key: each signs \
+             with their own"
+        );
+    }
+
+    #[test]
+    fn a_certificate_in_the_other_persons_name_is_refused() {
+        let i = file(vec![
+            (LEADER_FIELD, by(MANAGER, "m2", 100, Coverage::Signing)),
+            (MANAGER_FIELD, by(MANAGER, "m", 200, Coverage::WholeFile)),
+        ]);
+        let refusal = judge(&i, &signers(), &policy(false, false)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the leader's signature (underskrift.leder.underskrift) is by a certificate in the \
+             name of Bodil Kjærgård (Bodil Kjærgård), who signs as the manager"
+        );
+    }
+
+    #[test]
+    fn a_stranger_is_accepted_without_trust_anchors_and_refused_with_them() {
+        let i = file(vec![
+            (
+                LEADER_FIELD,
+                by("Mallory Madsen", "x", 100, Coverage::Signing),
+            ),
+            (MANAGER_FIELD, by(MANAGER, "m", 200, Coverage::WholeFile)),
+        ]);
+        assert!(judge(&i, &signers(), &policy(false, false)).is_ok());
+        let refusal = judge(&i, &signers(), &policy(false, true)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the leader's signature (underskrift.leder.underskrift) is by Mallory Madsen, who is \
+             not Łukasz Øster-Ågård (nor anyone else who must sign)"
+        );
+    }
+
+    #[test]
+    fn filling_after_the_last_personal_signature_is_refused_even_under_a_seal() {
+        let filled = Coverage::SigningAndFormFilling {
+            fields: vec!["plan.1.maal".into()],
+        };
+        let i = file(vec![
+            (LEADER_FIELD, by(LEADER, "a", 100, filled.clone())),
+            (MANAGER_FIELD, by(MANAGER, "b", 200, filled)),
+            ("Seal", by("Penneo A/S Seal", "p", 300, Coverage::WholeFile)),
+        ]);
+        let refusal = judge(&i, &signers(), &policy(true, false)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the form was filled in after the last signature, the manager's \
+             (underskrift.leders-leder.underskrift), and no signature covers that: plan.1.maal \
+             changed"
+        );
+        // Filled between the two personal signatures: the manager signed the answers.
+        let i = file(vec![
+            (
+                LEADER_FIELD,
+                by(
+                    LEADER,
+                    "a",
+                    100,
+                    Coverage::SigningAndFormFilling {
+                        fields: vec!["plan.1.maal".into()],
+                    },
+                ),
+            ),
+            (MANAGER_FIELD, by(MANAGER, "b", 200, Coverage::Signing)),
+            ("Seal", by("Penneo A/S Seal", "p", 300, Coverage::WholeFile)),
+        ]);
+        assert_eq!(
+            judge(&i, &signers(), &policy(false, false)).unwrap().0,
+            Status::Signed
+        );
+    }
+
+    #[test]
+    fn broken_and_changed_signatures_are_refused_even_when_unsigned_is_allowed() {
+        let i = file(vec![
+            (
+                LEADER_FIELD,
+                by(
+                    LEADER,
+                    "a",
+                    100,
+                    Coverage::OtherChanges {
+                        description: "object 18 0 (/Page): /Contents changed".into(),
+                    },
+                ),
+            ),
+            (
+                MANAGER_FIELD,
+                SignatureStatus::Invalid {
+                    reason: "the digest does not match".into(),
+                },
+            ),
+        ]);
+        let refusal = judge(&i, &signers(), &policy(true, false)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the leader's signature (underskrift.leder.underskrift) no longer covers the file: \
+             it was changed after signing (object 18 0 (/Page): /Contents changed); the \
+             manager's signature (underskrift.leders-leder.underskrift) is invalid: the digest \
+             does not match"
+        );
+        assert!(!refusal.unsigned_only);
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let refusal = judge(&file(vec![]), &signers(), &policy(false, false)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the leader's signature field (underskrift.leder.underskrift) is missing (was the \
+             guide made with --no-form?); the manager's signature field \
+             (underskrift.leders-leder.underskrift) is missing (was the guide made with \
+             --no-form?)"
+        );
+    }
 }
