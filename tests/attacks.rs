@@ -1,0 +1,196 @@
+//! The attack corpus and the signing-service matrix: every file under
+//! `tests/fixtures/attacks` and `tests/fixtures/ltv` is judged by `mus archive add` as its
+//! folder's `expected.json` says (made with pyHanko and certomancer by
+//! `scripts/make-attack-fixtures.py` and `scripts/make-ltv-fixtures.py`; their READMEs say
+//! how each file was built and what pyHanko says of it).
+//!
+//! A refused file is also planted in an archive the way an older mus, which let it in,
+//! would have left it — the file stored read-only and a row in the index — and `mus
+//! archive verify` must then name it: `verify` agrees with `add`.
+//!
+//! `MUS_ATTACK_FIXTURES=DIR` and `MUS_LTV_FIXTURES=DIR` point at freshly made sets
+//! (`scripts/signature-matrix.py` does that in CI).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Expected {
+    /// accepted | refused | unsigned
+    mus: String,
+    #[serde(default)]
+    trust: bool,
+    #[serde(default)]
+    allow_unsigned: bool,
+    #[serde(default)]
+    reason_contains: Vec<String>,
+    /// Files to add first, in order (e.g. the guide whose id this one reuses).
+    #[serde(default)]
+    after: Vec<String>,
+    /// The trust anchors' file in the folder, when not `ca.pem` / `root.pem`.
+    #[serde(default)]
+    trust_file: Option<String>,
+}
+
+fn fixtures(variable: &str, folder: &str) -> PathBuf {
+    std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder))
+}
+
+fn expectations(dir: &Path) -> BTreeMap<String, Expected> {
+    let text = std::fs::read_to_string(dir.join("expected.json"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join("expected.json").display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn mus() -> Command {
+    let mut cmd = Command::cargo_bin("mus").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd.env_remove("MUS_ARCHIVE");
+    cmd
+}
+
+fn trust_file(dir: &Path, expected: &Expected) -> PathBuf {
+    match &expected.trust_file {
+        Some(name) => dir.join(name),
+        None => ["ca.pem", "root.pem"]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.exists())
+            .expect("a ca.pem or root.pem beside the fixtures"),
+    }
+}
+
+/// `mus archive add` of one file into `archive`: exit code and what it printed.
+fn add(archive: &Path, dir: &Path, file: &str, expected: &Expected) -> (i32, String) {
+    let mut cmd = mus();
+    cmd.arg("archive").arg("--archive").arg(archive).arg("add");
+    if expected.trust {
+        cmd.arg("--trust").arg(trust_file(dir, expected));
+    }
+    if expected.allow_unsigned {
+        cmd.arg("--allow-unsigned");
+    }
+    let out = cmd.arg(dir.join(file)).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr).into_owned()
+        + &String::from_utf8_lossy(&out.stdout);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Judges every file of a folder; returns what went against the expectations.
+fn judge_folder(dir: &Path) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (file, expected) in expectations(dir) {
+        let tmp = tempfile::tempdir().unwrap();
+        let archive = tmp.path().join("arkiv");
+        for first in &expected.after {
+            let (code, text) = add(&archive, dir, first, &expected);
+            if code != 0 {
+                failures.push(format!("{file}: adding {first} first failed: {text}"));
+            }
+        }
+        let (code, text) = add(&archive, dir, &file, &expected);
+        let verdict = match (code, text.contains(", unsigned)")) {
+            (0, true) => "unsigned",
+            (0, false) => "accepted",
+            (1, _) => "refused",
+            _ => "error",
+        };
+        if verdict != expected.mus {
+            failures.push(format!(
+                "{file}: expected {}, mus said {verdict}:\n{text}",
+                expected.mus
+            ));
+            continue;
+        }
+        let lower = text.to_lowercase();
+        for needle in &expected.reason_contains {
+            if !lower.contains(&needle.to_lowercase()) {
+                failures.push(format!("{file}: the reason does not say {needle:?}:\n{text}"));
+            }
+        }
+        if verdict == "refused" && expected.after.is_empty() {
+            if let Some(problem) = verify_after_older_mus(dir, &file) {
+                failures.push(format!("{file}: {problem}"));
+            }
+        }
+    }
+    failures
+}
+
+/// Plants `file` in a fresh archive as an older mus that accepted it would have left it,
+/// then runs `verify`: `None` when verify names the file.
+fn verify_after_older_mus(dir: &Path, file: &str) -> Option<String> {
+    use mus::archive::{index, ArchivedGuide, Index, Status};
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("arkiv");
+    std::fs::create_dir(&archive).unwrap();
+    let bytes = std::fs::read(dir.join(file)).unwrap();
+    let relative = format!("2027/planted/{}", file);
+    let target = archive.join(&relative);
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::write(&target, &bytes).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o400)).unwrap();
+    }
+    let mut idx = Index::open(&archive, true).unwrap();
+    let tx = idx.begin().unwrap();
+    let guide = ArchivedGuide {
+        guide_id: format!("2027-{:08X}", bytes.len()),
+        version: 1,
+        leader: "Łukasz Øster-Ågård".into(),
+        unit: "Dagtilbud Nord".into(),
+        level: "leder-af-medarbejdere".into(),
+        focus: vec!["saet-retning".into()],
+        dialogue_date: "2027-01-15".into(),
+        year: 2027,
+        framework: "soenderborg-ledelsesgrundlag 1.0".into(),
+        path: relative.clone(),
+        sha256: mus::output::sha256_hex(&bytes),
+        size: bytes.len() as u64,
+        status: Status::Signed,
+        added_at: "2027-02-01T10:00:00Z".into(),
+        signatures: Vec::new(),
+    };
+    index::insert(&tx, &guide).unwrap();
+    tx.commit().unwrap();
+    drop(idx);
+    let out = mus()
+        .arg("archive")
+        .arg("--archive")
+        .arg(&archive)
+        .arg("verify")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned()
+        + &String::from_utf8_lossy(&out.stderr);
+    let named = text
+        .lines()
+        .any(|l| l.contains(&relative) && !l.starts_with("ok"));
+    if out.status.code() == Some(1) && named {
+        None
+    } else {
+        Some(format!(
+            "verify of an archive an older mus let it into did not name it (exit {:?}):\n{text}",
+            out.status.code()
+        ))
+    }
+}
+
+#[test]
+fn every_attack_is_refused_and_every_service_style_guide_judged_as_expected() {
+    let failures = judge_folder(&fixtures("MUS_ATTACK_FIXTURES", "attacks"));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn pades_b_t_b_lt_b_lta_and_a_revoked_signer_are_judged_as_expected() {
+    let failures = judge_folder(&fixtures("MUS_LTV_FIXTURES", "ltv"));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
