@@ -38,7 +38,11 @@ struct Expected {
 fn fixtures(variable: &str, folder: &str) -> PathBuf {
     std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(folder)
+        })
 }
 
 fn expectations(dir: &Path) -> BTreeMap<String, Expected> {
@@ -76,8 +80,8 @@ fn add(archive: &Path, dir: &Path, file: &str, expected: &Expected) -> (i32, Str
         cmd.arg("--allow-unsigned");
     }
     let out = cmd.arg(dir.join(file)).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stderr).into_owned()
-        + &String::from_utf8_lossy(&out.stdout);
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -110,7 +114,9 @@ fn judge_folder(dir: &Path) -> Vec<String> {
         let lower = text.to_lowercase();
         for needle in &expected.reason_contains {
             if !lower.contains(&needle.to_lowercase()) {
-                failures.push(format!("{file}: the reason does not say {needle:?}:\n{text}"));
+                failures.push(format!(
+                    "{file}: the reason does not say {needle:?}:\n{text}"
+                ));
             }
         }
         if verdict == "refused" && expected.after.is_empty() {
@@ -168,8 +174,8 @@ fn verify_after_older_mus(dir: &Path, file: &str) -> Option<String> {
         .arg("verify")
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     let named = text
         .lines()
         .any(|l| l.contains(&relative) && !l.starts_with("ok"));

@@ -1,6 +1,31 @@
 //! A signature's `/ByteRange`: the two stretches of the file it signs, and the hole
 //! between them that must be exactly the `/Contents` hex string (ISO 32000-1, 12.8.1).
 
+/// Why four numbers are not a usable `/ByteRange`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ByteRangeError {
+    #[error("the /ByteRange has {0} numbers instead of four")]
+    Count(usize),
+    #[error("the /ByteRange has a negative number")]
+    Negative,
+    #[error(
+        "the /ByteRange starts at byte {0} instead of 0, so the start of the file is not signed"
+    )]
+    Start(i64),
+    #[error("the two ranges of the /ByteRange overlap")]
+    Overlap,
+    #[error(
+        "the /ByteRange runs past the end of the file ({0} bytes): the file is cut short or \
+         the signature is broken"
+    )]
+    PastEnd(usize),
+    #[error(
+        "the /ByteRange leaves bytes {from} to {to} unsigned, which are more (or other) than \
+         the signature's /Contents string"
+    )]
+    Hole { from: usize, to: usize },
+}
+
 /// Two ranges: `[0, first_len)` and `[second_start, second_start + second_len)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteRange {
@@ -13,12 +38,9 @@ impl ByteRange {
     /// Checks the four numbers of a `/ByteRange` against a file of `pdf.len()` bytes:
     /// the ranges start at 0, do not overlap, stay inside the file, and leave exactly one
     /// hex string uncovered.
-    pub fn from_values(values: &[i64], pdf: &[u8]) -> Result<Self, String> {
+    pub fn from_values(values: &[i64], pdf: &[u8]) -> Result<Self, ByteRangeError> {
         let [start, first_len, second_start, second_len] = *values else {
-            return Err(format!(
-                "the /ByteRange has {} numbers instead of four",
-                values.len()
-            ));
+            return Err(ByteRangeError::Count(values.len()));
         };
         let unsigned = |v: i64| usize::try_from(v).ok();
         let (Some(first_len), Some(second_start), Some(second_len)) = (
@@ -26,27 +48,18 @@ impl ByteRange {
             unsigned(second_start),
             unsigned(second_len),
         ) else {
-            return Err("the /ByteRange has a negative number".into());
+            return Err(ByteRangeError::Negative);
         };
         if start != 0 {
-            return Err(format!(
-                "the /ByteRange starts at byte {start} instead of 0, so the start of the file \
-                 is not signed"
-            ));
+            return Err(ByteRangeError::Start(start));
         }
         if second_start < first_len {
-            return Err("the two ranges of the /ByteRange overlap".into());
+            return Err(ByteRangeError::Overlap);
         }
         second_start
             .checked_add(second_len)
             .filter(|&end| end <= pdf.len())
-            .ok_or_else(|| {
-                format!(
-                    "the /ByteRange runs past the end of the file ({} bytes): the file is cut \
-                     short or the signature is broken",
-                    pdf.len()
-                )
-            })?;
+            .ok_or(ByteRangeError::PastEnd(pdf.len()))?;
         let range = ByteRange {
             first_len,
             second_start,
@@ -58,10 +71,10 @@ impl ByteRange {
             && hole[hole.len() - 1] == b'>'
             && hole[1..hole.len() - 1].iter().all(u8::is_ascii_hexdigit);
         if !is_hex_string {
-            return Err(format!(
-                "the /ByteRange leaves bytes {first_len} to {second_start} unsigned, which are \
-                 more (or other) than the signature's /Contents string"
-            ));
+            return Err(ByteRangeError::Hole {
+                from: first_len,
+                to: second_start,
+            });
         }
         Ok(range)
     }
@@ -112,7 +125,7 @@ mod tests {
 
     #[test]
     fn absurd_byte_ranges_are_refused_with_a_reason() {
-        let err = |values: &[i64]| ByteRange::from_values(values, PDF).unwrap_err();
+        let err = |values: &[i64]| ByteRange::from_values(values, PDF).unwrap_err().to_string();
         assert!(err(&[0, 10, 16]).contains("3 numbers instead of four"));
         assert!(err(&[1, 9, 16, 4]).contains("starts at byte 1"));
         assert!(err(&[0, -10, 16, 4]).contains("negative"));

@@ -12,6 +12,7 @@ mod cms;
 mod coverage;
 mod crypto;
 mod fields;
+mod invalid;
 mod lexer;
 mod raw;
 mod revisions;
@@ -22,7 +23,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use lopdf::{Document, Object};
 
-pub use byte_range::ByteRange;
+pub use byte_range::{ByteRange, ByteRangeError};
+pub use invalid::InvalidSignature;
 pub use raw::trim_padding;
 pub use revisions::StructureError;
 pub use trust::{load_trust_anchors, TrustAnchor};
@@ -203,7 +205,9 @@ fn inspect_named(pdf: &[u8], origin: &str, anchors: &[TrustAnchor]) -> Result<In
             status: match node.value {
                 None | Some(Object::Null) => SignatureStatus::Empty,
                 Some(value) => verify(pdf, &history, &doc, &node.name, value, anchors)
-                    .unwrap_or_else(|reason| SignatureStatus::Invalid { reason }),
+                    .unwrap_or_else(|e| SignatureStatus::Invalid {
+                        reason: e.to_string(),
+                    }),
             },
             name: node.name,
         })
@@ -264,18 +268,18 @@ fn verify(
     name: &str,
     value: &Object,
     anchors: &[TrustAnchor],
-) -> std::result::Result<SignatureStatus, String> {
+) -> std::result::Result<SignatureStatus, InvalidSignature> {
     let (_, value) = doc
         .dereference(value)
-        .map_err(|_| "the field's /V points to an object that is not in the file".to_string())?;
+        .map_err(|_| InvalidSignature::ValueMissing)?;
     let sig = value
         .as_dict()
-        .map_err(|_| "the field's /V is not a signature dictionary".to_string())?;
+        .map_err(|_| InvalidSignature::NotADictionary)?;
     let timestamp = sig.has_type(b"DocTimeStamp");
     let sub_filter = sig
         .get(b"SubFilter")
         .and_then(Object::as_name)
-        .map_err(|_| "the signature dictionary has no /SubFilter".to_string())?;
+        .map_err(|_| InvalidSignature::NoSubFilter)?;
     let sub_filter = String::from_utf8_lossy(sub_filter).into_owned();
     let expected: &[&str] = if timestamp {
         &["ETSI.RFC3161"]
@@ -283,45 +287,43 @@ fn verify(
         &["adbe.pkcs7.detached", "ETSI.CAdES.detached"]
     };
     if !expected.contains(&sub_filter.as_str()) {
-        return Err(format!(
-            "the signature's /SubFilter is /{sub_filter}; only {} {} supported",
-            expected.join(" and "),
-            if expected.len() == 1 { "is" } else { "are" }
-        ));
+        return Err(InvalidSignature::SubFilter {
+            found: sub_filter,
+            supported: format!(
+                "{} {}",
+                expected.join(" and "),
+                if expected.len() == 1 { "is" } else { "are" }
+            ),
+        });
     }
     let values: Vec<i64> = sig
         .get(b"ByteRange")
         .and_then(|r| doc.dereference(r))
         .and_then(|(_, r)| r.as_array())
-        .map_err(|_| "the signature dictionary has no /ByteRange".to_string())?
+        .map_err(|_| InvalidSignature::NoByteRange)?
         .iter()
         .map(Object::as_i64)
         .collect::<std::result::Result<_, _>>()
-        .map_err(|_| "the /ByteRange is not four whole numbers".to_string())?;
+        .map_err(|_| InvalidSignature::ByteRangeNotNumbers)?;
     let range = ByteRange::from_values(&values, pdf)?;
     let contents = range.contents(pdf);
     if sig.get(b"Contents").and_then(Object::as_str).ok() != Some(contents.as_slice()) {
-        return Err(
-            "the signature's /Contents is not the string the /ByteRange leaves unsigned".into(),
-        );
+        return Err(InvalidSignature::ContentsElsewhere);
     }
     // What was signed must be a whole revision: the bytes up to one of its %%EOF.
-    let revision = history.ending_at(range.end()).ok_or_else(|| {
-        format!(
-            "its /ByteRange ends at byte {}, which is not the end of a revision of the file \
-             (so what was signed is not what any reader shows)",
-            range.end()
-        )
-    })?;
+    let revision = history
+        .ending_at(range.end())
+        .ok_or(InvalidSignature::NotARevision { end: range.end() })?;
     let coverage = if revision + 1 == history.revisions.len() {
         Coverage::WholeFile
     } else {
-        let signed = history.document(pdf, revision).map_err(|e| {
-            format!(
-                "the signed revision (the first {} bytes) cannot be read: {e}",
-                range.end()
-            )
-        })?;
+        let signed =
+            history
+                .document(pdf, revision)
+                .map_err(|source| InvalidSignature::SignedRevision {
+                    end: range.end(),
+                    source,
+                })?;
         // What the signer signed must be this very signature dictionary.
         let signed_value = fields::walk(&signed)
             .into_iter()
@@ -330,10 +332,7 @@ fn verify(
             .and_then(|v| signed.dereference(v).ok())
             .map(|(_, v)| v.clone());
         if signed_value.as_ref() != Some(value) {
-            return Err(
-                "the signature dictionary is not the one in the revision its /ByteRange signs"
-                    .into(),
-            );
+            return Err(InvalidSignature::NotTheSignedDictionary);
         }
         match coverage::check(&signed, doc) {
             Ok(filled) if filled.is_empty() => Coverage::Signing,
@@ -377,7 +376,7 @@ fn verify(
             .tbs_certificate
             .subject_public_key_info
             .to_der()
-            .map_err(|e| format!("the signer's public key cannot be encoded: {e}"))?
+            .map_err(|e| InvalidSignature::PublicKey(e.to_string()))?
     };
     Ok(SignatureStatus::Signed(Signature {
         signer: subject.to_string(),

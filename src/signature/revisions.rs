@@ -656,13 +656,10 @@ fn read_table(pdf: &[u8], offset: usize, mut lexer: Lexer) -> Result<Section> {
         if lexer.keyword(b"trailer") {
             break;
         }
-        let (Some(first), Some(count)) = (
-            lexer.unsigned(),
-            (|| {
-                lexer.skip_white();
-                lexer.unsigned()
-            })(),
-        ) else {
+        let first = lexer.unsigned();
+        lexer.skip_white();
+        let count = lexer.unsigned();
+        let (Some(first), Some(count)) = (first, count) else {
             return Err(bad("a subsection header is not two numbers".into()));
         };
         // The header's line ends; then `count` entries of exactly 20 bytes.
@@ -815,4 +812,152 @@ fn find_all<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = us
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Appends objects (`(id, body)`) and a classic cross-reference section to `pdf`,
+    /// with `extra` trailer entries; `tail` follows the trailer (normally
+    /// `startxref N %%EOF`, written by the caller through `{xref}`).
+    fn update(pdf: &mut Vec<u8>, objects: &[(u32, &str)], extra: &str, tail: &str) -> usize {
+        let mut offsets = Vec::new();
+        for (id, body) in objects {
+            offsets.push((*id, pdf.len()));
+            pdf.extend(format!("{id} 0 obj\n{body}\nendobj\n").as_bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend(b"xref\n");
+        if !extra.contains("/Prev") {
+            pdf.extend(b"0 1\n0000000000 65535 f \n");
+        }
+        for (id, offset) in offsets {
+            pdf.extend(format!("{id} 1\n{offset:010} 00000 n \n").as_bytes());
+        }
+        pdf.extend(format!("trailer\n<< /Size 10 /Root 1 0 R {extra} >>\n").as_bytes());
+        pdf.extend(tail.replace("{xref}", &xref.to_string()).as_bytes());
+        xref
+    }
+
+    const EOF: &str = "startxref\n{xref}\n%%EOF\n";
+
+    fn original() -> (Vec<u8>, usize) {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let xref = update(
+            &mut pdf,
+            &[
+                (1, "<< /Type /Catalog /Pages 2 0 R >>"),
+                (2, "<< /Type /Pages /Kids [] /Count 0 >>"),
+            ],
+            "",
+            EOF,
+        );
+        (pdf, xref)
+    }
+
+    #[test]
+    fn an_incremental_update_is_a_second_revision() {
+        let (mut pdf, first) = original();
+        let end = pdf.len();
+        update(
+            &mut pdf,
+            &[(2, "<< /Type /Pages /Kids [] /Count 0 /X 1 >>")],
+            &format!("/Prev {first}"),
+            EOF,
+        );
+        let history = History::read(&pdf).unwrap();
+        assert_eq!(history.revisions.len(), 2);
+        assert_eq!(history.ending_at(end), Some(0));
+        assert_eq!(
+            history.ending_at(end - 1),
+            Some(0),
+            "the %%EOF without its newline"
+        );
+        assert_eq!(history.ending_at(end - 2), None);
+        let old = history.document(&pdf, 0).unwrap();
+        let new = history.document(&pdf, 1).unwrap();
+        assert!(!old.get_dictionary((2, 0)).unwrap().has(b"X"));
+        assert!(new.get_dictionary((2, 0)).unwrap().has(b"X"));
+    }
+
+    #[test]
+    fn a_decoy_startxref_or_eof_is_refused() {
+        let (mut pdf, first) = original();
+        let decoy = format!("startxref\n{first}\n%%EOF\nstartxref\n{{xref}}\n%%EOF\n");
+        update(
+            &mut pdf,
+            &[(2, "<< /Count 1 >>")],
+            &format!("/Prev {first}"),
+            &decoy,
+        );
+        let err = History::read(&pdf).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("followed by `startxref {first}`")),
+            "{err}"
+        );
+
+        let (mut pdf, first) = original();
+        update(
+            &mut pdf,
+            &[(2, "<< /Count 1 >>")],
+            &format!("/Prev {first}"),
+            "startxref\n{xref}\n",
+        );
+        let err = History::read(&pdf).unwrap_err().to_string();
+        assert!(err.contains("after its last %%EOF"), "{err}");
+
+        // A whole revision nobody chains to, hiding in the middle.
+        let (mut pdf, first) = original();
+        update(
+            &mut pdf,
+            &[(2, "<< /Count 2 >>")],
+            &format!("/Prev {first}"),
+            EOF,
+        );
+        update(
+            &mut pdf,
+            &[(2, "<< /Count 1 >>")],
+            &format!("/Prev {first}"),
+            EOF,
+        );
+        let err = History::read(&pdf).unwrap_err().to_string();
+        assert!(err.contains("ends no revision"), "{err}");
+    }
+
+    #[test]
+    fn objects_listed_twice_or_from_another_revision_are_refused() {
+        let (mut pdf, first) = original();
+        let xref = pdf.len();
+        pdf.extend(format!(
+            "xref\n2 1\n{:010} 00000 n \n2 1\n{:010} 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R /Prev {first} >>\nstartxref\n{xref}\n%%EOF\n",
+            9, 9
+        ).as_bytes());
+        let err = History::read(&pdf).unwrap_err().to_string();
+        assert!(err.contains("object 2 is listed twice"), "{err}");
+
+        // An update that points an object back into the first revision's bytes.
+        let (mut pdf, first) = original();
+        let old_catalog = 9;
+        let xref = pdf.len();
+        pdf.extend(format!(
+            "xref\n2 1\n{old_catalog:010} 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R /Prev {first} >>\nstartxref\n{xref}\n%%EOF\n"
+        ).as_bytes());
+        let err = History::read(&pdf).unwrap_err().to_string();
+        assert!(err.contains("outside its own bytes"), "{err}");
+    }
+
+    #[test]
+    fn an_entry_pointing_at_another_object_is_refused() {
+        let (mut pdf, first) = original();
+        let at = pdf.len();
+        pdf.extend(b"3 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+        let xref = pdf.len();
+        pdf.extend(format!(
+            "xref\n2 1\n{at:010} 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R /Prev {first} >>\nstartxref\n{xref}\n%%EOF\n"
+        ).as_bytes());
+        let history = History::read(&pdf).unwrap();
+        let err = history.document(&pdf, 1).unwrap_err().to_string();
+        assert!(err.contains("where another object stands"), "{err}");
+    }
 }
