@@ -12,7 +12,10 @@ mod cms;
 mod coverage;
 mod crypto;
 mod fields;
+mod ltv;
 mod raw;
+mod revocation;
+mod timestamp;
 mod trust;
 
 use std::path::Path;
@@ -21,7 +24,15 @@ use chrono::{DateTime, Utc};
 use lopdf::{Document, Object};
 
 pub use byte_range::ByteRange;
-pub use raw::trim_padding;
+pub use cms::{CmsError, Structure};
+pub use crypto::CryptoError;
+pub use ltv::{verify_pdf_signature, CmsSignature, TimeSource};
+pub use raw::{trim_padding, ContentsError};
+pub use revocation::{
+    check_dss_item, read_dss, Dss, DssError, DssItemKind, Revocation, RevocationData,
+    RevocationSource, SigningTime,
+};
+pub use timestamp::{verify_document_timestamp, Timestamp, TimestampError};
 pub use trust::{load_trust_anchors, TrustAnchor};
 
 use crate::error::{Error, Result};

@@ -3,19 +3,23 @@
 //!
 //! Deliberately small: issuer and subject names must match, every certificate's
 //! signature must verify with its issuer's key, intermediates must be CA certificates,
-//! and every certificate must be valid at the signing time. No revocation (CRL/OCSP), no
-//! name or policy constraints, no key-usage checks: an archive of a municipality's own
-//! signing service does not need them, and a full path validator would (RFC 5280, 6).
+//! and every certificate must be valid at the signing time (a signature timestamp's time
+//! when there is one). The signer certificate's revocation status is checked against the
+//! OCSP responses and CRLs the signature and the PDF carry (see [`super::revocation`]);
+//! intermediates' status is not. No name or policy constraints, no key-usage checks on
+//! the signer: an archive of a municipality's own signing service does not need them, and
+//! a full path validator would (RFC 5280, 6).
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use der::Decode;
-use x509_cert::ext::pkix::BasicConstraints;
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 use x509_cert::Certificate;
 
 use super::crypto::Scheme;
 use super::raw;
+use super::revocation::{self, Revocation, RevocationData, SigningTime};
 use super::Trust;
 use crate::error::{Error, Result};
 
@@ -98,7 +102,7 @@ pub(crate) struct Cert<'a> {
 }
 
 impl Cert<'_> {
-    fn subject(&self) -> String {
+    pub(crate) fn subject(&self) -> String {
         self.cert.tbs_certificate.subject.to_string()
     }
 }
@@ -117,9 +121,72 @@ pub(crate) fn check(
         return Trust::NotChecked;
     }
     match chain(signer, intermediates, anchors, time) {
-        Ok(anchor) => Trust::Trusted { anchor },
+        Ok(found) => Trust::Trusted {
+            anchor: found.anchor,
+        },
         Err(reason) => Trust::Untrusted { reason },
     }
+}
+
+/// [`check`] at `at` (a signature timestamp's time when there is one), and then the
+/// signer certificate's revocation status from `data` and the revocation data the
+/// certificates `intermediates` carry. A revoked signer is [`Trust::Untrusted`], saying
+/// when and by what it was revoked.
+pub(crate) fn check_with_revocation(
+    signer: &Cert<'_>,
+    intermediates: &[Cert<'_>],
+    anchors: &[TrustAnchor],
+    at: SigningTime,
+    data: &RevocationData,
+) -> (Trust, Revocation) {
+    if anchors.is_empty() {
+        return (Trust::NotChecked, Revocation::NotChecked);
+    }
+    let found = match chain(signer, intermediates, anchors, at.time) {
+        Ok(found) => found,
+        Err(reason) => return (Trust::Untrusted { reason }, Revocation::NotChecked),
+    };
+    let Some(issuer) = found.signer_issuer else {
+        // The signer's certificate is itself an anchor: trusted as such, nothing to ask.
+        return (
+            Trust::Trusted {
+                anchor: found.anchor,
+            },
+            Revocation::NotChecked,
+        );
+    };
+    let status = revocation::status(&signer.cert, &issuer, data, intermediates, at);
+    let trust = match &status {
+        Revocation::Revoked { at: when, source } => Trust::Untrusted {
+            reason: format!(
+                "the signer's certificate {} was revoked on {} ({} from its issuer says so){}",
+                signer.subject(),
+                when.format("%Y-%m-%d %H:%M:%S UTC"),
+                source,
+                if at.proven {
+                    format!(
+                        ", before the timestamped signing time {}",
+                        at.time.format("%Y-%m-%d %H:%M:%S UTC")
+                    )
+                } else {
+                    ", and no signature timestamp proves the signature is older".to_string()
+                }
+            ),
+        },
+        _ => Trust::Trusted {
+            anchor: found.anchor,
+        },
+    };
+    (trust, status)
+}
+
+/// A chain that reached an anchor.
+struct Found {
+    /// The anchor's subject.
+    anchor: String,
+    /// The certificate that issued the signer's (`None` when the signer's certificate is
+    /// an anchor itself).
+    signer_issuer: Option<Certificate>,
 }
 
 fn chain(
@@ -127,13 +194,17 @@ fn chain(
     intermediates: &[Cert<'_>],
     anchors: &[TrustAnchor],
     time: DateTime<Utc>,
-) -> std::result::Result<String, String> {
+) -> std::result::Result<Found, String> {
     let mut current = (signer.der, &signer.cert);
+    let mut signer_issuer: Option<Certificate> = None;
     for _ in 0..MAX_CHAIN {
         let (der, cert) = current;
         valid_at(cert, time)?;
         if let Some(anchor) = anchors.iter().find(|a| a.der == der) {
-            return Ok(anchor.subject.clone());
+            return Ok(Found {
+                anchor: anchor.subject.clone(),
+                signer_issuer,
+            });
         }
         let issuer = &cert.tbs_certificate.issuer;
         let name = cert.tbs_certificate.subject.to_string();
@@ -144,7 +215,10 @@ fn chain(
             .find(|a| issued_by(der, cert, &a.certificate).is_ok());
         if let Some(anchor) = from_anchor {
             valid_at(&anchor.certificate, time)?;
-            return Ok(anchor.subject.clone());
+            return Ok(Found {
+                anchor: anchor.subject.clone(),
+                signer_issuer: signer_issuer.or_else(|| Some(anchor.certificate.clone())),
+            });
         }
         // Otherwise an intermediate from the signature that issued it, and on up.
         let candidates: Vec<&Cert<'_>> = intermediates
@@ -177,7 +251,10 @@ fn chain(
             }
         });
         match next {
-            Some(next) => current = (next.der, &next.cert),
+            Some(next) => {
+                signer_issuer.get_or_insert_with(|| next.cert.clone());
+                current = (next.der, &next.cert);
+            }
             None => return Err(last_error),
         }
     }
@@ -194,8 +271,22 @@ fn anchor_names(anchors: &[TrustAnchor]) -> String {
         .join("; ")
 }
 
+/// Whether `cert` names `usage` among its extended key usages (RFC 5280, 4.2.1.12).
+pub(crate) fn has_extended_key_usage(
+    cert: &Certificate,
+    usage: const_oid::ObjectIdentifier,
+) -> bool {
+    cert.tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE)
+        .filter_map(|e| ExtendedKeyUsage::from_der(e.extn_value.as_bytes()).ok())
+        .any(|eku| eku.0.contains(&usage))
+}
+
 /// Whether `issuer`'s key made `cert`'s signature.
-fn issued_by(
+pub(crate) fn issued_by(
     der: &[u8],
     cert: &Certificate,
     issuer: &Certificate,
