@@ -420,28 +420,38 @@ mod tests {
         let pdf = fixture("b-lt-revoked.pdf");
         let doc = crate::signature::parse(&pdf).unwrap();
         let dss = read_dss(&doc).unwrap().unwrap();
-        // Break each OCSP response's and CRL's signature (the last byte of the DER is
-        // the last byte of the signature value).
-        let spoil = |items: &[Vec<u8>]| {
-            items
-                .iter()
-                .map(|d| {
-                    let mut d = d.clone();
-                    *d.last_mut().unwrap() ^= 0x01;
-                    d
-                })
-                .collect::<Vec<_>>()
+        // Break each OCSP response's and CRL's signature value.
+        use der::{Decode, Encode};
+        let flip = |bits: &der::asn1::BitString| {
+            let mut bytes = bits.raw_bytes().to_vec();
+            bytes[10] ^= 0x01;
+            der::asn1::BitString::from_bytes(&bytes).unwrap()
+        };
+        let spoil_ocsp = |der: &Vec<u8>| {
+            let mut response = x509_ocsp::OcspResponse::from_der(der).unwrap();
+            let bytes = response.response_bytes.as_mut().unwrap();
+            let mut basic =
+                x509_ocsp::BasicOcspResponse::from_der(bytes.response.as_bytes()).unwrap();
+            basic.signature = flip(&basic.signature);
+            bytes.response = der::asn1::OctetString::new(basic.to_der().unwrap()).unwrap();
+            response.to_der().unwrap()
+        };
+        let spoil_crl = |der: &Vec<u8>| {
+            let mut crl = x509_cert::crl::CertificateList::from_der(der).unwrap();
+            crl.signature = flip(&crl.signature);
+            crl.to_der().unwrap()
         };
         let spoiled = RevocationData {
             certificates: dss.data.certificates.clone(),
-            ocsp_responses: spoil(&dss.data.ocsp_responses),
-            crls: spoil(&dss.data.crls),
+            ocsp_responses: dss.data.ocsp_responses.iter().map(spoil_ocsp).collect(),
+            crls: dss.data.crls.iter().map(spoil_crl).collect(),
         };
         let sigs = verify_all(&pdf, &anchors(), Some(&spoiled));
         for sig in &sigs {
             let Revocation::Unverifiable { reason } = &sig.revocation else {
                 panic!("{:?}", sig.revocation)
             };
+            let reason = reason.to_string();
             assert!(
                 reason.contains("does not verify")
                     || reason.contains("not signed")

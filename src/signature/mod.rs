@@ -30,10 +30,10 @@ pub use ltv::{verify_pdf_signature, CmsSignature, TimeSource};
 pub use raw::{trim_padding, ContentsError};
 pub use revocation::{
     check_dss_item, read_dss, Dss, DssError, DssItemKind, Revocation, RevocationData,
-    RevocationSource, SigningTime,
+    RevocationProblem, RevocationSource, SigningTime,
 };
 pub use timestamp::{verify_document_timestamp, Timestamp, TimestampError};
-pub use trust::{load_trust_anchors, TrustAnchor};
+pub use trust::{load_trust_anchors, ChainError, TrustAnchor};
 
 use crate::error::{Error, Result};
 

@@ -24,7 +24,7 @@ use x509_ocsp::{
     BasicOcspResponse, CertId, CertStatus, OcspResponse, OcspResponseStatus, ResponderId,
 };
 
-use super::crypto::Scheme;
+use super::crypto::{CryptoError, Scheme};
 use super::raw;
 use super::trust::{self, to_chrono, Cert};
 
@@ -162,7 +162,7 @@ pub enum DssError {
 /// DSS added after signing.
 ///
 /// `Err` is `der`'s reason (`from_der` also refuses bytes after the structure).
-pub fn check_dss_item(kind: DssItemKind, bytes: &[u8]) -> Result<(), String> {
+pub fn check_dss_item(kind: DssItemKind, bytes: &[u8]) -> Result<(), der::Error> {
     match kind {
         DssItemKind::Certificate => Certificate::from_der(bytes).map(|_| ()),
         DssItemKind::OcspResponse => OcspResponse::from_der(bytes).and_then(|r| {
@@ -177,7 +177,6 @@ pub fn check_dss_item(kind: DssItemKind, bytes: &[u8]) -> Result<(), String> {
         }),
         DssItemKind::Crl => CertificateList::from_der(bytes).map(|_| ()),
     }
-    .map_err(|e| e.to_string())
 }
 
 /// A PDF's Document Security Store.
@@ -266,7 +265,7 @@ fn read_arrays(
                     DssItemKind::OcspResponse => "a DER OCSP response",
                     DssItemKind::Crl => "a DER CRL",
                 },
-                reason,
+                reason: reason.to_string(),
             })?;
             match kind {
                 DssItemKind::Certificate => data.certificates.push(bytes),
@@ -310,7 +309,60 @@ pub enum Revocation {
     },
     /// There is data about the certificate, but none that verifies or speaks about the
     /// signing time.
-    Unverifiable { reason: String },
+    Unverifiable { reason: RevocationProblem },
+}
+
+/// Why revocation data about a certificate does not count.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RevocationProblem {
+    #[error("the OCSP responder does not know the signer's certificate (status unknown)")]
+    OcspUnknown,
+    #[error(
+        "the OCSP response only says the certificate was good at {this_update}, before the \
+         signing time {signing_time}"
+    )]
+    OcspTooOld {
+        this_update: String,
+        signing_time: String,
+    },
+    #[error("the OCSP response is not DER")]
+    OcspNotDer,
+    #[error("the OCSP response's signature: {0}")]
+    OcspAlgorithm(CryptoError),
+    #[error("the OCSP response's signature is malformed")]
+    OcspMalformedSignature,
+    #[error(
+        "the OCSP response is signed by {responder}, which the signer's issuer {issuer} did \
+         not issue"
+    )]
+    ResponderNotIssuedByIssuer { responder: String, issuer: String },
+    #[error(
+        "the OCSP response is signed by {responder}, which is not an OCSP responder (no \
+         id-kp-OCSPSigning)"
+    )]
+    NotAResponder { responder: String },
+    #[error("the OCSP responder's certificate {responder} was not valid when it answered ({at})")]
+    ResponderNotValid { responder: String, at: String },
+    #[error("the OCSP response's signature does not verify with its responder {responder}'s key")]
+    OcspSignature { responder: String },
+    #[error(
+        "the OCSP response's signature does not verify with the signer's issuer's key, and its \
+         responder's certificate is not in the file"
+    )]
+    ResponderMissing,
+    #[error("the CRL is not DER")]
+    CrlNotDer,
+    #[error("the CRL's signature: {0}")]
+    CrlAlgorithm(CryptoError),
+    #[error("the CRL's signature is malformed")]
+    CrlMalformedSignature,
+    #[error("the CRL naming {issuer} as issuer is not signed with that issuer's key")]
+    CrlSignature { issuer: String },
+    #[error("the newest CRL is from {this_update}, before the signing time {signing_time}")]
+    CrlTooOld {
+        this_update: String,
+        signing_time: String,
+    },
 }
 
 /// When the signature was made, and whether a timestamp proves it.
@@ -337,7 +389,7 @@ pub(crate) fn status(
 ) -> Revocation {
     let mut revoked: Option<(DateTime<Utc>, RevocationSource)> = None;
     let mut good: Option<RevocationSource> = None;
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<RevocationProblem> = Vec::new();
     let mut found = |finding: Finding| match finding {
         Finding::NotAbout => {}
         Finding::Revoked(when, source) => {
@@ -371,7 +423,7 @@ enum Finding {
     NotAbout,
     Revoked(DateTime<Utc>, RevocationSource),
     Good(RevocationSource),
-    Problem(String),
+    Problem(RevocationProblem),
 }
 
 fn format_time(t: DateTime<Utc>) -> String {
@@ -456,19 +508,15 @@ fn ocsp_finding(
             to_chrono(x509_cert::time::Time::GeneralTime(info.revocation_time.0)),
             RevocationSource::Ocsp,
         ),
-        CertStatus::Unknown(_) => Finding::Problem(
-            "the OCSP responder does not know the signer's certificate (status unknown)".into(),
-        ),
+        CertStatus::Unknown(_) => Finding::Problem(RevocationProblem::OcspUnknown),
         CertStatus::Good(_) => {
             if this_update >= time || next_update.is_some_and(|n| n >= time) {
                 Finding::Good(RevocationSource::Ocsp)
             } else {
-                Finding::Problem(format!(
-                    "the OCSP response only says the certificate was good at {}, before the \
-                     signing time {}",
-                    format_time(this_update),
-                    format_time(time)
-                ))
+                Finding::Problem(RevocationProblem::OcspTooOld {
+                    this_update: format_time(this_update),
+                    signing_time: format_time(time),
+                })
             }
         }
     }
@@ -483,14 +531,14 @@ fn verify_ocsp_signature(
     data: &RevocationData,
     known: &[Cert<'_>],
     produced_at: DateTime<Utc>,
-) -> Result<(), String> {
-    let tbs = raw::to_be_signed(basic_der).ok_or("the OCSP response is not DER")?;
+) -> Result<(), RevocationProblem> {
+    let tbs = raw::to_be_signed(basic_der).ok_or(RevocationProblem::OcspNotDer)?;
     let scheme = Scheme::from_identifier(&basic.signature_algorithm, None)
-        .map_err(|e| format!("the OCSP response's signature: {e}"))?;
+        .map_err(RevocationProblem::OcspAlgorithm)?;
     let signature = basic
         .signature
         .as_bytes()
-        .ok_or("the OCSP response's signature is malformed")?;
+        .ok_or(RevocationProblem::OcspMalformedSignature)?;
     let names = |candidate: &Certificate| match &basic.tbs_response_data.responder_id {
         ResponderId::ByName(name) => *name == candidate.tbs_certificate.subject,
         ResponderId::ByKey(hash) => {
@@ -526,6 +574,7 @@ fn verify_ocsp_signature(
         .collect();
     candidates.extend(data.certificates.iter().cloned());
     candidates.extend(known.iter().map(|c| c.der.to_vec()));
+    let mut first_problem = None;
     for der in &candidates {
         let Ok(candidate) = Certificate::from_der(der) else {
             continue;
@@ -533,45 +582,32 @@ fn verify_ocsp_signature(
         if !names(&candidate) {
             continue;
         }
-        if candidate.tbs_certificate.issuer != issuer.tbs_certificate.subject
+        let responder = candidate.tbs_certificate.subject.to_string();
+        let validity = &candidate.tbs_certificate.validity;
+        let problem = if candidate.tbs_certificate.issuer != issuer.tbs_certificate.subject
             || trust::issued_by(der, &candidate, issuer).is_err()
         {
-            return Err(format!(
-                "the OCSP response is signed by {}, which the signer's issuer {} did not \
-                 issue",
-                candidate.tbs_certificate.subject, issuer.tbs_certificate.subject
-            ));
-        }
-        if !trust::has_extended_key_usage(&candidate, rfc5280::ID_KP_OCSP_SIGNING) {
-            return Err(format!(
-                "the OCSP response is signed by {}, which is not an OCSP responder (no \
-                 id-kp-OCSPSigning)",
-                candidate.tbs_certificate.subject
-            ));
-        }
-        let validity = &candidate.tbs_certificate.validity;
-        if produced_at < to_chrono(validity.not_before)
+            RevocationProblem::ResponderNotIssuedByIssuer {
+                responder,
+                issuer: issuer.tbs_certificate.subject.to_string(),
+            }
+        } else if !trust::has_extended_key_usage(&candidate, rfc5280::ID_KP_OCSP_SIGNING) {
+            RevocationProblem::NotAResponder { responder }
+        } else if produced_at < to_chrono(validity.not_before)
             || produced_at > to_chrono(validity.not_after)
         {
-            return Err(format!(
-                "the OCSP responder's certificate {} was not valid when it answered ({})",
-                candidate.tbs_certificate.subject,
-                format_time(produced_at)
-            ));
-        }
-        if verifies(&candidate) {
+            RevocationProblem::ResponderNotValid {
+                responder,
+                at: format_time(produced_at),
+            }
+        } else if verifies(&candidate) {
             return Ok(());
-        }
-        return Err(format!(
-            "the OCSP response's signature does not verify with its responder {}'s key",
-            candidate.tbs_certificate.subject
-        ));
+        } else {
+            RevocationProblem::OcspSignature { responder }
+        };
+        first_problem.get_or_insert(problem);
     }
-    Err(
-        "the OCSP response's signature does not verify with the signer's issuer's key, and \
-         its responder's certificate is not in the file"
-            .into(),
-    )
+    Err(first_problem.unwrap_or(RevocationProblem::ResponderMissing))
 }
 
 fn crl_finding(
@@ -588,25 +624,22 @@ fn crl_finding(
         return Finding::NotAbout;
     }
     let verified = raw::to_be_signed(der)
-        .ok_or("the CRL is not DER".to_string())
+        .ok_or(RevocationProblem::CrlNotDer)
         .and_then(|signed| {
             let scheme = Scheme::from_identifier(&crl.signature_algorithm, None)
-                .map_err(|e| format!("the CRL's signature: {e}"))?;
+                .map_err(RevocationProblem::CrlAlgorithm)?;
             let signature = crl
                 .signature
                 .as_bytes()
-                .ok_or("the CRL's signature is malformed")?;
+                .ok_or(RevocationProblem::CrlMalformedSignature)?;
             scheme
                 .verify(
                     &issuer.tbs_certificate.subject_public_key_info,
                     &scheme.digest.digest(&[signed]),
                     signature,
                 )
-                .map_err(|_| {
-                    format!(
-                        "the CRL naming {} as issuer is not signed with that issuer's key",
-                        tbs.issuer
-                    )
+                .map_err(|_| RevocationProblem::CrlSignature {
+                    issuer: tbs.issuer.to_string(),
                 })
         });
     if let Err(reason) = verified {
@@ -625,10 +658,9 @@ fn crl_finding(
     if this_update >= time || next_update.is_some_and(|n| n >= time) {
         Finding::Good(RevocationSource::Crl)
     } else {
-        Finding::Problem(format!(
-            "the newest CRL is from {}, before the signing time {}",
-            format_time(this_update),
-            format_time(time)
-        ))
+        Finding::Problem(RevocationProblem::CrlTooOld {
+            this_update: format_time(this_update),
+            signing_time: format_time(time),
+        })
     }
 }

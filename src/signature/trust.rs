@@ -17,7 +17,7 @@ use der::Decode;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 use x509_cert::Certificate;
 
-use super::crypto::Scheme;
+use super::crypto::{CryptoError, Scheme};
 use super::raw;
 use super::revocation::{self, Revocation, RevocationData, SigningTime};
 use super::Trust;
@@ -35,8 +35,8 @@ pub struct TrustAnchor {
 
 impl TrustAnchor {
     /// A trust anchor from a certificate's DER.
-    pub fn from_der(der: &[u8]) -> std::result::Result<Self, String> {
-        let certificate = Certificate::from_der(der).map_err(|e| e.to_string())?;
+    pub fn from_der(der: &[u8]) -> std::result::Result<Self, der::Error> {
+        let certificate = Certificate::from_der(der)?;
         Ok(TrustAnchor {
             subject: certificate.tbs_certificate.subject.to_string(),
             certificate,
@@ -95,6 +95,47 @@ fn pem_blocks(text: &str) -> Vec<&str> {
     blocks
 }
 
+/// Why a certificate does not chain to a trust anchor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error(
+        "the chain ends at the self-signed certificate {name}, which is not one of the trust \
+         anchors ({anchors})"
+    )]
+    SelfSignedNotAnchor { name: String, anchors: String },
+    #[error(
+        "the certificate {name} was issued by {issuer}, which is neither a trust anchor \
+         ({anchors}) nor among the signature's certificates"
+    )]
+    UnknownIssuer {
+        name: String,
+        issuer: String,
+        anchors: String,
+    },
+    #[error(
+        "no trust anchor within {} certificates of the signer's certificate",
+        MAX_CHAIN
+    )]
+    TooLong,
+    #[error("the certificate {name} is not DER-encoded")]
+    NotDer { name: String },
+    #[error("the certificate {name}: {error}")]
+    Algorithm { name: String, error: CryptoError },
+    #[error("the certificate {name} has a malformed signature")]
+    MalformedSignature { name: String },
+    #[error("the certificate {name} does not carry a valid signature of its issuer {issuer}")]
+    NotIssuedBy { name: String, issuer: String },
+    #[error("the certificate {name} issued the next one in the chain but is not a CA certificate")]
+    NotCa { name: String },
+    #[error("the certificate {name} was not valid at {at} (valid from {from} to {to})")]
+    NotValidAt {
+        name: String,
+        at: String,
+        from: String,
+        to: String,
+    },
+}
+
 /// A certificate of the signature's certificate set, as encoded and as decoded.
 pub(crate) struct Cert<'a> {
     pub der: &'a [u8],
@@ -124,7 +165,9 @@ pub(crate) fn check(
         Ok(found) => Trust::Trusted {
             anchor: found.anchor,
         },
-        Err(reason) => Trust::Untrusted { reason },
+        Err(reason) => Trust::Untrusted {
+            reason: reason.to_string(),
+        },
     }
 }
 
@@ -144,7 +187,14 @@ pub(crate) fn check_with_revocation(
     }
     let found = match chain(signer, intermediates, anchors, at.time) {
         Ok(found) => found,
-        Err(reason) => return (Trust::Untrusted { reason }, Revocation::NotChecked),
+        Err(reason) => {
+            return (
+                Trust::Untrusted {
+                    reason: reason.to_string(),
+                },
+                Revocation::NotChecked,
+            )
+        }
     };
     let Some(issuer) = found.signer_issuer else {
         // The signer's certificate is itself an anchor: trusted as such, nothing to ask.
@@ -194,7 +244,7 @@ fn chain(
     intermediates: &[Cert<'_>],
     anchors: &[TrustAnchor],
     time: DateTime<Utc>,
-) -> std::result::Result<Found, String> {
+) -> std::result::Result<Found, ChainError> {
     let mut current = (signer.der, &signer.cert);
     let mut signer_issuer: Option<Certificate> = None;
     for _ in 0..MAX_CHAIN {
@@ -227,25 +277,24 @@ fn chain(
             .collect();
         if candidates.is_empty() {
             return Err(if cert.tbs_certificate.subject == *issuer {
-                format!(
-                    "the chain ends at the self-signed certificate {name}, which is not one of \
-                     the trust anchors ({})",
-                    anchor_names(anchors)
-                )
+                ChainError::SelfSignedNotAnchor {
+                    name,
+                    anchors: anchor_names(anchors),
+                }
             } else {
-                format!(
-                    "the certificate {name} was issued by {issuer}, which is neither a trust \
-                     anchor ({}) nor among the signature's certificates",
-                    anchor_names(anchors)
-                )
+                ChainError::UnknownIssuer {
+                    name,
+                    issuer: issuer.to_string(),
+                    anchors: anchor_names(anchors),
+                }
             });
         }
-        let mut last_error = String::new();
+        let mut last_error = None;
         let next = candidates.into_iter().find(|c| {
             match issued_by(der, cert, &c.cert).and_then(|()| is_ca(&c.cert, &c.subject())) {
                 Ok(()) => true,
                 Err(e) => {
-                    last_error = e;
+                    last_error = Some(e);
                     false
                 }
             }
@@ -255,12 +304,11 @@ fn chain(
                 signer_issuer.get_or_insert_with(|| next.cert.clone());
                 current = (next.der, &next.cert);
             }
-            None => return Err(last_error),
+            // Every candidate was tried, so there is an error to tell.
+            None => return Err(last_error.unwrap_or(ChainError::TooLong)),
         }
     }
-    Err(format!(
-        "no trust anchor within {MAX_CHAIN} certificates of the signer's certificate"
-    ))
+    Err(ChainError::TooLong)
 }
 
 fn anchor_names(anchors: &[TrustAnchor]) -> String {
@@ -290,17 +338,19 @@ pub(crate) fn issued_by(
     der: &[u8],
     cert: &Certificate,
     issuer: &Certificate,
-) -> std::result::Result<(), String> {
-    let name = cert.tbs_certificate.subject.to_string();
-    let issuer_name = issuer.tbs_certificate.subject.to_string();
-    let tbs = raw::to_be_signed(der)
-        .ok_or_else(|| format!("the certificate {name} is not DER-encoded"))?;
-    let scheme = Scheme::from_identifier(&cert.signature_algorithm, None)
-        .map_err(|e| format!("the certificate {name}: {e}"))?;
+) -> std::result::Result<(), ChainError> {
+    let name = || cert.tbs_certificate.subject.to_string();
+    let tbs = raw::to_be_signed(der).ok_or_else(|| ChainError::NotDer { name: name() })?;
+    let scheme = Scheme::from_identifier(&cert.signature_algorithm, None).map_err(|error| {
+        ChainError::Algorithm {
+            name: name(),
+            error,
+        }
+    })?;
     let signature = cert
         .signature
         .as_bytes()
-        .ok_or_else(|| format!("the certificate {name} has a malformed signature"))?;
+        .ok_or_else(|| ChainError::MalformedSignature { name: name() })?;
     scheme
         .verify(
             &issuer.tbs_certificate.subject_public_key_info,
@@ -308,13 +358,14 @@ pub(crate) fn issued_by(
             signature,
         )
         .map(|_| ())
-        .map_err(|_| {
-            format!("the certificate {name} does not carry a valid signature of its issuer {issuer_name}")
+        .map_err(|_| ChainError::NotIssuedBy {
+            name: name(),
+            issuer: issuer.tbs_certificate.subject.to_string(),
         })
 }
 
 /// Whether an intermediate may issue certificates (basicConstraints cA, RFC 5280, 4.2.1.9).
-fn is_ca(cert: &Certificate, name: &str) -> std::result::Result<(), String> {
+fn is_ca(cert: &Certificate, name: &str) -> std::result::Result<(), ChainError> {
     let ca = cert
         .tbs_certificate
         .extensions
@@ -326,24 +377,24 @@ fn is_ca(cert: &Certificate, name: &str) -> std::result::Result<(), String> {
     if ca {
         Ok(())
     } else {
-        Err(format!(
-            "the certificate {name} issued the next one in the chain but is not a CA certificate"
-        ))
+        Err(ChainError::NotCa {
+            name: name.to_string(),
+        })
     }
 }
 
-fn valid_at(cert: &Certificate, time: DateTime<Utc>) -> std::result::Result<(), String> {
+fn valid_at(cert: &Certificate, time: DateTime<Utc>) -> std::result::Result<(), ChainError> {
     let validity = &cert.tbs_certificate.validity;
     let from = to_chrono(validity.not_before);
     let to = to_chrono(validity.not_after);
     if time < from || time > to {
-        return Err(format!(
-            "the certificate {} was not valid at {} (valid from {} to {})",
-            cert.tbs_certificate.subject,
-            time.format("%Y-%m-%d %H:%M:%S UTC"),
-            from.format("%Y-%m-%d %H:%M:%S UTC"),
-            to.format("%Y-%m-%d %H:%M:%S UTC"),
-        ));
+        let format = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        return Err(ChainError::NotValidAt {
+            name: cert.tbs_certificate.subject.to_string(),
+            at: format(time),
+            from: format(from),
+            to: format(to),
+        });
     }
     Ok(())
 }
