@@ -664,3 +664,72 @@ fn crl_finding(
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One DER element.
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        match content.len() {
+            n if n < 0x80 => out.push(n as u8),
+            n if n < 0x100 => out.extend([0x81, n as u8]),
+            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    // Stand-ins: the archive is only split here, each item is checked where it is used.
+    const CRL: &[u8] = &[0x30, 0x03, 0x02, 0x01, 0x07];
+    const OCSP: &[u8] = &[0x30, 0x03, 0x0A, 0x01, 0x00];
+
+    #[test]
+    fn adobe_revocation_archive_is_split_into_crls_and_ocsp_responses() {
+        let crls = tlv(0xA0, &tlv(0x30, &[CRL, CRL].concat()));
+        let ocsps = tlv(0xA1, &tlv(0x30, OCSP));
+        let other = tlv(0xA2, &tlv(0x30, &[]));
+        let archive = tlv(0x30, &[crls, ocsps, other].concat());
+        let mut data = RevocationData::default();
+        data.add_archival(&archive);
+        assert_eq!(data.crls, vec![CRL.to_vec(), CRL.to_vec()]);
+        assert_eq!(data.ocsp_responses, vec![OCSP.to_vec()]);
+        assert!(data.certificates.is_empty());
+        // Garbage adds nothing and does not panic.
+        let mut data = RevocationData::default();
+        data.add_archival(&[0x30, 0x80, 0x00]);
+        data.add_archival(&[]);
+        assert!(data.is_empty());
+    }
+
+    #[test]
+    fn signed_data_crls_hold_crls_and_rfc5940_ocsp_responses() {
+        let oid = ID_RI_OCSP_RESPONSE.to_der().unwrap();
+        let other = tlv(0xA1, &[oid, OCSP.to_vec()].concat());
+        let unknown_oid = ObjectIdentifier::new_unwrap("1.2.3.4").to_der().unwrap();
+        let unknown = tlv(0xA1, &[unknown_oid, OCSP.to_vec()].concat());
+        let mut data = RevocationData::default();
+        for item in [CRL.to_vec(), other, unknown] {
+            let (tlv, _) = raw::read(&item).unwrap();
+            data.add_revocation_info_choice(&tlv);
+        }
+        assert_eq!(data.crls, vec![CRL.to_vec()]);
+        assert_eq!(data.ocsp_responses, vec![OCSP.to_vec()]);
+    }
+
+    #[test]
+    fn extend_adds_only_what_is_new() {
+        let mut a = RevocationData {
+            crls: vec![CRL.to_vec()],
+            ..Default::default()
+        };
+        let b = RevocationData {
+            crls: vec![CRL.to_vec()],
+            ocsp_responses: vec![OCSP.to_vec()],
+            ..Default::default()
+        };
+        a.extend(&b);
+        assert_eq!(a, b);
+    }
+}
