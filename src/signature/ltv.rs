@@ -246,6 +246,30 @@ mod tests {
     }
 
     #[test]
+    fn a_timestamp_from_a_tsa_outside_the_anchors_makes_the_signature_untrusted() {
+        // The signers chain to the LTV root, the TSA's chain is cut off: only the
+        // intermediate is an anchor, and it did not issue the TSA's certificate.
+        let pdf = fixture("b-t.pdf");
+        let (_, cms, range) = signatures(&pdf).remove(0);
+        let verified = crate::signature::cms::verify(&cms, &range.ranges(&pdf)).unwrap();
+        let intermediate = verified
+            .certificates
+            .iter()
+            .find(|c| c.subject().contains("Intermediate CA"))
+            .unwrap();
+        let anchors = vec![TrustAnchor::from_der(intermediate.der).unwrap()];
+        let sig = verify_pdf_signature(&cms, &range.ranges(&pdf), &anchors, None, None).unwrap();
+        let Trust::Untrusted { reason } = &sig.trust else {
+            panic!("{:?}", sig.trust)
+        };
+        assert!(
+            reason.starts_with("its signature timestamp is not trusted: ")
+                && reason.contains("MUS LTV Test Root CA"),
+            "{reason}"
+        );
+    }
+
+    #[test]
     fn b_lt_dss_parses_and_ocsp_says_good() {
         let pdf = fixture("b-lt.pdf");
         let doc = crate::signature::parse(&pdf).unwrap();
