@@ -32,7 +32,7 @@ pub use revocation::{
     check_dss_item, read_dss, Dss, DssError, DssItemKind, Revocation, RevocationData,
     RevocationProblem, RevocationSource, SigningTime,
 };
-pub use timestamp::{verify_document_timestamp, Timestamp, TimestampError};
+pub use timestamp::{verify_document_timestamp, Imprinted, Timestamp, TimestampError};
 pub use trust::{load_trust_anchors, ChainError, TrustAnchor};
 
 use crate::error::{Error, Result};
