@@ -233,10 +233,13 @@ class Pki:
         return self.arch.service_registry.get_crl(ServiceLabel(label), now_whole_seconds())
 
 
-def sign(pki: Pki, pdf: bytes, field: str, cert: str, key: str, *, lt=False, lta=False) -> bytes:
+def sign(pki: Pki, pdf: bytes, field: str, cert: str, key: str, *, lt=False, lta=False,
+         subfilter=SigSeedSubFilter.PADES) -> bytes:
+    """Signs `field` with a signature timestamp; `lt` adds revocation data (PAdES: to the
+    DSS; adbe.pkcs7.detached: into the signed attribute adbe-revocationInfoArchival)."""
     meta = PdfSignatureMetadata(
         field_name=field,
-        subfilter=SigSeedSubFilter.PADES,
+        subfilter=subfilter,
         embed_validation_info=lt,
         use_pades_lta=lta,
         validation_context=pki.validation_context() if lt else None,
@@ -307,6 +310,12 @@ EXPECTED = {
         "pyhanko_trustworthy": True,
         "note": "PAdES B-LTA: as b-lt.pdf plus a document timestamp (/DocTimeStamp, "
                 "ETSI.RFC3161) after the DSS."},
+    "b-lt-adbe.pdf": {
+        "mus": "accepted", "reason_contains": [],
+        "pyhanko_trustworthy": True,
+        "note": "Both signatures adbe.pkcs7.detached with a signature timestamp; the OCSP "
+                "responses and CRLs are inside each CMS (signed attribute "
+                "adbe-revocationInfoArchival), Adobe-style, not in a DSS."},
     "b-lt-revoked.pdf": {
         "mus": "refused", "reason_contains": ["revoked"],
         "pyhanko_trustworthy": True,
@@ -343,6 +352,11 @@ def main() -> int:
             files["b-lt.pdf"] = sign(pki, first_lt, MANAGER_FIELD, "manager", "manager", lt=True)
             files["b-lta.pdf"] = sign(pki, first_lt, MANAGER_FIELD, "manager", "manager",
                                       lt=True, lta=True)
+            adobe = SigSeedSubFilter.ADOBE_PKCS7_DETACHED
+            first_adbe = sign(pki, guide, LEADER_FIELD, "leader", "leader", lt=True,
+                              subfilter=adobe)
+            files["b-lt-adbe.pdf"] = sign(pki, first_adbe, MANAGER_FIELD, "manager", "manager",
+                                          lt=True, subfilter=adobe)
             revoked = sign(pki, first, MANAGER_FIELD, "manager-revoked", "manager")
             files["b-lt-revoked.pdf"] = add_revocation_to_dss(pki, revoked)
         finally:

@@ -36,7 +36,13 @@ fn both_personal_signatures_of_every_ltv_fixture_verify() {
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ltv/root.pem"),
     )
     .unwrap();
-    for name in ["b-t.pdf", "b-lt.pdf", "b-lta.pdf", "b-lt-revoked.pdf"] {
+    for name in [
+        "b-t.pdf",
+        "b-lt.pdf",
+        "b-lta.pdf",
+        "b-lt-adbe.pdf",
+        "b-lt-revoked.pdf",
+    ] {
         let inspection = inspect(&fixture(name), &anchors).unwrap();
         for (field, who) in [(LEADER, "Łukasz Øster-Ågård"), (MANAGER, "Bodil Kjærgård")] {
             match status(&inspection, field) {

@@ -309,6 +309,33 @@ mod tests {
     }
 
     #[test]
+    fn adobe_style_revocation_data_inside_the_cms_is_used() {
+        let pdf = fixture("b-lt-adbe.pdf");
+        let doc = crate::signature::parse(&pdf).unwrap();
+        assert_eq!(read_dss(&doc).unwrap(), None, "Adobe-style: no DSS");
+        let sigs = verify_all(&pdf, &anchors(), None);
+        assert_eq!(sigs.len(), 2);
+        for sig in &sigs {
+            assert!(sig.timestamp.is_some());
+            assert_eq!(
+                sig.revocation,
+                Revocation::Good {
+                    source: RevocationSource::Ocsp
+                }
+            );
+            assert!(
+                matches!(sig.trust, Trust::Trusted { .. }),
+                "{:?}",
+                sig.trust
+            );
+        }
+        // The data is the signature's own: it came out of the CMS.
+        let (_, cms, range) = signatures(&pdf).remove(0);
+        let verified = crate::signature::cms::verify(&cms, &range.ranges(&pdf)).unwrap();
+        assert!(!verified.revocation.ocsp_responses.is_empty());
+    }
+
+    #[test]
     fn b_lta_document_timestamp_covers_its_byte_range() {
         let pdf = fixture("b-lta.pdf");
         let all = signatures(&pdf);
