@@ -56,6 +56,7 @@ keysets:
     keys:
       root: {{path: root.key.pem}}
       interm: {{path: interm.key.pem}}
+      interm2: {{path: interm2.key.pem}}
       tsa: {{path: tsa.key.pem}}
       ocsp: {{path: ocsp.key.pem}}
       leader: {{path: leader.key.pem}}
@@ -69,6 +70,7 @@ pki-architectures:
     entities:
       root: {{common-name: MUS LTV Test Root CA}}
       interm: {{common-name: MUS LTV Test Intermediate CA}}
+      interm2: {{common-name: MUS LTV Test Revoked Intermediate CA}}
       tsa: {{common-name: MUS LTV Test TSA}}
       ocsp: {{common-name: MUS LTV Test OCSP Responder}}
       leader: {{common-name: "Łukasz Øster-Ågård"}}
@@ -93,6 +95,13 @@ pki-architectures:
             smart-value: {{schema: key-usage, params: [digital_signature, key_cert_sign, crl_sign]}}
           - id: crl_distribution_points
             smart-value: {{schema: crl-dist-url, params: {{crl-repo-names: [root]}}}}
+      interm2:
+        template: interm
+        subject: interm2
+        subject-key: interm2
+        revocation:
+          revoked-since: "2026-01-01T00:00:00+0000"
+          reason: key_compromise
       tsa:
         issuer: root
         validity: {{valid-from: "2020-01-01T00:00:00+0000", valid-to: "2050-01-01T00:00:00+0000"}}
@@ -127,6 +136,17 @@ pki-architectures:
         template: leader
         subject: manager
         subject-key: manager
+      leader-under-revoked-ca:
+        subject: leader
+        subject-key: leader
+        issuer: interm2
+        validity: {{valid-from: "2020-01-01T00:00:00+0000", valid-to: "2045-01-01T00:00:00+0000"}}
+        extensions:
+          - id: key_usage
+            critical: true
+            smart-value: {{schema: key-usage, params: [digital_signature, non_repudiation]}}
+          - id: crl_distribution_points
+            smart-value: {{schema: crl-dist-url, params: {{crl-repo-names: [interm2]}}}}
       manager-revoked:
         template: leader
         subject: manager
@@ -140,6 +160,7 @@ pki-architectures:
       crl-repo:
         root: {{for-issuer: root, signing-key: root, simulated-update-schedule: "P90D"}}
         interm: {{for-issuer: interm, signing-key: interm, simulated-update-schedule: "P30D"}}
+        interm2: {{for-issuer: interm2, signing-key: interm2, simulated-update-schedule: "P30D"}}
       time-stamping:
         tsa: {{signing-key: tsa, signing-cert: tsa}}
 """
@@ -167,7 +188,7 @@ def free_port() -> int:
 
 def make_keys(keys: Path) -> None:
     keys.mkdir()
-    for name in ["root", "interm", "tsa", "ocsp", "leader"]:
+    for name in ["root", "interm", "interm2", "tsa", "ocsp", "leader"]:
         subprocess.run(
             ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
              "-out", str(keys / f"{name}.key.pem")],
@@ -200,12 +221,15 @@ class Pki:
         self.prefix = prefix
         self.root = arch.get_cert(CertLabel("root"))
         self.interm = arch.get_cert(CertLabel("interm"))
+        self.interm2 = arch.get_cert(CertLabel("interm2"))
 
     def signer(self, cert: str, key: str) -> signers.SimpleSigner:
+        signing_cert = self.arch.get_cert(CertLabel(cert))
+        issuer = self.interm2 if signing_cert.issuer == self.interm2.subject else self.interm
         return signers.SimpleSigner(
-            signing_cert=self.arch.get_cert(CertLabel(cert)),
+            signing_cert=signing_cert,
             signing_key=self.arch.key_set.get_private_key(KeyLabel(key)),
-            cert_registry=SimpleCertificateStore.from_certs([self.interm, self.root]),
+            cert_registry=SimpleCertificateStore.from_certs([issuer, self.root]),
         )
 
     def timestamper(self) -> HTTPTimeStamper:
@@ -250,14 +274,15 @@ def sign(pki: Pki, pdf: bytes, field: str, cert: str, key: str, *, lt=False, lta
     return out.getvalue()
 
 
-def add_revocation_to_dss(pki: Pki, pdf: bytes) -> bytes:
-    """B-LT by hand for a revoked signer (pyHanko refuses to collect validation info for
-    one): the chain, the OCSP responses and the CRLs, in the DSS and each signature's VRI."""
+def add_revocation_to_dss(pki: Pki, pdf: bytes, ocsp_for: list, crls_of: list) -> bytes:
+    """B-LT by hand for a revoked signer or CA (pyHanko refuses to collect validation
+    info for one): the chain, OCSP responses about the certificates `ocsp_for` and the
+    CRLs of the CAs `crls_of`, in the DSS and each signature's VRI."""
     reader = PdfFileReader(io.BytesIO(pdf))
     out = io.BytesIO(pdf)
-    ocsps = [pki.ocsp_response("leader"), pki.ocsp_response("manager-revoked")]
-    crls = [pki.crl("interm"), pki.crl("root")]
-    certs = [pki.root, pki.interm, pki.arch.get_cert(CertLabel("ocsp"))]
+    ocsps = [pki.ocsp_response(label) for label in ocsp_for]
+    crls = [pki.crl(label) for label in crls_of]
+    certs = [pki.root, pki.interm, pki.interm2, pki.arch.get_cert(CertLabel("ocsp"))]
     for sig in reader.embedded_signatures:
         DocumentSecurityStore.add_dss(out, sig.pkcs7_content, certs=certs, ocsps=ocsps, crls=crls)
         out.seek(0)
@@ -316,6 +341,16 @@ EXPECTED = {
         "note": "Both signatures adbe.pkcs7.detached with a signature timestamp; the OCSP "
                 "responses and CRLs are inside each CMS (signed attribute "
                 "adbe-revocationInfoArchival), Adobe-style, not in a DSS."},
+    "b-lt-revoked-ca.pdf": {
+        "mus": "refused", "reason_contains": ["intermediate", "revoked"],
+        "pyhanko_trustworthy": False,
+        "note": "The leader's certificate is issued by an intermediate CA the root revoked "
+                "on 2026-01-01 (keyCompromise), before signing; the DSS holds the root's CRL "
+                "listing it, the intermediates' CRLs and an OCSP response for the manager. "
+                "Both signatures are B-T. pyHanko is fooled: `sign validate` does not read "
+                "the DSS, and `sign adesverify` logs 'CRL indicates intermediate certificate "
+                "1 was revoked' yet prints INTACT:TRUSTED for the leader (its point-in-time "
+                "fallback)."},
     "b-lt-revoked.pdf": {
         "mus": "refused", "reason_contains": ["revoked"],
         "pyhanko_trustworthy": True,
@@ -358,7 +393,12 @@ def main() -> int:
             files["b-lt-adbe.pdf"] = sign(pki, first_adbe, MANAGER_FIELD, "manager", "manager",
                                           lt=True, subfilter=adobe)
             revoked = sign(pki, first, MANAGER_FIELD, "manager-revoked", "manager")
-            files["b-lt-revoked.pdf"] = add_revocation_to_dss(pki, revoked)
+            files["b-lt-revoked.pdf"] = add_revocation_to_dss(
+                pki, revoked, ["leader", "manager-revoked"], ["interm", "root"])
+            under_revoked_ca = sign(pki, guide, LEADER_FIELD, "leader-under-revoked-ca", "leader")
+            under_revoked_ca = sign(pki, under_revoked_ca, MANAGER_FIELD, "manager", "manager")
+            files["b-lt-revoked-ca.pdf"] = add_revocation_to_dss(
+                pki, under_revoked_ca, ["manager"], ["interm2", "interm", "root"])
         finally:
             server.shutdown()
 

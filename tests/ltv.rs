@@ -42,6 +42,7 @@ fn both_personal_signatures_of_every_ltv_fixture_verify() {
         "b-lta.pdf",
         "b-lt-adbe.pdf",
         "b-lt-revoked.pdf",
+        "b-lt-revoked-ca.pdf",
     ] {
         let inspection = inspect(&fixture(name), &anchors).unwrap();
         for (field, who) in [(LEADER, "Łukasz Øster-Ågård"), (MANAGER, "Bodil Kjærgård")] {

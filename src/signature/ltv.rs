@@ -427,6 +427,59 @@ mod tests {
     }
 
     #[test]
+    fn a_signer_under_a_revoked_intermediate_is_untrusted() {
+        let pdf = fixture("b-lt-revoked-ca.pdf");
+        let doc = crate::signature::parse(&pdf).unwrap();
+        let dss = read_dss(&doc).unwrap().expect("a DSS");
+        let sigs = verify_all(&pdf, &anchors(), Some(&dss.data));
+        // The leader's own certificate is good (its CA's CRL does not list it) ...
+        assert_eq!(
+            sigs[0].revocation,
+            Revocation::Good {
+                source: RevocationSource::Crl
+            }
+        );
+        // ... but the root revoked that CA before the signature.
+        let Trust::Untrusted { reason } = &sigs[0].trust else {
+            panic!("{:?}", sigs[0].trust)
+        };
+        assert!(
+            reason.starts_with(
+                "the intermediate certificate CN=MUS LTV Test Revoked Intermediate CA"
+            ) && reason.contains("was revoked on 2026-01-01 00:00:00 UTC")
+                && reason.contains("a CRL from its issuer says so"),
+            "{reason}"
+        );
+        assert!(
+            matches!(sigs[1].trust, Trust::Trusted { .. }),
+            "{:?}",
+            sigs[1].trust
+        );
+        // Without the root's CRL nothing says so.
+        let without_root_crl = RevocationData {
+            crls: dss
+                .data
+                .crls
+                .iter()
+                .filter(|crl| {
+                    let crl =
+                        <x509_cert::crl::CertificateList as der::Decode>::from_der(crl).unwrap();
+                    !crl.tbs_cert_list.issuer.to_string().contains("Root CA")
+                })
+                .cloned()
+                .collect(),
+            ..dss.data.clone()
+        };
+        assert_eq!(without_root_crl.crls.len(), dss.data.crls.len() - 1);
+        let sigs = verify_all(&pdf, &anchors(), Some(&without_root_crl));
+        assert!(
+            matches!(sigs[0].trust, Trust::Trusted { .. }),
+            "{:?}",
+            sigs[0].trust
+        );
+    }
+
+    #[test]
     fn a_revocation_after_a_proven_time_leaves_the_signature_but_not_after_a_claimed_one() {
         use crate::signature::revocation::{status, SigningTime};
         let pdf = fixture("b-lt-revoked.pdf");

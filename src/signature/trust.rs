@@ -172,9 +172,11 @@ pub(crate) fn check(
 }
 
 /// [`check`] at `at` (a signature timestamp's time when there is one), and then the
-/// signer certificate's revocation status from `data` and the revocation data the
-/// certificates `intermediates` carry. A revoked signer is [`Trust::Untrusted`], saying
-/// when and by what it was revoked.
+/// revocation status, from `data`, of the signer's certificate (returned) and of each
+/// intermediate on the way to the anchor. A revoked signer or intermediate is
+/// [`Trust::Untrusted`], saying when and by what it was revoked; an intermediate without
+/// data is not held against the signature. `intermediates` also serve as candidates for a
+/// delegated OCSP responder.
 pub(crate) fn check_with_revocation(
     signer: &Cert<'_>,
     intermediates: &[Cert<'_>],
@@ -196,47 +198,59 @@ pub(crate) fn check_with_revocation(
             )
         }
     };
-    let Some(issuer) = found.signer_issuer else {
+    let trusted = Trust::Trusted {
+        anchor: found.anchor.clone(),
+    };
+    let Some((_, issuer)) = found.links.first() else {
         // The signer's certificate is itself an anchor: trusted as such, nothing to ask.
-        return (
-            Trust::Trusted {
-                anchor: found.anchor,
-            },
-            Revocation::NotChecked,
+        return (trusted, Revocation::NotChecked);
+    };
+    let status = revocation::status(&signer.cert, issuer, data, intermediates, at);
+    let since = |when: &DateTime<Utc>| {
+        format!(
+            "{}{}",
+            when.format("%Y-%m-%d %H:%M:%S UTC"),
+            if at.proven {
+                format!(
+                    ", before the timestamped signing time {}",
+                    at.time.format("%Y-%m-%d %H:%M:%S UTC")
+                )
+            } else {
+                ", and no signature timestamp proves the signature is older".to_string()
+            }
+        )
+    };
+    if let Revocation::Revoked { at: when, source } = &status {
+        let reason = format!(
+            "the signer's certificate {} was revoked on {} ({source} from its issuer says so)",
+            signer.subject(),
+            since(when)
         );
-    };
-    let status = revocation::status(&signer.cert, &issuer, data, intermediates, at);
-    let trust = match &status {
-        Revocation::Revoked { at: when, source } => Trust::Untrusted {
-            reason: format!(
-                "the signer's certificate {} was revoked on {} ({} from its issuer says so){}",
-                signer.subject(),
-                when.format("%Y-%m-%d %H:%M:%S UTC"),
-                source,
-                if at.proven {
-                    format!(
-                        ", before the timestamped signing time {}",
-                        at.time.format("%Y-%m-%d %H:%M:%S UTC")
-                    )
-                } else {
-                    ", and no signature timestamp proves the signature is older".to_string()
-                }
-            ),
-        },
-        _ => Trust::Trusted {
-            anchor: found.anchor,
-        },
-    };
-    (trust, status)
+        return (Trust::Untrusted { reason }, status);
+    }
+    for (cert, issuer) in found.links.iter().skip(1) {
+        if let Revocation::Revoked { at: when, source } =
+            revocation::status(cert, issuer, data, intermediates, at)
+        {
+            let reason = format!(
+                "the intermediate certificate {} in the signer's chain was revoked on {} \
+                 ({source} from its issuer says so)",
+                cert.tbs_certificate.subject,
+                since(&when)
+            );
+            return (Trust::Untrusted { reason }, status);
+        }
+    }
+    (trusted, status)
 }
 
 /// A chain that reached an anchor.
 struct Found {
     /// The anchor's subject.
     anchor: String,
-    /// The certificate that issued the signer's (`None` when the signer's certificate is
-    /// an anchor itself).
-    signer_issuer: Option<Certificate>,
+    /// Each certificate below the anchor with the certificate that issued it, the
+    /// signer's first (none when the signer's certificate is an anchor itself).
+    links: Vec<(Certificate, Certificate)>,
 }
 
 fn chain(
@@ -246,14 +260,14 @@ fn chain(
     time: DateTime<Utc>,
 ) -> std::result::Result<Found, ChainError> {
     let mut current = (signer.der, &signer.cert);
-    let mut signer_issuer: Option<Certificate> = None;
+    let mut links: Vec<(Certificate, Certificate)> = Vec::new();
     for _ in 0..MAX_CHAIN {
         let (der, cert) = current;
         valid_at(cert, time)?;
         if let Some(anchor) = anchors.iter().find(|a| a.der == der) {
             return Ok(Found {
                 anchor: anchor.subject.clone(),
-                signer_issuer,
+                links,
             });
         }
         let issuer = &cert.tbs_certificate.issuer;
@@ -265,9 +279,10 @@ fn chain(
             .find(|a| issued_by(der, cert, &a.certificate).is_ok());
         if let Some(anchor) = from_anchor {
             valid_at(&anchor.certificate, time)?;
+            links.push((cert.clone(), anchor.certificate.clone()));
             return Ok(Found {
                 anchor: anchor.subject.clone(),
-                signer_issuer: signer_issuer.or_else(|| Some(anchor.certificate.clone())),
+                links,
             });
         }
         // Otherwise an intermediate from the signature that issued it, and on up.
@@ -301,7 +316,7 @@ fn chain(
         });
         match next {
             Some(next) => {
-                signer_issuer.get_or_insert_with(|| next.cert.clone());
+                links.push((cert.clone(), next.cert.clone()));
                 current = (next.der, &next.cert);
             }
             // Every candidate was tried, so there is an error to tell.
