@@ -120,7 +120,7 @@ fn judge_folder(dir: &Path) -> Vec<String> {
             }
         }
         if verdict == "refused" && expected.after.is_empty() {
-            if let Some(problem) = verify_after_older_mus(dir, &file) {
+            if let Some(problem) = verify_after_older_mus(dir, &file, &expected) {
                 failures.push(format!("{file}: {problem}"));
             }
         }
@@ -130,7 +130,7 @@ fn judge_folder(dir: &Path) -> Vec<String> {
 
 /// Plants `file` in a fresh archive as an older mus that accepted it would have left it,
 /// then runs `verify`: `None` when verify names the file.
-fn verify_after_older_mus(dir: &Path, file: &str) -> Option<String> {
+fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option<String> {
     use mus::archive::{index, ArchivedGuide, Index, Status};
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("arkiv");
@@ -167,13 +167,15 @@ fn verify_after_older_mus(dir: &Path, file: &str) -> Option<String> {
     index::insert(&tx, &guide).unwrap();
     tx.commit().unwrap();
     drop(idx);
-    let out = mus()
-        .arg("archive")
+    let mut cmd = mus();
+    cmd.arg("archive")
         .arg("--archive")
         .arg(&archive)
-        .arg("verify")
-        .output()
-        .unwrap();
+        .arg("verify");
+    if expected.trust {
+        cmd.arg("--trust").arg(trust_file(dir, expected));
+    }
+    let out = cmd.output().unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     let named = text

@@ -2,8 +2,8 @@
 //! signature over a digest with a public key (RSA PKCS#1 v1.5 and PSS, ECDSA on P-256 and
 //! P-384). Used for the CMS signer and for each certificate of a chain alike.
 //!
-//! Errors are plain-English reasons, as [`super::SignatureStatus::Invalid`] and
-//! [`super::Trust::Untrusted`] carry them.
+//! Errors are [`CryptoError`]s whose Display is a plain-English reason, as
+//! [`super::SignatureStatus::Invalid`] and [`super::Trust::Untrusted`] carry them.
 
 use const_oid::db::{rfc5912, DB};
 use const_oid::ObjectIdentifier;
@@ -12,6 +12,52 @@ use ecdsa::signature::hazmat::PrehashVerifier;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+
+/// Why a digest or signature algorithm cannot be used, or a signature value does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error(
+        "the digest algorithm {algorithm} is not supported (SHA-256, SHA-384 and SHA-512 are)"
+    )]
+    UnsupportedDigest { algorithm: String },
+    #[error("the signature algorithm {algorithm} does not match the digest algorithm {digest}")]
+    DigestMismatch {
+        algorithm: String,
+        digest: &'static str,
+    },
+    #[error("the signature algorithm {algorithm} names no digest algorithm")]
+    NoDigest { algorithm: String },
+    #[error(
+        "the signature algorithm {algorithm} is not supported (RSA PKCS#1 v1.5, RSASSA-PSS and \
+         ECDSA on P-256 or P-384 are)"
+    )]
+    UnsupportedSignature { algorithm: String },
+    #[error("RSASSA-PSS without parameters (SHA-1 defaults) is not supported")]
+    PssWithoutParameters,
+    #[error("the RSASSA-PSS parameters cannot be read: {0}")]
+    PssParameters(String),
+    #[error("the RSASSA-PSS mask generation function names no hash")]
+    PssNoMaskHash,
+    #[error(
+        "RSASSA-PSS with a mask generation function other than MGF1 with the signature's own \
+         hash is not supported"
+    )]
+    PssMaskGeneration,
+    #[error("an {kind} signature, but the certificate's key is {key}")]
+    WrongKeyType { kind: &'static str, key: String },
+    #[error("the certificate's RSA key cannot be read: {0}")]
+    RsaKey(String),
+    #[error("the certificate's EC key names no curve")]
+    NoCurve,
+    #[error("the certificate's {curve} key cannot be read")]
+    EcKey { curve: &'static str },
+    #[error("the {algorithm} signature value is not DER")]
+    SignatureNotDer { algorithm: String },
+    #[error("the elliptic curve {curve} is not supported (P-256 and P-384 are)")]
+    UnsupportedCurve { curve: String },
+    #[error("the {algorithm} signature value does not verify with the key")]
+    Mismatch { algorithm: String },
+}
 
 /// A digest algorithm a guide's signature may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,15 +68,14 @@ pub(crate) enum DigestAlgorithm {
 }
 
 impl DigestAlgorithm {
-    pub fn from_oid(oid: &ObjectIdentifier) -> Result<Self, String> {
+    pub fn from_oid(oid: &ObjectIdentifier) -> Result<Self, CryptoError> {
         match *oid {
             rfc5912::ID_SHA_256 => Ok(Self::Sha256),
             rfc5912::ID_SHA_384 => Ok(Self::Sha384),
             rfc5912::ID_SHA_512 => Ok(Self::Sha512),
-            _ => Err(format!(
-                "the digest algorithm {} is not supported (SHA-256, SHA-384 and SHA-512 are)",
-                oid_name(oid)
-            )),
+            _ => Err(CryptoError::UnsupportedDigest {
+                algorithm: oid_name(oid),
+            }),
         }
     }
 
@@ -81,26 +126,24 @@ impl Scheme {
     pub fn from_identifier(
         algorithm: &AlgorithmIdentifierOwned,
         digest: Option<DigestAlgorithm>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, CryptoError> {
         use DigestAlgorithm::*;
         let named = |kind, named: DigestAlgorithm| match digest {
-            Some(d) if d != named => Err(format!(
-                "the signature algorithm {} does not match the digest algorithm {}",
-                oid_name(&algorithm.oid),
-                d.name()
-            )),
+            Some(d) if d != named => Err(CryptoError::DigestMismatch {
+                algorithm: oid_name(&algorithm.oid),
+                digest: d.name(),
+            }),
             _ => Ok(Scheme {
                 kind,
                 digest: named,
             }),
         };
         let beside = |kind| {
-            digest.map(|digest| Scheme { kind, digest }).ok_or_else(|| {
-                format!(
-                    "the signature algorithm {} names no digest algorithm",
-                    oid_name(&algorithm.oid)
-                )
-            })
+            digest
+                .map(|digest| Scheme { kind, digest })
+                .ok_or_else(|| CryptoError::NoDigest {
+                    algorithm: oid_name(&algorithm.oid),
+                })
         };
         match algorithm.oid {
             rfc5912::RSA_ENCRYPTION => beside(Kind::RsaPkcs1),
@@ -115,11 +158,9 @@ impl Scheme {
                 let (hash, salt_len) = pss_parameters(algorithm)?;
                 named(Kind::RsaPss { salt_len }, hash)
             }
-            _ => Err(format!(
-                "the signature algorithm {} is not supported (RSA PKCS#1 v1.5, RSASSA-PSS and \
-                 ECDSA on P-256 or P-384 are)",
-                oid_name(&algorithm.oid)
-            )),
+            _ => Err(CryptoError::UnsupportedSignature {
+                algorithm: oid_name(&algorithm.oid),
+            }),
         }
     }
 
@@ -130,21 +171,23 @@ impl Scheme {
         key: &SubjectPublicKeyInfoOwned,
         hashed: &[u8],
         signature: &[u8],
-    ) -> Result<String, String> {
+    ) -> Result<String, CryptoError> {
         let key_bytes = key.subject_public_key.raw_bytes();
-        let bad = |name: &str| format!("the {name} signature value does not verify with the key");
+        let bad = |name: &str| CryptoError::Mismatch {
+            algorithm: name.to_string(),
+        };
         match self.kind {
             Kind::RsaPkcs1 | Kind::RsaPss { .. } => {
                 if key.algorithm.oid != rfc5912::RSA_ENCRYPTION
                     && key.algorithm.oid != rfc5912::ID_RSASSA_PSS
                 {
-                    return Err(format!(
-                        "an RSA signature, but the certificate's key is {}",
-                        oid_name(&key.algorithm.oid)
-                    ));
+                    return Err(CryptoError::WrongKeyType {
+                        kind: "RSA",
+                        key: oid_name(&key.algorithm.oid),
+                    });
                 }
                 let public = rsa::RsaPublicKey::from_pkcs1_der(key_bytes)
-                    .map_err(|e| format!("the certificate's RSA key cannot be read: {e}"))?;
+                    .map_err(|e| CryptoError::RsaKey(e.to_string()))?;
                 let (name, result) = match self.kind {
                     Kind::RsaPss { salt_len } => (
                         format!("RSASSA-PSS with {}", self.digest.name()),
@@ -183,41 +226,46 @@ impl Scheme {
             }
             Kind::Ecdsa => {
                 if key.algorithm.oid != rfc5912::ID_EC_PUBLIC_KEY {
-                    return Err(format!(
-                        "an ECDSA signature, but the certificate's key is {}",
-                        oid_name(&key.algorithm.oid)
-                    ));
+                    return Err(CryptoError::WrongKeyType {
+                        kind: "ECDSA",
+                        key: oid_name(&key.algorithm.oid),
+                    });
                 }
                 let curve = key
                     .algorithm
                     .parameters
                     .as_ref()
                     .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
-                    .ok_or("the certificate's EC key names no curve")?;
+                    .ok_or(CryptoError::NoCurve)?;
                 let digest = self.digest.name();
                 match curve {
                     rfc5912::SECP_256_R_1 => {
                         let name = format!("ECDSA P-256 with {digest}");
                         let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                            .map_err(|_| "the certificate's P-256 key cannot be read")?;
-                        let sig = p256::ecdsa::Signature::from_der(signature)
-                            .map_err(|_| format!("the {name} signature value is not DER"))?;
+                            .map_err(|_| CryptoError::EcKey { curve: "P-256" })?;
+                        let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| {
+                            CryptoError::SignatureNotDer {
+                                algorithm: name.clone(),
+                            }
+                        })?;
                         vk.verify_prehash(hashed, &sig).map_err(|_| bad(&name))?;
                         Ok(name)
                     }
                     rfc5912::SECP_384_R_1 => {
                         let name = format!("ECDSA P-384 with {digest}");
                         let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                            .map_err(|_| "the certificate's P-384 key cannot be read")?;
-                        let sig = p384::ecdsa::Signature::from_der(signature)
-                            .map_err(|_| format!("the {name} signature value is not DER"))?;
+                            .map_err(|_| CryptoError::EcKey { curve: "P-384" })?;
+                        let sig = p384::ecdsa::Signature::from_der(signature).map_err(|_| {
+                            CryptoError::SignatureNotDer {
+                                algorithm: name.clone(),
+                            }
+                        })?;
                         vk.verify_prehash(hashed, &sig).map_err(|_| bad(&name))?;
                         Ok(name)
                     }
-                    other => Err(format!(
-                        "the elliptic curve {} is not supported (P-256 and P-384 are)",
-                        oid_name(&other)
-                    )),
+                    other => Err(CryptoError::UnsupportedCurve {
+                        curve: oid_name(&other),
+                    }),
                 }
             }
         }
@@ -228,28 +276,24 @@ impl Scheme {
 /// generation function must be MGF1 with the same hash, as the `rsa` crate implements.
 fn pss_parameters(
     algorithm: &AlgorithmIdentifierOwned,
-) -> Result<(DigestAlgorithm, usize), String> {
+) -> Result<(DigestAlgorithm, usize), CryptoError> {
     let params = algorithm
         .parameters
         .as_ref()
-        .ok_or("RSASSA-PSS without parameters (SHA-1 defaults) is not supported")?
+        .ok_or(CryptoError::PssWithoutParameters)?
         .to_der()
-        .map_err(|e| format!("the RSASSA-PSS parameters cannot be read: {e}"))?;
+        .map_err(|e| CryptoError::PssParameters(e.to_string()))?;
     let params = rsa::pkcs1::RsaPssParams::from_der(&params)
-        .map_err(|e| format!("the RSASSA-PSS parameters cannot be read: {e}"))?;
+        .map_err(|e| CryptoError::PssParameters(e.to_string()))?;
     let hash = DigestAlgorithm::from_oid(&params.hash.oid)?;
     let mgf_hash = params
         .mask_gen
         .parameters
         .as_ref()
         .map(|p| p.oid)
-        .ok_or("the RSASSA-PSS mask generation function names no hash")?;
+        .ok_or(CryptoError::PssNoMaskHash)?;
     if params.mask_gen.oid != rfc5912::ID_MGF_1 || mgf_hash != params.hash.oid {
-        return Err(
-            "RSASSA-PSS with a mask generation function other than MGF1 with the \
-                    signature's own hash is not supported"
-                .into(),
-        );
+        return Err(CryptoError::PssMaskGeneration);
     }
     Ok((hash, usize::from(params.salt_len)))
 }
@@ -276,10 +320,13 @@ mod tests {
 
     #[test]
     fn sha1_is_refused_by_name() {
-        let err = DigestAlgorithm::from_oid(&rfc5912::ID_SHA_1).unwrap_err();
+        let err = DigestAlgorithm::from_oid(&rfc5912::ID_SHA_1)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("id-sha1"), "{err}");
         let err = Scheme::from_identifier(&identifier(rfc5912::SHA_1_WITH_RSA_ENCRYPTION), None)
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("sha1WithRSAEncryption") && err.contains("not supported"),
             "{err}"
@@ -301,7 +348,7 @@ mod tests {
             &identifier(rfc5912::ECDSA_WITH_SHA_256),
             Some(DigestAlgorithm::Sha512),
         );
-        assert!(mismatch.unwrap_err().contains("does not match"));
+        assert!(mismatch.unwrap_err().to_string().contains("does not match"));
     }
 
     #[test]

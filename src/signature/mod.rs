@@ -14,8 +14,11 @@ mod crypto;
 mod fields;
 mod invalid;
 mod lexer;
+mod ltv;
 mod raw;
 mod revisions;
+mod revocation;
+mod timestamp;
 mod trust;
 
 use std::path::Path;
@@ -24,13 +27,45 @@ use chrono::{DateTime, Utc};
 use lopdf::{Document, Object};
 
 pub use byte_range::{ByteRange, ByteRangeError};
+pub use cms::{CmsError, Structure};
+pub use crypto::CryptoError;
 pub use invalid::InvalidSignature;
-pub use raw::trim_padding;
+pub use ltv::{verify_pdf_signature, CmsSignature, TimeSource};
+pub use raw::{trim_padding, ContentsError};
 pub use revisions::StructureError;
-pub use trust::{load_trust_anchors, TrustAnchor};
+pub use revocation::{
+    check_dss_item, read_dss, Dss, DssError, DssItemKind, Revocation, RevocationData,
+    RevocationProblem, RevocationSource, SigningTime,
+};
+pub use timestamp::{verify_document_timestamp, Imprinted, Timestamp, TimestampError};
+pub use trust::{load_trust_anchors, ChainError, TrustAnchor};
 
 use crate::error::{Error, Result};
 use revisions::History;
+
+impl TimeSource {
+    /// The name the archive index stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeSource::Timestamp => "timestamp",
+            TimeSource::Claimed => "claimed",
+            TimeSource::None => "none",
+        }
+    }
+}
+
+impl Revocation {
+    /// The name the archive index stores.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Revocation::NotChecked => "not-checked",
+            Revocation::NoData => "no-data",
+            Revocation::Good { .. } => "checked",
+            Revocation::Revoked { .. } => "revoked",
+            Revocation::Unverifiable { .. } => "unverifiable",
+        }
+    }
+}
 
 /// Every signature field of a guide.
 #[derive(Debug, Clone)]
@@ -91,24 +126,6 @@ pub struct Signature {
     pub signed_bytes: usize,
 }
 
-/// Where a signature's time comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeSource {
-    /// Only what the signer's own computer said.
-    Claimed,
-    /// An RFC 3161 timestamp from a timestamping authority.
-    Timestamp,
-}
-
-impl TimeSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimeSource::Claimed => "claimed",
-            TimeSource::Timestamp => "timestamp",
-        }
-    }
-}
-
 /// A document timestamp: a timestamping authority's token over the file as it was.
 #[derive(Debug, Clone)]
 pub struct DocumentTimestamp {
@@ -139,30 +156,6 @@ impl Coverage {
             Coverage::Signing => "signing",
             Coverage::SigningAndFormFilling { .. } => "signing-and-form-filling",
             Coverage::OtherChanges { .. } => "other-changes",
-        }
-    }
-}
-
-/// Whether the signer's certificate was revoked when it signed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Revocation {
-    /// No trust anchors were given, so nothing was checked.
-    NotChecked,
-    /// Checked against an OCSP response or a CRL from the file: not revoked.
-    Good,
-    /// Checked: revoked before it signed.
-    Revoked { reason: String },
-    /// Trust anchors were given but the file carries no revocation data for the signer.
-    NoData,
-}
-
-impl Revocation {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Revocation::NotChecked => "not-checked",
-            Revocation::Good => "checked",
-            Revocation::Revoked { .. } => "revoked",
-            Revocation::NoData => "no-data",
         }
     }
 }
@@ -198,16 +191,27 @@ fn inspect_named(pdf: &[u8], origin: &str, anchors: &[TrustAnchor]) -> Result<In
         origin: origin.to_string(),
         message: e.to_string(),
     })?;
+    // Validation data the file carries (PAdES B-LT): a malformed /DSS adds nothing, and a
+    // /DSS changed after signing is judged by the coverage check.
+    let dss = read_dss(&doc).ok().flatten();
+    let context = Context {
+        pdf,
+        history: &history,
+        doc: &doc,
+        anchors,
+        revocation: dss.as_ref().map(|d| &d.data),
+    };
     let fields = fields::walk(&doc)
         .into_iter()
         .filter(|n| n.terminal && n.field_type == Some(b"Sig".as_slice()))
         .map(|node| SignatureField {
             status: match node.value {
                 None | Some(Object::Null) => SignatureStatus::Empty,
-                Some(value) => verify(pdf, &history, &doc, &node.name, value, anchors)
-                    .unwrap_or_else(|e| SignatureStatus::Invalid {
+                Some(value) => verify(&context, &node.name, value).unwrap_or_else(|e| {
+                    SignatureStatus::Invalid {
                         reason: e.to_string(),
-                    }),
+                    }
+                }),
             },
             name: node.name,
         })
@@ -239,36 +243,37 @@ pub(crate) fn parse(pdf: &[u8]) -> std::result::Result<Document, String> {
 /// Whether bytes from a `/DSS` are what validation data may be: a certificate, an OCSP
 /// response or a CRL (DER).
 pub(crate) fn is_validation_data(der: &[u8]) -> bool {
-    use der::Decode;
-    x509_cert::Certificate::from_der(der).is_ok()
-        || x509_cert::crl::CertificateList::from_der(der).is_ok()
-        || is_ocsp_response(der)
+    [
+        DssItemKind::Certificate,
+        DssItemKind::OcspResponse,
+        DssItemKind::Crl,
+    ]
+    .into_iter()
+    .any(|kind| check_dss_item(kind, der).is_ok())
 }
 
-/// An OCSPResponse (RFC 6960, 4.2.1): SEQUENCE { ENUMERATED status, [0] EXPLICIT bytes }.
-fn is_ocsp_response(der: &[u8]) -> bool {
-    let Some((outer, rest)) = raw::read(der) else {
-        return false;
-    };
-    let Some(parts) = raw::children(outer.content) else {
-        return false;
-    };
-    rest.is_empty()
-        && outer.tag == 0x30
-        && matches!(parts.first(), Some(status) if status.tag == 0x0A)
-        && parts.len() <= 2
-        && parts.get(1).is_none_or(|p| p.tag == 0xA0)
+/// What every signature of one file is verified against.
+struct Context<'a> {
+    pdf: &'a [u8],
+    history: &'a History,
+    doc: &'a Document,
+    anchors: &'a [TrustAnchor],
+    revocation: Option<&'a RevocationData>,
 }
 
 /// Verifies the signature (or document timestamp) of field `name` whose `/V` is `value`.
 fn verify(
-    pdf: &[u8],
-    history: &History,
-    doc: &Document,
+    context: &Context,
     name: &str,
     value: &Object,
-    anchors: &[TrustAnchor],
 ) -> std::result::Result<SignatureStatus, InvalidSignature> {
+    let Context {
+        pdf,
+        history,
+        doc,
+        anchors,
+        revocation,
+    } = *context;
     let (_, value) = doc
         .dereference(value)
         .map_err(|_| InvalidSignature::ValueMissing)?;
@@ -342,53 +347,41 @@ fn verify(
             Err(description) => Coverage::OtherChanges { description },
         }
     };
-    let token = trim_padding(&contents)?;
+    let token = trim_padding(&contents).map_err(|e| InvalidSignature::Cms(e.to_string()))?;
     if timestamp {
-        let stamp = cms::verify_document_timestamp(token, &range.ranges(pdf))?;
+        let stamp = verify_document_timestamp(token, &range.ranges(pdf))
+            .map_err(|e| InvalidSignature::Cms(e.to_string()))?;
         return Ok(SignatureStatus::Timestamp(DocumentTimestamp {
-            authority: stamp.authority,
+            authority: stamp.tsa,
             time: Some(stamp.time),
             coverage,
             signed_bytes: range.end(),
         }));
     }
-    let verified = cms::verify(token, &range.ranges(pdf))?;
-    let (signing_time, time_source) = match &verified.timestamp {
-        Some(stamp) => (Some(stamp.time), TimeSource::Timestamp),
-        None => (
-            verified.signing_time.or_else(|| {
-                sig.get(b"M")
-                    .and_then(Object::as_str)
-                    .ok()
-                    .and_then(pdf_date)
-            }),
-            TimeSource::Claimed,
-        ),
-    };
-    let time = signing_time.unwrap_or_else(Utc::now);
-    let trust = trust::check(&verified.signer, &verified.certificates, anchors, time);
-    let subject = &verified.signer.cert.tbs_certificate.subject;
-    let public_key = {
-        use der::Encode;
-        verified
-            .signer
-            .cert
-            .tbs_certificate
-            .subject_public_key_info
-            .to_der()
+    let claimed = sig
+        .get(b"M")
+        .and_then(Object::as_str)
+        .ok()
+        .and_then(pdf_date);
+    let verified = verify_pdf_signature(token, &range.ranges(pdf), anchors, revocation, claimed)
+        .map_err(|e| InvalidSignature::Cms(e.to_string()))?;
+    let certificate = {
+        use der::Decode;
+        x509_cert::Certificate::from_der(&verified.certificate)
             .map_err(|e| InvalidSignature::PublicKey(e.to_string()))?
     };
+    let subject = &certificate.tbs_certificate.subject;
     Ok(SignatureStatus::Signed(Signature {
-        signer: subject.to_string(),
+        signer: verified.signer,
         signer_name: common_name(subject).unwrap_or_else(|| subject.to_string()),
-        signing_time,
-        time_source,
+        signing_time: verified.signing_time,
+        time_source: verified.time_source,
         algorithm: verified.algorithm,
-        certificate_sha256: crate::output::sha256_hex(verified.signer.der),
-        public_key_sha256: crate::output::sha256_hex(&public_key),
+        certificate_sha256: crate::output::sha256_hex(&verified.certificate),
+        public_key_sha256: crate::output::sha256_hex(&verified.public_key),
         coverage,
-        trust,
-        revocation: Revocation::NotChecked,
+        trust: verified.trust,
+        revocation: verified.revocation,
         certification: is_certification(doc, sig),
         sub_filter,
         signed_bytes: range.end(),

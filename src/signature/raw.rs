@@ -17,6 +17,31 @@ pub(crate) struct Tlv<'a> {
 const SEQUENCE: u8 = 0x30;
 const SET: u8 = 0x31;
 const CONTEXT_0: u8 = 0xA0;
+const CONTEXT_1: u8 = 0xA1;
+const OCTET_STRING: u8 = 0x04;
+
+/// Why a signature's `/Contents` is not a CMS structure followed by zero padding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentsError {
+    #[error("the signature's /Contents is empty (only zero padding)")]
+    Empty,
+    #[error("the signature's /Contents is not a DER-encoded CMS structure")]
+    NotDer,
+    #[error(
+        "the signature's /Contents does not start with a DER SEQUENCE (it starts with byte \
+         0x{tag:02X}), so it is not a CMS structure"
+    )]
+    NotSequence { tag: u8 },
+    #[error("the signature's /Contents has data after its CMS structure that is not zero padding")]
+    TrailingData,
+}
+
+/// Lets code whose errors are still sentences (`Result<_, String>`) use `?` on it.
+impl From<ContentsError> for String {
+    fn from(e: ContentsError) -> Self {
+        e.to_string()
+    }
+}
 
 /// The element at the start of `bytes` and what follows it; `None` when it is not
 /// definite-length DER or runs past the end.
@@ -68,25 +93,18 @@ pub(crate) fn children(content: &[u8]) -> Option<Vec<Tlv<'_>>> {
 
 /// The CMS structure in a signature's `/Contents`, without the zero padding a signer
 /// leaves after it (the hole is reserved before the signature's size is known).
-pub fn trim_padding(contents: &[u8]) -> Result<&[u8], String> {
+pub fn trim_padding(contents: &[u8]) -> Result<&[u8], ContentsError> {
     if contents.iter().all(|&b| b == 0) {
-        return Err("the signature's /Contents is empty (only zero padding)".into());
+        return Err(ContentsError::Empty);
     }
     let Some((tlv, rest)) = read(contents) else {
-        return Err("the signature's /Contents is not a DER-encoded CMS structure".into());
+        return Err(ContentsError::NotDer);
     };
     if tlv.tag != SEQUENCE {
-        return Err(format!(
-            "the signature's /Contents does not start with a DER SEQUENCE (it starts with \
-             byte 0x{:02X}), so it is not a CMS structure",
-            tlv.tag
-        ));
+        return Err(ContentsError::NotSequence { tag: tlv.tag });
     }
     if rest.iter().any(|&b| b != 0) {
-        return Err(
-            "the signature's /Contents has data after its CMS structure that is not zero padding"
-                .into(),
-        );
+        return Err(ContentsError::TrailingData);
     }
     Ok(tlv.raw)
 }
@@ -96,6 +114,9 @@ pub fn trim_padding(contents: &[u8]) -> Result<&[u8], String> {
 pub(crate) struct RawSignedData<'a> {
     /// Each certificate's whole DER (the `certificates` field's elements).
     pub certificates: Vec<&'a [u8]>,
+    /// Each element of the `crls` field (`RevocationInfoChoice`, RFC 5652, 10.2.1): a
+    /// CRL's whole DER, or an `[1] IMPLICIT OtherRevocationInfoFormat`.
+    pub crls: Vec<Tlv<'a>>,
     /// Each `SignerInfo`'s whole DER.
     pub signer_infos: Vec<&'a [u8]>,
 }
@@ -119,6 +140,10 @@ pub(crate) fn signed_data(content_info: &[u8]) -> Option<RawSignedData<'_>> {
             .collect(),
         None => Vec::new(),
     };
+    let crls = match fields.iter().find(|t| t.tag == CONTEXT_1) {
+        Some(set) => children(set.content)?,
+        None => Vec::new(),
+    };
     // signerInfos is the last field, a SET after the optional [0] and [1].
     let last = fields.last()?;
     if last.tag != SET || fields.len() < 4 {
@@ -127,8 +152,28 @@ pub(crate) fn signed_data(content_info: &[u8]) -> Option<RawSignedData<'_>> {
     let signer_infos = children(last.content)?.into_iter().map(|c| c.raw).collect();
     Some(RawSignedData {
         certificates,
+        crls,
         signer_infos,
     })
+}
+
+/// The octets of the encapsulated content of a `ContentInfo` holding `SignedData`
+/// (`encapContentInfo.eContent`, RFC 5652, 5.2), as encoded; `None` when there is none or
+/// it is not a primitive DER OCTET STRING.
+pub(crate) fn encapsulated_content(content_info: &[u8]) -> Option<&[u8]> {
+    let (outer, _) = read(content_info)?;
+    let parts = children(outer.content)?;
+    let explicit = parts.iter().find(|t| t.tag == CONTEXT_0)?;
+    let (signed, _) = read(explicit.content)?;
+    // version, digestAlgorithms, encapContentInfo.
+    let encap = *children(signed.content)?.get(2)?;
+    if encap.tag != SEQUENCE {
+        return None;
+    }
+    let fields = children(encap.content)?;
+    let explicit = fields.get(1).filter(|t| t.tag == CONTEXT_0)?;
+    let (octets, rest) = read(explicit.content)?;
+    (octets.tag == OCTET_STRING && rest.is_empty()).then_some(octets.content)
 }
 
 /// A `SignerInfo`'s signed attributes as the signature covers them: the DER of the
@@ -149,9 +194,14 @@ pub(crate) fn signed_attributes(signer_info: &[u8]) -> Option<Option<Vec<u8>>> {
     }
 }
 
-/// A certificate's `tbsCertificate`, the part its issuer signed (RFC 5280, 4.1).
+/// The signed part of a signed X.509-style structure, as encoded: a certificate's
+/// `tbsCertificate` (RFC 5280, 4.1), a CRL's `tbsCertList` (5.1), a basic OCSP response's
+/// `tbsResponseData` (RFC 6960, 4.2.1) — each the first element of the outer SEQUENCE.
 pub(crate) fn to_be_signed(certificate: &[u8]) -> Option<&[u8]> {
     let (cert, _) = read(certificate)?;
+    if cert.tag != SEQUENCE {
+        return None;
+    }
     let (tbs, _) = read(cert.content)?;
     (tbs.tag == SEQUENCE).then_some(tbs.raw)
 }
@@ -184,7 +234,7 @@ mod tests {
 
     #[test]
     fn trim_padding_refuses_what_is_not_padded_der() {
-        let err = |bytes: &[u8]| trim_padding(bytes).unwrap_err();
+        let err = |bytes: &[u8]| trim_padding(bytes).unwrap_err().to_string();
         assert!(err(&[0; 16]).contains("empty"));
         assert!(err(&[]).contains("empty"));
         assert!(err(b"hello world").contains("not a DER-encoded"));

@@ -3,19 +3,23 @@
 //!
 //! Deliberately small: issuer and subject names must match, every certificate's
 //! signature must verify with its issuer's key, intermediates must be CA certificates,
-//! and every certificate must be valid at the signing time. No revocation (CRL/OCSP), no
-//! name or policy constraints, no key-usage checks: an archive of a municipality's own
-//! signing service does not need them, and a full path validator would (RFC 5280, 6).
+//! and every certificate must be valid at the signing time (a signature timestamp's time
+//! when there is one). The signer certificate's revocation status is checked against the
+//! OCSP responses and CRLs the signature and the PDF carry (see [`super::revocation`]);
+//! intermediates' status is not. No name or policy constraints, no key-usage checks on
+//! the signer: an archive of a municipality's own signing service does not need them, and
+//! a full path validator would (RFC 5280, 6).
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use der::Decode;
-use x509_cert::ext::pkix::BasicConstraints;
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 use x509_cert::Certificate;
 
-use super::crypto::Scheme;
+use super::crypto::{CryptoError, Scheme};
 use super::raw;
+use super::revocation::{self, Revocation, RevocationData, SigningTime};
 use super::Trust;
 use crate::error::{Error, Result};
 
@@ -31,8 +35,8 @@ pub struct TrustAnchor {
 
 impl TrustAnchor {
     /// A trust anchor from a certificate's DER.
-    pub fn from_der(der: &[u8]) -> std::result::Result<Self, String> {
-        let certificate = Certificate::from_der(der).map_err(|e| e.to_string())?;
+    pub fn from_der(der: &[u8]) -> std::result::Result<Self, der::Error> {
+        let certificate = Certificate::from_der(der)?;
         Ok(TrustAnchor {
             subject: certificate.tbs_certificate.subject.to_string(),
             certificate,
@@ -91,6 +95,47 @@ fn pem_blocks(text: &str) -> Vec<&str> {
     blocks
 }
 
+/// Why a certificate does not chain to a trust anchor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error(
+        "the chain ends at the self-signed certificate {name}, which is not one of the trust \
+         anchors ({anchors})"
+    )]
+    SelfSignedNotAnchor { name: String, anchors: String },
+    #[error(
+        "the certificate {name} was issued by {issuer}, which is neither a trust anchor \
+         ({anchors}) nor among the signature's certificates"
+    )]
+    UnknownIssuer {
+        name: String,
+        issuer: String,
+        anchors: String,
+    },
+    #[error(
+        "no trust anchor within {} certificates of the signer's certificate",
+        MAX_CHAIN
+    )]
+    TooLong,
+    #[error("the certificate {name} is not DER-encoded")]
+    NotDer { name: String },
+    #[error("the certificate {name}: {error}")]
+    Algorithm { name: String, error: CryptoError },
+    #[error("the certificate {name} has a malformed signature")]
+    MalformedSignature { name: String },
+    #[error("the certificate {name} does not carry a valid signature of its issuer {issuer}")]
+    NotIssuedBy { name: String, issuer: String },
+    #[error("the certificate {name} issued the next one in the chain but is not a CA certificate")]
+    NotCa { name: String },
+    #[error("the certificate {name} was not valid at {at} (valid from {from} to {to})")]
+    NotValidAt {
+        name: String,
+        at: String,
+        from: String,
+        to: String,
+    },
+}
+
 /// A certificate of the signature's certificate set, as encoded and as decoded.
 pub(crate) struct Cert<'a> {
     pub der: &'a [u8],
@@ -98,7 +143,7 @@ pub(crate) struct Cert<'a> {
 }
 
 impl Cert<'_> {
-    fn subject(&self) -> String {
+    pub(crate) fn subject(&self) -> String {
         self.cert.tbs_certificate.subject.to_string()
     }
 }
@@ -117,9 +162,95 @@ pub(crate) fn check(
         return Trust::NotChecked;
     }
     match chain(signer, intermediates, anchors, time) {
-        Ok(anchor) => Trust::Trusted { anchor },
-        Err(reason) => Trust::Untrusted { reason },
+        Ok(found) => Trust::Trusted {
+            anchor: found.anchor,
+        },
+        Err(reason) => Trust::Untrusted {
+            reason: reason.to_string(),
+        },
     }
+}
+
+/// [`check`] at `at` (a signature timestamp's time when there is one), and then the
+/// revocation status, from `data`, of the signer's certificate (returned) and of each
+/// intermediate on the way to the anchor. A revoked signer or intermediate is
+/// [`Trust::Untrusted`], saying when and by what it was revoked; an intermediate without
+/// data is not held against the signature. `intermediates` also serve as candidates for a
+/// delegated OCSP responder.
+pub(crate) fn check_with_revocation(
+    signer: &Cert<'_>,
+    intermediates: &[Cert<'_>],
+    anchors: &[TrustAnchor],
+    at: SigningTime,
+    data: &RevocationData,
+) -> (Trust, Revocation) {
+    if anchors.is_empty() {
+        return (Trust::NotChecked, Revocation::NotChecked);
+    }
+    let found = match chain(signer, intermediates, anchors, at.time) {
+        Ok(found) => found,
+        Err(reason) => {
+            return (
+                Trust::Untrusted {
+                    reason: reason.to_string(),
+                },
+                Revocation::NotChecked,
+            )
+        }
+    };
+    let trusted = Trust::Trusted {
+        anchor: found.anchor.clone(),
+    };
+    let Some((_, issuer)) = found.links.first() else {
+        // The signer's certificate is itself an anchor: trusted as such, nothing to ask.
+        return (trusted, Revocation::NotChecked);
+    };
+    let status = revocation::status(&signer.cert, issuer, data, intermediates, at);
+    let since = |when: &DateTime<Utc>| {
+        format!(
+            "{}{}",
+            when.format("%Y-%m-%d %H:%M:%S UTC"),
+            if at.proven {
+                format!(
+                    ", before the timestamped signing time {}",
+                    at.time.format("%Y-%m-%d %H:%M:%S UTC")
+                )
+            } else {
+                ", and no signature timestamp proves the signature is older".to_string()
+            }
+        )
+    };
+    if let Revocation::Revoked { at: when, source } = &status {
+        let reason = format!(
+            "the signer's certificate {} was revoked on {} ({source} from its issuer says so)",
+            signer.subject(),
+            since(when)
+        );
+        return (Trust::Untrusted { reason }, status);
+    }
+    for (cert, issuer) in found.links.iter().skip(1) {
+        if let Revocation::Revoked { at: when, source } =
+            revocation::status(cert, issuer, data, intermediates, at)
+        {
+            let reason = format!(
+                "the intermediate certificate {} in the signer's chain was revoked on {} \
+                 ({source} from its issuer says so)",
+                cert.tbs_certificate.subject,
+                since(&when)
+            );
+            return (Trust::Untrusted { reason }, status);
+        }
+    }
+    (trusted, status)
+}
+
+/// A chain that reached an anchor.
+struct Found {
+    /// The anchor's subject.
+    anchor: String,
+    /// Each certificate below the anchor with the certificate that issued it, the
+    /// signer's first (none when the signer's certificate is an anchor itself).
+    links: Vec<(Certificate, Certificate)>,
 }
 
 fn chain(
@@ -127,13 +258,17 @@ fn chain(
     intermediates: &[Cert<'_>],
     anchors: &[TrustAnchor],
     time: DateTime<Utc>,
-) -> std::result::Result<String, String> {
+) -> std::result::Result<Found, ChainError> {
     let mut current = (signer.der, &signer.cert);
+    let mut links: Vec<(Certificate, Certificate)> = Vec::new();
     for _ in 0..MAX_CHAIN {
         let (der, cert) = current;
         valid_at(cert, time)?;
         if let Some(anchor) = anchors.iter().find(|a| a.der == der) {
-            return Ok(anchor.subject.clone());
+            return Ok(Found {
+                anchor: anchor.subject.clone(),
+                links,
+            });
         }
         let issuer = &cert.tbs_certificate.issuer;
         let name = cert.tbs_certificate.subject.to_string();
@@ -144,7 +279,11 @@ fn chain(
             .find(|a| issued_by(der, cert, &a.certificate).is_ok());
         if let Some(anchor) = from_anchor {
             valid_at(&anchor.certificate, time)?;
-            return Ok(anchor.subject.clone());
+            links.push((cert.clone(), anchor.certificate.clone()));
+            return Ok(Found {
+                anchor: anchor.subject.clone(),
+                links,
+            });
         }
         // Otherwise an intermediate from the signature that issued it, and on up.
         let candidates: Vec<&Cert<'_>> = intermediates
@@ -153,37 +292,38 @@ fn chain(
             .collect();
         if candidates.is_empty() {
             return Err(if cert.tbs_certificate.subject == *issuer {
-                format!(
-                    "the chain ends at the self-signed certificate {name}, which is not one of \
-                     the trust anchors ({})",
-                    anchor_names(anchors)
-                )
+                ChainError::SelfSignedNotAnchor {
+                    name,
+                    anchors: anchor_names(anchors),
+                }
             } else {
-                format!(
-                    "the certificate {name} was issued by {issuer}, which is neither a trust \
-                     anchor ({}) nor among the signature's certificates",
-                    anchor_names(anchors)
-                )
+                ChainError::UnknownIssuer {
+                    name,
+                    issuer: issuer.to_string(),
+                    anchors: anchor_names(anchors),
+                }
             });
         }
-        let mut last_error = String::new();
+        let mut last_error = None;
         let next = candidates.into_iter().find(|c| {
             match issued_by(der, cert, &c.cert).and_then(|()| is_ca(&c.cert, &c.subject())) {
                 Ok(()) => true,
                 Err(e) => {
-                    last_error = e;
+                    last_error = Some(e);
                     false
                 }
             }
         });
         match next {
-            Some(next) => current = (next.der, &next.cert),
-            None => return Err(last_error),
+            Some(next) => {
+                links.push((cert.clone(), next.cert.clone()));
+                current = (next.der, &next.cert);
+            }
+            // Every candidate was tried, so there is an error to tell.
+            None => return Err(last_error.unwrap_or(ChainError::TooLong)),
         }
     }
-    Err(format!(
-        "no trust anchor within {MAX_CHAIN} certificates of the signer's certificate"
-    ))
+    Err(ChainError::TooLong)
 }
 
 fn anchor_names(anchors: &[TrustAnchor]) -> String {
@@ -194,22 +334,38 @@ fn anchor_names(anchors: &[TrustAnchor]) -> String {
         .join("; ")
 }
 
+/// Whether `cert` names `usage` among its extended key usages (RFC 5280, 4.2.1.12).
+pub(crate) fn has_extended_key_usage(
+    cert: &Certificate,
+    usage: const_oid::ObjectIdentifier,
+) -> bool {
+    cert.tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE)
+        .filter_map(|e| ExtendedKeyUsage::from_der(e.extn_value.as_bytes()).ok())
+        .any(|eku| eku.0.contains(&usage))
+}
+
 /// Whether `issuer`'s key made `cert`'s signature.
-fn issued_by(
+pub(crate) fn issued_by(
     der: &[u8],
     cert: &Certificate,
     issuer: &Certificate,
-) -> std::result::Result<(), String> {
-    let name = cert.tbs_certificate.subject.to_string();
-    let issuer_name = issuer.tbs_certificate.subject.to_string();
-    let tbs = raw::to_be_signed(der)
-        .ok_or_else(|| format!("the certificate {name} is not DER-encoded"))?;
-    let scheme = Scheme::from_identifier(&cert.signature_algorithm, None)
-        .map_err(|e| format!("the certificate {name}: {e}"))?;
+) -> std::result::Result<(), ChainError> {
+    let name = || cert.tbs_certificate.subject.to_string();
+    let tbs = raw::to_be_signed(der).ok_or_else(|| ChainError::NotDer { name: name() })?;
+    let scheme = Scheme::from_identifier(&cert.signature_algorithm, None).map_err(|error| {
+        ChainError::Algorithm {
+            name: name(),
+            error,
+        }
+    })?;
     let signature = cert
         .signature
         .as_bytes()
-        .ok_or_else(|| format!("the certificate {name} has a malformed signature"))?;
+        .ok_or_else(|| ChainError::MalformedSignature { name: name() })?;
     scheme
         .verify(
             &issuer.tbs_certificate.subject_public_key_info,
@@ -217,13 +373,14 @@ fn issued_by(
             signature,
         )
         .map(|_| ())
-        .map_err(|_| {
-            format!("the certificate {name} does not carry a valid signature of its issuer {issuer_name}")
+        .map_err(|_| ChainError::NotIssuedBy {
+            name: name(),
+            issuer: issuer.tbs_certificate.subject.to_string(),
         })
 }
 
 /// Whether an intermediate may issue certificates (basicConstraints cA, RFC 5280, 4.2.1.9).
-fn is_ca(cert: &Certificate, name: &str) -> std::result::Result<(), String> {
+fn is_ca(cert: &Certificate, name: &str) -> std::result::Result<(), ChainError> {
     let ca = cert
         .tbs_certificate
         .extensions
@@ -235,24 +392,24 @@ fn is_ca(cert: &Certificate, name: &str) -> std::result::Result<(), String> {
     if ca {
         Ok(())
     } else {
-        Err(format!(
-            "the certificate {name} issued the next one in the chain but is not a CA certificate"
-        ))
+        Err(ChainError::NotCa {
+            name: name.to_string(),
+        })
     }
 }
 
-fn valid_at(cert: &Certificate, time: DateTime<Utc>) -> std::result::Result<(), String> {
+fn valid_at(cert: &Certificate, time: DateTime<Utc>) -> std::result::Result<(), ChainError> {
     let validity = &cert.tbs_certificate.validity;
     let from = to_chrono(validity.not_before);
     let to = to_chrono(validity.not_after);
     if time < from || time > to {
-        return Err(format!(
-            "the certificate {} was not valid at {} (valid from {} to {})",
-            cert.tbs_certificate.subject,
-            time.format("%Y-%m-%d %H:%M:%S UTC"),
-            from.format("%Y-%m-%d %H:%M:%S UTC"),
-            to.format("%Y-%m-%d %H:%M:%S UTC"),
-        ));
+        let format = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        return Err(ChainError::NotValidAt {
+            name: cert.tbs_certificate.subject.to_string(),
+            at: format(time),
+            from: format(from),
+            to: format(to),
+        });
     }
     Ok(())
 }
