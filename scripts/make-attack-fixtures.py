@@ -366,11 +366,12 @@ class Maker:
         return self.sign(data, MANAGER_FIELD, manager, "--use-pades")
 
     def save(self, name, data, mus, why, *, trust=False, allow_unsigned=False, reason=(), pyhanko="",
-             pyhanko_trustworthy=True, made="", archive_before=()):
+             pyhanko_trustworthy=True, pyhanko_fooled=False, made="", archive_before=()):
         (self.out / name).write_bytes(data)
         os.chmod(self.out / name, 0o644)
         entry = {"mus": mus, "trust": trust, "allow_unsigned": allow_unsigned, "reason_contains": list(reason),
-                 "pyhanko": pyhanko, "pyhanko_trustworthy": pyhanko_trustworthy, "made": made, "note": why}
+                 "pyhanko": pyhanko, "pyhanko_trustworthy": pyhanko_trustworthy and not pyhanko_fooled,
+                 "pyhanko_fooled": pyhanko_fooled, "made": made, "note": why}
         if archive_before:
             entry["archive_before"] = list(archive_before)
         self.expected[name] = entry
@@ -389,14 +390,14 @@ def isa(m, signed):
            "`startxref <previous> %%EOF` followed by the real `startxref <new>` (no %%EOF after it): readers "
            "that look for the last %%EOF and readers that look for the last startxref read different files. "
            + fooled, reason=["ambiguous"], made="ISA (CCS 2019) with a decoy startxref/%%EOF; xref stream",
-           pyhanko_trustworthy=False)
+           pyhanko_fooled=True)
     m.save("isa-decoy-eof-table.pdf", u.write("table", decoy_startxref=True), "refused",
            "As isa-decoy-eof.pdf, but the update's xref section is a classic table (after xref streams). " + fooled,
-           reason=["ambiguous"], made="ISA with a decoy; classic table", pyhanko_trustworthy=False)
+           reason=["ambiguous"], made="ISA with a decoy; classic table", pyhanko_fooled=True)
     m.save("isa-no-eof.pdf", u.write(eof=False), "refused",
            "As isa-decoy-eof.pdf without any %%EOF after the update (and no decoy): the file ends with "
            "`startxref <new>`. " + fooled, reason=["ambiguous"], made="ISA without %%EOF",
-           pyhanko_trustworthy=False)
+           pyhanko_fooled=True)
     # The same decoy ending, but the update fills in plan.1.maal.
     with open_pdf(signed) as pdf:
         goal = field(pdf, "plan.1.maal")
@@ -406,11 +407,11 @@ def isa(m, signed):
            "An update after both signatures fills in plan.1.maal, ending with the decoy startxref/%%EOF pair. "
            "pyHanko sees no change (it stops at the last %%EOF); even without the decoy it allows form filling "
            "after approval signatures, which mus does not.", reason=["ambiguous"],
-           made="ISA with a decoy, form filling", pyhanko_trustworthy=False)
+           made="ISA with a decoy, form filling", pyhanko_fooled=True)
     m.save("isa-body-only.pdf", u.write(xref=False, trailer=False), "refused",
            "Page 1's new objects appended after the last %%EOF with no xref section, trailer or startxref: "
            "readers that rebuild a broken file from its objects show the change (ISA variant without xref/trailer).",
-           reason=["ambiguous"], made="ISA: body only", pyhanko_trustworthy=False)
+           reason=["ambiguous"], made="ISA: body only", pyhanko_fooled=True)
     # pyHanko ignores bytes after the last %%EOF: it judges the signed file.
     m.save("isa-trailer-no-xref.pdf", u.write(xref=False), "refused",
            "Page 1's new objects and a trailer (with /Prev) appended, but no xref section; startxref points at the "
@@ -467,7 +468,7 @@ def dangling(m, unsigned):
            "records pyHanko as fooled by this class; on this construction pyHanko 0.38 refuses to read the file "
            f"in strict mode (object {num} not found) and with --no-strict-syntax judges ILLEGAL_MODIFICATIONS. "
            "Not used as the judge here all the same.",
-           reason=["changed after signing"], made="dangling reference filled after signing", pyhanko_trustworthy=False)
+           reason=["changed after signing"], made="dangling reference filled after signing", pyhanko_fooled=True)
 
 
 def dss(m, unsigned):
@@ -832,7 +833,9 @@ recorded as unsigned), run with `--trust ca.pem` when `trust` is true and with
 archived (into the same fresh archive) first. `pyhanko` is what `pyhanko sign validate
 --soft-revocation-check --trust-replace --trust ca.pem` said (pyHanko 0.38, one
 `field=STATUS(flags)` per signature, or its error); `pyhanko_trustworthy` is false where pyHanko
-is fooled or judges by another policy than mus, so its verdict is not compared.
+is fooled (`pyhanko_fooled`) or judges by another policy than mus (it allows form filling and
+/Info changes after approval signatures and knows nothing of leader and manager), so its verdict
+is not compared.
 `python3 scripts/signature-matrix.py --mus target/release/mus` regenerates all of it in a temp dir
 and compares mus, pyHanko and these expectations.
 
@@ -849,7 +852,10 @@ def write_readme(out, expected):
         if c.get("archive_before"):
             verdict += f", after archiving {', '.join(c['archive_before'])}"
         ph = (c.get("pyhanko") or "not recorded").replace("|", "/")
-        ph += "" if c.get("pyhanko_trustworthy", True) else " — **not the judge here**"
+        if c.get("pyhanko_fooled"):
+            ph += " — **pyHanko fooled**: not compared"
+        elif not c.get("pyhanko_trustworthy", True):
+            ph += " — other policy than mus: not compared"
         made = f"*{c['made']}*: " if c.get("made") else ""
         rows.append(f"| `{name}` | {made}{c['note'].replace('|', '/')} | {verdict} | {ph} |")
     (out / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n")

@@ -111,6 +111,14 @@ def pyhanko_verdict(path, trust, judge="validate"):
     return valid, (f"[{judge}] " if judge != "validate" else "") + " ".join(rows)
 
 
+def short(verdict):
+    """pyHanko's verdict shortened for the table (the full one goes to expected.json)."""
+    for long, brief in (("underskrift.leders-leder.underskrift", "manager"), ("underskrift.leder.underskrift", "leader"),
+                        ("EXTENDED_WITH_", ""), ("_MODIFICATIONS", ""), ("TIMESTAMP_TOKEN<INTACT:TRUSTED>", "TST")):
+        verdict = verdict.replace(long, brief)
+    return verdict[:160]
+
+
 def load_set(folder):
     cases = json.loads((folder / "expected.json").read_text())
     trust = folder / ("ca.pem" if (folder / "ca.pem").exists() else "root.pem")
@@ -178,9 +186,10 @@ def main():
                     why += f"  [reason lacks: {', '.join(missing)}]"
                 trustworthy = case.get("pyhanko_trustworthy", True)
                 agree = (got == "accepted") == valid
-                if not trustworthy:
-                    mark = ("pyHanko agrees (not the judge here)" if agree
-                            else "pyHanko differs: KNOWN FOOLED or judges by another policy")
+                if case.get("pyhanko_fooled"):
+                    mark = "pyHanko KNOWN FOOLED: " + ("agrees all the same" if agree else "differs, not compared")
+                elif not trustworthy:
+                    mark = "pyHanko judges by another policy: " + ("agrees" if agree else "differs, not compared")
                 else:
                     mark = "agree" if agree else "DISAGREE"
                 if not ok or (trustworthy and not agree):
@@ -188,7 +197,7 @@ def main():
                 label = name + (" [--trust]" if case.get("trust") else "") + \
                     (" [--allow-unsigned]" if case.get("allow_unsigned") else "")
                 rows.append((f"{set_name}/{label}", want, f"{got}{'' if ok else ' (WRONG)'}"
-                             + (f": {why[:110]}" if why else ""), ("valid" if valid else "not valid") + f" — {ph[:150]}",
+                             + (f": {why[:110]}" if why else ""), ("valid" if valid else "not valid") + f" — {short(ph)}",
                              mark))
             if args.record and set_name == "attacks":
                 target = ROOT / "tests/fixtures" / set_name / "expected.json"
