@@ -113,8 +113,9 @@ def pyhanko_verdict(path, trust, judge="validate"):
 
 def short(verdict):
     """pyHanko's verdict shortened for the table (the full one goes to expected.json)."""
-    for long, brief in (("underskrift.leders-leder.underskrift", "manager"), ("underskrift.leder.underskrift", "leader"),
-                        ("EXTENDED_WITH_", ""), ("_MODIFICATIONS", ""), ("TIMESTAMP_TOKEN<INTACT:TRUSTED>", "TST")):
+    for long, brief in (("underskrift.leders-leder.underskrift", "manager"),
+                        ("underskrift.leder.underskrift", "leader"), ("EXTENDED_WITH_", ""),
+                        ("_MODIFICATIONS", ""), ("TIMESTAMP_TOKEN<INTACT:TRUSTED>", "TST")):
         verdict = verdict.replace(long, brief)
     return verdict[:160]
 
@@ -196,9 +197,9 @@ def main():
                     failures += 1
                 label = name + (" [--trust]" if case.get("trust") else "") + \
                     (" [--allow-unsigned]" if case.get("allow_unsigned") else "")
-                rows.append((f"{set_name}/{label}", want, f"{got}{'' if ok else ' (WRONG)'}"
-                             + (f": {why[:110]}" if why else ""), ("valid" if valid else "not valid") + f" — {short(ph)}",
-                             mark))
+                mus_cell = f"{got}{'' if ok else ' (WRONG)'}" + (f": {why[:110]}" if why else "")
+                ph_cell = ("valid" if valid else "not valid") + f" — {short(ph)}"
+                rows.append((f"{set_name}/{label}", want, mus_cell, ph_cell, mark))
             if args.record and set_name == "attacks":
                 target = ROOT / "tests/fixtures" / set_name / "expected.json"
                 data = json.loads(target.read_text())
