@@ -712,6 +712,33 @@ def shadow_replace(m, signed):
            reason=["changed after signing"], made="Shadow replace (NDSS 2021), font overwritten")
 
 
+def filled_goal(data, text):
+    """An update that sets plan.1.maal to `text` with an appearance showing it."""
+    pdf = open_pdf(data)
+    goal = field(pdf, "plan.1.maal")
+    x1, y1, x2, y2 = [float(v) for v in goal.Rect]
+    ap = pdf.make_indirect(pikepdf.Stream(pdf, b"/Tx BMC q BT /Helv 10 Tf 0 g 2 6 Td " + pikepdf.String(
+        text).unparse() + b" Tj ET Q EMC\n"))
+    ap.Type, ap.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+    ap.BBox = pikepdf.Array([0, 0, x2 - x1, y2 - y1])
+    ap.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helvetica()))
+    goal.V = pikepdf.String(text)
+    goal.AP = pikepdf.Dictionary(N=ap)
+    out = Update(data).add_pdf_objects(goal, ap).write()
+    pdf.close()
+    return out
+
+
+def shadow_replace_field(m, unsigned):
+    signed = m.both(filled_goal(unsigned, "Mere tid til faglig ledelse"))
+    m.save("shadow-replace-field.pdf", filled_goal(signed, "Lederen fratraeder"), "refused",
+           "Shadow replace of a form value: plan.1.maal was filled in ('Mere tid til faglig ledelse', with an "
+           "appearance) before both signed; after both signatures an update overwrites its value and appearance "
+           "('Lederen fratraeder'). pyHanko allows form filling after approval signatures; mus does not.",
+           reason=["filled in after the last signature"], pyhanko_trustworthy=False,
+           made="Shadow replace (NDSS 2021), form value overwritten")
+
+
 def shadow_hide_and_replace(m, unsigned):
     pdf = open_pdf(unsigned)
     page = page1(pdf)
@@ -897,7 +924,8 @@ def main():
                      lambda: dss(m, unsigned), lambda: third_field(m, signed), lambda: info(m, signed),
                      lambda: usf(m, unsigned, signed), lambda: swa(m, signed), lambda: swa_hole(m, signed),
                      lambda: shadow_hide(m, unsigned),
-                     lambda: shadow_replace(m, signed), lambda: shadow_hide_and_replace(m, unsigned),
+                     lambda: shadow_replace(m, signed), lambda: shadow_replace_field(m, unsigned),
+                     lambda: shadow_hide_and_replace(m, unsigned),
                      lambda: identity_cases(m, unsigned, signed), lambda: service_cases(m, unsigned, signed)):
             step()
         old = {}
