@@ -168,10 +168,11 @@ def main():
     if args.record and not args.committed:
         ap.error("--record writes what pyHanko says about the committed fixtures: give --committed too")
     mus = str(Path(args.mus).resolve())
-    failures = 0
+    failures = []
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        print("case | expected (mus) | mus archive add | pyhanko sign validate | mus vs pyHanko", flush=True)
         for set_name, folder in generate(mus, tmp, args.committed):
             seen = {}
             for i, (name, case, trust) in enumerate(load_set(folder)):
@@ -194,12 +195,13 @@ def main():
                 else:
                     mark = "agree" if agree else "DISAGREE"
                 if not ok or (trustworthy and not agree):
-                    failures += 1
+                    failures.append(f"{set_name}/{name}")
                 label = name + (" [--trust]" if case.get("trust") else "") + \
                     (" [--allow-unsigned]" if case.get("allow_unsigned") else "")
                 mus_cell = f"{got}{'' if ok else ' (WRONG)'}" + (f": {why[:110]}" if why else "")
                 ph_cell = ("valid" if valid else "not valid") + f" — {short(ph)}"
                 rows.append((f"{set_name}/{label}", want, mus_cell, ph_cell, mark))
+                print(" | ".join(rows[-1]), flush=True)
             if args.record and set_name == "attacks":
                 target = ROOT / "tests/fixtures" / set_name / "expected.json"
                 data = json.loads(target.read_text())
@@ -211,9 +213,8 @@ def main():
                 maker = importlib.util.module_from_spec(spec)
                 spec.loader.exec_module(maker)
                 maker.write_readme(target.parent, data)
-    for r in rows:
-        print(" | ".join(r))
-    print(f"signature-matrix: {len(rows)} cases, {failures} failing")
+    print(f"signature-matrix: {len(rows)} cases, {len(failures)} failing" + (f": {', '.join(failures)}" if failures
+                                                                             else ""))
     sys.exit(1 if failures else 0)
 
 
