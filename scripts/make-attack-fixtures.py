@@ -799,8 +799,8 @@ def identity_cases(m, unsigned, signed):
     planted = Update(other).add(meta.objgen[0], stream_body(body, Type=b"/Metadata", Subtype=b"/XML")).write()
     pdf.close()
     m.save("same-guide-id-first.pdf", signed, "accepted",
-           "The first leader's guide, signed by both (the same file as signed-both in tests/fixtures/signed, "
-           "from this run).", made="honest")
+           "The first leader's guide, signed by both (made as tests/fixtures/signed/signed-both.pdf is; also the "
+           "file every hostile case here starts from).", made="honest")
     m.save("same-guide-id-other-leader.pdf", m.both(planted, leader="mallory"), "refused",
            f"A guide made for Mallory Madsen whose XMP mus:guideId was changed to the first guide's ({first_id}) "
            "before signing; signed by Mallory and the manager, so the signatures are intact. Archived after "
