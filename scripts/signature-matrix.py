@@ -21,7 +21,9 @@ when mus and pyHanko disagree on a case where pyHanko is trustworthy
 (`pyhanko_trustworthy`). Where pyHanko is known to be fooled, or judges by another
 policy, the row says so and only mus is held to the expectation.
 
-pyHanko's verdict is `valid` when it reads the file and judges every signature INTACT,
+pyHanko's verdict comes from its one-line-per-signature summary (the machine-readable
+form of what --pretty-print says in prose; the pretty report is printed under every row
+where the two disagree). It is `valid` when it reads the file and judges every signature INTACT,
 TRUSTED, with no or only acceptable modifications; anything else (an error, INVALID,
 UNTRUSTED, ILLEGAL_MODIFICATIONS, NONSTANDARD_COVERAGE) is `not valid`. mus `accepted`
 agrees with `valid`; mus `refused` or `unsigned` with `not valid`.
@@ -120,6 +122,14 @@ def short(verdict):
     return verdict[:160]
 
 
+def pretty(path, trust):
+    """pyHanko's --pretty-print report, indented, for a case where it and mus disagree."""
+    r = subprocess.run(["pyhanko", "sign", "validate", "--pretty-print", "--soft-revocation-check", "--trust-replace",
+                        "--trust", str(trust), str(path)], capture_output=True, text=True, timeout=300)
+    keep = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip() and not set(ln.strip()) <= set("=-")]
+    return "\n".join("    " + ln for ln in keep)
+
+
 def load_set(folder):
     cases = json.loads((folder / "expected.json").read_text())
     trust = folder / ("ca.pem" if (folder / "ca.pem").exists() else "root.pem")
@@ -202,6 +212,8 @@ def main():
                 ph_cell = ("valid" if valid else "not valid") + f" — {short(ph)}"
                 rows.append((f"{set_name}/{label}", want, mus_cell, ph_cell, mark))
                 print(" | ".join(rows[-1]), flush=True)
+                if trustworthy and not agree:
+                    print(pretty(folder / case["_file"], trust), flush=True)
             if args.record and set_name == "attacks":
                 target = ROOT / "tests/fixtures" / set_name / "expected.json"
                 data = json.loads(target.read_text())
