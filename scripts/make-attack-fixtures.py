@@ -672,7 +672,7 @@ def swa_hole(m, signed):
            f"same signature dictionary by `/Mallory (...)`, a literal string holding a complete `{num} 0 obj` "
            "(page 1's content stream replaced by a red box, the page's text gone). An update of only a classic xref "
            f"section and trailer points object {num} at that offset. No byte a signature covers changed and no "
-           "object follows the signatures.", reason=["changed after signing"],
+           "object follows the signatures.", reason=["ambiguous", "outside its own bytes"],
            made="SWA (CCS 2019), object in the hole")
 
 

@@ -28,8 +28,11 @@ struct Expected {
     #[serde(default)]
     reason_contains: Vec<String>,
     /// Files to add first, in order (e.g. the guide whose id this one reuses).
-    #[serde(default)]
+    #[serde(default, rename = "archive_before")]
     after: Vec<String>,
+    /// The file, when the case is another way of judging one (`wrong-name-trusted`).
+    #[serde(default)]
+    file: Option<String>,
     /// The trust anchors' file in the folder, when not `ca.pem` / `root.pem`.
     #[serde(default)]
     trust_file: Option<String>,
@@ -88,7 +91,8 @@ fn add(archive: &Path, dir: &Path, file: &str, expected: &Expected) -> (i32, Str
 /// Judges every file of a folder; returns what went against the expectations.
 fn judge_folder(dir: &Path) -> Vec<String> {
     let mut failures = Vec::new();
-    for (file, expected) in expectations(dir) {
+    for (case, expected) in expectations(dir) {
+        let file = expected.file.clone().unwrap_or_else(|| case.clone());
         let tmp = tempfile::tempdir().unwrap();
         let archive = tmp.path().join("arkiv");
         for first in &expected.after {
@@ -106,7 +110,7 @@ fn judge_folder(dir: &Path) -> Vec<String> {
         };
         if verdict != expected.mus {
             failures.push(format!(
-                "{file}: expected {}, mus said {verdict}:\n{text}",
+                "{case}: expected {}, mus said {verdict}:\n{text}",
                 expected.mus
             ));
             continue;

@@ -194,7 +194,7 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
     if problems.is_empty() && guide.status == Status::Signed {
         let policy = Policy {
             allow_unsigned: false,
-            anchors: Vec::new(),
+            anchors: anchors.to_vec(),
         };
         match GuideInfo::from_pdf(bytes) {
             Err(reason) => problems.push(reason),

@@ -43,13 +43,19 @@ pub enum StructureError {
     #[error("it ends without %%EOF after {len} bytes: it was cut short")]
     CutShort { len: usize },
     #[error(
-        "it has {bytes} bytes after its last %%EOF that are not white space: an update \
-         that readers may or may not show"
+        "it is ambiguous: it has {bytes} bytes after its last %%EOF that are not white \
+         space, an update that some readers show and others do not"
     )]
     AfterEof { bytes: usize },
-    #[error("its last %%EOF is not preceded by `startxref` and an offset")]
+    #[error(
+        "it is ambiguous: its last %%EOF is not preceded by `startxref` and an offset, so \
+         readers rebuild its structure each their own way"
+    )]
     NoStartxref,
-    #[error("the cross-reference section at byte {offset} cannot be read: {what}")]
+    #[error(
+        "it is ambiguous: the cross-reference section at byte {offset} cannot be read \
+         ({what}), so readers rebuild its structure each their own way"
+    )]
     Section { offset: usize, what: String },
     #[error("object {id} {generation} (at byte {offset}) cannot be read: {what}")]
     Object {
@@ -58,7 +64,7 @@ pub enum StructureError {
         offset: usize,
         what: String,
     },
-    #[error("readers could disagree about what it shows: {0}")]
+    #[error("it is ambiguous, readers could disagree about what it shows: {0}")]
     Ambiguous(String),
 }
 
