@@ -187,7 +187,7 @@ impl Archive {
     pub fn add(&mut self, bytes: &[u8], policy: &Policy) -> Result<Added> {
         let info = match GuideInfo::from_pdf(bytes) {
             Ok(info) => info,
-            Err(reason) => return Ok(Added::Refused(Refusal::new(reason))),
+            Err(reason) => return Ok(Added::Refused(Refusal::new(reason.to_string()))),
         };
         let inspection = match signature::inspect(bytes, &policy.anchors) {
             Ok(i) => i,
@@ -880,6 +880,7 @@ mod tests {
             focus: vec![],
             dialogue_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
             framework: "x 1".into(),
+            ..GuideInfo::default()
         };
         assert_eq!(
             relative_path(&info, 1),
