@@ -59,3 +59,45 @@ pub(super) fn inflate_xmp(stream: &lopdf::Stream) -> Result<Vec<u8>, IdentityErr
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the XMP stream was inflated without a limit, so a file of under a
+    /// megabyte could make `add` allocate gigabytes.
+    #[test]
+    fn a_metadata_stream_that_inflates_beyond_the_limit_is_refused() {
+        use std::io::Write;
+        let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        deflate.write_all(&vec![b' '; MAX_XMP + 1]).unwrap();
+        let compressed = deflate.finish().unwrap();
+        let stream = lopdf::Stream::new(
+            lopdf::dictionary! { "Type" => "Metadata", "Filter" => "FlateDecode" },
+            compressed,
+        );
+        assert_eq!(
+            inflate_xmp(&stream).unwrap_err().to_string(),
+            "not a guide made by mus: its XMP metadata inflates to more than 1 MiB"
+        );
+        let small = lopdf::Stream::new(
+            lopdf::dictionary! { "Type" => "Metadata" },
+            b"<x:xmpmeta/>".to_vec(),
+        );
+        assert_eq!(inflate_xmp(&small).unwrap(), b"<x:xmpmeta/>");
+    }
+
+    #[test]
+    fn not_pdf_and_truncated_are_told_apart() {
+        assert_eq!(
+            GuideIdentity::from_pdf(b"hello").unwrap_err().to_string(),
+            "not a PDF (it does not start with %PDF-)"
+        );
+        assert_eq!(
+            GuideIdentity::from_pdf(b"%PDF-1.7\n1 0 obj")
+                .unwrap_err()
+                .to_string(),
+            "the PDF is truncated or damaged (it does not end with %%EOF)"
+        );
+    }
+}

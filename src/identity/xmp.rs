@@ -309,3 +309,225 @@ fn read_signers(node: Node) -> Result<Vec<RequiredSigner>, IdentityError> {
     }
     Ok(signers)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A packet as mus wrote it before guides listed their signers.
+    const OLD: &str = "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>
+<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">
+<rdf:Description rdf:about=\"\" xmlns:mus=\"urn:mus:guide:1.0/\">
+ <mus:guideId>2027-1A2B3C4D</mus:guideId><mus:leader>Åse Ærø &amp; Co</mus:leader>
+ <mus:unit></mus:unit><mus:level>chef</mus:level><mus:focus>saet-retning,opdyrk-potentialer</mus:focus>
+ <mus:dialogueDate>2027-01-15</mus:dialogueDate><mus:framework>soenderborg 2024</mus:framework>
+</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"r\"?>";
+
+    fn old_identity() -> GuideIdentity {
+        GuideIdentity {
+            guide_id: "2027-1A2B3C4D".into(),
+            leader: "Åse Ærø & Co".into(),
+            manager: String::new(),
+            unit: String::new(),
+            level: "chef".into(),
+            focus: vec!["saet-retning".into(), "opdyrk-potentialer".into()],
+            dialogue_date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+            framework: "soenderborg 2024".into(),
+            employee_id: None,
+            signers: vec![
+                RequiredSigner {
+                    slot: "underskrift.leder.underskrift".into(),
+                    role: SignerRole::Leader,
+                    label: "Leder".into(),
+                    name: "Åse Ærø & Co".into(),
+                },
+                RequiredSigner {
+                    slot: "underskrift.leders-leder.underskrift".into(),
+                    role: SignerRole::Manager,
+                    label: "Leders leder".into(),
+                    name: String::new(),
+                },
+            ],
+        }
+    }
+
+    /// A new packet: a third signer, a manager and an employee id.
+    fn three_signers() -> GuideIdentity {
+        let mut identity = old_identity();
+        identity.manager = "Bodil <Kjærgård> \"B\"".into();
+        identity.employee_id = Some("17-å".into());
+        identity.signers[1].name = identity.manager.clone();
+        identity.signers.push(RequiredSigner {
+            slot: "underskrift.tr.underskrift".into(),
+            role: SignerRole::Other,
+            label: "Tillidsrepræsentant".into(),
+            name: "Tove Ræv".into(),
+        });
+        identity
+    }
+
+    /// The identity's XMP in a packet, as the PDF writer places it.
+    fn packet(identity: &GuideIdentity) -> String {
+        let own = identity.to_xmp_properties();
+        format!(
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"{RDF_NAMESPACE}\">\n{}\
+             <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+             xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\" \
+             xmlns:pdfaType=\"http://www.aiim.org/pdfa/ns/type#\" xmlns:pdfaField=\"http://www.aiim.org/pdfa/ns/field#\">\
+             <pdfaExtension:schemas><rdf:Bag>{}</rdf:Bag></pdfaExtension:schemas></rdf:Description></rdf:RDF></x:xmpmeta>",
+            own.description, own.extension_schema
+        )
+    }
+
+    #[test]
+    fn an_old_packet_has_the_two_standard_signers() {
+        assert_eq!(GuideIdentity::from_xmp(OLD).unwrap(), old_identity());
+    }
+
+    #[test]
+    fn properties_as_attributes_with_another_prefix() {
+        let compact = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\
+            <rdf:Description rdf:about=\"\" xmlns:g=\"urn:mus:guide:1.0/\" g:guideId=\"2027-1A2B3C4D\" \
+            g:leader=\"Åse Ærø &amp; Co\" g:unit=\"\" g:level=\"chef\" g:focus=\"saet-retning, opdyrk-potentialer\" \
+            g:dialogueDate=\"2027-01-15\" g:framework=\"soenderborg 2024\"/></rdf:RDF></x:xmpmeta>";
+        assert_eq!(GuideIdentity::from_xmp(compact).unwrap(), old_identity());
+    }
+
+    #[test]
+    fn an_identity_reads_back_as_written() {
+        let identity = three_signers();
+        assert_eq!(
+            GuideIdentity::from_xmp(&packet(&identity)).unwrap(),
+            identity
+        );
+    }
+
+    /// pyHanko rewrites the packet when it signs: simple values become attributes, and a
+    /// structured value an `rdf:Description` inside its `rdf:li`.
+    #[test]
+    fn signers_in_the_form_pyhanko_rewrites_them_into() {
+        let rewritten = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\
+            <rdf:Description xmlns:ns0=\"urn:mus:guide:1.0/\" xmlns:ns1=\"urn:mus:guide:1.0/signer/\" rdf:about=\"\" \
+            ns0:guideId=\"2027-1A2B3C4D\" ns0:leader=\"Åse Ærø &amp; Co\" ns0:manager=\"Bodil &lt;Kjærgård&gt; &quot;B&quot;\" \
+            ns0:unit=\"\" ns0:level=\"chef\" ns0:focus=\"saet-retning,opdyrk-potentialer\" ns0:dialogueDate=\"2027-01-15\" \
+            ns0:framework=\"soenderborg 2024\" ns0:employeeId=\"17-å\"><ns0:signers><rdf:Seq>\
+            <rdf:li><rdf:Description ns1:slot=\"underskrift.leder.underskrift\" ns1:role=\"leader\" ns1:label=\"Leder\" ns1:name=\"Åse Ærø &amp; Co\"/></rdf:li>\
+            <rdf:li><rdf:Description ns1:slot=\"underskrift.leders-leder.underskrift\" ns1:role=\"manager\" ns1:label=\"Leders leder\" ns1:name=\"Bodil &lt;Kjærgård&gt; &quot;B&quot;\"/></rdf:li>\
+            <rdf:li><rdf:Description ns1:slot=\"underskrift.tr.underskrift\" ns1:role=\"other\" ns1:label=\"Tillidsrepræsentant\" ns1:name=\"Tove Ræv\"/></rdf:li>\
+            </rdf:Seq></ns0:signers></rdf:Description></rdf:RDF></x:xmpmeta>";
+        assert_eq!(GuideIdentity::from_xmp(rewritten).unwrap(), three_signers());
+    }
+
+    #[test]
+    fn every_property_and_signer_field_is_declared_in_the_extension_schema() {
+        let text = packet(&three_signers());
+        let xml = roxmltree::Document::parse(&text).unwrap();
+        let texts = |namespace: &str, tag: &str| -> Vec<String> {
+            xml.descendants()
+                .filter(|n| n.has_tag_name((namespace, tag)))
+                .map(text_of)
+                .collect()
+        };
+        let declared = texts("http://www.aiim.org/pdfa/ns/property#", "name");
+        let fields = texts("http://www.aiim.org/pdfa/ns/field#", "name");
+        let used = |namespace: &str| -> Vec<String> {
+            let mut names: Vec<String> = xml
+                .descendants()
+                .filter(|n| n.is_element() && n.tag_name().namespace() == Some(namespace))
+                .map(|n| n.tag_name().name().to_string())
+                .collect();
+            names.dedup();
+            names
+        };
+        assert_eq!(used(NAMESPACE).len(), 10, "{:?}", used(NAMESPACE));
+        for property in used(NAMESPACE) {
+            assert!(
+                declared.contains(&property),
+                "mus:{property} is not declared"
+            );
+        }
+        for field in used(SIGNER_NAMESPACE) {
+            assert!(fields.contains(&field), "musSigner:{field} is not declared");
+        }
+        assert_eq!(
+            texts("http://www.aiim.org/pdfa/ns/type#", "namespaceURI"),
+            [SIGNER_NAMESPACE]
+        );
+        assert_eq!(
+            texts("http://www.aiim.org/pdfa/ns/type#", "type"),
+            ["Signer"]
+        );
+        let signers_type = xml
+            .descendants()
+            .find(|n| {
+                n.has_tag_name(("http://www.aiim.org/pdfa/ns/property#", "name"))
+                    && text_of(*n) == "signers"
+            })
+            .and_then(|n| n.next_sibling_element())
+            .map(text_of);
+        assert_eq!(signers_type.as_deref(), Some("Seq Signer"));
+    }
+
+    #[test]
+    fn a_missing_or_bad_property_is_named() {
+        let error = |packet: &str| GuideIdentity::from_xmp(packet).unwrap_err().to_string();
+        let no_id = OLD.replace("<mus:guideId>2027-1A2B3C4D</mus:guideId>", "");
+        assert_eq!(
+            error(&no_id),
+            "not a guide made by mus: its XMP metadata has no mus:guideId (namespace urn:mus:guide:1.0/)"
+        );
+        let bad_date = OLD.replace("2027-01-15", "15.01.2027");
+        assert_eq!(
+            error(&bad_date),
+            "not a guide made by mus: mus:dialogueDate '15.01.2027' is not a date (YYYY-MM-DD)"
+        );
+        let other_namespace = OLD.replace("urn:mus:guide:1.0/", "urn:other:1.0/");
+        assert!(error(&other_namespace).contains("has no mus:guideId"));
+    }
+
+    #[test]
+    fn a_bad_signer_is_named() {
+        let error = |from: &str, to: &str| {
+            let text = packet(&three_signers());
+            assert!(text.contains(from), "{from}");
+            GuideIdentity::from_xmp(&text.replacen(from, to, 1))
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error("<musSigner:role>other</musSigner:role>", "<musSigner:role>tr</musSigner:role>"),
+            "not a guide made by mus: signer 3 in mus:signers has the role 'tr'; valid roles are leader, manager and other"
+        );
+        assert_eq!(
+            error("<musSigner:slot>underskrift.leders-leder.underskrift</musSigner:slot>", ""),
+            "not a guide made by mus: signer 2 in mus:signers has no slot (the signature field's name)"
+        );
+        assert_eq!(
+            error("underskrift.tr.underskrift", "underskrift.leder.underskrift"),
+            "not a guide made by mus: mus:signers names the slot 'underskrift.leder.underskrift' twice"
+        );
+        let text = packet(&three_signers());
+        let start = text.find("<mus:signers>").unwrap();
+        let end = text.find("</mus:signers>").unwrap();
+        let bag = format!("{}<mus:signers><rdf:Bag/>{}", &text[..start], &text[end..]);
+        assert_eq!(
+            GuideIdentity::from_xmp(&bag).unwrap_err().to_string(),
+            "not a guide made by mus: mus:signers is not a list of signers (an rdf:Seq)"
+        );
+    }
+
+    #[test]
+    fn differences_name_the_manager_the_employee_id_and_the_signers() {
+        let old = old_identity();
+        let new = three_signers();
+        let (was, now) = old.differences(&new);
+        assert_eq!(
+            was,
+            "manager , no employee id, signers Leder Åse Ærø & Co (leader, underskrift.leder.underskrift); \
+             Leders leder (no name) (manager, underskrift.leders-leder.underskrift)"
+        );
+        assert!(now.starts_with("manager Bodil <Kjærgård> \"B\", employee id 17-å, signers "));
+        assert!(now.ends_with("; Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"));
+        assert_eq!(new.differences(&new), (String::new(), String::new()));
+    }
+}
