@@ -143,6 +143,10 @@ impl GuideIdentity {
             Some(id) => format!("employee id {id}"),
             None => "no employee id".into(),
         };
+        let manager = |i: &GuideIdentity| match i.manager.as_str() {
+            "" => "no manager".to_string(),
+            name => format!("manager {name}"),
+        };
         let properties: [(String, String); 10] = [
             (self.leader.clone(), other.leader.clone()),
             (self.unit.clone(), other.unit.clone()),
@@ -151,10 +155,7 @@ impl GuideIdentity {
             (self.level.clone(), other.level.clone()),
             (self.focus.join(","), other.focus.join(",")),
             (self.framework.clone(), other.framework.clone()),
-            (
-                format!("manager {}", self.manager),
-                format!("manager {}", other.manager),
-            ),
+            (manager(self), manager(other)),
             (employee(self), employee(other)),
             (self.signers_text(), other.signers_text()),
         ];
@@ -163,18 +164,26 @@ impl GuideIdentity {
         (was.join(", "), now.join(", "))
     }
 
-    /// `signers Leder Åse Ærø (leader, underskrift.leder.underskrift); …`, for messages.
+    /// `signers Leder (leader, underskrift.leder.underskrift); Tillidsrepræsentant Tove
+    /// Ræv (other, underskrift.tr.underskrift)`, for messages. A leader's or manager's
+    /// printed name is left out when it is the identity's leader or manager, which
+    /// [`GuideIdentity::differences`] names on their own.
     fn signers_text(&self) -> String {
         let signers: Vec<String> = self
             .signers
             .iter()
             .map(|s| {
-                let name = if s.name.is_empty() {
-                    "(no name)"
-                } else {
-                    &s.name
+                let implied = match s.role {
+                    SignerRole::Leader => s.name == self.leader,
+                    SignerRole::Manager => s.name == self.manager,
+                    SignerRole::Other => false,
                 };
-                format!("{} {name} ({}, {})", s.label, s.role, s.slot)
+                let name = match s.name.as_str() {
+                    _ if implied => String::new(),
+                    "" => " (no name)".into(),
+                    name => format!(" {name}"),
+                };
+                format!("{}{name} ({}, {})", s.label, s.role, s.slot)
             })
             .collect();
         format!("signers {}", signers.join("; "))

@@ -523,11 +523,41 @@ mod tests {
         let (was, now) = old.differences(&new);
         assert_eq!(
             was,
-            "manager , no employee id, signers Leder Åse Ærø & Co (leader, underskrift.leder.underskrift); \
-             Leders leder (no name) (manager, underskrift.leders-leder.underskrift)"
+            "no manager, no employee id, signers Leder (leader, underskrift.leder.underskrift); \
+             Leders leder (manager, underskrift.leders-leder.underskrift)"
         );
-        assert!(now.starts_with("manager Bodil <Kjærgård> \"B\", employee id 17-å, signers "));
-        assert!(now.ends_with("; Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"));
+        assert_eq!(
+            now,
+            "manager Bodil <Kjærgård> \"B\", employee id 17-å, signers Leder (leader, underskrift.leder.underskrift); \
+             Leders leder (manager, underskrift.leders-leder.underskrift); \
+             Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"
+        );
         assert_eq!(new.differences(&new), (String::new(), String::new()));
+        // Another leader in a guide without listed signers is one difference, not two.
+        let relabelled = GuideIdentity {
+            signers: RequiredSigner::defaults("Mallory Madsen"),
+            leader: "Mallory Madsen".into(),
+            ..old.clone()
+        };
+        assert_eq!(
+            old.differences(&relabelled),
+            ("Åse Ærø & Co".into(), "Mallory Madsen".into())
+        );
+        // A signer's name that is not the leader's is named.
+        let mut renamed = new.clone();
+        renamed.signers[0].name = "Mallory Madsen".into();
+        assert_eq!(
+            new.differences(&renamed),
+            (
+                "signers Leder (leader, underskrift.leder.underskrift); \
+                 Leders leder (manager, underskrift.leders-leder.underskrift); \
+                 Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"
+                    .into(),
+                "signers Leder Mallory Madsen (leader, underskrift.leder.underskrift); \
+                 Leders leder (manager, underskrift.leders-leder.underskrift); \
+                 Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"
+                    .into()
+            )
+        );
     }
 }
