@@ -49,7 +49,7 @@ leaf manager "/O=MUS Test Kommune/CN=Bodil Kjærgård" -newkey ec -pkeyopt ec_pa
 leaf tr "/O=MUS Test Kommune/CN=Tove Ræv" -newkey ec -pkeyopt ec_paramgen_curve:P-256
 
 # --- The guide from a custom template with a third signer ------------------------------
-"$mus" templates export "$work/templates" >/dev/null
+"$mus" templates export "$work/templates" >/dev/null 2>&1
 line='leders-leder | Leders leder | {{leader.manager}}'
 grep -qxF "$line" "$work/templates/guide.md.hbs" || { echo "make-three-signer-fixtures: the template's signatures directive changed" >&2; exit 1; }
 sed -i "/^leders-leder | Leders leder | {{leader.manager}}\$/a tr | Tillidsrepræsentant | Tove Ræv" "$work/templates/guide.md.hbs"

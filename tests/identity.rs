@@ -141,6 +141,14 @@ fn a_guide_made_before_signers_were_listed_has_the_two_standard_signers() {
 
 /// The names of the signature fields (`/FT /Sig`) of a PDF's form, fully qualified.
 fn signature_fields(pdf: &[u8]) -> Vec<String> {
+    signature_field_values(pdf)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The signature fields by full name, each with whether it holds a signature (`/V`).
+fn signature_field_values(pdf: &[u8]) -> Vec<(String, bool)> {
     let doc = Document::load_mem(pdf).unwrap();
     let resolve = |o: &Object| match o {
         Object::Reference(id) => doc.get_object(*id).unwrap().clone(),
@@ -182,7 +190,7 @@ fn signature_fields(pdf: &[u8]) -> Vec<String> {
             Err(_) => prefix.clone(),
         };
         if dict.get(b"FT").ok().and_then(|t| t.as_name().ok()) == Some(b"Sig".as_slice()) {
-            out.push(name.clone());
+            out.push((name.clone(), dict.has(b"V")));
         }
         if let Ok(kids) = dict.get(b"Kids").and_then(Object::as_array) {
             stack.extend(kids.iter().map(|k| (k.clone(), name.clone())));
@@ -332,5 +340,93 @@ fn the_built_in_guide_lists_its_two_signature_fields() {
     assert_eq!(
         identity.signers[1].name, "",
         "no --manager, no printed name"
+    );
+}
+
+/// The three-signer fixtures keep their identity through pyHanko's three incremental
+/// updates, which rewrite the XMP packet in its compact form.
+#[test]
+fn the_three_signer_fixtures_list_three_signers_after_signing() {
+    for file in ["three-signers.pdf", "three-signers-two-signed.pdf"] {
+        let pdf = fixture(&format!("signed/{file}"));
+        let identity = GuideIdentity::from_pdf(&pdf).unwrap();
+        let roles: Vec<(&str, SignerRole, &str)> = identity
+            .signers
+            .iter()
+            .map(|s| (s.slot.as_str(), s.role, s.name.as_str()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                (
+                    "underskrift.leder.underskrift",
+                    SignerRole::Leader,
+                    "Łukasz Øster-Ågård"
+                ),
+                (
+                    "underskrift.leders-leder.underskrift",
+                    SignerRole::Manager,
+                    "Bodil Kjærgård"
+                ),
+                ("underskrift.tr.underskrift", SignerRole::Other, "Tove Ræv"),
+            ],
+            "{file}"
+        );
+        assert_eq!(
+            identity.signer(SignerRole::Other).unwrap().label,
+            "Tillidsrepræsentant"
+        );
+        let signed: Vec<bool> = signature_field_values(&pdf)
+            .into_iter()
+            .map(|(_, signed)| signed)
+            .collect();
+        let expected = if file == "three-signers.pdf" {
+            [true, true, true]
+        } else {
+            [true, true, false]
+        };
+        assert_eq!(signed, expected, "{file}");
+    }
+}
+
+/// `mus batch` records the roster's employee id, and tells namesakes apart by it.
+#[test]
+fn a_batch_guide_carries_the_roster_s_employee_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "navn;rolle;medarbejdernr\nOle Ørum;chef;17\nOle Ørum;chef;18\nÅse Ærø;chef;\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    mus()
+        .args(["batch", "--quiet", "--date", "2027-01-15", "--out-dir"])
+        .arg(&out)
+        .arg(&roster)
+        .assert()
+        .success();
+    let mut identities: Vec<GuideIdentity> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| GuideIdentity::from_pdf(&std::fs::read(p).unwrap()).unwrap())
+        .collect();
+    identities.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
+    let ids: Vec<(Option<&str>, &str)> = identities
+        .iter()
+        .map(|i| (i.employee_id.as_deref(), i.leader.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (None, "Åse Ærø"),
+            (Some("17"), "Ole Ørum"),
+            (Some("18"), "Ole Ørum")
+        ]
+    );
+    assert_ne!(
+        identities[1].guide_id, identities[2].guide_id,
+        "namesakes get their own guide ids"
     );
 }
