@@ -147,7 +147,7 @@ impl GuideIdentity {
             "" => "no manager".to_string(),
             name => format!("manager {name}"),
         };
-        let properties: [(String, String); 10] = [
+        let mut properties: Vec<(String, String)> = vec![
             (self.leader.clone(), other.leader.clone()),
             (self.unit.clone(), other.unit.clone()),
             (self.guide_id.clone(), other.guide_id.clone()),
@@ -157,30 +157,32 @@ impl GuideIdentity {
             (self.framework.clone(), other.framework.clone()),
             (manager(self), manager(other)),
             (employee(self), employee(other)),
-            (self.signers_text(), other.signers_text()),
         ];
+        // A guide made before signers were listed has the standard two, named after its
+        // leader: another leader there is one difference, already named above.
+        if self.listed_signers() != other.listed_signers() {
+            properties.push((self.signers_text(), other.signers_text()));
+        }
         let (was, now): (Vec<String>, Vec<String>) =
             properties.into_iter().filter(|(a, b)| a != b).unzip();
         (was.join(", "), now.join(", "))
     }
 
-    /// `signers Leder (leader, underskrift.leder.underskrift); Tillidsrepræsentant Tove
-    /// Ræv (other, underskrift.tr.underskrift)`, for messages. A leader's or manager's
-    /// printed name is left out when it is the identity's leader or manager, which
-    /// [`GuideIdentity::differences`] names on their own.
+    /// The signers, unless they are the standard two a guide made before signers were
+    /// listed is read with.
+    fn listed_signers(&self) -> Option<&[RequiredSigner]> {
+        (self.signers != RequiredSigner::defaults(&self.leader)).then_some(&self.signers)
+    }
+
+    /// `signers Leder Åse Ærø (leader, underskrift.leder.underskrift); Leders leder (no
+    /// name) (manager, …)`, for messages.
     fn signers_text(&self) -> String {
         let signers: Vec<String> = self
             .signers
             .iter()
             .map(|s| {
-                let implied = match s.role {
-                    SignerRole::Leader => s.name == self.leader,
-                    SignerRole::Manager => s.name == self.manager,
-                    SignerRole::Other => false,
-                };
                 let name = match s.name.as_str() {
-                    _ if implied => String::new(),
-                    "" => " (no name)".into(),
+                    "" => " (no name)".to_string(),
                     name => format!(" {name}"),
                 };
                 format!("{}{name} ({}, {})", s.label, s.role, s.slot)

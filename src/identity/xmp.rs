@@ -523,13 +523,13 @@ mod tests {
         let (was, now) = old.differences(&new);
         assert_eq!(
             was,
-            "no manager, no employee id, signers Leder (leader, underskrift.leder.underskrift); \
-             Leders leder (manager, underskrift.leders-leder.underskrift)"
+            "no manager, no employee id, signers Leder Åse Ærø & Co (leader, underskrift.leder.underskrift); \
+             Leders leder (no name) (manager, underskrift.leders-leder.underskrift)"
         );
         assert_eq!(
             now,
-            "manager Bodil <Kjærgård> \"B\", employee id 17-å, signers Leder (leader, underskrift.leder.underskrift); \
-             Leders leder (manager, underskrift.leders-leder.underskrift); \
+            "manager Bodil <Kjærgård> \"B\", employee id 17-å, signers Leder Åse Ærø & Co (leader, underskrift.leder.underskrift); \
+             Leders leder Bodil <Kjærgård> \"B\" (manager, underskrift.leders-leder.underskrift); \
              Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"
         );
         assert_eq!(new.differences(&new), (String::new(), String::new()));
@@ -543,21 +543,21 @@ mod tests {
             old.differences(&relabelled),
             ("Åse Ærø & Co".into(), "Mallory Madsen".into())
         );
-        // A signer's name that is not the leader's is named.
-        let mut renamed = new.clone();
-        renamed.signers[0].name = "Mallory Madsen".into();
+        // Likewise when only the leader property is changed in a guide that lists them.
+        let relabelled = GuideIdentity {
+            leader: "Mallory Madsen".into(),
+            ..new.clone()
+        };
         assert_eq!(
-            new.differences(&renamed),
-            (
-                "signers Leder (leader, underskrift.leder.underskrift); \
-                 Leders leder (manager, underskrift.leders-leder.underskrift); \
-                 Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"
-                    .into(),
-                "signers Leder Mallory Madsen (leader, underskrift.leder.underskrift); \
-                 Leders leder (manager, underskrift.leders-leder.underskrift); \
-                 Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"
-                    .into()
-            )
+            new.differences(&relabelled),
+            ("Åse Ærø & Co".into(), "Mallory Madsen".into())
         );
+        // A changed signer is named.
+        let mut renamed = new.clone();
+        renamed.signers[2].name = "Mallory Madsen".into();
+        let (was, now) = new.differences(&renamed);
+        assert!(was.ends_with("; Tillidsrepræsentant Tove Ræv (other, underskrift.tr.underskrift)"));
+        assert!(now
+            .ends_with("; Tillidsrepræsentant Mallory Madsen (other, underskrift.tr.underskrift)"));
     }
 }
