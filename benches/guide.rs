@@ -26,6 +26,7 @@ fn guides(c: &mut Criterion) {
             name: "Łukasz Øster-Ågård".into(),
             manager: "Bodil Kjærgård".into(),
             unit: "Dagtilbud Nord".into(),
+            employee_id: None,
         },
         date,
         created: 0,

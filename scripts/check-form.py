@@ -77,6 +77,56 @@ with pikepdf.open(guide) as pdf:
                 fail(f"widget {annot.get('/T')} lacks a normal appearance (or has more than /N)")
     print(f"ok: PDF/A-2b structure (XMP, sRGB intent, {fonts} font uses embedded, {widgets} widgets with appearances)")
 
+# --- Every custom XMP property is described (PDF/A-2, 6.6.2.3) ---------------------------
+# As veraPDF checks it: a property outside the predefined schemas must be declared in the
+# extension schema of its namespace, and a structured value's fields in the value type of
+# theirs — here `mus:signers`, a Seq of `Signer` in urn:mus:guide:1.0/signer/.
+import xml.etree.ElementTree as ET
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PDFA = "http://www.aiim.org/pdfa/ns/"
+PREDEFINED = {RDF, "adobe:ns:meta/", "http://purl.org/dc/elements/1.1/", "http://ns.adobe.com/pdf/1.3/",
+              "http://ns.adobe.com/xap/1.0/"}
+
+
+def split(tag):
+    namespace, _, name = tag[1:].partition("}")
+    return namespace, name
+
+
+with pikepdf.open(guide) as pdf:
+    packet = ET.fromstring(pdf.Root.Metadata.read_bytes())
+properties, fields, types = {}, {}, set()
+for schema in packet.iter(f"{{{PDFA}extension/}}schemas"):
+    for entry in schema.find(f"{{{RDF}}}Bag"):
+        namespace = entry.findtext(f"{{{PDFA}schema#}}namespaceURI")
+        for prop in entry.iter(f"{{{PDFA}property#}}name"):
+            properties.setdefault(namespace, set()).add(prop.text)
+        for value_type in entry.iter(f"{{{PDFA}type#}}namespaceURI"):
+            fields[value_type.text] = set()
+        for vt in entry.iterfind(f"{{{PDFA}schema#}}valueType/{{{RDF}}}Seq/{{{RDF}}}li"):
+            types.add(vt.findtext(f"{{{PDFA}type#}}type"))
+            fields[vt.findtext(f"{{{PDFA}type#}}namespaceURI")] = {
+                f.text for f in vt.iter(f"{{{PDFA}field#}}name")}
+    for value_type in schema.iter(f"{{{PDFA}property#}}valueType"):
+        base = value_type.text.split()[-1]
+        if base not in {"Text", "Integer", "Date", "Boolean", "URI"} and base not in types:
+            fail(f"XMP property value type {value_type.text!r} is not declared")
+used = 0
+for description in packet.iter(f"{{{RDF}}}Description"):
+    for element in description.iter():
+        namespace, name = split(element.tag)
+        if namespace in PREDEFINED or namespace.startswith(PDFA):
+            continue
+        used += 1
+        if name not in properties.get(namespace, set()) | fields.get(namespace, set()):
+            fail(f"XMP property {{{namespace}}}{name} is not described by the extension schema")
+signers = packet.findall(f".//{{urn:mus:guide:1.0/}}signers/{{{RDF}}}Seq/{{{RDF}}}li")
+if [li.findtext("{urn:mus:guide:1.0/signer/}role") for li in signers] != ["leader", "manager"]:
+    fail("mus:signers does not list the leader and the manager")
+print(f"ok: every custom XMP property ({used} uses) is described by the PDF/A extension schema; "
+      f"mus:signers lists {len(signers)} signers")
+
 # --- Fill the form with Danish text and read it back (pypdf) ----------------------------
 reader = pypdf.PdfReader(guide)
 fields = reader.get_fields()

@@ -150,12 +150,13 @@ impl BatchConfig {
                 }
             }
         };
+        let id = text(Column::Id);
         let people = People {
             name: text(Column::Name),
             manager: text(Column::Manager),
             unit: text(Column::Unit),
+            employee_id: Some(id.clone()).filter(|id| !id.is_empty()),
         };
-        let id = text(Column::Id);
         if people.name.is_empty() && row.get(Column::Name).is_empty() {
             problems.push(at(
                 Column::Name,

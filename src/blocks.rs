@@ -78,10 +78,13 @@ pub enum Block {
         rows: u32,
         name: Option<String>,
     },
-    /// With a name: `<name>.<key>.underskrift` (signature), `.navn` and `.dato` fields.
+    /// With a name, each party's signature area is the slot `<name>.<key>.underskrift`,
+    /// and with `form` also that signature field and `.navn` and `.dato` fields. A
+    /// print-only guide (`form: false`) keeps the name: its slots still say who signs.
     Signatures {
         parties: Vec<Party>,
         name: Option<String>,
+        form: bool,
     },
     /// Label/value rows, e.g. the title block: (key, label, value). With a name, the rows
     /// whose keys are in `editable` are fields `<name>.<key>`.

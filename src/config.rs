@@ -47,6 +47,7 @@ impl GuideConfig {
             name: clean("--name", &args.name)?,
             manager: clean("--manager", &args.manager)?,
             unit: clean("--unit", &args.unit)?,
+            employee_id: None,
         };
         fonts.check_coverage("--name", &people.name)?;
         fonts.check_coverage("--manager", &people.manager)?;

@@ -9,6 +9,7 @@ use crate::blocks::Block;
 use crate::error::Result;
 use crate::fonts::FontSet;
 use crate::framework::{Framework, Level, Placement, Principle, Topic, Value};
+use crate::identity::GuideIdentity;
 use crate::layout::{self, Document, Footer};
 use crate::pdf::{self, Metadata};
 use crate::templates::Templates;
@@ -19,6 +20,8 @@ pub struct People {
     pub name: String,
     pub manager: String,
     pub unit: String,
+    /// The roster's own id for the leader (`id`, `medarbejdernr`), when it has one.
+    pub employee_id: Option<String>,
 }
 
 /// One leader's guide, resolved against a framework.
@@ -67,6 +70,12 @@ impl<'f> Guide<'f> {
             &self.date.to_string(),
         ] {
             hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        // Namesakes with the same manager, unit and date are told apart by their employee
+        // id; a guide without one keeps the id it always had.
+        if let Some(employee_id) = &self.people.employee_id {
+            hash.update(employee_id.as_bytes());
             hash.update([0]);
         }
         let digest = hash.finalize();
@@ -159,8 +168,9 @@ impl<'f> Guide<'f> {
                     Block::Answer { name, .. }
                     | Block::Scale { name, .. }
                     | Block::Table { name, .. }
-                    | Block::Signatures { name, .. }
                     | Block::Fields { name, .. } => *name = None,
+                    // Paper signing needs to know who signs too: the slots stay.
+                    Block::Signatures { form, .. } => *form = false,
                     _ => {}
                 }
             }
@@ -234,39 +244,28 @@ impl<'f> Guide<'f> {
             },
             created: self.created,
             key,
-            properties: self.xmp_properties(),
+            identity: self.identity(),
         }
     }
 }
 
 impl Guide<'_> {
-    /// What identifies the guide in its XMP metadata (namespace [`pdf::MUS_NAMESPACE`]):
-    /// an archive reads these instead of guessing from the text.
-    fn xmp_properties(&self) -> Vec<(String, String, String)> {
-        let p = |name: &str, value: String, description: &str| {
-            (name.to_string(), value, description.to_string())
-        };
-        vec![
-            p("guideId", self.id(), "Guide id"),
-            p("leader", self.people.name.clone(), "Leader"),
-            p("unit", self.people.unit.clone(), "Unit"),
-            p("level", self.level.id.clone(), "Level id"),
-            p(
-                "focus",
-                self.focus
-                    .iter()
-                    .map(|f| f.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                "Focus principle ids",
-            ),
-            p("dialogueDate", self.date.to_string(), "Dialogue date"),
-            p(
-                "framework",
-                format!("{} {}", self.framework.id, self.framework.version),
-                "Framework id and version",
-            ),
-        ]
+    /// What identifies the guide in its XMP metadata: an archive reads it instead of
+    /// guessing from the text. Its `signers` are left empty: the PDF writer lists the
+    /// signature areas the layout made.
+    pub fn identity(&self) -> GuideIdentity {
+        GuideIdentity {
+            guide_id: self.id(),
+            leader: self.people.name.clone(),
+            manager: self.people.manager.clone(),
+            unit: self.people.unit.clone(),
+            level: self.level.id.clone(),
+            focus: self.focus.iter().map(|f| f.id.clone()).collect(),
+            dialogue_date: self.date,
+            framework: format!("{} {}", self.framework.id, self.framework.version),
+            employee_id: self.people.employee_id.clone(),
+            signers: Vec::new(),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod fonts;
 pub mod framework;
 pub mod guide;
+pub mod identity;
 pub mod layout;
 pub mod markup;
 pub mod matching;

@@ -371,6 +371,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 })
                 .collect(),
             name: field_name,
+            form: true,
         },
         "fields" => Block::Fields {
             rows: lines
@@ -526,6 +527,7 @@ mod tests {
                     name: name.into()
                 }],
                 name: None,
+                form: true,
             }
         );
         assert_eq!(

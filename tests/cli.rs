@@ -315,6 +315,7 @@ fn many_guides_in_one_process_are_deterministic() {
                 name: name.into(),
                 manager: "Bodil Kjærgård".into(),
                 unit: "Dagtilbud Nord".into(),
+                employee_id: None,
             },
             date,
             created: date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp(),

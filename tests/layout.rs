@@ -24,6 +24,7 @@ fn layout_all_levels() -> Vec<(String, Document)> {
                     name: "Marie-Louise Skovgaard-Kristoffersen Østergård".into(),
                     manager: "Łukasz Øster-Ågård".into(),
                     unit: "Børne- og Uddannelsesforvaltningens Sundhedsplejeordning".into(),
+                    employee_id: None,
                 },
                 date,
                 created: 0,

@@ -29,56 +29,12 @@ pub use policy::{judge, Policy};
 pub use storage::relative_path;
 pub use verify::Problem;
 
-/// Who must sign a guide, as its identity says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequiredSigner {
-    /// The signature field the guide was made with, e.g. "underskrift.leder.underskrift".
-    pub slot: String,
-    pub role: SignerRole,
-    /// The printed label, e.g. "Leders leder".
-    pub label: String,
-    /// The printed name; empty when the guide does not name the person.
-    pub name: String,
-}
+pub use guide_info::{RequiredSigner, SignerRole, LEADER_SLOT, MANAGER_SLOT};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignerRole {
-    Leader,
-    Manager,
-    Other,
-}
-
-impl SignerRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignerRole::Leader => "leader",
-            SignerRole::Manager => "manager",
-            SignerRole::Other => "other",
-        }
-    }
-}
-
-/// The leader's signature field of a guide made by mus before guides named their signers.
-pub const LEADER_FIELD: &str = "underskrift.leder.underskrift";
-/// The leader's manager's signature field, likewise.
-pub const MANAGER_FIELD: &str = "underskrift.leders-leder.underskrift";
-
-/// Who must sign the guide `info` describes.
-pub fn required_signers(info: &GuideInfo) -> Vec<RequiredSigner> {
-    vec![
-        RequiredSigner {
-            slot: LEADER_FIELD.into(),
-            role: SignerRole::Leader,
-            label: "Leder".into(),
-            name: info.leader.clone(),
-        },
-        RequiredSigner {
-            slot: MANAGER_FIELD.into(),
-            role: SignerRole::Manager,
-            label: "Leders leder".into(),
-            name: String::new(),
-        },
-    ]
+/// Who must sign the guide `info` describes: the signers its identity lists (guides made
+/// before guides listed them: the leader's and the manager's standard fields).
+pub fn required_signers(info: &GuideInfo) -> &[RequiredSigner] {
+    &info.signers
 }
 
 /// An archive folder and its index.
@@ -174,7 +130,7 @@ impl Archive {
     pub fn add(&mut self, bytes: &[u8], policy: &Policy) -> Result<Added> {
         let info = match GuideInfo::from_pdf(bytes) {
             Ok(info) => info,
-            Err(reason) => return Ok(Added::Refused(Refusal::new(reason))),
+            Err(reason) => return Ok(Added::Refused(Refusal::new(reason.to_string()))),
         };
         let inspection = match signature::inspect(bytes, &policy.anchors) {
             Ok(i) => i,
@@ -188,7 +144,7 @@ impl Archive {
         if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
             return Ok(Added::Refused(Refusal::new(reason)));
         }
-        let (status, signatures) = match judge(&inspection, &required_signers(&info), policy) {
+        let (status, signatures) = match judge(&inspection, required_signers(&info), policy) {
             Ok(judged) => judged,
             Err(refusal) => return Ok(Added::Refused(refusal)),
         };

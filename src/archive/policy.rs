@@ -74,6 +74,13 @@ pub fn judge(
     let mut broken: Vec<String> = Vec::new();
     let mut unsigned: Vec<String> = Vec::new();
     let slots: Vec<&str> = signers.iter().map(|s| s.slot.as_str()).collect();
+    if signers.is_empty() {
+        unsigned.push(
+            "the guide names nobody who must sign it (its template has no `signatures` \
+             directive with a name=)"
+                .to_string(),
+        );
+    }
 
     // Every signature and timestamp must be intact and cover the file.
     let label = |field: &str| label(field, signers);
@@ -299,7 +306,7 @@ fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::{LEADER_FIELD, MANAGER_FIELD};
+    use crate::archive::{LEADER_SLOT as LEADER_FIELD, MANAGER_SLOT as MANAGER_FIELD};
     use crate::signature::{Revocation, SignatureField, TimeSource};
 
     const LEADER: &str = "Łukasz Øster-Ågård";
@@ -566,6 +573,19 @@ mod tests {
              does not match"
         );
         assert!(!refusal.unsigned_only);
+    }
+
+    #[test]
+    fn a_guide_that_names_nobody_is_not_signed_by_anybody() {
+        let i = file(vec![(
+            "Signature1",
+            by(LEADER, "a", 100, Coverage::WholeFile),
+        )]);
+        let refusal = judge(&i, &[], &policy(false, false)).unwrap_err();
+        assert!(refusal.unsigned_only);
+        assert!(refusal
+            .reason
+            .starts_with("the guide names nobody who must sign it"));
     }
 
     #[test]

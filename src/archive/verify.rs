@@ -197,9 +197,9 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
             anchors: anchors.to_vec(),
         };
         match GuideInfo::from_pdf(bytes) {
-            Err(reason) => problems.push(reason),
+            Err(reason) => problems.push(reason.to_string()),
             Ok(info) => {
-                if let Err(refusal) = judge(&inspection, &required_signers(&info), &policy) {
+                if let Err(refusal) = judge(&inspection, required_signers(&info), &policy) {
                     problems.push(refusal.reason);
                 } else if let Some(reason) =
                     identity_changed_after_signing(bytes, &info, &inspection)

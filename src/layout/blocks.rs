@@ -4,7 +4,7 @@
 use super::paginate::Fragment;
 use super::theme::*;
 use super::wrap::{wrap, wrap_with, Line};
-use super::{Color, FieldKind, FontStyle, Item, Measure, Segment, Stroke};
+use super::{Color, FieldKind, FontStyle, Item, Measure, Segment, SignatureArea, Stroke};
 use crate::blocks::{Block, ListItem, Party, Span};
 
 /// Indent of list text from the list's left edge.
@@ -86,7 +86,11 @@ fn block_fragments(block: &Block, m: &dyn Measure) -> Vec<Fragment> {
             rows,
             name,
         } => table(columns, widths, *rows, name.as_deref(), m),
-        Block::Signatures { parties, name } => signatures(parties, name.as_deref(), m),
+        Block::Signatures {
+            parties,
+            name,
+            form,
+        } => signatures(parties, name.as_deref().filter(|_| *form), m),
         Block::Fields {
             rows,
             name,
@@ -497,6 +501,34 @@ fn table(
     out
 }
 
+/// The fully qualified name of a party's signature field: the one place it is spelled.
+fn signature_slot(directive: &str, key: &str) -> String {
+    format!("{directive}.{key}.underskrift")
+}
+
+/// The signature areas `blocks` lay out, in document order: each named signatures
+/// directive's parties, with or without a form (a print-only guide is signed on paper,
+/// by the same people). An unnamed directive's boxes have no slot and are not listed.
+pub fn signature_areas(blocks: &[Block]) -> Vec<SignatureArea> {
+    blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Signatures {
+                parties,
+                name: Some(name),
+                ..
+            } => Some(parties.iter().map(move |party| SignatureArea {
+                slot: signature_slot(name, &party.key),
+                key: party.key.clone(),
+                label: party.role.clone(),
+                name: party.name.clone(),
+            })),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fragment> {
     let gap = 28.0;
     let width = (CONTENT_WIDTH - gap) / 2.0;
@@ -536,7 +568,7 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                 });
                 if let Some(name) = name {
                     items.push(Item::Field {
-                        name: format!("{name}.{}.underskrift", party.key),
+                        name: signature_slot(name, &party.key),
                         kind: FieldKind::Signature,
                         x,
                         y: top,

@@ -166,12 +166,28 @@ pub struct Page {
     pub items: Vec<Item>,
 }
 
-/// A finished layout: A4 pages of positioned items.
+/// A place where someone signs the guide, as the layout made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignatureArea {
+    /// The signature field's fully qualified name, e.g. `underskrift.leder.underskrift`;
+    /// in a print-only guide, the name the field would have.
+    pub slot: String,
+    /// The party's key in the signatures directive, e.g. `leder`.
+    pub key: String,
+    /// The printed label, e.g. "Leders leder".
+    pub label: String,
+    /// The printed name; empty leaves a line to write it on.
+    pub name: String,
+}
+
+/// A finished layout: A4 pages of positioned items, and who signs where.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
     pub width: f32,
     pub height: f32,
     pub pages: Vec<Page>,
+    /// Every signature area on the pages, in document order.
+    pub signatures: Vec<SignatureArea>,
 }
 
 impl Document {
@@ -227,5 +243,6 @@ pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Docum
         width: theme::PAGE_WIDTH,
         height: theme::PAGE_HEIGHT,
         pages,
+        signatures: blocks::signature_areas(blocks),
     }
 }

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fonts::{FontFace, FontSet};
+use crate::identity::{GuideIdentity, RequiredSigner, SignerRole};
 use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Segment, Stroke};
 
 /// Document metadata, written to the Info dictionary and the catalog.
@@ -40,9 +41,10 @@ pub struct Metadata {
     /// What makes this document this document (e.g. a digest of its markup): the file
     /// identifier (`/ID`) is derived from it with the rest of the metadata.
     pub key: Vec<u8>,
-    /// The document's own XMP properties: (name, value, description), in the `mus`
-    /// namespace, so an archive can recognise the file without reading its text.
-    pub properties: Vec<(String, String, String)>,
+    /// What identifies the guide, written into its XMP so an archive can recognise the
+    /// file without reading its text. Its `signers` are not taken from here: the writer
+    /// lists the signature areas the layout made.
+    pub identity: GuideIdentity,
 }
 
 impl Metadata {
@@ -52,7 +54,7 @@ impl Metadata {
     }
 }
 
-pub use pdfa::MUS_NAMESPACE;
+pub use crate::identity::NAMESPACE as MUS_NAMESPACE;
 
 /// Writes `document` as PDF/A-2b.
 pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>> {
@@ -67,6 +69,24 @@ pub fn write_with(
     meta: &Metadata,
     pdf_a: bool,
 ) -> Result<Vec<u8>> {
+    // Who must sign is what the layout laid out, so the identity can never name a slot
+    // the guide lacks, nor miss one it has.
+    let meta = &Metadata {
+        identity: GuideIdentity {
+            signers: document
+                .signatures
+                .iter()
+                .map(|area| RequiredSigner {
+                    slot: area.slot.clone(),
+                    role: SignerRole::from_key(&area.key),
+                    label: area.label.clone(),
+                    name: area.name.clone(),
+                })
+                .collect(),
+            ..meta.identity.clone()
+        },
+        ..meta.clone()
+    };
     let mut pdf = PdfDocument::new(&meta.title);
     let used = used_characters(document);
     let has_form = document

@@ -11,9 +11,6 @@ use super::Metadata;
 /// The sRGB profile LittleCMS builds (`scripts/make-srgb-icc.py`; no copyright).
 const SRGB_ICC: &[u8] = include_bytes!("sRGB.icc");
 
-/// The namespace of the guide's own XMP properties.
-pub const MUS_NAMESPACE: &str = "urn:mus:guide:1.0/";
-
 /// Adds the XMP metadata stream and the output intent to the catalog.
 pub fn apply(
     doc: &mut lopdf::Document,
@@ -79,17 +76,7 @@ fn xmp_date(unix: i64) -> String {
 /// a PDF/A extension schema, since PDF/A admits no undescribed XMP property.
 pub fn xmp(meta: &Metadata) -> String {
     let date = xmp_date(meta.created);
-    let mut own = String::new();
-    let mut schema = String::new();
-    for (name, value, description) in &meta.properties {
-        own.push_str(&format!("   <mus:{name}>{}</mus:{name}>\n", escape(value)));
-        schema.push_str(&format!(
-            "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{name}</pdfaProperty:name>\
-             <pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category>\
-             <pdfaProperty:description>{}</pdfaProperty:description></rdf:li>\n",
-            escape(description)
-        ));
-    }
+    let own = meta.identity.to_xmp_properties();
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>
 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">
@@ -115,21 +102,10 @@ pub fn xmp(meta: &Metadata) -> String {
    <xmp:ModifyDate>{date}</xmp:ModifyDate>
    <xmp:MetadataDate>{date}</xmp:MetadataDate>
   </rdf:Description>
-  <rdf:Description rdf:about=\"\" xmlns:mus=\"{MUS_NAMESPACE}\">
-{own}  </rdf:Description>
-  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">
+{description}  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\" xmlns:pdfaType=\"http://www.aiim.org/pdfa/ns/type#\" xmlns:pdfaField=\"http://www.aiim.org/pdfa/ns/field#\">
    <pdfaExtension:schemas>
     <rdf:Bag>
-     <rdf:li rdf:parseType=\"Resource\">
-      <pdfaSchema:schema>mus conversation guide</pdfaSchema:schema>
-      <pdfaSchema:namespaceURI>{MUS_NAMESPACE}</pdfaSchema:namespaceURI>
-      <pdfaSchema:prefix>mus</pdfaSchema:prefix>
-      <pdfaSchema:property>
-       <rdf:Seq>
-{schema}       </rdf:Seq>
-      </pdfaSchema:property>
-     </rdf:li>
-    </rdf:Bag>
+{extension_schema}    </rdf:Bag>
    </pdfaExtension:schemas>
   </rdf:Description>
  </rdf:RDF>
@@ -142,5 +118,7 @@ pub fn xmp(meta: &Metadata) -> String {
         producer = escape(&meta.producer()),
         keywords = escape(&meta.keywords.join(", ")),
         creator = escape(&meta.creator),
+        description = own.description,
+        extension_schema = own.extension_schema,
     )
 }
