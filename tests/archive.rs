@@ -1083,3 +1083,114 @@ fn a_guide_filled_in_after_both_signatures_is_refused() {
     assert!(stderr_of(&out).contains(&line), "{}", stderr_of(&out));
     assert!(!dir.join("2027").exists(), "nothing was stored");
 }
+
+/// A committed signed fixture, never one of a fresh set (`scripts/make-three-signer-
+/// fixtures.sh` makes these, not `make-signed-fixtures.sh`).
+fn committed(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/signed")
+        .join(name)
+}
+
+/// The guide says who must sign: a custom template's third signer (a union
+/// representative) must sign too, and is recorded with the leader and the manager.
+#[test]
+fn a_guide_with_a_third_signer_needs_all_three() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .arg("add")
+        .arg("--trust")
+        .arg(committed("three-signers-ca.pem"))
+        .arg(committed("three-signers-two-signed.pdf"))
+        .assert()
+        .code(1);
+    assert!(
+        stderr_of(&out).contains(&format!(
+            "refused: {}: the tillidsrepræsentant's signature field (underskrift.tr.underskrift) \
+             is empty\n",
+            committed("three-signers-two-signed.pdf").display()
+        )),
+        "{}",
+        stderr_of(&out)
+    );
+    archive(&dir)
+        .arg("add")
+        .arg("--trust")
+        .arg(committed("three-signers-ca.pem"))
+        .arg(committed("three-signers.pdf"))
+        .assert()
+        .success();
+    let out = archive(&dir).args(["list", "--json"]).assert().success();
+    let list: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let signatures = list[0]["signatures"].as_array().unwrap();
+    let who: Vec<(&str, &str, &str)> = signatures
+        .iter()
+        .map(|s| {
+            (
+                s["field"].as_str().unwrap(),
+                s["role"].as_str().unwrap(),
+                s["signer_name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (
+                "underskrift.leder.underskrift",
+                "leader",
+                "Łukasz Øster-Ågård"
+            ),
+            (
+                "underskrift.leders-leder.underskrift",
+                "manager",
+                "Bodil Kjærgård"
+            ),
+            ("underskrift.tr.underskrift", "other", "Tove Ræv"),
+        ]
+    );
+    assert!(signatures
+        .iter()
+        .all(|s| s["trust"].as_str().unwrap().starts_with("trusted: ")));
+}
+
+/// PAdES B-LTA as a signing service makes it: the signing time is the timestamp's, the
+/// signers' revocation is checked from the file's DSS, and the document timestamp is
+/// recorded as signing for nobody.
+#[test]
+fn a_b_lta_guide_is_archived_with_its_timestamps_and_revocation_checks() {
+    let ltv = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ltv")
+            .join(name)
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arkiv");
+    archive(&dir)
+        .arg("add")
+        .arg("--trust")
+        .arg(ltv("root.pem"))
+        .arg(ltv("b-lta.pdf"))
+        .assert()
+        .success();
+    let out = archive(&dir).args(["list", "--json"]).assert().success();
+    let list: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let signatures = list[0]["signatures"].as_array().unwrap();
+    let personal: Vec<&serde_json::Value> = signatures
+        .iter()
+        .filter(|s| s["role"] == "leader" || s["role"] == "manager")
+        .collect();
+    assert_eq!(personal.len(), 2, "{signatures:?}");
+    for s in &personal {
+        assert_eq!(s["time_source"], "timestamp", "{s}");
+        assert_eq!(s["revocation"], "checked", "{s}");
+        assert!(s["signing_time"].as_str().is_some(), "{s}");
+    }
+    let stamps: Vec<&serde_json::Value> = signatures
+        .iter()
+        .filter(|s| s["role"] == "document-timestamp")
+        .collect();
+    assert_eq!(stamps.len(), 1, "{signatures:?}");
+    assert_eq!(stamps[0]["time_source"], "timestamp");
+}

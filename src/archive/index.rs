@@ -51,7 +51,7 @@ CREATE TABLE signatures (
     PRIMARY KEY (guide, field)
 );
 ", "
-ALTER TABLE signatures ADD COLUMN role TEXT NOT NULL DEFAULT ''; -- leader | manager | other | document-timestamp
+ALTER TABLE signatures ADD COLUMN role TEXT NOT NULL DEFAULT ''; -- leader | manager | other | extra | document-timestamp
 ALTER TABLE signatures ADD COLUMN signer_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE signatures ADD COLUMN time_source TEXT NOT NULL DEFAULT 'claimed'; -- claimed | timestamp
 ALTER TABLE signatures ADD COLUMN revocation TEXT NOT NULL DEFAULT 'not-checked'; -- not-checked | checked | revoked | no-data
@@ -108,8 +108,9 @@ pub struct ArchivedGuide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredSignature {
     pub field: String,
-    /// Whom it signs for: leader, manager, other (a seal, a certification, a signer the
-    /// guide does not name), or document-timestamp.
+    /// Whom it signs for: leader, manager, other (a further signer the guide names), extra
+    /// (a seal, a certification, a signer the guide does not name: for nobody), or
+    /// document-timestamp.
     pub role: String,
     pub signer: String,
     /// The certificate's common name.

@@ -230,7 +230,7 @@ pub fn judge(
     }
     let others: Vec<String> = stored
         .iter()
-        .filter(|s| s.role == "other")
+        .filter(|s| s.role == "extra")
         .map(|s| format!("{} ({})", s.signer_name, s.field))
         .collect();
     if !others.is_empty() {
@@ -266,7 +266,7 @@ fn record(
                 let role = assigned
                     .iter()
                     .find(|(_, field, _)| *field == f.name)
-                    .map_or("other", |(signer, _, _)| signer.role.as_str());
+                    .map_or("extra", |(signer, _, _)| signer.role.as_str());
                 Some(StoredSignature {
                     field: f.name.clone(),
                     role: role.into(),
@@ -427,7 +427,7 @@ mod tests {
             [
                 ("Signature1", "leader"),
                 ("Signature2", "manager"),
-                ("Seal", "other")
+                ("Seal", "extra")
             ]
         );
     }
@@ -452,7 +452,7 @@ mod tests {
         let (status, stored) = judge(&i, &signers(), &policy(true, false)).unwrap();
         assert_eq!(status, Status::Unsigned);
         assert_eq!(stored[0].signer_name, "Penneo A/S Seal");
-        assert_eq!(stored[0].role, "other");
+        assert_eq!(stored[0].role, "extra");
     }
 
     #[test]
