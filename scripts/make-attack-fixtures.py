@@ -640,7 +640,7 @@ def swa(m, signed):
            "the attacker's objects (page 1 drawn over, a new signature dictionary with /ByteRange [0 b c* d]) and a "
            "full xref stream exactly at the offset the moved range's startxref names. The hashed bytes are the "
            "signed ones and the range ends at the end of the file.",
-           reason=["signature"], made="SWA (CCS 2019), relocated second range")
+           reason=["ambiguous"], made="SWA (CCS 2019), relocated second range")
 
 
 def swa_hole(m, signed):

@@ -115,7 +115,13 @@ fn judge_folder(dir: &Path) -> Vec<String> {
             ));
             continue;
         }
-        let lower = text.to_lowercase();
+        // The keywords must be in the verdict's own line, not in a note.
+        let lower = text
+            .lines()
+            .filter(|l| l.starts_with("refused:") || l.starts_with("accepted:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_lowercase();
         for needle in &expected.reason_contains {
             if !lower.contains(&needle.to_lowercase()) {
                 failures.push(format!(

@@ -12,8 +12,9 @@ pub enum IdentityError {
     NotPdf,
     #[error("the PDF is truncated or damaged (it does not end with %%EOF)")]
     Truncated,
-    #[error("the PDF is damaged and cannot be read ({0})")]
-    Damaged(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Not readable, or not readable one way only (see `signature::revisions`).
+    #[error("the PDF is refused: {0}")]
+    Structure(#[from] crate::signature::StructureError),
     #[error(
         "not a guide made by mus: the PDF has no XMP metadata (no /Metadata stream in its catalog)"
     )]

@@ -22,7 +22,7 @@ impl GuideIdentity {
         if !tail.windows(5).any(|w| w == b"%%EOF") {
             return Err(IdentityError::Truncated);
         }
-        let doc = crate::signature::parse(bytes).map_err(|e| IdentityError::Damaged(e.into()))?;
+        let doc = crate::signature::parse(bytes)?;
         let stream = metadata_stream(&doc).ok_or(IdentityError::NoMetadata)?;
         let packet = String::from_utf8(inflate_xmp(stream)?).map_err(|_| IdentityError::NotUtf8)?;
         GuideIdentity::from_xmp(&packet)

@@ -236,8 +236,8 @@ pub(crate) fn read(pdf: &[u8]) -> std::result::Result<(History, Document), Struc
 
 /// The document a handed-in PDF shows, read strictly (see [`revisions`]): every reading
 /// of a handed-in PDF goes through here, so what the archive reads is what viewers show.
-pub(crate) fn parse(pdf: &[u8]) -> std::result::Result<Document, String> {
-    read(pdf).map(|(_, doc)| doc).map_err(|e| e.to_string())
+pub(crate) fn parse(pdf: &[u8]) -> std::result::Result<Document, StructureError> {
+    read(pdf).map(|(_, doc)| doc)
 }
 
 /// Whether bytes from a `/DSS` are what validation data may be: a certificate, an OCSP
