@@ -988,6 +988,51 @@ fn a_misnamed_template_file_is_an_error() {
     assert!(stderr.contains("principal.md.hbs: replaces no built-in template (guide.md.hbs, principle.md.hbs, topic.md.hbs)"), "{stderr}");
 }
 
+/// Issue 11: two templates that include each other overflowed the stack (SIGABRT).
+#[test]
+fn templates_that_include_each_other_are_an_error_naming_the_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("topic.md.hbs"),
+        "### {{title}}\n{{> extra}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("extra.md.hbs"),
+        "{{#if title}}{{> topic}}{{/if}}\n",
+    )
+    .unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "-o", "-", "--templates"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&out);
+    let topic = dir.path().join("topic.md.hbs");
+    assert!(
+        stderr.contains(&format!(
+            "template {}: includes itself: topic → extra → topic",
+            topic.display()
+        )),
+        "{stderr}"
+    );
+    assert!(out.get_output().stdout.is_empty());
+
+    // A template that includes itself directly.
+    std::fs::remove_file(dir.path().join("extra.md.hbs")).unwrap();
+    std::fs::write(&topic, "{{> topic}}\n").unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "-o", "-", "--templates"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("includes itself: topic → topic"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn templates_export_writes_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
