@@ -92,6 +92,13 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 
 /// CSV that opens in a Danish Excel as it is: UTF-8 with a byte-order mark, `;` between
 /// fields, CRLF line ends. The first record is the header.
+///
+/// A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read by
+/// Excel as a formula (`=HYPERLINK(…)` in a roster name runs when HR opens the file), so
+/// it gets a leading `'`, as OWASP's CSV-injection advice says
+/// (<https://owasp.org/www-community/attacks/CSV_Injection>). That holds for every cell:
+/// the numbers mus writes are never negative, so only text from people's data is changed,
+/// and the JSON beside the CSV keeps the real value.
 pub fn excel_csv<R, F>(records: R) -> Vec<u8>
 where
     R: IntoIterator,
@@ -105,11 +112,24 @@ where
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         for record in records {
+            let record = record
+                .into_iter()
+                .map(|cell| neutralise_formula(cell.as_ref()));
             // Writing into a Vec cannot fail.
             let _ = writer.write_record(record);
         }
         let _ = writer.flush();
     }
+    out
+}
+
+/// A cell as Excel will show it and never run: see [`excel_csv`].
+fn neutralise_formula(cell: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cell.len() + 1);
+    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') = cell.first() {
+        out.push(b'\'');
+    }
+    out.extend_from_slice(cell);
     out
 }
 
@@ -162,5 +182,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.ends_with("missing: the folder does not exist"), "{err}");
+    }
+
+    #[test]
+    fn excel_csv_neutralises_cells_excel_would_run_as_formulas() {
+        let csv = excel_csv([
+            ["Navn", "Enhed"],
+            ["=HYPERLINK(\"http://x\";\"klik\")", "+cmd|'/c calc'!A0"],
+            ["@SUM(1)", "-2+3"],
+            ["\t=1", "\r=1"],
+            ["Ane = Bo", "2027-01-15"],
+        ]);
+        let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "Navn;Enhed\r\n\
+             \"'=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\";'+cmd|'/c calc'!A0\r\n\
+             '@SUM(1);'-2+3\r\n\
+             '\t=1;\"'\r=1\"\r\n\
+             Ane = Bo;2027-01-15\r\n"
+        );
     }
 }

@@ -518,3 +518,61 @@ fn a_roster_without_a_role_column_is_refused() {
         )
     );
 }
+
+/// Issue 11: a roster name `=HYPERLINK(…)` went raw into manifest.csv, where Excel runs it.
+/// Cells that start with = + - @ (or tab, CR) get a leading ' (OWASP's CSV-injection
+/// advice); manifest.json keeps the real value.
+#[test]
+fn formulas_in_roster_cells_are_neutralised_in_manifest_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let names = [
+        r#"=HYPERLINK("http://x";"klik")"#,
+        "+cmd|'/c calc'!A0",
+        "@SUM(1)",
+        "-2+3",
+        "Ane Bæk",
+    ];
+    let items: Vec<serde_json::Value> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| serde_json::json!({"navn": n, "rolle": "chef", "enhed": "=1+1", "id": format!("-{i}")}))
+        .collect();
+    std::fs::write(&json, serde_json::to_string(&items).unwrap()).unwrap();
+    let out = dir.path().join("ud");
+    mus()
+        .arg("batch")
+        .arg(&json)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--date", "2027-01-15", "--quiet"])
+        .assert()
+        .code(0);
+    let bytes = std::fs::read(out.join("manifest.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let csv_names: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
+    assert_eq!(
+        csv_names,
+        [
+            r#"'=HYPERLINK("http://x";"klik")"#,
+            "'+cmd|'/c calc'!A0",
+            "'@SUM(1)",
+            "'-2+3",
+            "Ane Bæk",
+        ]
+    );
+    assert!(rows.iter().all(|r| &r[6] == "'=1+1"), "{rows:?}");
+    assert_eq!(&rows[1][1], "'-1");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let json_names: Vec<&str> = manifest["guides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(json_names, names);
+}
