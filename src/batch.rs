@@ -244,6 +244,10 @@ impl BatchConfig {
     ) -> Result<(Vec<Outcome>, Summary)> {
         let started = Instant::now();
         create_private_dir(&self.out_dir)?;
+        // Refused before any guide is written, so a run stops whole, not half done.
+        for file in [MANIFEST_JSON, MANIFEST_CSV] {
+            check_own_manifest(&self.out_dir.join(file))?;
+        }
         let previous = read_manifest(&self.out_dir);
         let ours: BTreeSet<String> = previous
             .iter()
@@ -361,7 +365,8 @@ impl BatchConfig {
             }
             Err(_) => {}
         }
-        match crate::output::write_atomic(&path, &rendered.pdf) {
+        // Checked above to be no link; replace_file also never follows one made since.
+        match crate::output::replace_file(&path, &rendered.pdf) {
             Ok(()) => Outcome::Written(record),
             Err(e) => failed(e.to_string()),
         }
@@ -487,17 +492,65 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     builder.create(dir).map_err(|e| Error::io(dir, e))
 }
 
-/// The manifest an earlier run left, if any: it tells which files mus wrote.
+/// The manifest an earlier run left, if any: it tells which files mus wrote. A link is
+/// not read: a manifest elsewhere could claim any file in the folder as mus's.
 pub fn read_manifest(dir: &Path) -> Option<Manifest> {
-    let text = std::fs::read_to_string(dir.join(MANIFEST_JSON)).ok()?;
+    let path = dir.join(MANIFEST_JSON);
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
     serde_json::from_str(&text).ok()
 }
 
+/// A manifest file is replaced only if mus wrote it, as guides are: it must be a regular
+/// file (a link could point outside --out-dir) that reads as mus's manifest — JSON in
+/// the manifest's shape, or CSV that starts with the manifest's header.
+fn check_own_manifest(path: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(()),
+    };
+    let refuse = |message: &str| {
+        Err(Error::Io {
+            path: path.to_path_buf(),
+            message: message.into(),
+        })
+    };
+    if meta.file_type().is_symlink() {
+        return refuse(
+            "is a symbolic link; mus never writes through one (remove it, and mus writes the manifest here)",
+        );
+    }
+    if !meta.is_file() {
+        return refuse("exists and is not a regular file; it is left as it is");
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let ours = if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_slice::<Manifest>(&bytes).is_ok()
+    } else {
+        let header = manifest_csv(&Manifest {
+            mus_version: String::new(),
+            roster: String::new(),
+            framework: String::new(),
+            guides: Vec::new(),
+        });
+        bytes.starts_with(&header)
+    };
+    if ours {
+        Ok(())
+    } else {
+        refuse("exists and was not written by mus; it is left as it is (move it away, and mus writes the manifest here)")
+    }
+}
+
 fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    {
         return Ok(());
     }
-    crate::output::write_atomic(path, bytes)
+    crate::output::replace_file(path, bytes)
 }
 
 /// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.

@@ -30,7 +30,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         _ => {}
     }
-    let dir = match target.parent() {
+    replace_file(&target, bytes).map_err(|e| match e {
+        Error::Io { path: p, message } if p == target => Error::Io {
+            path: path.to_path_buf(),
+            message,
+        },
+        other => other,
+    })
+}
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, fsync, rename)
+/// without following a symbolic link at `path`: a link there is replaced, never written
+/// through. For files in a folder mus owns (`batch --out-dir`), where a link could point
+/// anywhere.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -50,8 +64,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         })?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    file.persist(&target)
-        .map_err(|e| Error::io(path, e.error))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
 

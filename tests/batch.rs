@@ -576,3 +576,62 @@ fn formulas_in_roster_cells_are_neutralised_in_manifest_csv() {
         .collect();
     assert_eq!(json_names, names);
 }
+
+/// Issue 11: manifest.json and manifest.csv that were symbolic links to files outside
+/// --out-dir were written through, and a manifest mus did not write was replaced. Both
+/// are refused before any guide is written, and the files stay as they were.
+#[cfg(unix)]
+#[test]
+fn manifests_that_are_links_or_foreign_files_are_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    std::fs::write(&csv, "navn;rolle\nAne Bæk;chef\n").unwrap();
+    let outside = dir.path().join("outside.txt");
+    let run = |out: &Path| {
+        mus()
+            .arg("batch")
+            .arg(&csv)
+            .arg("--out-dir")
+            .arg(out)
+            .args(["--date", "2027-01-15", "--quiet"])
+            .assert()
+    };
+    for manifest in ["manifest.json", "manifest.csv"] {
+        let out = dir.path().join(format!("ud-link-{manifest}"));
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(&outside, b"not yours").unwrap();
+        std::os::unix::fs::symlink(&outside, out.join(manifest)).unwrap();
+        let result = run(&out).code(2);
+        assert_eq!(
+            stderr(&result),
+            format!(
+                "error: {}: is a symbolic link; mus never writes through one (remove it, and mus writes the manifest here)\n",
+                out.join(manifest).display()
+            )
+        );
+        assert_eq!(std::fs::read(&outside).unwrap(), b"not yours");
+        assert!(pdfs(&out).is_empty(), "nothing is written");
+
+        let out = dir.path().join(format!("ud-foreign-{manifest}"));
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join(manifest), b"my own list").unwrap();
+        let result = run(&out).code(2);
+        assert_eq!(
+            stderr(&result),
+            format!(
+                "error: {}: exists and was not written by mus; it is left as it is (move it away, and mus writes the manifest here)\n",
+                out.join(manifest).display()
+            )
+        );
+        assert_eq!(std::fs::read(out.join(manifest)).unwrap(), b"my own list");
+        assert!(pdfs(&out).is_empty(), "nothing is written");
+    }
+
+    // A manifest mus wrote is still replaced when the roster changes.
+    let out = dir.path().join("ud");
+    run(&out).code(0);
+    std::fs::write(&csv, "navn;rolle\nAne Bæk;chef\nBo Holm;chef\n").unwrap();
+    run(&out).code(0);
+    let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
+    assert!(manifest.contains("Bo Holm"), "{manifest}");
+}
