@@ -635,3 +635,101 @@ fn manifests_that_are_links_or_foreign_files_are_never_written() {
     let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
     assert!(manifest.contains("Bo Holm"), "{manifest}");
 }
+
+/// Issue 11: rosters with no rows (an empty file, a header only, no header row, the roster
+/// on another sheet than the first) made "0 rows — 0 written" and exit 0. Each is an
+/// error saying what was found.
+#[test]
+fn rosters_without_rows_are_errors_that_say_what_was_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |roster: &Path, extra: &[&str]| {
+        let result = mus()
+            .arg("batch")
+            .arg(roster)
+            .args(extra)
+            .arg("--out-dir")
+            .arg(dir.path().join("ud"))
+            .assert()
+            .code(2);
+        assert!(!dir.path().join("ud").exists());
+        stderr(&result)
+    };
+    let names = "navn, name, leder navn, fulde navn";
+    let cases: [(&str, &[u8], String); 5] = [
+        (
+            "tom.csv",
+            b"",
+            format!("is empty; a roster has a header row with a name column ({names}) and a row per leader"),
+        ),
+        (
+            "blank.csv",
+            b"\xEF\xBB\xBF\r\n  \r\n",
+            format!("is empty; a roster has a header row with a name column ({names}) and a row per leader"),
+        ),
+        (
+            "header.csv",
+            b"navn;rolle\r\n",
+            "has a header row (navn;rolle) but no rows under it".into(),
+        ),
+        (
+            "headerless.csv",
+            "Ane Bæk;chef\r\nBo Holm;chef\r\n".as_bytes(),
+            format!("no header row with a name column ({names}); the first row is 'Ane Bæk;chef'"),
+        ),
+        (
+            "tom.json",
+            b"[]",
+            "is an empty list; a roster has an object per leader".into(),
+        ),
+    ];
+    for (file, bytes, message) in cases {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(
+            refused(&path, &[]),
+            format!("error: {}: {message}\n", path.display()),
+            "{file}"
+        );
+    }
+
+    // The roster on the second sheet of a workbook whose first sheet is empty.
+    let xlsx = dir.path().join("r.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("Forside").unwrap();
+    let sheet = book.add_worksheet().set_name("Ledere").unwrap();
+    sheet.write_string(0, 0, "navn").unwrap();
+    sheet.write_string(0, 1, "rolle").unwrap();
+    sheet.write_string(1, 0, "Ane Bæk").unwrap();
+    sheet.write_string(1, 1, "chef").unwrap();
+    let empty = book.add_worksheet().set_name("Tom").unwrap();
+    empty.write_string(0, 0, "").unwrap();
+    book.save(&xlsx).unwrap();
+    assert_eq!(
+        refused(&xlsx, &[]),
+        format!(
+            "error: {}: the first sheet, 'Forside', is empty; its sheets are: Forside, Ledere, Tom (choose one with --sheet)\n",
+            xlsx.display()
+        )
+    );
+    assert_eq!(
+        refused(&xlsx, &["--sheet", "Tom"]),
+        format!(
+            "error: {}: the sheet 'Tom' is empty; its sheets are: Forside, Ledere, Tom (choose one with --sheet)\n",
+            xlsx.display()
+        )
+    );
+    mus()
+        .arg("batch")
+        .arg(&xlsx)
+        .args([
+            "--sheet",
+            "Ledere",
+            "--quiet",
+            "--date",
+            "2027-01-15",
+            "--out-dir",
+        ])
+        .arg(dir.path().join("ud"))
+        .assert()
+        .code(0);
+}
