@@ -252,6 +252,19 @@ impl Roster {
                 ),
             ));
         }
+        let problems: Vec<String> = items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| {
+                item.iter().filter_map(move |(key, value)| {
+                    let column = Column::from_header(key)?;
+                    json_problem(column, value).map(|p| format!("{origin}:{}: {key}: {p}", i + 1))
+                })
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(Error::Rows { problems });
+        }
         let mut rows = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let headers: Vec<String> = item.keys().cloned().collect();
@@ -361,6 +374,41 @@ impl Roster {
             format: Format::Excel,
             rows,
         })
+    }
+}
+
+/// What is wrong with a JSON value in a known column, if anything. A cell is text (or
+/// null, for empty); a focus may also be a list of texts and an id a whole number, as HR
+/// systems export them. Anything else — an object, `true`, a name that is a number — was
+/// not meant as the cell's text, and would otherwise become it (`{"fornavn": …}` as a
+/// leader's name).
+fn json_problem(column: Column, value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let kind = |v: &Value| match v {
+        Value::Object(_) => "an object",
+        Value::Array(_) => "a list",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "true or false",
+        Value::String(_) | Value::Null => "text",
+    };
+    match value {
+        Value::String(_) | Value::Null => None,
+        Value::Number(n) if column == Column::Id && n.is_u64() => None,
+        Value::Array(items) if column == Column::Focus => {
+            items.iter().enumerate().find_map(|(k, v)| {
+                (!v.is_string()).then(|| {
+                    format!(
+                        "item {} of the list is {} ({v}); give it as text in quotes",
+                        k + 1,
+                        kind(v)
+                    )
+                })
+            })
+        }
+        other => Some(format!(
+            "is {} ({other}); give it as text in quotes",
+            kind(other)
+        )),
     }
 }
 

@@ -733,3 +733,38 @@ fn rosters_without_rows_are_errors_that_say_what_was_found() {
         .assert()
         .code(0);
 }
+
+/// Issue 11: a JSON roster took an object or a number as a name (`{"fornavn": …}` became
+/// the name `{"efternavn":"Hansen",…}`). Known columns take text (or null); focus also a
+/// list of texts, id also a whole number.
+#[test]
+fn json_rosters_take_only_text_in_known_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    std::fs::write(
+        &json,
+        r#"[{"navn": {"fornavn": "Ane", "efternavn": "Hansen"}, "rolle": "chef"},
+            {"navn": "Bo Holm", "rolle": "chef", "leder": 42, "fokus": ["retning", 3], "id": 17, "ekstra": {"x": 1}},
+            {"navn": "Cai Ask", "rolle": true, "enhed": null, "id": 1.5}]"#,
+    )
+    .unwrap();
+    let result = mus()
+        .arg("batch")
+        .arg(&json)
+        .arg("--out-dir")
+        .arg(dir.path().join("ud"))
+        .assert()
+        .code(2);
+    let origin = json.display();
+    assert_eq!(
+        stderr(&result),
+        format!(
+            "error: {origin}:1: navn: is an object ({{\"efternavn\":\"Hansen\",\"fornavn\":\"Ane\"}}); give it as text in quotes\n\
+             {origin}:2: fokus: item 2 of the list is a number (3); give it as text in quotes\n\
+             {origin}:2: leder: is a number (42); give it as text in quotes\n\
+             {origin}:3: id: is a number (1.5); give it as text in quotes\n\
+             {origin}:3: rolle: is true or false (true); give it as text in quotes\n"
+        )
+    );
+    assert!(!dir.path().join("ud").exists());
+}
