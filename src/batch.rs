@@ -96,14 +96,27 @@ pub struct Summary {
 /// Accepted date forms: ISO and the Danish day-first forms.
 const DATE_FORMATS: [&str; 4] = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"];
 
-/// Parses a roster date (`2027-01-15`, `15-01-2027`, `15.01.2027`, `15/1/2027`).
+/// Parses a roster date (`2027-01-15`, `15-01-2027`, `15.01.2027`, `15/1/2027`). The
+/// whole cell must be the date: anything after it (`15.01.2027 eller 16.01`) is refused,
+/// except a valid time of day, which Excel may add to a date cell (`2027-01-15 00:00:00`,
+/// `2027-01-15T09:30`).
 pub fn parse_roster_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    // Excel may add a time of day to a date cell.
-    let text = text.split([' ', 'T']).next().unwrap_or(text);
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((date, time)) => (date, Some(time.trim())),
+        None => (text, None),
+    };
+    if let Some(time) = time {
+        let valid = ["%H:%M:%S%.f", "%H:%M"]
+            .iter()
+            .any(|f| chrono::NaiveTime::parse_from_str(time, f).is_ok());
+        if !valid {
+            return None;
+        }
+    }
     DATE_FORMATS
         .iter()
-        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+        .find_map(|f| NaiveDate::parse_from_str(date, f).ok())
 }
 
 impl BatchConfig {
@@ -709,6 +722,29 @@ mod tests {
         }
         assert_eq!(parse_roster_date("31-02-2027"), None);
         assert_eq!(parse_roster_date("januar"), None);
+    }
+
+    /// Issue 11: `2027-01-15T25:00` and `15.01.2027 eller 16.01` became 2027-01-15.
+    #[test]
+    fn dates_with_trailing_text_are_refused() {
+        let d = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+        for text in [
+            "2027-01-15T25:00",
+            "15.01.2027 eller 16.01",
+            "2027-01-15 kl. 10",
+            "2027-01-15T",
+            "15-01-2027 x",
+            "2027-01-15TT00:00",
+        ] {
+            assert_eq!(parse_roster_date(text), None, "{text}");
+        }
+        for text in [
+            "2027-01-15T09:30",
+            "2027-01-15T00:00:00.000",
+            " 15.01.2027 ",
+        ] {
+            assert_eq!(parse_roster_date(text), Some(d), "{text}");
+        }
     }
 
     #[test]
