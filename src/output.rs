@@ -44,6 +44,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// through. For files in a folder mus owns (`batch --out-dir`), where a link could point
 /// anywhere.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    refuse_read_only(path)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -65,6 +66,32 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// A read-only file is one somebody meant to keep (a signed copy, an archived guide):
+/// replacing it by a rename would succeed (the folder is writable) and drop its mode. The
+/// owner's write bit is checked, not whether opening for writing fails: root may write
+/// any file, and the rename would never try.
+fn refuse_read_only(path: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    #[cfg(unix)]
+    let read_only = {
+        use std::os::unix::fs::PermissionsExt;
+        meta.is_file() && meta.permissions().mode() & 0o200 == 0
+    };
+    #[cfg(not(unix))]
+    let read_only = meta.is_file() && meta.permissions().readonly();
+    if read_only {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            message:
+                "is read-only; mus does not replace a read-only file (make it writable, or write elsewhere)"
+                    .into(),
+        });
+    }
     Ok(())
 }
 
