@@ -87,6 +87,8 @@ pub enum Outcome {
 /// The tally printed at the end.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Summary {
+    /// Temporary files of an interrupted earlier run, removed before this one.
+    pub stale_removed: usize,
     pub written: usize,
     pub unchanged: usize,
     pub failed: usize,
@@ -261,6 +263,8 @@ impl BatchConfig {
         for file in [MANIFEST_JSON, MANIFEST_CSV] {
             check_own_manifest(&self.out_dir.join(file))?;
         }
+        crate::output::remove_temporary_files_on_signal();
+        let stale_removed = crate::output::remove_stale_temporary_files(&self.out_dir)?;
         let previous = read_manifest(&self.out_dir);
         let ours: BTreeSet<String> = previous
             .iter()
@@ -319,6 +323,7 @@ impl BatchConfig {
         write_if_changed(&self.out_dir.join(MANIFEST_CSV), &manifest_csv(&manifest))?;
 
         let mut summary = Summary {
+            stale_removed,
             seconds: started.elapsed().as_secs_f64(),
             ..Summary::default()
         };
@@ -688,6 +693,14 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
     let (_, summary) = config.produce(&entries, &report)?;
     let invalid_rows = config.roster.rows.len() - entries.len();
     let failed = summary.failed + invalid_rows;
+    if !config.quiet && summary.stale_removed > 0 {
+        eprintln!(
+            "mus batch: removed {} temporary file{} an interrupted run left in {}",
+            summary.stale_removed,
+            if summary.stale_removed == 1 { "" } else { "s" },
+            config.out_dir.display()
+        );
+    }
     if !config.quiet {
         eprintln!(
             "mus batch: {} rows — {} written, {} unchanged, {} failed — {:.2} s ({:.0} guides/s) → {}",

@@ -83,6 +83,7 @@ fn run_simple(cli: Cli) -> Result<()> {
             match &config.output {
                 Output::Stdout => output::write_stdout(&rendered.pdf)?,
                 Output::File(path) => {
+                    output::remove_temporary_files_on_signal();
                     output::write_atomic(path, &rendered.pdf)?;
                     eprintln!(
                         "wrote {} ({} pages, guide {})",

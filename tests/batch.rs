@@ -768,3 +768,113 @@ fn json_rosters_take_only_text_in_known_columns() {
     );
     assert!(!dir.path().join("ud").exists());
 }
+
+/// The hidden temporary files (`.mus-*.tmp`) in `dir`.
+fn temporary_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".mus-") && n.ends_with(".tmp"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Issue 11: a batch stopped by SIGTERM or Ctrl-C left hidden `.mus-*.tmp` files (a
+/// guide's personal data, half written) that no later run removed. Interrupted, it now
+/// removes its own and exits 128 + the signal's number.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_no_temporary_files() {
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("r.csv");
+        std::fs::write(&csv, csv_text(&roster_rows(400))).unwrap();
+        let out = dir.path().join("ud");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
+            .arg("batch")
+            .arg(&csv)
+            .arg("--out-dir")
+            .arg(&out)
+            .args(["--quiet", "--jobs", "4"])
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Signalled while guides are being written.
+        while !out.is_dir() || pdfs(&out).len() < 8 {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the batch ended before it could be interrupted"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let kill = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let output = child.wait_with_output().unwrap();
+        let written = pdfs(&out).len();
+        assert!(
+            written < 400,
+            "{written} guides: the batch was not interrupted"
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{signal}: {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(temporary_files(&out), Vec::<String>::new(), "{signal}");
+    }
+}
+
+/// Issue 11: temporary files an earlier run left (killed with -9, a power cut) are
+/// removed by the next run into the folder: those whose process is gone, or older than
+/// an hour. A running process's fresh file and anything else are left alone.
+#[cfg(unix)]
+#[test]
+fn stale_temporary_files_of_an_earlier_run_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    std::fs::write(&csv, "navn;rolle\nAne Bæk;chef\n").unwrap();
+    let out = dir.path().join("ud");
+    std::fs::create_dir(&out).unwrap();
+    // No process has an id above 2^22 (Linux's largest pid_max).
+    let dead = out.join(".mus-4194305-AbCdEf.tmp");
+    std::fs::write(&dead, b"half a guide").unwrap();
+    let old = out.join(".mus-Xy12Ab.tmp");
+    let file = std::fs::File::create(&old).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
+    drop(file);
+    let live = out.join(format!(".mus-{}-Qw12Er.tmp", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    let other = out.join(".mus-notes.txt");
+    std::fs::write(&other, b"mine").unwrap();
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--date", "2027-01-15"])
+        .assert()
+        .code(0);
+    assert!(
+        stderr(&result).contains(&format!(
+            "mus batch: removed 2 temporary files an interrupted run left in {}\n",
+            out.display()
+        )),
+        "{}",
+        stderr(&result)
+    );
+    assert!(!dead.exists() && !old.exists());
+    assert!(live.exists() && other.exists());
+    assert_eq!(
+        temporary_files(&out),
+        [live.file_name().unwrap().to_string_lossy()]
+    );
+}
