@@ -1,16 +1,15 @@
 //! `mus batch`: one guide per row of an HR roster, validated in full before anything is
 //! written, made in parallel, with a manifest HR keeps.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::config::{self, clean, slug};
+use crate::config::{self, clean};
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::framework::Framework;
@@ -18,9 +17,11 @@ use crate::guide::{Guide, People};
 use crate::roster::{Column, Roster, Row};
 use crate::templates::Templates;
 
-/// The manifest's file names in the output folder.
-pub const MANIFEST_JSON: &str = "manifest.json";
-pub const MANIFEST_CSV: &str = "manifest.csv";
+use crate::manifest::{check_own_manifest, read_manifest, Record};
+// The archive reads manifests and names its files through these re-exports until it
+// imports `manifest` and `naming` directly.
+pub use crate::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
+pub use crate::naming::safe_file_stem;
 
 /// Everything `mus batch` needs, resolved.
 pub struct BatchConfig {
@@ -49,31 +50,6 @@ pub struct Entry {
     pub focus: Vec<String>,
     pub date: NaiveDate,
     pub file: String,
-}
-
-/// A line of the manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    pub row: usize,
-    pub id: String,
-    pub name: String,
-    pub role: String,
-    pub focus: Vec<String>,
-    pub manager: String,
-    pub unit: String,
-    pub date: String,
-    pub file: String,
-    pub guide_id: String,
-    pub sha256: String,
-    pub bytes: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub mus_version: String,
-    pub roster: String,
-    pub framework: String,
-    pub guides: Vec<Record>,
 }
 
 /// What became of one row.
@@ -230,24 +206,15 @@ impl BatchConfig {
 
     /// The guide an entry asks for.
     pub fn guide<'f>(&'f self, entry: &Entry) -> Guide<'f> {
-        let date = entry.date;
-        Guide {
-            framework: &self.framework,
-            level: self.framework.level(&entry.level).expect("validated"),
-            focus: if entry.focus.is_empty() {
-                self.framework.principles.iter().collect()
-            } else {
-                entry
-                    .focus
-                    .iter()
-                    .filter_map(|id| self.framework.principle(id))
-                    .collect()
-            },
-            people: entry.people.clone(),
-            date,
-            created: config::creation_time(date, self.epoch),
-            form: self.form,
-        }
+        Guide::from_ids(
+            &self.framework,
+            &entry.level,
+            &entry.focus,
+            entry.people.clone(),
+            entry.date,
+            config::creation_time(entry.date, self.epoch),
+            self.form,
+        )
     }
 
     /// Makes every guide, writes what changed, and the manifest. Rows that fail are
@@ -316,11 +283,7 @@ impl BatchConfig {
             ),
             guides: records,
         };
-        write_if_changed(
-            &self.out_dir.join(MANIFEST_JSON),
-            (serde_json::to_string_pretty(&manifest).expect("serializes") + "\n").as_bytes(),
-        )?;
-        write_if_changed(&self.out_dir.join(MANIFEST_CSV), &manifest_csv(&manifest))?;
+        crate::manifest::write(&self.out_dir, &manifest)?;
 
         let mut summary = Summary {
             stale_removed,
@@ -406,76 +369,23 @@ fn unknown(e: &Error, input: &str) -> String {
     }
 }
 
-/// File names: `<name>-<role>-<date>.pdf` in safe ASCII; leaders who would share a name
-/// are told apart by their id, else by their row.
+/// Gives every entry its file name (see [`crate::naming::file_names`]).
 pub fn assign_file_names(entries: &mut [Entry]) {
-    let stem = |e: &Entry| {
-        let name = slug(&e.people.name);
-        let name = if name.is_empty() {
-            "uden-navn".to_string()
-        } else {
-            name
-        };
-        format!("{name}-{}-{}", e.level, e.date)
-    };
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for e in entries.iter() {
-        *count.entry(stem(e)).or_default() += 1;
+    let names = crate::naming::file_names(
+        &entries
+            .iter()
+            .map(|e| crate::naming::NameParts {
+                row: e.row,
+                name: &e.people.name,
+                id: &e.id,
+                level: &e.level,
+                date: e.date,
+            })
+            .collect::<Vec<_>>(),
+    );
+    for (entry, name) in entries.iter_mut().zip(names) {
+        entry.file = name;
     }
-    let mut taken = BTreeSet::new();
-    for e in entries.iter_mut() {
-        let base = stem(e);
-        let mut name = if count[&base] > 1 {
-            let id = slug(&e.id);
-            if id.is_empty() {
-                format!("{base}-raekke-{}", e.row)
-            } else {
-                format!("{base}-{id}")
-            }
-        } else {
-            base
-        };
-        if !taken.insert(safe_file_stem(&name)) {
-            name = format!("{name}-raekke-{}", e.row);
-            taken.insert(safe_file_stem(&name));
-        }
-        e.file = format!("{}.pdf", safe_file_stem(&name));
-    }
-}
-
-/// Windows reserves these names, whatever the extension.
-const RESERVED: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-];
-
-/// A file stem that is safe on every system: ASCII letters, digits and `-`, no leading
-/// dot, not a reserved device name, at most 120 characters.
-pub fn safe_file_stem(stem: &str) -> String {
-    let mut out: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    out = out.trim_matches('-').to_string();
-    if out.is_empty() {
-        out = "guide".into();
-    }
-    if RESERVED.contains(&out.split('-').next().unwrap_or_default())
-        && RESERVED.contains(&out.as_str())
-    {
-        out = format!("{out}-guide");
-    }
-    out.chars()
-        .take(120)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
 }
 
 fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
@@ -508,92 +418,6 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).map_err(|e| Error::io(dir, e))
-}
-
-/// The manifest an earlier run left, if any: it tells which files mus wrote. A link is
-/// not read: a manifest elsewhere could claim any file in the folder as mus's.
-pub fn read_manifest(dir: &Path) -> Option<Manifest> {
-    let path = dir.join(MANIFEST_JSON);
-    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
-/// A manifest file is replaced only if mus wrote it, as guides are: it must be a regular
-/// file (a link could point outside --out-dir) that reads as mus's manifest — JSON in
-/// the manifest's shape, or CSV that starts with the manifest's header.
-fn check_own_manifest(path: &Path) -> Result<()> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(_) => return Ok(()),
-    };
-    let refuse = |message: &str| {
-        Err(Error::Io {
-            path: path.to_path_buf(),
-            message: message.into(),
-        })
-    };
-    if meta.file_type().is_symlink() {
-        return refuse(
-            "is a symbolic link; mus never writes through one (remove it, and mus writes the manifest here)",
-        );
-    }
-    if !meta.is_file() {
-        return refuse("exists and is not a regular file; it is left as it is");
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let ours = if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_slice::<Manifest>(&bytes).is_ok()
-    } else {
-        let header = manifest_csv(&Manifest {
-            mus_version: String::new(),
-            roster: String::new(),
-            framework: String::new(),
-            guides: Vec::new(),
-        });
-        bytes.starts_with(&header)
-    };
-    if ours {
-        Ok(())
-    } else {
-        refuse("exists and was not written by mus; it is left as it is (move it away, and mus writes the manifest here)")
-    }
-}
-
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
-    {
-        return Ok(());
-    }
-    crate::output::replace_file(path, bytes)
-}
-
-/// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.
-fn manifest_csv(manifest: &Manifest) -> Vec<u8> {
-    let header = [
-        "Række", "Id", "Navn", "Rolle", "Fokus", "Leder", "Enhed", "Dato", "Fil", "Guide-id",
-        "SHA-256",
-    ]
-    .map(String::from);
-    let rows = manifest.guides.iter().map(|r| {
-        [
-            r.row.to_string(),
-            r.id.clone(),
-            r.name.clone(),
-            r.role.clone(),
-            r.focus.join(", "),
-            r.manager.clone(),
-            r.unit.clone(),
-            r.date.clone(),
-            r.file.clone(),
-            r.guide_id.clone(),
-            r.sha256.clone(),
-        ]
-    });
-    crate::output::excel_csv(std::iter::once(header).chain(rows))
 }
 
 /// Resolves the command line of `mus batch`.
@@ -758,50 +582,5 @@ mod tests {
         ] {
             assert_eq!(parse_roster_date(text), Some(d), "{text}");
         }
-    }
-
-    #[test]
-    fn file_stems_are_safe() {
-        assert_eq!(safe_file_stem("../../x"), "x");
-        assert_eq!(safe_file_stem("con"), "con-guide");
-        assert_eq!(safe_file_stem(".hidden"), "hidden");
-        assert_eq!(safe_file_stem(""), "guide");
-        assert_eq!(safe_file_stem(&"a".repeat(300)).len(), 120);
-    }
-
-    fn entry(row: usize, name: &str, id: &str) -> Entry {
-        Entry {
-            row,
-            id: id.into(),
-            people: People {
-                name: name.into(),
-                ..People::default()
-            },
-            level: "chef".into(),
-            focus: vec![],
-            date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
-            file: String::new(),
-        }
-    }
-
-    #[test]
-    fn namesakes_get_distinct_files() {
-        let mut entries = vec![
-            entry(2, "Ole Ørum", "17"),
-            entry(3, "Ole Ørum", ""),
-            entry(4, "Åse", ""),
-            entry(5, "CON", ""),
-        ];
-        assign_file_names(&mut entries);
-        let files: Vec<&str> = entries.iter().map(|e| e.file.as_str()).collect();
-        assert_eq!(
-            files,
-            [
-                "ole-oerum-chef-2027-01-15-17.pdf",
-                "ole-oerum-chef-2027-01-15-raekke-3.pdf",
-                "aase-chef-2027-01-15.pdf",
-                "con-chef-2027-01-15.pdf",
-            ]
-        );
     }
 }
