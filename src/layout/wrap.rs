@@ -124,38 +124,39 @@ impl LineBuilder<'_> {
     }
 
     fn add_word(&mut self, word: Word) {
-        let space = if self.current.is_empty() {
-            0.0
-        } else {
-            self.space_width(word[0].0)
-        };
-        if self.current_width + space + self.word_width(&word) <= self.width + 0.01 {
-            self.push(word, space);
-            return;
-        }
-        // The word does not fit: measure it once, character by character, so every break
-        // below costs only the characters it moves past — linear in the word, however long
-        // (re-measuring each candidate head made a 10,000-character word take seconds).
-        let long = LongWord::new(&word, self.measure, self.size);
+        let whole = f64::from(self.word_width(&word));
+        // Measured character by character only once a break inside the word is looked
+        // for, so every break costs only the characters it moves past: linear in the
+        // word, however long (re-measuring each candidate head made a 10,000-character
+        // word take seconds).
+        let mut long: Option<LongWord> = None;
         let mut start = 0;
         loop {
+            let first_style = long.as_ref().map_or(word[0].0, |l| l.chars[start].0);
             let space = if self.current.is_empty() {
                 0.0
             } else {
-                self.space_width(long.chars[start].0)
+                self.space_width(first_style)
             };
-            if f64::from(self.current_width + space) + long.width(start, long.chars.len())
-                <= f64::from(self.width) + 0.01
-            {
-                self.push(long.piece(start, long.chars.len(), false), space);
+            let rest = long
+                .as_ref()
+                .map_or(whole, |l| l.width(start, l.chars.len()));
+            if f64::from(self.current_width + space) + rest <= f64::from(self.width) + 0.01 {
+                let piece = match &long {
+                    Some(l) => l.piece(start, l.chars.len(), false),
+                    None => word,
+                };
+                self.push(piece, space);
                 return;
             }
             let available = self.width - self.current_width - space;
             let gap_is_large = self.fill && available > self.width * HYPHENATE_WHEN_GAP_EXCEEDS;
             let must_split = self.current.is_empty(); // the rest alone is wider than a line
             if must_split || gap_is_large {
-                if let Some((at, hyphen)) = long.split(start, available, must_split) {
-                    self.push(long.piece(start, at, hyphen), space);
+                let l = long.get_or_insert_with(|| LongWord::new(&word, self.measure, self.size));
+                if let Some((at, hyphen)) = l.split(start, available, must_split) {
+                    let head = l.piece(start, at, hyphen);
+                    self.push(head, space);
                     self.finish_line();
                     start = at;
                     continue;
