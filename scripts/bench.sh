@@ -15,3 +15,4 @@ hyperfine -N --warmup 1 --runs 8 --prepare "sh -c 'rm -rf $out/batch && sync'" \
 python3 scripts/make-roster.py 10000 > "$out/roster-10000.csv"
 /usr/bin/time -f "peak memory, 10000 rows: %M KB" target/release/mus batch "$out/roster-10000.csv" --out-dir "$out/b10" --quiet
 cargo bench --bench guide
+cargo bench --bench wrap

@@ -1,16 +1,15 @@
 //! `mus batch`: one guide per row of an HR roster, validated in full before anything is
 //! written, made in parallel, with a manifest HR keeps.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::config::{self, clean, slug};
+use crate::config::{self, clean};
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::framework::Framework;
@@ -18,9 +17,11 @@ use crate::guide::{Guide, People};
 use crate::roster::{Column, Roster, Row};
 use crate::templates::Templates;
 
-/// The manifest's file names in the output folder.
-pub const MANIFEST_JSON: &str = "manifest.json";
-pub const MANIFEST_CSV: &str = "manifest.csv";
+use crate::manifest::{check_own_manifest, read_manifest, Record};
+// The archive reads manifests and names its files through these re-exports until it
+// imports `manifest` and `naming` directly.
+pub use crate::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
+pub use crate::naming::safe_file_stem;
 
 /// Everything `mus batch` needs, resolved.
 pub struct BatchConfig {
@@ -51,31 +52,6 @@ pub struct Entry {
     pub file: String,
 }
 
-/// A line of the manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    pub row: usize,
-    pub id: String,
-    pub name: String,
-    pub role: String,
-    pub focus: Vec<String>,
-    pub manager: String,
-    pub unit: String,
-    pub date: String,
-    pub file: String,
-    pub guide_id: String,
-    pub sha256: String,
-    pub bytes: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub mus_version: String,
-    pub roster: String,
-    pub framework: String,
-    pub guides: Vec<Record>,
-}
-
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -87,6 +63,8 @@ pub enum Outcome {
 /// The tally printed at the end.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Summary {
+    /// Temporary files of an interrupted earlier run, removed before this one.
+    pub stale_removed: usize,
     pub written: usize,
     pub unchanged: usize,
     pub failed: usize,
@@ -96,14 +74,27 @@ pub struct Summary {
 /// Accepted date forms: ISO and the Danish day-first forms.
 const DATE_FORMATS: [&str; 4] = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"];
 
-/// Parses a roster date (`2027-01-15`, `15-01-2027`, `15.01.2027`, `15/1/2027`).
+/// Parses a roster date (`2027-01-15`, `15-01-2027`, `15.01.2027`, `15/1/2027`). The
+/// whole cell must be the date: anything after it (`15.01.2027 eller 16.01`) is refused,
+/// except a valid time of day, which Excel may add to a date cell (`2027-01-15 00:00:00`,
+/// `2027-01-15T09:30`).
 pub fn parse_roster_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    // Excel may add a time of day to a date cell.
-    let text = text.split([' ', 'T']).next().unwrap_or(text);
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((date, time)) => (date, Some(time.trim())),
+        None => (text, None),
+    };
+    if let Some(time) = time {
+        let valid = ["%H:%M:%S%.f", "%H:%M"]
+            .iter()
+            .any(|f| chrono::NaiveTime::parse_from_str(time, f).is_ok());
+        if !valid {
+            return None;
+        }
+    }
     DATE_FORMATS
         .iter()
-        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+        .find_map(|f| NaiveDate::parse_from_str(date, f).ok())
 }
 
 impl BatchConfig {
@@ -216,24 +207,15 @@ impl BatchConfig {
 
     /// The guide an entry asks for.
     pub fn guide<'f>(&'f self, entry: &Entry) -> Guide<'f> {
-        let date = entry.date;
-        Guide {
-            framework: &self.framework,
-            level: self.framework.level(&entry.level).expect("validated"),
-            focus: if entry.focus.is_empty() {
-                self.framework.principles.iter().collect()
-            } else {
-                entry
-                    .focus
-                    .iter()
-                    .filter_map(|id| self.framework.principle(id))
-                    .collect()
-            },
-            people: entry.people.clone(),
-            date,
-            created: config::creation_time(date, self.epoch),
-            form: self.form,
-        }
+        Guide::from_ids(
+            &self.framework,
+            &entry.level,
+            &entry.focus,
+            entry.people.clone(),
+            entry.date,
+            config::creation_time(entry.date, self.epoch),
+            self.form,
+        )
     }
 
     /// Makes every guide, writes what changed, and the manifest. Rows that fail are
@@ -245,6 +227,12 @@ impl BatchConfig {
     ) -> Result<(Vec<Outcome>, Summary)> {
         let started = Instant::now();
         create_private_dir(&self.out_dir)?;
+        // Refused before any guide is written, so a run stops whole, not half done.
+        for file in [MANIFEST_JSON, MANIFEST_CSV] {
+            check_own_manifest(&self.out_dir.join(file))?;
+        }
+        crate::output::remove_temporary_files_on_signal();
+        let stale_removed = crate::output::remove_stale_temporary_files(&self.out_dir)?;
         let previous = read_manifest(&self.out_dir);
         let ours: BTreeSet<String> = previous
             .iter()
@@ -296,13 +284,10 @@ impl BatchConfig {
             ),
             guides: records,
         };
-        write_if_changed(
-            &self.out_dir.join(MANIFEST_JSON),
-            (serde_json::to_string_pretty(&manifest).expect("serializes") + "\n").as_bytes(),
-        )?;
-        write_if_changed(&self.out_dir.join(MANIFEST_CSV), &manifest_csv(&manifest))?;
+        crate::manifest::write(&self.out_dir, &manifest)?;
 
         let mut summary = Summary {
+            stale_removed,
             seconds: started.elapsed().as_secs_f64(),
             ..Summary::default()
         };
@@ -362,7 +347,8 @@ impl BatchConfig {
             }
             Err(_) => {}
         }
-        match crate::output::write_atomic(&path, &rendered.pdf) {
+        // Checked above to be no link; replace_file also never follows one made since.
+        match crate::output::replace_file(&path, &rendered.pdf) {
             Ok(()) => Outcome::Written(record),
             Err(e) => failed(e.to_string()),
         }
@@ -384,76 +370,23 @@ fn unknown(e: &Error, input: &str) -> String {
     }
 }
 
-/// File names: `<name>-<role>-<date>.pdf` in safe ASCII; leaders who would share a name
-/// are told apart by their id, else by their row.
+/// Gives every entry its file name (see [`crate::naming::file_names`]).
 pub fn assign_file_names(entries: &mut [Entry]) {
-    let stem = |e: &Entry| {
-        let name = slug(&e.people.name);
-        let name = if name.is_empty() {
-            "uden-navn".to_string()
-        } else {
-            name
-        };
-        format!("{name}-{}-{}", e.level, e.date)
-    };
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for e in entries.iter() {
-        *count.entry(stem(e)).or_default() += 1;
+    let names = crate::naming::file_names(
+        &entries
+            .iter()
+            .map(|e| crate::naming::NameParts {
+                row: e.row,
+                name: &e.people.name,
+                id: &e.id,
+                level: &e.level,
+                date: e.date,
+            })
+            .collect::<Vec<_>>(),
+    );
+    for (entry, name) in entries.iter_mut().zip(names) {
+        entry.file = name;
     }
-    let mut taken = BTreeSet::new();
-    for e in entries.iter_mut() {
-        let base = stem(e);
-        let mut name = if count[&base] > 1 {
-            let id = slug(&e.id);
-            if id.is_empty() {
-                format!("{base}-raekke-{}", e.row)
-            } else {
-                format!("{base}-{id}")
-            }
-        } else {
-            base
-        };
-        if !taken.insert(safe_file_stem(&name)) {
-            name = format!("{name}-raekke-{}", e.row);
-            taken.insert(safe_file_stem(&name));
-        }
-        e.file = format!("{}.pdf", safe_file_stem(&name));
-    }
-}
-
-/// Windows reserves these names, whatever the extension.
-const RESERVED: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-];
-
-/// A file stem that is safe on every system: ASCII letters, digits and `-`, no leading
-/// dot, not a reserved device name, at most 120 characters.
-pub fn safe_file_stem(stem: &str) -> String {
-    let mut out: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    out = out.trim_matches('-').to_string();
-    if out.is_empty() {
-        out = "guide".into();
-    }
-    if RESERVED.contains(&out.split('-').next().unwrap_or_default())
-        && RESERVED.contains(&out.as_str())
-    {
-        out = format!("{out}-guide");
-    }
-    out.chars()
-        .take(120)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
 }
 
 fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
@@ -486,44 +419,6 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).map_err(|e| Error::io(dir, e))
-}
-
-/// The manifest an earlier run left, if any: it tells which files mus wrote.
-pub fn read_manifest(dir: &Path) -> Option<Manifest> {
-    let text = std::fs::read_to_string(dir.join(MANIFEST_JSON)).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(());
-    }
-    crate::output::write_atomic(path, bytes)
-}
-
-/// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.
-fn manifest_csv(manifest: &Manifest) -> Vec<u8> {
-    let header = [
-        "Række", "Id", "Navn", "Rolle", "Fokus", "Leder", "Enhed", "Dato", "Fil", "Guide-id",
-        "SHA-256",
-    ]
-    .map(String::from);
-    let rows = manifest.guides.iter().map(|r| {
-        [
-            r.row.to_string(),
-            r.id.clone(),
-            r.name.clone(),
-            r.role.clone(),
-            r.focus.join(", "),
-            r.manager.clone(),
-            r.unit.clone(),
-            r.date.clone(),
-            r.file.clone(),
-            r.guide_id.clone(),
-            r.sha256.clone(),
-        ]
-    });
-    crate::output::excel_csv(std::iter::once(header).chain(rows))
 }
 
 /// Resolves the command line of `mus batch`.
@@ -623,6 +518,14 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
     let (_, summary) = config.produce(&entries, &report)?;
     let invalid_rows = config.roster.rows.len() - entries.len();
     let failed = summary.failed + invalid_rows;
+    if !config.quiet && summary.stale_removed > 0 {
+        eprintln!(
+            "mus batch: removed {} temporary file{} an interrupted run left in {}",
+            summary.stale_removed,
+            if summary.stale_removed == 1 { "" } else { "s" },
+            config.out_dir.display()
+        );
+    }
     if !config.quiet {
         eprintln!(
             "mus batch: {} rows — {} written, {} unchanged, {} failed — {:.2} s ({:.0} guides/s) → {}",
@@ -659,48 +562,26 @@ mod tests {
         assert_eq!(parse_roster_date("januar"), None);
     }
 
+    /// Issue 11: `2027-01-15T25:00` and `15.01.2027 eller 16.01` became 2027-01-15.
     #[test]
-    fn file_stems_are_safe() {
-        assert_eq!(safe_file_stem("../../x"), "x");
-        assert_eq!(safe_file_stem("con"), "con-guide");
-        assert_eq!(safe_file_stem(".hidden"), "hidden");
-        assert_eq!(safe_file_stem(""), "guide");
-        assert_eq!(safe_file_stem(&"a".repeat(300)).len(), 120);
-    }
-
-    fn entry(row: usize, name: &str, id: &str) -> Entry {
-        Entry {
-            row,
-            id: id.into(),
-            people: People {
-                name: name.into(),
-                ..People::default()
-            },
-            level: "chef".into(),
-            focus: vec![],
-            date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
-            file: String::new(),
+    fn dates_with_trailing_text_are_refused() {
+        let d = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+        for text in [
+            "2027-01-15T25:00",
+            "15.01.2027 eller 16.01",
+            "2027-01-15 kl. 10",
+            "2027-01-15T",
+            "15-01-2027 x",
+            "2027-01-15TT00:00",
+        ] {
+            assert_eq!(parse_roster_date(text), None, "{text}");
         }
-    }
-
-    #[test]
-    fn namesakes_get_distinct_files() {
-        let mut entries = vec![
-            entry(2, "Ole Ørum", "17"),
-            entry(3, "Ole Ørum", ""),
-            entry(4, "Åse", ""),
-            entry(5, "CON", ""),
-        ];
-        assign_file_names(&mut entries);
-        let files: Vec<&str> = entries.iter().map(|e| e.file.as_str()).collect();
-        assert_eq!(
-            files,
-            [
-                "ole-oerum-chef-2027-01-15-17.pdf",
-                "ole-oerum-chef-2027-01-15-raekke-3.pdf",
-                "aase-chef-2027-01-15.pdf",
-                "con-chef-2027-01-15.pdf",
-            ]
-        );
+        for text in [
+            "2027-01-15T09:30",
+            "2027-01-15T00:00:00.000",
+            " 15.01.2027 ",
+        ] {
+            assert_eq!(parse_roster_date(text), Some(d), "{text}");
+        }
     }
 }

@@ -79,22 +79,15 @@ impl GuideConfig {
 
     /// The guide this configuration describes.
     pub fn guide(&self) -> Guide<'_> {
-        Guide {
-            framework: &self.framework,
-            level: self
-                .framework
-                .level(&self.level)
-                .expect("resolved in from_args"),
-            focus: self
-                .focus
-                .iter()
-                .filter_map(|id| self.framework.principle(id))
-                .collect(),
-            people: self.people.clone(),
-            date: self.date,
-            created: self.created,
-            form: self.form,
-        }
+        Guide::from_ids(
+            &self.framework,
+            &self.level,
+            &self.focus,
+            self.people.clone(),
+            self.date,
+            self.created,
+            self.form,
+        )
     }
 }
 

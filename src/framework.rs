@@ -203,16 +203,16 @@ impl Framework {
                 ),
             );
         }
+        p.text("id", &self.id);
+        p.text("source", &self.source);
         for (path, text) in [
-            ("id", &self.id),
             ("organisation", &self.organisation),
             ("name", &self.name),
             ("version", &self.version),
-            ("source", &self.source),
             ("core_task", &self.core_task),
             ("values_intro", &self.values_intro),
         ] {
-            p.text(path, text);
+            p.printed(path, text);
         }
         p.slug("id", &self.id);
 
@@ -226,9 +226,9 @@ impl Framework {
         for (i, v) in self.values.iter().enumerate() {
             let at = format!("values[{i}]");
             p.id(&at, &v.id, &mut ids);
-            p.text(&format!("{at}.name"), &v.name);
-            p.text(&format!("{at}.description"), &v.description);
-            p.texts(&format!("{at}.questions"), &v.questions);
+            p.printed(&format!("{at}.name"), &v.name);
+            p.printed(&format!("{at}.description"), &v.description);
+            p.printed_all(&format!("{at}.questions"), &v.questions);
         }
 
         if self.principles.is_empty() {
@@ -241,12 +241,13 @@ impl Framework {
         for (i, pr) in self.principles.iter().enumerate() {
             let at = format!("principles[{i}]");
             p.id(&at, &pr.id, &mut ids);
-            p.text(&format!("{at}.name"), &pr.name);
-            p.text(&format!("{at}.summary"), &pr.summary);
+            p.field_group(&at, &pr.id);
+            p.printed(&format!("{at}.name"), &pr.name);
+            p.printed(&format!("{at}.summary"), &pr.summary);
             p.nonempty(&format!("{at}.description"), pr.description.len());
-            p.texts(&format!("{at}.description"), &pr.description);
+            p.printed_all(&format!("{at}.description"), &pr.description);
             p.nonempty(&format!("{at}.questions"), pr.questions.len());
-            p.texts(&format!("{at}.questions"), &pr.questions);
+            p.printed_all(&format!("{at}.questions"), &pr.questions);
             p.texts(&format!("{at}.aliases"), &pr.aliases);
         }
         p.ambiguous_names(
@@ -267,7 +268,7 @@ impl Framework {
         for (i, level) in self.levels.iter().enumerate() {
             let at = format!("levels[{i}]");
             p.id(&at, &level.id, &mut ids);
-            p.text(&format!("{at}.name"), &level.name);
+            p.printed(&format!("{at}.name"), &level.name);
             p.texts(&format!("{at}.aliases"), &level.aliases);
             for (j, e) in level.expectations.iter().enumerate() {
                 let at = format!("{at}.expectations[{j}]");
@@ -281,9 +282,9 @@ impl Framework {
                         ),
                     );
                 }
-                p.text(&format!("{at}.text"), &e.text);
-                p.text(&format!("{at}.self_question"), &e.self_question);
-                p.text(&format!("{at}.manager_question"), &e.manager_question);
+                p.printed(&format!("{at}.text"), &e.text);
+                p.printed(&format!("{at}.self_question"), &e.self_question);
+                p.printed(&format!("{at}.manager_question"), &e.manager_question);
             }
             for principle in &principle_ids {
                 if !level.expectations.iter().any(|e| e.principle == *principle) {
@@ -308,10 +309,22 @@ impl Framework {
         for (i, t) in self.topics.iter().enumerate() {
             let at = format!("topics[{i}]");
             p.id(&at, &t.id, &mut ids);
-            p.text(&format!("{at}.title"), &t.title);
-            p.text(&format!("{at}.intro"), &t.intro);
+            // Principles and topics name the answer fields alike (`<id>.spm1`): one id for
+            // both would make two fields of one name, which no PDF form can hold.
+            if let Some(j) = self.principles.iter().position(|pr| pr.id == t.id) {
+                p.push(
+                    &format!("{at}.id"),
+                    format!(
+                        "'{}' is also the id of principles[{j}]; principles and topics name the guide's answer fields ({}.spm1), so their ids must differ",
+                        t.id, t.id
+                    ),
+                );
+            }
+            p.field_group(&at, &t.id);
+            p.printed(&format!("{at}.title"), &t.title);
+            p.printed(&format!("{at}.intro"), &t.intro);
             p.nonempty(&format!("{at}.questions"), t.questions.len());
-            p.texts(&format!("{at}.questions"), &t.questions);
+            p.printed_all(&format!("{at}.questions"), &t.questions);
         }
         p.0
     }
@@ -391,6 +404,10 @@ impl Framework {
     }
 }
 
+/// The form-field groups the built-in guide template names itself: the dialogue's facts,
+/// the development plan and the signatures.
+const GUIDE_FIELD_GROUPS: [&str; 3] = ["samtale", "plan", "underskrift"];
+
 /// Collects validation problems as `path: message` lines.
 #[derive(Default)]
 struct Problems(Vec<String>);
@@ -400,9 +417,62 @@ impl Problems {
         self.0.push(format!("{path}: {message}"));
     }
 
+    /// A text that must not be empty, nor hold a control character (a BEL or an escape
+    /// sequence pasted from a terminal), which no font can show.
     fn text(&mut self, path: &str, text: &str) {
         if text.trim().is_empty() {
             self.push(path, "is empty".into());
+        } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+            self.push(
+                path,
+                format!(
+                    "contains the control character U+{:04X}; remove it",
+                    c as u32
+                ),
+            );
+        }
+    }
+
+    /// A text the guide prints: also every character must be in the embedded fonts, or it
+    /// would come out as an empty box (an emoji, CJK).
+    fn printed(&mut self, path: &str, text: &str) {
+        let before = self.0.len();
+        self.text(path, text);
+        if self.0.len() == before {
+            if let Err(Error::MissingGlyph {
+                character,
+                code,
+                font,
+                ..
+            }) = crate::fonts::FontSet::builtin().check_coverage(path, text)
+            {
+                self.push(
+                    path,
+                    format!(
+                        "the character '{character}' (U+{code:04X}) is not in the guide's fonts ({font})"
+                    ),
+                );
+            }
+        }
+    }
+
+    fn printed_all(&mut self, path: &str, texts: &[String]) {
+        for (i, t) in texts.iter().enumerate() {
+            self.printed(&format!("{path}[{i}]"), t);
+        }
+    }
+
+    /// The guide's own form fields are grouped under these names (templates/guide.md.hbs):
+    /// a principle or topic of the same id would put its answers into that group.
+    fn field_group(&mut self, at: &str, id: &str) {
+        if GUIDE_FIELD_GROUPS.contains(&id) {
+            self.push(
+                &format!("{at}.id"),
+                format!(
+                    "'{id}' names one of the guide's own field groups ({}); choose another id",
+                    GUIDE_FIELD_GROUPS.join(", ")
+                ),
+            );
         }
     }
 

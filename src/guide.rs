@@ -50,6 +50,35 @@ pub struct Rendered {
 }
 
 impl<'f> Guide<'f> {
+    /// The guide for a level and focus principles given by id, already resolved against
+    /// `framework` (`mus guide` from its arguments, `mus batch` from a validated row): the
+    /// focus in framework order, every principle when it is empty.
+    pub fn from_ids(
+        framework: &'f Framework,
+        level: &str,
+        focus: &[String],
+        people: People,
+        date: NaiveDate,
+        created: i64,
+        form: bool,
+    ) -> Guide<'f> {
+        Guide {
+            framework,
+            level: framework
+                .level(level)
+                .expect("the level was resolved against this framework"),
+            focus: framework
+                .principles
+                .iter()
+                .filter(|p| focus.is_empty() || focus.contains(&p.id))
+                .collect(),
+            people,
+            date,
+            created,
+            form,
+        }
+    }
+
     /// The guide's short id: a digest of everything that makes it this guide, so the same
     /// inputs give the same id, and the archive can recognise a returned guide.
     pub fn id(&self) -> String {

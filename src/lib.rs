@@ -17,8 +17,10 @@ pub mod framework;
 pub mod guide;
 pub mod identity;
 pub mod layout;
+pub mod manifest;
 pub mod markup;
 pub mod matching;
+pub mod naming;
 pub mod output;
 pub mod pdf;
 pub mod roster;
@@ -84,6 +86,7 @@ fn run_simple(cli: Cli) -> Result<()> {
             match &config.output {
                 Output::Stdout => output::write_stdout(&rendered.pdf)?,
                 Output::File(path) => {
+                    output::remove_temporary_files_on_signal();
                     output::write_atomic(path, &rendered.pdf)?;
                     eprintln!(
                         "wrote {} ({} pages, guide {})",

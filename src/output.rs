@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
 
@@ -30,7 +32,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         _ => {}
     }
-    let dir = match target.parent() {
+    replace_file(&target, bytes).map_err(|e| match e {
+        Error::Io { path: p, message } if p == target => Error::Io {
+            path: path.to_path_buf(),
+            message,
+        },
+        other => other,
+    })
+}
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, fsync, rename)
+/// without following a symbolic link at `path`: a link there is replaced, never written
+/// through. For files in a folder mus owns (`batch --out-dir`), where a link could point
+/// anywhere.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    refuse_read_only(path)?;
+    let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -40,18 +57,146 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             message: "the folder does not exist".into(),
         });
     }
-    let mut file = tempfile::Builder::new()
-        .prefix(".mus-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::Io {
-            path: dir.clone(),
-            message: format!("cannot write here: {}", plain(&e)),
-        })?;
+    let (mut file, _in_flight) = temporary_file(&dir)?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    file.persist(&target)
-        .map_err(|e| Error::io(path, e.error))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Temporary files are named `.mus-<pid>-<random>.tmp`: hidden, recognisably mus's, and
+/// telling which process writes them, so a later run can tell a stale one from one being
+/// written (see [`remove_stale_temporary_files`]).
+const TEMP_PREFIX: &str = ".mus-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temporary file older than this is stale whoever made it: writing one takes
+/// milliseconds.
+const STALE_AFTER: Duration = Duration::from_secs(3600);
+
+/// The temporary files this process is writing now, for [`remove_temporary_files_on_signal`].
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temporary file's place in [`IN_FLIGHT`], given up when the file is renamed or gone.
+struct InFlight(PathBuf);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
+        in_flight.retain(|p| *p != self.0);
+    }
+}
+
+/// A new temporary file in `dir`, recorded as in flight. It is made while holding the
+/// record, so a signal handler that holds it sees every temporary file there is.
+fn temporary_file(dir: &Path) -> Result<(tempfile::NamedTempFile, InFlight)> {
+    let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
+    let file = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| Error::Io {
+            path: dir.to_path_buf(),
+            message: format!("cannot write here: {}", plain(&e)),
+        })?;
+    in_flight.push(file.path().to_path_buf());
+    let guard = InFlight(file.path().to_path_buf());
+    Ok((file, guard))
+}
+
+/// On SIGINT (Ctrl-C), SIGTERM or SIGHUP: removes the temporary files being written —
+/// half a guide is personal data nobody would find and delete — and exits with 128 + the
+/// signal's number, as a shell reports a process the signal ended. Files already renamed
+/// into place are complete (each is synced before its rename). Installed once; if the
+/// handler cannot be installed, the signals keep their default effect and the next run
+/// removes what is left ([`remove_stale_temporary_files`]).
+pub fn remove_temporary_files_on_signal() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Held until exit: no new temporary file can be made after this point.
+                let in_flight = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
+                for path in in_flight.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    });
+}
+
+/// Removes the temporary files an earlier, interrupted run of mus left in `dir` (killed
+/// with -9, a power cut): regular files named `.mus-*.tmp` whose process is gone, or that
+/// are older than an hour (files named before the process id was part of the name).
+/// A file another mus is writing now is left alone. Returns how many were removed.
+pub fn remove_stale_temporary_files(dir: &Path) -> Result<usize> {
+    let mut removed = 0;
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(middle) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+        else {
+            continue;
+        };
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let writer_gone = middle
+            .split_once('-')
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !process_alive(pid));
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if (writer_gone || old) && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether a process with this id runs, where `/proc` tells; elsewhere assumed so (only
+/// the age then makes a temporary file stale).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// A read-only file is one somebody meant to keep (a signed copy, an archived guide):
+/// replacing it by a rename would succeed (the folder is writable) and drop its mode. The
+/// owner's write bit is checked, not whether opening for writing fails: root may write
+/// any file, and the rename would never try.
+fn refuse_read_only(path: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    #[cfg(unix)]
+    let read_only = {
+        use std::os::unix::fs::PermissionsExt;
+        meta.is_file() && meta.permissions().mode() & 0o200 == 0
+    };
+    #[cfg(not(unix))]
+    let read_only = meta.is_file() && meta.permissions().readonly();
+    if read_only {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            message:
+                "is read-only; mus does not replace a read-only file (make it writable, or write elsewhere)"
+                    .into(),
+        });
+    }
     Ok(())
 }
 
@@ -92,6 +237,13 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 
 /// CSV that opens in a Danish Excel as it is: UTF-8 with a byte-order mark, `;` between
 /// fields, CRLF line ends. The first record is the header.
+///
+/// A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read by
+/// Excel as a formula (`=HYPERLINK(…)` in a roster name runs when HR opens the file), so
+/// it gets a leading `'`, as OWASP's CSV-injection advice says
+/// (<https://owasp.org/www-community/attacks/CSV_Injection>). That holds for every cell:
+/// the numbers mus writes are never negative, so only text from people's data is changed,
+/// and the JSON beside the CSV keeps the real value.
 pub fn excel_csv<R, F>(records: R) -> Vec<u8>
 where
     R: IntoIterator,
@@ -105,11 +257,24 @@ where
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         for record in records {
+            let record = record
+                .into_iter()
+                .map(|cell| neutralise_formula(cell.as_ref()));
             // Writing into a Vec cannot fail.
             let _ = writer.write_record(record);
         }
         let _ = writer.flush();
     }
+    out
+}
+
+/// A cell as Excel will show it and never run: see [`excel_csv`].
+fn neutralise_formula(cell: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cell.len() + 1);
+    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') = cell.first() {
+        out.push(b'\'');
+    }
+    out.extend_from_slice(cell);
     out
 }
 
@@ -162,5 +327,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.ends_with("missing: the folder does not exist"), "{err}");
+    }
+
+    #[test]
+    fn excel_csv_neutralises_cells_excel_would_run_as_formulas() {
+        let csv = excel_csv([
+            ["Navn", "Enhed"],
+            ["=HYPERLINK(\"http://x\";\"klik\")", "+cmd|'/c calc'!A0"],
+            ["@SUM(1)", "-2+3"],
+            ["\t=1", "\r=1"],
+            ["Ane = Bo", "2027-01-15"],
+        ]);
+        let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "Navn;Enhed\r\n\
+             \"'=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\";'+cmd|'/c calc'!A0\r\n\
+             '@SUM(1);'-2+3\r\n\
+             '\t=1;\"'\r=1\"\r\n\
+             Ane = Bo;2027-01-15\r\n"
+        );
     }
 }

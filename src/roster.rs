@@ -172,6 +172,15 @@ impl Roster {
     /// CRLF, quoted fields with separators and line breaks inside.
     pub fn from_csv(origin: &str, bytes: &[u8]) -> Result<Roster> {
         let (text, encoding) = decode(bytes);
+        if text.trim().is_empty() {
+            return Err(roster_error(
+                origin,
+                format!(
+                    "is empty; a roster has a header row with a name column ({}) and a row per leader",
+                    Column::Name.headers().join(", ")
+                ),
+            ));
+        }
         let delimiter = detect_delimiter(&text);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -185,6 +194,8 @@ impl Roster {
             .map(str::to_string)
             .collect();
         let columns = map_headers(origin, &headers)?;
+        let first_row = headers.join(&char::from(delimiter).to_string());
+        require_name_column(origin, &columns, &first_row, "")?;
         let mut rows = Vec::new();
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(|e| roster_error(origin, format!("row {}: {e}", i + 2)))?;
@@ -195,6 +206,7 @@ impl Roster {
                 record.get(k).map(str::to_string)
             }));
         }
+        require_rows(origin, &rows, &first_row)?;
         Ok(Roster {
             origin: origin.into(),
             format: Format::Csv {
@@ -220,6 +232,39 @@ impl Roster {
                     ),
                 )
             })?;
+        if items.is_empty() {
+            return Err(roster_error(
+                origin,
+                "is an empty list; a roster has an object per leader".into(),
+            ));
+        }
+        if !items
+            .iter()
+            .flat_map(|item| item.keys())
+            .any(|k| Column::from_header(k) == Some(Column::Name))
+        {
+            return Err(roster_error(
+                origin,
+                format!(
+                    "no item has a name key ({}); the first has: {}",
+                    Column::Name.headers().join(", "),
+                    items[0].keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        let problems: Vec<String> = items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| {
+                item.iter().filter_map(move |(key, value)| {
+                    let column = Column::from_header(key)?;
+                    json_problem(column, value).map(|p| format!("{origin}:{}: {key}: {p}", i + 1))
+                })
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(Error::Rows { problems });
+        }
         let mut rows = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let headers: Vec<String> = item.keys().cloned().collect();
@@ -292,15 +337,28 @@ impl Roster {
             .rows()
             .enumerate()
             .skip_while(|(_, r)| r.iter().all(|c| text(c).trim().is_empty()));
+        // When the roster is not where mus looked, the sheets tell the user where it is.
+        let sheets = format!(
+            "its sheets are: {} (choose one with --sheet)",
+            names.join(", ")
+        );
         let Some((_, header_row)) = rows_iter.next() else {
-            return Ok(Roster {
-                origin: origin.into(),
-                format: Format::Excel,
-                rows: Vec::new(),
-            });
+            let which = match sheet {
+                Some(_) => format!("the sheet '{name}'"),
+                None => format!("the first sheet, '{name}',"),
+            };
+            return Err(roster_error(origin, format!("{which} is empty; {sheets}")));
         };
         let headers: Vec<String> = header_row.iter().map(text).collect();
         let columns = map_headers(origin, &headers)?;
+        let first = headers.join(";");
+        let first = first.trim_end_matches(';');
+        let also = if names.len() > 1 {
+            format!("; {sheets}")
+        } else {
+            String::new()
+        };
+        require_name_column(origin, &columns, first, &also)?;
         let mut rows = Vec::new();
         for (i, cells) in rows_iter {
             if cells.iter().all(|c| text(c).trim().is_empty()) {
@@ -310,6 +368,7 @@ impl Roster {
                 cells.get(k).map(text)
             }));
         }
+        require_rows(origin, &rows, first)?;
         Ok(Roster {
             origin: origin.into(),
             format: Format::Excel,
@@ -318,10 +377,91 @@ impl Roster {
     }
 }
 
+/// What is wrong with a JSON value in a known column, if anything. A cell is text (or
+/// null, for empty); a focus may also be a list of texts and an id a whole number, as HR
+/// systems export them. Anything else — an object, `true`, a name that is a number — was
+/// not meant as the cell's text, and would otherwise become it (`{"fornavn": …}` as a
+/// leader's name).
+fn json_problem(column: Column, value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let kind = |v: &Value| match v {
+        Value::Object(_) => "an object",
+        Value::Array(_) => "a list",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "true or false",
+        Value::String(_) | Value::Null => "text",
+    };
+    match value {
+        Value::String(_) | Value::Null => None,
+        Value::Number(n) if column == Column::Id && n.is_u64() => None,
+        Value::Array(items) if column == Column::Focus => {
+            items.iter().enumerate().find_map(|(k, v)| {
+                (!v.is_string()).then(|| {
+                    format!(
+                        "item {} of the list is {} ({v}); give it as text in quotes",
+                        k + 1,
+                        kind(v)
+                    )
+                })
+            })
+        }
+        other => Some(format!(
+            "is {} ({other}); give it as text in quotes",
+            kind(other)
+        )),
+    }
+}
+
 fn roster_error(origin: &str, message: String) -> Error {
     Error::Roster {
         origin: origin.into(),
         message,
+    }
+}
+
+/// A roster whose first row has no name column has no header row (or the wrong one):
+/// its rows would all be nameless, or the header itself taken for a leader.
+fn require_name_column(
+    origin: &str,
+    columns: &[(usize, Column)],
+    first_row: &str,
+    also: &str,
+) -> Result<()> {
+    if columns.iter().any(|(_, c)| *c == Column::Name) {
+        return Ok(());
+    }
+    Err(roster_error(
+        origin,
+        format!(
+            "no header row with a name column ({}); the first row is '{}'{also}",
+            Column::Name.headers().join(", "),
+            shorten(first_row)
+        ),
+    ))
+}
+
+/// A roster of no leaders is a mistake (the wrong file, an export that failed), not a
+/// batch of nothing.
+fn require_rows(origin: &str, rows: &[Row], header: &str) -> Result<()> {
+    if rows.is_empty() {
+        return Err(roster_error(
+            origin,
+            format!(
+                "has a header row ({}) but no rows under it",
+                shorten(header)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A row as quoted in a message: at most 80 characters.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        text.chars().take(MAX).collect::<String>() + "…"
     }
 }
 

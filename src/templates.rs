@@ -123,6 +123,16 @@ impl Templates {
                 })?;
             origins.push((name, origin));
         }
+        if let Some(cycle) = inclusion_cycle(&registry) {
+            let file = origins
+                .iter()
+                .find(|(n, _)| *n == cycle[0])
+                .map_or_else(|| cycle[0].clone(), |(_, o)| o.clone());
+            return Err(Error::TemplateOther {
+                file,
+                message: format!("includes itself: {}", cycle.join(" → ")),
+            });
+        }
         Ok(Templates { registry, origins })
     }
 
@@ -147,6 +157,82 @@ impl Templates {
                 },
             }
         })
+    }
+}
+
+/// The first chain of templates that includes itself (`topic → extra → topic`), looked for
+/// from the entry point first. Handlebars follows `{{> partial}}` without a depth limit,
+/// so such a chain overflows the stack instead of failing: it is refused before rendering.
+/// Every cycle is refused, even one behind an `{{#if}}`: the guide's data is not nested,
+/// so no recursion over it can end by itself.
+fn inclusion_cycle(registry: &Handlebars<'static>) -> Option<Vec<String>> {
+    let templates = registry.get_templates();
+    let mut names: Vec<&String> = templates.keys().collect();
+    names.sort_by_key(|n| (n.as_str() != ENTRY, n.as_str()));
+    let mut done: Vec<&str> = Vec::new();
+    for name in names {
+        let mut path = Vec::new();
+        if let Some(cycle) = visit(registry, name, &mut path, &mut done) {
+            return Some(cycle);
+        }
+    }
+    None
+}
+
+fn visit<'r>(
+    registry: &'r Handlebars<'static>,
+    name: &'r str,
+    path: &mut Vec<&'r str>,
+    done: &mut Vec<&'r str>,
+) -> Option<Vec<String>> {
+    if let Some(at) = path.iter().position(|n| *n == name) {
+        let mut cycle: Vec<String> = path[at..].iter().map(|n| n.to_string()).collect();
+        cycle.push(name.to_string());
+        return Some(cycle);
+    }
+    if done.contains(&name) {
+        return None;
+    }
+    let template = registry.get_template(name)?;
+    path.push(name);
+    let mut included = Vec::new();
+    partials(template, &mut included);
+    for partial in included {
+        if let Some(cycle) = visit(registry, partial, path, done) {
+            return Some(cycle);
+        }
+    }
+    path.pop();
+    done.push(name);
+    None
+}
+
+/// The names of the partials `template` includes, inside blocks too. A partial named by
+/// an expression (`{{> (lookup …)}}`) is not known before rendering and is left out.
+fn partials<'t>(template: &'t handlebars::template::Template, out: &mut Vec<&'t str>) {
+    use handlebars::template::TemplateElement as E;
+    for element in &template.elements {
+        match element {
+            E::PartialExpression(d) | E::PartialBlock(d) => {
+                if let Some(name) = d.name.as_name() {
+                    out.push(name);
+                }
+                if let Some(t) = &d.template {
+                    partials(t, out);
+                }
+            }
+            E::HelperBlock(h) => {
+                for t in h.template.iter().chain(h.inverse.iter()) {
+                    partials(t, out);
+                }
+            }
+            E::DecoratorBlock(d) => {
+                if let Some(t) = &d.template {
+                    partials(t, out);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -518,3 +518,363 @@ fn a_roster_without_a_role_column_is_refused() {
         )
     );
 }
+
+/// Issue 11: a roster name `=HYPERLINK(…)` went raw into manifest.csv, where Excel runs it.
+/// Cells that start with = + - @ (or tab, CR) get a leading ' (OWASP's CSV-injection
+/// advice); manifest.json keeps the real value.
+#[test]
+fn formulas_in_roster_cells_are_neutralised_in_manifest_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let names = [
+        r#"=HYPERLINK("http://x";"klik")"#,
+        "+cmd|'/c calc'!A0",
+        "@SUM(1)",
+        "-2+3",
+        "Ane Bæk",
+    ];
+    let items: Vec<serde_json::Value> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| serde_json::json!({"navn": n, "rolle": "chef", "enhed": "=1+1", "id": format!("-{i}")}))
+        .collect();
+    std::fs::write(&json, serde_json::to_string(&items).unwrap()).unwrap();
+    let out = dir.path().join("ud");
+    mus()
+        .arg("batch")
+        .arg(&json)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--date", "2027-01-15", "--quiet"])
+        .assert()
+        .code(0);
+    let bytes = std::fs::read(out.join("manifest.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let csv_names: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
+    assert_eq!(
+        csv_names,
+        [
+            r#"'=HYPERLINK("http://x";"klik")"#,
+            "'+cmd|'/c calc'!A0",
+            "'@SUM(1)",
+            "'-2+3",
+            "Ane Bæk",
+        ]
+    );
+    assert!(rows.iter().all(|r| &r[6] == "'=1+1"), "{rows:?}");
+    assert_eq!(&rows[1][1], "'-1");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let json_names: Vec<&str> = manifest["guides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(json_names, names);
+}
+
+/// Issue 11: manifest.json and manifest.csv that were symbolic links to files outside
+/// --out-dir were written through, and a manifest mus did not write was replaced. Both
+/// are refused before any guide is written, and the files stay as they were.
+#[cfg(unix)]
+#[test]
+fn manifests_that_are_links_or_foreign_files_are_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    std::fs::write(&csv, "navn;rolle\nAne Bæk;chef\n").unwrap();
+    let outside = dir.path().join("outside.txt");
+    let run = |out: &Path| {
+        mus()
+            .arg("batch")
+            .arg(&csv)
+            .arg("--out-dir")
+            .arg(out)
+            .args(["--date", "2027-01-15", "--quiet"])
+            .assert()
+    };
+    for manifest in ["manifest.json", "manifest.csv"] {
+        let out = dir.path().join(format!("ud-link-{manifest}"));
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(&outside, b"not yours").unwrap();
+        std::os::unix::fs::symlink(&outside, out.join(manifest)).unwrap();
+        let result = run(&out).code(2);
+        assert_eq!(
+            stderr(&result),
+            format!(
+                "error: {}: is a symbolic link; mus never writes through one (remove it, and mus writes the manifest here)\n",
+                out.join(manifest).display()
+            )
+        );
+        assert_eq!(std::fs::read(&outside).unwrap(), b"not yours");
+        assert!(pdfs(&out).is_empty(), "nothing is written");
+
+        let out = dir.path().join(format!("ud-foreign-{manifest}"));
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join(manifest), b"my own list").unwrap();
+        let result = run(&out).code(2);
+        assert_eq!(
+            stderr(&result),
+            format!(
+                "error: {}: exists and was not written by mus; it is left as it is (move it away, and mus writes the manifest here)\n",
+                out.join(manifest).display()
+            )
+        );
+        assert_eq!(std::fs::read(out.join(manifest)).unwrap(), b"my own list");
+        assert!(pdfs(&out).is_empty(), "nothing is written");
+    }
+
+    // A manifest mus wrote is still replaced when the roster changes.
+    let out = dir.path().join("ud");
+    run(&out).code(0);
+    std::fs::write(&csv, "navn;rolle\nAne Bæk;chef\nBo Holm;chef\n").unwrap();
+    run(&out).code(0);
+    let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
+    assert!(manifest.contains("Bo Holm"), "{manifest}");
+}
+
+/// Issue 11: rosters with no rows (an empty file, a header only, no header row, the roster
+/// on another sheet than the first) made "0 rows — 0 written" and exit 0. Each is an
+/// error saying what was found.
+#[test]
+fn rosters_without_rows_are_errors_that_say_what_was_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |roster: &Path, extra: &[&str]| {
+        let result = mus()
+            .arg("batch")
+            .arg(roster)
+            .args(extra)
+            .arg("--out-dir")
+            .arg(dir.path().join("ud"))
+            .assert()
+            .code(2);
+        assert!(!dir.path().join("ud").exists());
+        stderr(&result)
+    };
+    let names = "navn, name, leder navn, fulde navn";
+    let cases: [(&str, &[u8], String); 5] = [
+        (
+            "tom.csv",
+            b"",
+            format!("is empty; a roster has a header row with a name column ({names}) and a row per leader"),
+        ),
+        (
+            "blank.csv",
+            b"\xEF\xBB\xBF\r\n  \r\n",
+            format!("is empty; a roster has a header row with a name column ({names}) and a row per leader"),
+        ),
+        (
+            "header.csv",
+            b"navn;rolle\r\n",
+            "has a header row (navn;rolle) but no rows under it".into(),
+        ),
+        (
+            "headerless.csv",
+            "Ane Bæk;chef\r\nBo Holm;chef\r\n".as_bytes(),
+            format!("no header row with a name column ({names}); the first row is 'Ane Bæk;chef'"),
+        ),
+        (
+            "tom.json",
+            b"[]",
+            "is an empty list; a roster has an object per leader".into(),
+        ),
+    ];
+    for (file, bytes, message) in cases {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(
+            refused(&path, &[]),
+            format!("error: {}: {message}\n", path.display()),
+            "{file}"
+        );
+    }
+
+    // The roster on the second sheet of a workbook whose first sheet is empty.
+    let xlsx = dir.path().join("r.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("Forside").unwrap();
+    let sheet = book.add_worksheet().set_name("Ledere").unwrap();
+    sheet.write_string(0, 0, "navn").unwrap();
+    sheet.write_string(0, 1, "rolle").unwrap();
+    sheet.write_string(1, 0, "Ane Bæk").unwrap();
+    sheet.write_string(1, 1, "chef").unwrap();
+    let empty = book.add_worksheet().set_name("Tom").unwrap();
+    empty.write_string(0, 0, "").unwrap();
+    book.save(&xlsx).unwrap();
+    assert_eq!(
+        refused(&xlsx, &[]),
+        format!(
+            "error: {}: the first sheet, 'Forside', is empty; its sheets are: Forside, Ledere, Tom (choose one with --sheet)\n",
+            xlsx.display()
+        )
+    );
+    assert_eq!(
+        refused(&xlsx, &["--sheet", "Tom"]),
+        format!(
+            "error: {}: the sheet 'Tom' is empty; its sheets are: Forside, Ledere, Tom (choose one with --sheet)\n",
+            xlsx.display()
+        )
+    );
+    mus()
+        .arg("batch")
+        .arg(&xlsx)
+        .args([
+            "--sheet",
+            "Ledere",
+            "--quiet",
+            "--date",
+            "2027-01-15",
+            "--out-dir",
+        ])
+        .arg(dir.path().join("ud"))
+        .assert()
+        .code(0);
+}
+
+/// Issue 11: a JSON roster took an object or a number as a name (`{"fornavn": …}` became
+/// the name `{"efternavn":"Hansen",…}`). Known columns take text (or null); focus also a
+/// list of texts, id also a whole number.
+#[test]
+fn json_rosters_take_only_text_in_known_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    std::fs::write(
+        &json,
+        r#"[{"navn": {"fornavn": "Ane", "efternavn": "Hansen"}, "rolle": "chef"},
+            {"navn": "Bo Holm", "rolle": "chef", "leder": 42, "fokus": ["retning", 3], "id": 17, "ekstra": {"x": 1}},
+            {"navn": "Cai Ask", "rolle": true, "enhed": null, "id": 1.5}]"#,
+    )
+    .unwrap();
+    let result = mus()
+        .arg("batch")
+        .arg(&json)
+        .arg("--out-dir")
+        .arg(dir.path().join("ud"))
+        .assert()
+        .code(2);
+    let origin = json.display();
+    assert_eq!(
+        stderr(&result),
+        format!(
+            "error: {origin}:1: navn: is an object ({{\"efternavn\":\"Hansen\",\"fornavn\":\"Ane\"}}); give it as text in quotes\n\
+             {origin}:2: fokus: item 2 of the list is a number (3); give it as text in quotes\n\
+             {origin}:2: leder: is a number (42); give it as text in quotes\n\
+             {origin}:3: id: is a number (1.5); give it as text in quotes\n\
+             {origin}:3: rolle: is true or false (true); give it as text in quotes\n"
+        )
+    );
+    assert!(!dir.path().join("ud").exists());
+}
+
+/// The hidden temporary files (`.mus-*.tmp`) in `dir`.
+fn temporary_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".mus-") && n.ends_with(".tmp"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Issue 11: a batch stopped by SIGTERM or Ctrl-C left hidden `.mus-*.tmp` files (a
+/// guide's personal data, half written) that no later run removed. Interrupted, it now
+/// removes its own and exits 128 + the signal's number.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_no_temporary_files() {
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("r.csv");
+        std::fs::write(&csv, csv_text(&roster_rows(400))).unwrap();
+        let out = dir.path().join("ud");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
+            .arg("batch")
+            .arg(&csv)
+            .arg("--out-dir")
+            .arg(&out)
+            .args(["--quiet", "--jobs", "4"])
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Signalled while guides are being written.
+        while !out.is_dir() || pdfs(&out).len() < 8 {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the batch ended before it could be interrupted"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let kill = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let output = child.wait_with_output().unwrap();
+        let written = pdfs(&out).len();
+        assert!(
+            written < 400,
+            "{written} guides: the batch was not interrupted"
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{signal}: {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(temporary_files(&out), Vec::<String>::new(), "{signal}");
+    }
+}
+
+/// Issue 11: temporary files an earlier run left (killed with -9, a power cut) are
+/// removed by the next run into the folder: those whose process is gone, or older than
+/// an hour. A running process's fresh file and anything else are left alone.
+#[cfg(unix)]
+#[test]
+fn stale_temporary_files_of_an_earlier_run_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    std::fs::write(&csv, "navn;rolle\nAne Bæk;chef\n").unwrap();
+    let out = dir.path().join("ud");
+    std::fs::create_dir(&out).unwrap();
+    // No process has an id above 2^22 (Linux's largest pid_max).
+    let dead = out.join(".mus-4194305-AbCdEf.tmp");
+    std::fs::write(&dead, b"half a guide").unwrap();
+    let old = out.join(".mus-Xy12Ab.tmp");
+    let file = std::fs::File::create(&old).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
+    drop(file);
+    let live = out.join(format!(".mus-{}-Qw12Er.tmp", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    let other = out.join(".mus-notes.txt");
+    std::fs::write(&other, b"mine").unwrap();
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--date", "2027-01-15"])
+        .assert()
+        .code(0);
+    assert!(
+        stderr(&result).contains(&format!(
+            "mus batch: removed 2 temporary files an interrupted run left in {}\n",
+            out.display()
+        )),
+        "{}",
+        stderr(&result)
+    );
+    assert!(!dead.exists() && !old.exists());
+    assert!(live.exists() && other.exists());
+    assert_eq!(
+        temporary_files(&out),
+        [live.file_name().unwrap().to_string_lossy()]
+    );
+}

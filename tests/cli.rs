@@ -989,6 +989,84 @@ fn a_misnamed_template_file_is_an_error() {
     assert!(stderr.contains("principal.md.hbs: replaces no built-in template (guide.md.hbs, principle.md.hbs, topic.md.hbs)"), "{stderr}");
 }
 
+/// Issue 11: `-o` onto a read-only file replaced it (and changed its mode). It is refused
+/// like a file mus did not write. The mode bits are what counts, so the test holds when
+/// run as root too (root may write any file).
+#[cfg(unix)]
+#[test]
+fn output_onto_a_read_only_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("guide.pdf");
+    std::fs::write(&target, b"signed copy").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "-o"])
+        .arg(&target)
+        .assert()
+        .code(2);
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "error: {}: is read-only; mus does not replace a read-only file (make it writable, or write elsewhere)\n",
+            target.display()
+        )
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"signed copy");
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+/// Issue 11: two templates that include each other overflowed the stack (SIGABRT).
+#[test]
+fn templates_that_include_each_other_are_an_error_naming_the_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("topic.md.hbs"),
+        "### {{title}}\n{{> extra}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("extra.md.hbs"),
+        "{{#if title}}{{> topic}}{{/if}}\n",
+    )
+    .unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "-o", "-", "--templates"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&out);
+    let topic = dir.path().join("topic.md.hbs");
+    assert!(
+        stderr.contains(&format!(
+            "template {}: includes itself: topic → extra → topic",
+            topic.display()
+        )),
+        "{stderr}"
+    );
+    assert!(out.get_output().stdout.is_empty());
+
+    // A template that includes itself directly.
+    std::fs::remove_file(dir.path().join("extra.md.hbs")).unwrap();
+    std::fs::write(&topic, "{{> topic}}\n").unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "-o", "-", "--templates"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("includes itself: topic → topic"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn templates_export_writes_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -183,3 +183,55 @@ fn every_expectation_has_two_questions_and_every_principle_some() {
     let topics: Vec<&str> = framework.topics.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(topics, ["opfoelgning", "trivsel", "udvikling", "stoette"]);
 }
+
+/// The built-in framework, changed by `edit`, as `mus framework check` reads it.
+fn problems_after(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
+    let mut json: serde_json::Value = serde_json::from_str(mus::framework::BUILTIN_JSON).unwrap();
+    edit(&mut json);
+    match Framework::from_json(&json.to_string(), "f.json") {
+        Ok(_) => Vec::new(),
+        Err(mus::error::Error::FrameworkInvalid { problems, .. }) => problems,
+        Err(other) => panic!("{other}"),
+    }
+}
+
+/// Issue 11: a topic id equal to a principle id passed `framework check`, and `guide` then
+/// failed blaming the templates (two answer fields named `saet-retning.spm1`). Topic and
+/// principle ids name the guide's answer fields together, beside the guide's own field
+/// groups (samtale, plan, underskrift).
+#[test]
+fn check_catches_ids_that_would_name_the_same_fields() {
+    let problems = problems_after(|f| {
+        f["topics"][1]["id"] = "saet-retning".into();
+        f["topics"][2]["id"] = "underskrift".into();
+    });
+    assert_eq!(
+        problems,
+        [
+            "topics[1].id: 'saet-retning' is also the id of principles[0]; principles and topics name the guide's answer fields (saet-retning.spm1), so their ids must differ",
+            "topics[2].id: 'underskrift' names one of the guide's own field groups (samtale, plan, underskrift); choose another id",
+        ]
+    );
+}
+
+/// Issue 11: characters the fonts lack (emoji, CJK) or control characters (BEL) in a
+/// framework text passed `check` and failed later, or were dropped. `check` names the
+/// item and the character.
+#[test]
+fn check_names_characters_the_guide_cannot_print() {
+    let problems = problems_after(|f| {
+        f["topics"][0]["intro"] = "Hvordan går det? 😀".into();
+        f["principles"][1]["questions"][0] = "Hvad betyder 信任 for dig?".into();
+        f["levels"][0]["expectations"][3]["text"] = "Du ringer\u{7} med klokken".into();
+        f["core_task"] = "Borgeren\u{1b}[31m".into();
+    });
+    assert_eq!(
+        problems,
+        [
+            "core_task: contains the control character U+001B; remove it",
+            "principles[1].questions[0]: the character '信' (U+4FE1) is not in the guide's fonts (NotoSans-Regular)",
+            "levels[0].expectations[3].text: contains the control character U+0007; remove it",
+            "topics[0].intro: the character '😀' (U+1F600) is not in the guide's fonts (NotoSans-Regular)",
+        ]
+    );
+}

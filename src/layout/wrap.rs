@@ -123,27 +123,42 @@ impl LineBuilder<'_> {
         self.measure.width(style, " ", self.size)
     }
 
-    fn add_word(&mut self, mut word: Word) {
+    fn add_word(&mut self, word: Word) {
+        let whole = f64::from(self.word_width(&word));
+        // Measured character by character only once a break inside the word is looked
+        // for, so every break costs only the characters it moves past: linear in the
+        // word, however long (re-measuring each candidate head made a 10,000-character
+        // word take seconds).
+        let mut long: Option<LongWord> = None;
+        let mut start = 0;
         loop {
-            let style = word[0].0;
+            let first_style = long.as_ref().map_or(word[0].0, |l| l.chars[start].0);
             let space = if self.current.is_empty() {
                 0.0
             } else {
-                self.space_width(style)
+                self.space_width(first_style)
             };
-            let w = self.word_width(&word);
-            if self.current_width + space + w <= self.width + 0.01 {
-                self.push(word, space);
+            let rest = long
+                .as_ref()
+                .map_or(whole, |l| l.width(start, l.chars.len()));
+            if f64::from(self.current_width + space) + rest <= f64::from(self.width) + 0.01 {
+                let piece = match &long {
+                    Some(l) => l.piece(start, l.chars.len(), false),
+                    None => word,
+                };
+                self.push(piece, space);
                 return;
             }
             let available = self.width - self.current_width - space;
             let gap_is_large = self.fill && available > self.width * HYPHENATE_WHEN_GAP_EXCEEDS;
-            let must_split = self.current.is_empty(); // the word alone is wider than a line
+            let must_split = self.current.is_empty(); // the rest alone is wider than a line
             if must_split || gap_is_large {
-                if let Some((head, tail)) = self.split(&word, available, must_split) {
+                let l = long.get_or_insert_with(|| LongWord::new(&word, self.measure, self.size));
+                if let Some((at, hyphen)) = l.split(start, available, must_split) {
+                    let head = l.piece(start, at, hyphen);
                     self.push(head, space);
                     self.finish_line();
-                    word = tail;
+                    start = at;
                     continue;
                 }
             }
@@ -157,50 +172,6 @@ impl LineBuilder<'_> {
         }
         self.current_width += space + self.word_width(&word);
         self.current.extend(word);
-    }
-
-    /// Splits `word` so the head (with a hyphen where one is needed) fits `available`.
-    /// With `force`, falls back to breaking between any two characters.
-    fn split(&self, word: &Word, available: f32, force: bool) -> Option<(Word, Word)> {
-        let text: String = word.iter().map(|(_, t)| t.as_str()).collect();
-        let chars: Vec<char> = text.chars().collect();
-        let mut candidates = break_points(&chars);
-        if chars.len() < MIN_HYPHENATED_CHARS && !force {
-            candidates.clear();
-        }
-        let fits = |at: usize, hyphen: bool| {
-            let (mut head, _) = split_word(word, at);
-            if hyphen {
-                let style = head.last().map_or(FontStyle::Regular, |p| p.0);
-                head.push((style, "-".into()));
-            }
-            self.word_width(&head) <= available + 0.01
-        };
-        let best = candidates
-            .iter()
-            .rev()
-            .find(|(at, hyphen)| fits(*at, *hyphen))
-            .copied();
-        let (at, hyphen) = match best {
-            Some(b) => b,
-            None if force => (
-                (1..chars.len())
-                    .rev()
-                    .find(|at| fits(*at, false))
-                    .unwrap_or(1),
-                false,
-            ),
-            None => return None,
-        };
-        if at == 0 || at >= chars.len() {
-            return None;
-        }
-        let (mut head, tail) = split_word(word, at);
-        if hyphen {
-            let style = head.last().map_or(FontStyle::Regular, |p| p.0);
-            head.push((style, "-".into()));
-        }
-        Some((head, tail))
     }
 
     fn finish_line(&mut self) {
@@ -251,28 +222,114 @@ fn break_points(chars: &[char]) -> Vec<(usize, bool)> {
     points
 }
 
-/// Splits a multi-style word at a char index.
-fn split_word(word: &Word, at: usize) -> (Word, Word) {
-    let mut head = Vec::new();
-    let mut tail = Vec::new();
-    let mut seen = 0;
-    for (style, text) in word {
-        let n = text.chars().count();
-        if seen + n <= at {
-            head.push((*style, text.clone()));
-        } else if seen >= at {
-            tail.push((*style, text.clone()));
-        } else {
-            let cut = text
-                .char_indices()
-                .nth(at - seen)
-                .map_or(text.len(), |(b, _)| b);
-            head.push((*style, text[..cut].to_string()));
-            tail.push((*style, text[cut..].to_string()));
+/// A word too wide for the rest of its line, measured once: its characters with their
+/// styles, the running width before each character, and where it may break.
+struct LongWord {
+    chars: Vec<(FontStyle, char)>,
+    /// `offsets[i]` is the width of the first `i` characters (f64: sums over 100,000
+    /// characters stay exact to far below a point).
+    offsets: Vec<f64>,
+    /// Break points over the whole word, ascending (see [`break_points`]).
+    breaks: Vec<(usize, bool)>,
+    /// The width of a hyphen in each style the word uses.
+    hyphen: Vec<(FontStyle, f64)>,
+}
+
+impl LongWord {
+    fn new(word: &Word, measure: &dyn Measure, size: f32) -> LongWord {
+        let mut chars = Vec::new();
+        let mut offsets = vec![0.0];
+        let mut hyphen: Vec<(FontStyle, f64)> = Vec::new();
+        let mut buf = [0u8; 4];
+        let mut total = 0.0;
+        for (style, text) in word {
+            if !hyphen.iter().any(|(s, _)| s == style) {
+                hyphen.push((*style, f64::from(measure.width(*style, "-", size))));
+            }
+            for c in text.chars() {
+                total += f64::from(measure.width(*style, c.encode_utf8(&mut buf), size));
+                chars.push((*style, c));
+                offsets.push(total);
+            }
         }
-        seen += n;
+        let plain: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+        LongWord {
+            breaks: break_points(&plain),
+            chars,
+            offsets,
+            hyphen,
+        }
     }
-    (head, tail)
+
+    /// The width of characters `from..to`.
+    fn width(&self, from: usize, to: usize) -> f64 {
+        self.offsets[to] - self.offsets[from]
+    }
+
+    fn hyphen_width(&self, style: FontStyle) -> f64 {
+        self.hyphen
+            .iter()
+            .find(|(s, _)| *s == style)
+            .map_or(0.0, |(_, w)| *w)
+    }
+
+    /// Where to break the rest of the word (from `start`) so its head, with a hyphen where
+    /// one is needed, fits `available`: the last break point that fits, else (with
+    /// `force`) after the last character that fits, at least one. Only the break points
+    /// up to the first that is too wide are looked at.
+    fn split(&self, start: usize, available: f32, force: bool) -> Option<(usize, bool)> {
+        let n = self.chars.len();
+        let limit = f64::from(available) + 0.01;
+        let mut best = None;
+        if n - start >= MIN_HYPHENATED_CHARS || force {
+            // A break point of the rest: after the rest's first character (a hyphen the
+            // rest starts with is no break) and before its last.
+            let first = self.breaks.partition_point(|(at, _)| *at < start + 2);
+            for &(at, hyphen) in &self.breaks[first..] {
+                if at >= n {
+                    break;
+                }
+                let head = self.width(start, at);
+                if head > limit {
+                    break;
+                }
+                let extra = if hyphen {
+                    self.hyphen_width(self.chars[at - 1].0)
+                } else {
+                    0.0
+                };
+                if head + extra <= limit {
+                    best = Some((at, hyphen));
+                }
+            }
+        }
+        match best {
+            Some(b) => Some(b),
+            None if force && n - start > 1 => {
+                // The widths only grow, so the last character that fits is found by bisection.
+                let fitting = self.offsets[start + 1..n]
+                    .partition_point(|offset| offset - self.offsets[start] <= limit);
+                Some((start + fitting.max(1), false))
+            }
+            None => None,
+        }
+    }
+
+    /// Characters `from..to` as a word (runs of one style), with a hyphen after them.
+    fn piece(&self, from: usize, to: usize, hyphen: bool) -> Word {
+        let mut word: Word = Vec::new();
+        for &(style, c) in &self.chars[from..to] {
+            match word.last_mut() {
+                Some((s, text)) if *s == style => text.push(c),
+                _ => word.push((style, c.to_string())),
+            }
+        }
+        if hyphen {
+            let style = word.last().map_or(FontStyle::Regular, |p| p.0);
+            word.push((style, "-".into()));
+        }
+        word
+    }
 }
 
 #[cfg(test)]
@@ -337,5 +394,43 @@ mod tests {
         );
         assert_eq!(out[0].runs[1].x, 30.0);
         assert_eq!(out[1].runs[0].style, FontStyle::Italic);
+    }
+
+    /// Issue 11: one unbroken word of 10,000 characters took seconds, 200,000 never
+    /// finished. Now broken in linear time; its lines each fit and give the word back.
+    #[test]
+    fn a_very_long_word_is_broken_into_lines_that_fit_and_give_it_back() {
+        let fonts = crate::fonts::FontSet::builtin();
+        // No hyphen of its own, so every hyphen that ends a line was added by the layout.
+        let word: String = "sammenhængskraft/ÆØÅxyz"
+            .chars()
+            .cycle()
+            .take(200_000)
+            .collect();
+        let spans = [
+            Span::new("Før ", FontStyle::Regular),
+            Span::new(word.clone(), FontStyle::Bold),
+            Span::new(" efter", FontStyle::Regular),
+        ];
+        let width = 200.0;
+        let out = wrap(&spans, fonts, 10.0, width);
+        assert!(out.len() > 1000, "{} lines", out.len());
+        let mut rebuilt = String::new();
+        for line in &out {
+            let measured: f32 = line
+                .runs
+                .iter()
+                .map(|r| fonts.width(r.style, &r.text, 10.0))
+                .sum();
+            assert!(
+                measured <= width + 0.01,
+                "{:?} is {measured} wide",
+                line.text()
+            );
+            let text = line.text();
+            rebuilt.push_str(text.strip_suffix('-').unwrap_or(&text));
+        }
+        assert_eq!(rebuilt.replace(' ', ""), format!("Før{word}efter"));
+        assert!(out[0].text().starts_with("Før "), "{:?}", out[0].text());
     }
 }

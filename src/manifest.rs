@@ -1,0 +1,134 @@
+//! The manifest `mus batch` leaves beside the guides: `manifest.json` (what the next run
+//! and `mus archive status` read) and `manifest.csv` (for HR, in Excel). Also how a run
+//! recognises the files an earlier run wrote.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The manifest's file names in the output folder.
+pub const MANIFEST_JSON: &str = "manifest.json";
+pub const MANIFEST_CSV: &str = "manifest.csv";
+
+/// A line of the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub row: usize,
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub focus: Vec<String>,
+    pub manager: String,
+    pub unit: String,
+    pub date: String,
+    pub file: String,
+    pub guide_id: String,
+    pub sha256: String,
+    pub bytes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub mus_version: String,
+    pub roster: String,
+    pub framework: String,
+    pub guides: Vec<Record>,
+}
+
+/// The manifest an earlier run left, if any: it tells which files mus wrote. A link is
+/// not read: a manifest elsewhere could claim any file in the folder as mus's.
+pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let path = dir.join(MANIFEST_JSON);
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// A manifest file is replaced only if mus wrote it, as guides are: it must be a regular
+/// file (a link could point outside --out-dir) that reads as mus's manifest — JSON in
+/// the manifest's shape, or CSV that starts with the manifest's header.
+pub fn check_own_manifest(path: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(()),
+    };
+    let refuse = |message: &str| {
+        Err(Error::Io {
+            path: path.to_path_buf(),
+            message: message.into(),
+        })
+    };
+    if meta.file_type().is_symlink() {
+        return refuse(
+            "is a symbolic link; mus never writes through one (remove it, and mus writes the manifest here)",
+        );
+    }
+    if !meta.is_file() {
+        return refuse("exists and is not a regular file; it is left as it is");
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let ours = if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_slice::<Manifest>(&bytes).is_ok()
+    } else {
+        let header = manifest_csv(&Manifest {
+            mus_version: String::new(),
+            roster: String::new(),
+            framework: String::new(),
+            guides: Vec::new(),
+        });
+        bytes.starts_with(&header)
+    };
+    if ours {
+        Ok(())
+    } else {
+        refuse("exists and was not written by mus; it is left as it is (move it away, and mus writes the manifest here)")
+    }
+}
+
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(());
+    }
+    crate::output::replace_file(path, bytes)
+}
+
+/// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.
+fn manifest_csv(manifest: &Manifest) -> Vec<u8> {
+    let header = [
+        "Række", "Id", "Navn", "Rolle", "Fokus", "Leder", "Enhed", "Dato", "Fil", "Guide-id",
+        "SHA-256",
+    ]
+    .map(String::from);
+    let rows = manifest.guides.iter().map(|r| {
+        [
+            r.row.to_string(),
+            r.id.clone(),
+            r.name.clone(),
+            r.role.clone(),
+            r.focus.join(", "),
+            r.manager.clone(),
+            r.unit.clone(),
+            r.date.clone(),
+            r.file.clone(),
+            r.guide_id.clone(),
+            r.sha256.clone(),
+        ]
+    });
+    crate::output::excel_csv(std::iter::once(header).chain(rows))
+}
+
+/// Writes both manifest files into `dir`, each only if it changed. The caller has checked
+/// them with [`check_own_manifest`].
+pub fn write(dir: &Path, manifest: &Manifest) -> Result<()> {
+    write_if_changed(
+        &dir.join(MANIFEST_JSON),
+        (serde_json::to_string_pretty(manifest).expect("serializes") + "\n").as_bytes(),
+    )?;
+    write_if_changed(&dir.join(MANIFEST_CSV), &manifest_csv(manifest))
+}
