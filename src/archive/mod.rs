@@ -245,7 +245,7 @@ pub(crate) fn identity_changed_after_signing(
     let signers = required_signers(info);
     for field in &inspection.fields {
         let (signed_bytes, who) = match &field.status {
-            SignatureStatus::Signed(s) => (s.signed_bytes, policy::label(&field.name, &signers)),
+            SignatureStatus::Signed(s) => (s.signed_bytes, policy::label(&field.name, signers)),
             SignatureStatus::Timestamp(t) => (
                 t.signed_bytes,
                 format!("the document timestamp ({})", field.name),

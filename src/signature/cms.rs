@@ -107,13 +107,6 @@ pub enum CmsError {
     Timestamp(Box<TimestampError>),
 }
 
-/// Lets code whose errors are still sentences (`Result<_, String>`) use `?` on it.
-impl From<CmsError> for String {
-    fn from(e: CmsError) -> Self {
-        e.to_string()
-    }
-}
-
 /// A `SignedData` whose signature value verified.
 pub(crate) struct Verified<'a> {
     pub signer: Cert<'a>,

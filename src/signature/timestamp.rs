@@ -76,13 +76,6 @@ pub enum TimestampError {
     },
 }
 
-/// Lets code whose errors are still sentences (`Result<_, String>`) use `?` on it.
-impl From<TimestampError> for String {
-    fn from(e: TimestampError) -> Self {
-        e.to_string()
-    }
-}
-
 /// Verifies a signature timestamp: `token` (a TimeStampToken's DER) must be validly signed
 /// by the certificate in it, and its imprint the digest of `signature_value`.
 pub(crate) fn verify_signature_timestamp(
