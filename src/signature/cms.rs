@@ -173,15 +173,7 @@ pub(crate) fn verify_content<'a>(
         .iter()
         .next()
         .ok_or(CmsError::SignerCount { of, count: 0 })?;
-    let certificates: Vec<Cert<'a>> = raw
-        .certificates
-        .iter()
-        .filter_map(|der| {
-            Certificate::from_der(der)
-                .ok()
-                .map(|cert| Cert { der, cert })
-        })
-        .collect();
+    let certificates: Vec<Cert<'a>> = Cert::parse_all(raw.certificates.iter().copied());
 
     let signer = certificates
         .iter()

@@ -15,7 +15,6 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use der::Decode;
-use x509_cert::Certificate;
 use x509_tsp::MessageImprint;
 
 use super::cms::{self, CmsError, Content};
@@ -134,15 +133,7 @@ impl Timestamp {
         if anchors.is_empty() {
             return Trust::NotChecked;
         }
-        let certs: Vec<Cert<'_>> = self
-            .certificates
-            .iter()
-            .filter_map(|der| {
-                Certificate::from_der(der)
-                    .ok()
-                    .map(|cert| Cert { der, cert })
-            })
-            .collect();
+        let certs: Vec<Cert<'_>> = Cert::parse_all(&self.certificates);
         let Some(tsa) = certs.first() else {
             return Trust::Untrusted {
                 reason: "the timestamp token's certificate cannot be read".into(),
