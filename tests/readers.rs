@@ -59,3 +59,111 @@ fn the_xmp_metadata_stream_is_unfiltered_utf8() {
         metadata.content.len()
     );
 }
+
+/// The Unicode text each glyph id of a ToUnicode CMap stands for.
+fn to_unicode(cmap: &str) -> std::collections::BTreeMap<u16, String> {
+    let hex = |s: &str| u32::from_str_radix(s.trim_matches(['<', '>']), 16).unwrap();
+    let utf16 = |s: &str| {
+        let s = s.trim_matches(['<', '>']);
+        let units: Vec<u16> = (0..s.len())
+            .step_by(4)
+            .map(|i| u16::from_str_radix(&s[i..i + 4], 16).unwrap())
+            .collect();
+        String::from_utf16(&units).unwrap()
+    };
+    let mut map = std::collections::BTreeMap::new();
+    let mut mode = "";
+    for line in cmap.lines() {
+        if line.ends_with("beginbfchar") || line.ends_with("beginbfrange") {
+            mode = if line.ends_with("bfchar") {
+                "char"
+            } else {
+                "range"
+            };
+            continue;
+        }
+        if line.starts_with("end") {
+            mode = "";
+            continue;
+        }
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match (mode, parts.as_slice()) {
+            ("char", [gid, text]) => {
+                map.insert(hex(gid) as u16, utf16(text));
+            }
+            ("range", [lo, hi, first]) => {
+                let start = utf16(first).chars().next().unwrap() as u32;
+                for (k, gid) in (hex(lo)..=hex(hi)).enumerate() {
+                    let c = char::from_u32(start + k as u32).unwrap();
+                    map.insert(gid as u16, c.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    map
+}
+
+#[test]
+fn the_field_font_has_a_glyph_width_and_unicode_for_what_people_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let form = resolve(&doc, doc.catalog().unwrap().get(b"AcroForm").unwrap())
+        .as_dict()
+        .unwrap();
+    let fonts = resolve(&doc, form.get(b"DR").unwrap())
+        .as_dict()
+        .unwrap()
+        .get(b"Font")
+        .unwrap();
+    let fonts = resolve(&doc, fonts).as_dict().unwrap();
+    assert_eq!(fonts.len(), 1, "one font shared by every field");
+    let (_, font) = fonts.iter().next().unwrap();
+    let font = resolve(&doc, font).as_dict().unwrap();
+    let cmap = resolve(&doc, font.get(b"ToUnicode").unwrap())
+        .as_stream()
+        .unwrap();
+    let cmap = to_unicode(&String::from_utf8(cmap.decompressed_content().unwrap()).unwrap());
+    let by_char: std::collections::BTreeMap<String, u16> =
+        cmap.iter().map(|(g, s)| (s.clone(), *g)).collect();
+    let descendant = resolve(
+        &doc,
+        &font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0],
+    )
+    .as_dict()
+    .unwrap();
+    // W as `0 [w0 w1 …]` or `first [w …]` runs: the width of every glyph id.
+    let mut widths = std::collections::BTreeMap::new();
+    let w = descendant.get(b"W").unwrap().as_array().unwrap();
+    for pair in w.chunks(2) {
+        let first = pair[0].as_i64().unwrap();
+        for (k, width) in resolve(&doc, &pair[1])
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let width = width
+                .as_float()
+                .map(|f| f as i64)
+                .or(width.as_i64())
+                .unwrap();
+            widths.insert((first + k as i64) as u16, width);
+        }
+    }
+    let mut typed: Vec<char> = (0x20..=0x7Eu32)
+        .chain(0xA0..=0x17F)
+        .filter_map(char::from_u32)
+        .collect();
+    typed.extend("–—‘’‚“”„«»…•€§".chars());
+    typed.extend("Fjordvej 3, Łódź – „citat“ »fra« François… 100 € § 7 •".chars());
+    for c in typed {
+        let gid = by_char
+            .get(&c.to_string())
+            .unwrap_or_else(|| panic!("the field font lacks {c:?} (U+{:04X})", c as u32));
+        let width = widths.get(gid).copied().unwrap_or(0);
+        // A no-break space is as wide as a space; every other character has ink.
+        assert!(width > 0, "{c:?} (glyph {gid}) has no width");
+    }
+    assert!(!by_char.contains_key("Ж"), "no Cyrillic in the field font");
+}

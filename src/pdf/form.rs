@@ -13,10 +13,18 @@ use super::text_string;
 use crate::error::{Error, Result};
 use crate::layout::{Color, Document, FieldKind, Item};
 
-/// The characters typed answers most likely need, added to the field font's subset so
-/// Danish text typed into a field displays in every reader.
-pub const FORM_CHARACTERS: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\
-     ÆØÅæøåÉéÄäÖöÜü§½–’“”„…€";
+/// What people type, in the field font's subset (one subset shared by every field), so
+/// a typed answer shows in every reader: printable ASCII, Latin-1, Latin Extended-A (the
+/// letters of Polish, Czech, Turkish, Hungarian … names) and the punctuation Danish text
+/// uses. Greek and Cyrillic stay out: they would cost 8 KB more per guide (+3.4 and
+/// +4.8 KB), and names in them are printed as page text, not typed (BENCHMARKS.md).
+pub fn typed_characters() -> impl Iterator<Item = char> {
+    let ranges = [(0x20, 0x7E), (0xA0, 0xFF), (0x100, 0x17F)];
+    ranges
+        .into_iter()
+        .flat_map(|(a, b)| (a..=b).filter_map(char::from_u32))
+        .chain("–—‘’‚“”„‹›…•€".chars())
+}
 
 /// The text colour of field values.
 const INK: Color = crate::layout::theme::INK;

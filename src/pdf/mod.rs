@@ -153,7 +153,7 @@ fn used_characters(document: &Document) -> BTreeMap<FontStyle, BTreeSet<char>> {
                 } => {
                     let regular = used.entry(FontStyle::Regular).or_default();
                     regular.extend(value.chars().chain(lines.iter().flat_map(|l| l.chars())));
-                    regular.extend(form::FORM_CHARACTERS.chars());
+                    regular.extend(form::typed_characters());
                 }
                 _ => {}
             }
