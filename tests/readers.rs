@@ -167,3 +167,182 @@ fn the_field_font_has_a_glyph_width_and_unicode_for_what_people_type() {
     }
     assert!(!by_char.contains_key("Ж"), "no Cyrillic in the field font");
 }
+
+/// All text of each page, as lopdf extracts it through the fonts' ToUnicode maps (page
+/// content only: widget appearances are not page text).
+fn page_texts(path: &Path) -> Vec<String> {
+    let doc = Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|p| {
+            let text = doc.extract_text(&[*p]).unwrap();
+            text.split_whitespace().collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_dialogue_date_and_printed_names_are_page_text_of_a_form_guide() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = example_guide(dir.path());
+    let pages = page_texts(&path);
+    assert!(pages[0].contains("15.januar2027"), "page 1: {}", pages[0]);
+    let last = pages.last().unwrap();
+    for name in ["ŁukaszØster-Ågård", "BodilKjærgård"] {
+        assert!(last.contains(name), "last page lacks {name}: {last}");
+    }
+    // … and the fields still carry them, over the page text, on a background that hides
+    // it once a reader draws an edited value.
+    let doc = Document::load(&path).unwrap();
+    let mut found = 0;
+    for (_, page) in doc.get_pages() {
+        let page = doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in resolve(&doc, annots).as_array().unwrap() {
+            let annot = resolve(&doc, annot).as_dict().unwrap();
+            let name = annot
+                .get(b"T")
+                .map(|t| t.as_str().unwrap_or_default().to_vec());
+            if !matches!(name.as_deref(), Ok(b"samtalens-dato" | b"navn")) {
+                continue;
+            }
+            found += 1;
+            assert!(annot.get(b"V").is_ok(), "the field keeps its value");
+            let bg = annot.get(b"MK").unwrap().as_dict().unwrap().get(b"BG");
+            assert_eq!(
+                bg.unwrap().as_array().unwrap().len(),
+                3,
+                "an RGB background"
+            );
+            let ap = resolve(&doc, annot.get(b"AP").unwrap()).as_dict().unwrap();
+            let stream = resolve(&doc, ap.get(b"N").unwrap()).as_stream().unwrap();
+            let content = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            let content = String::from_utf8_lossy(&content);
+            assert!(
+                content.contains(" re f "),
+                "the appearance paints its background first"
+            );
+        }
+    }
+    assert_eq!(found, 3, "the date and two names");
+}
+
+#[test]
+fn answer_fields_cover_exactly_their_ruled_lines_at_the_readers_line_height() {
+    use mus::fonts::FontSet;
+    use mus::framework::Framework;
+    use mus::guide::{Guide, People};
+    use mus::layout::{FieldKind, Item};
+    use mus::templates::Templates;
+
+    let framework = Framework::builtin().unwrap();
+    let templates = Templates::builtin().unwrap();
+    let level = &framework.levels[0];
+    let guide = Guide {
+        framework: &framework,
+        level,
+        focus: framework.principles.iter().collect(),
+        people: People {
+            name: "Łukasz Øster-Ågård".into(),
+            manager: "Bodil Kjærgård".into(),
+            unit: "Dagtilbud Nord".into(),
+        },
+        date: chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+        created: 0,
+        form: true,
+    };
+    let doc = guide.layout(&templates, FontSet::builtin()).unwrap();
+    // pdf.js sets auto-sized multi-line text at 12 pt, 1.35 apart (LINE_FACTOR), and so,
+    // within a tenth of a point per line, does PDFium with Noto Sans.
+    let readers_line_height = 12.0 * 1.35;
+    let mut answers = 0;
+    for (p, page) in doc.pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Field {
+                name,
+                kind:
+                    FieldKind::Text {
+                        multiline: true,
+                        size,
+                        ..
+                    },
+                x,
+                y,
+                w,
+                h,
+            } = item
+            else {
+                continue;
+            };
+            if *size != 0.0 {
+                continue; // plan cells and names: fixed sizes in boxes, not on rules
+            }
+            answers += 1;
+            let rules: Vec<f32> = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Line { x1, y1, x2, y2, .. }
+                        if (x1 - x).abs() < 0.01
+                            && (x2 - (x + w)).abs() < 0.01
+                            && y1 == y2
+                            && *y1 > *y - 0.01
+                            && *y1 < y + h + 0.01 =>
+                    {
+                        Some(*y1)
+                    }
+                    _ => None,
+                })
+                .collect();
+            let lines = (h / readers_line_height).round();
+            assert!(
+                (h - lines * readers_line_height).abs() < 0.01,
+                "page {}: {name} is {h} high, not a whole number of lines",
+                p + 1
+            );
+            assert_eq!(rules.len(), lines as usize, "page {}: {name}", p + 1);
+            for (k, rule) in rules.iter().enumerate() {
+                let want = y + (k + 1) as f32 * readers_line_height;
+                assert!(
+                    (rule - want).abs() < 0.01,
+                    "page {}: {name}: rule {} at {rule}, line {} ends at {want}",
+                    p + 1,
+                    k + 1,
+                    k + 1
+                );
+            }
+        }
+    }
+    assert!(answers > 10, "only {answers} answer fields");
+}
+
+#[test]
+fn answer_fields_are_auto_sized_in_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let mut auto = 0;
+    for (_, page) in doc.get_pages() {
+        let page = doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in resolve(&doc, annots).as_array().unwrap() {
+            let annot = resolve(&doc, annot).as_dict().unwrap();
+            let (Ok(name), Ok(da)) = (annot.get(b"T"), annot.get(b"DA")) else {
+                continue; // radio buttons: named by their group, no text
+            };
+            let name = String::from_utf8_lossy(name.as_str().unwrap());
+            let da = String::from_utf8_lossy(da.as_str().unwrap()).into_owned();
+            if name.starts_with("spm") || name == "refleksion" {
+                assert!(da.contains(" 0 Tf "), "{name}: {da}");
+                auto += 1;
+            }
+        }
+    }
+    assert!(auto > 10, "{auto}");
+}
