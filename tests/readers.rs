@@ -251,6 +251,7 @@ fn answer_fields_cover_exactly_their_ruled_lines_at_the_readers_line_height() {
             name: "Łukasz Øster-Ågård".into(),
             manager: "Bodil Kjærgård".into(),
             unit: "Dagtilbud Nord".into(),
+            employee_id: None,
         },
         date: chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
         created: 0,
