@@ -208,6 +208,12 @@ fn every_attack_is_refused_and_every_service_style_guide_judged_as_expected() {
 }
 
 #[test]
+fn what_the_red_team_built_is_refused_and_typed_markers_are_not() {
+    let failures = judge_folder(&fixtures("MUS_REDTEAM_FIXTURES", "redteam"));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
 fn pades_b_t_b_lt_b_lta_and_a_revoked_signer_are_judged_as_expected() {
     let failures = judge_folder(&fixtures("MUS_LTV_FIXTURES", "ltv"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -26,25 +26,42 @@ pub struct Policy {
     pub anchors: Vec<crate::signature::TrustAnchor>,
 }
 
-/// Whether a certificate's name is this person's: the same words, folded as names are
-/// everywhere in mus (case, æ/ø/å or ae/oe/aa), possibly with more after them
-/// ("Bodil Kjærgård (MitID)").
+/// Whether a certificate's name is this person's: the same name, folded as names are
+/// everywhere in mus (case, spaces and hyphens; æ/ø/å or ae/oe/aa; accents dropped from
+/// Latin letters, Ł as L), with at most a parenthesised remark after it ("Bodil Kjærgård
+/// (MitID)"). Letters of other scripts are kept as they are, so a Cyrillic "о" in a
+/// Latin name is another name, and a name in Cyrillic matches only itself.
 pub fn names_person(certificate_name: &str, person: &str) -> bool {
-    // Danish letters spelled out (ø → oe) or plain (ø → o), then every other letter to its
-    // plain form (Ł → L): the two foldings are compared each with its own kind.
-    let fold = |text: &str| keys(text).map(|k| deunicode::deunicode(&k).to_lowercase());
-    let (people, names) = (fold(person), fold(certificate_name));
-    people.iter().zip(&names).any(|(person, name)| {
-        let words: String = name
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect();
-        !person.is_empty()
-            && (words == *person
-                || words
-                    .strip_prefix(person.as_str())
-                    .is_some_and(|rest| rest.starts_with('-')))
-    })
+    let certificate_name = certificate_name.trim();
+    let without_remark = certificate_name
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once('('))
+        .map_or(certificate_name, |(name, _)| name);
+    // Both foldings (æ → ae and æ → a), each compared with its own kind.
+    let fold = |text: &str| keys(text).map(|k| strip_latin_accents(&k));
+    let (names, people) = (fold(without_remark), fold(person));
+    !people[0].is_empty() && (names[0] == people[0] || names[1] == people[1])
+}
+
+/// Drops combining accents from Latin letters (é → e) and spells out the Latin letters
+/// that do not decompose (ł → l, đ → d, ß → ss, œ → oe, þ → th); every other character
+/// stays as it is.
+fn strip_latin_accents(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        match c {
+            'ł' => out.push('l'),
+            'đ' => out.push('d'),
+            'ß' => out.push_str("ss"),
+            'œ' => out.push_str("oe"),
+            'þ' => out.push_str("th"),
+            c if is_combining_mark(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn who(signer: &RequiredSigner) -> String {
@@ -173,6 +190,14 @@ pub fn judge(
                     s.signer_name,
                     signer.name
                 ));
+            } else if trusting {
+                broken.push(format!(
+                    "the guide does not name its {} (it was made without that name), so \
+                     --trust cannot check that {} is who signed ({field}); make the guide with \
+                     the name",
+                    signer.label.to_lowercase(),
+                    s.signer_name
+                ));
             }
         }
         if let Trust::Untrusted { reason } = &s.trust {
@@ -203,6 +228,35 @@ pub fn judge(
                     sb.signer
                 ));
             }
+        }
+    }
+    // Every other signature and timestamp: with trust anchors, trusted too (a service's
+    // seal must chain to an anchor like the people do); after the last personal signature,
+    // invisible — nobody who must sign covers what it draws.
+    let last_personal = assigned.iter().map(|(_, _, s)| s.signed_bytes).max();
+    for field in &inspection.fields {
+        if assigned.iter().any(|(_, f, _)| *f == field.name) {
+            continue;
+        }
+        let (trust, visible, signed_bytes, what) = match &field.status {
+            SignatureStatus::Signed(s) => (&s.trust, s.visible, s.signed_bytes, "signature"),
+            SignatureStatus::Timestamp(t) => {
+                (&t.trust, t.visible, t.signed_bytes, "document timestamp")
+            }
+            _ => continue,
+        };
+        if let Trust::Untrusted { reason } = trust {
+            broken.push(format!(
+                "the {what} in {} is not trusted: {reason}",
+                field.name
+            ));
+        }
+        if visible && last_personal.is_none_or(|last| signed_bytes > last) {
+            broken.push(format!(
+                "the {what} in {} was made after the last personal signature and draws on \
+                 the page (or acts), which nobody who must sign covers",
+                field.name
+            ));
         }
     }
     // Form filling after a signature is fine while a later personal signature covers it;
@@ -343,6 +397,7 @@ mod tests {
             trust: Trust::NotChecked,
             revocation: Revocation::NotChecked,
             certification: false,
+            visible: false,
             sub_filter: "ETSI.CAdES.detached".into(),
             signed_bytes: bytes,
         })
@@ -573,6 +628,88 @@ mod tests {
              does not match"
         );
         assert!(!refusal.unsigned_only);
+    }
+
+    #[test]
+    fn a_visible_signature_after_the_last_personal_one_is_refused_and_trust_covers_seals() {
+        let visible_seal = match by("Penneo A/S Seal", "p", 300, Coverage::WholeFile) {
+            SignatureStatus::Signed(s) => SignatureStatus::Signed(Signature { visible: true, ..s }),
+            other => other,
+        };
+        let i = file(vec![
+            (LEADER_FIELD, by(LEADER, "a", 100, Coverage::Signing)),
+            (MANAGER_FIELD, by(MANAGER, "b", 200, Coverage::Signing)),
+            ("Seal", visible_seal),
+        ]);
+        assert_eq!(
+            judge(&i, &signers(), &policy(false, false))
+                .unwrap_err()
+                .reason,
+            "the signature in Seal was made after the last personal signature and draws on \
+             the page (or acts), which nobody who must sign covers"
+        );
+        let untrusted_seal = match by("Penneo A/S Seal", "p", 300, Coverage::WholeFile) {
+            SignatureStatus::Signed(s) => SignatureStatus::Signed(Signature {
+                trust: Trust::Untrusted {
+                    reason: "no chain to an anchor".into(),
+                },
+                ..s
+            }),
+            other => other,
+        };
+        let i = file(vec![
+            (LEADER_FIELD, by(LEADER, "a", 100, Coverage::Signing)),
+            (MANAGER_FIELD, by(MANAGER, "b", 200, Coverage::Signing)),
+            ("Seal", untrusted_seal),
+        ]);
+        assert_eq!(
+            judge(&i, &signers(), &policy(false, false))
+                .unwrap_err()
+                .reason,
+            "the signature in Seal is not trusted: no chain to an anchor"
+        );
+    }
+
+    #[test]
+    fn with_trust_a_signer_the_guide_does_not_name_cannot_be_checked() {
+        let mut unnamed = signers();
+        unnamed[1].name.clear();
+        let i = file(vec![
+            (LEADER_FIELD, by(LEADER, "a", 100, Coverage::Signing)),
+            (
+                MANAGER_FIELD,
+                by("Mallory Madsen", "m", 200, Coverage::WholeFile),
+            ),
+        ]);
+        assert!(judge(&i, &unnamed, &policy(false, false)).is_ok());
+        let refusal = judge(&i, &unnamed, &policy(false, true)).unwrap_err();
+        assert!(
+            refusal
+                .reason
+                .starts_with("the guide does not name its leders leder"),
+            "{}",
+            refusal.reason
+        );
+    }
+
+    #[test]
+    fn names_are_not_prefixes_homoglyphs_or_other_spellings() {
+        assert!(!names_person("Bodil Kjærgård Hansen", MANAGER));
+        assert!(
+            !names_person("B\u{043e}dil Kjærgård", MANAGER),
+            "Cyrillic o"
+        );
+        assert!(!names_person("BODIL KJAERGÅRD-MALLORY", MANAGER));
+        assert!(
+            !names_person("Bodil Kjær\u{200b}gård", MANAGER),
+            "zero-width space"
+        );
+        assert!(names_person("Bodil Kjærgård (MitID)", MANAGER));
+        assert!(
+            names_person("Бодил", "Бодил"),
+            "a name in Cyrillic matches itself"
+        );
+        assert!(!names_person("Бодил", "Bodil"));
     }
 
     #[test]

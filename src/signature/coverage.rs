@@ -53,14 +53,19 @@ impl Kinds {
 /// What a walk from the trailer reaches.
 struct Reach {
     kinds: HashMap<ObjectId, Kinds>,
-    /// For objects reached through a field's `/AP` or `/V`: that field's node id.
-    owner: HashMap<ObjectId, ObjectId>,
+    /// For objects reached through a field's `/AP` or `/V`: every such field's node id
+    /// (one appearance stream can serve several fields; each counts).
+    owners: HashMap<ObjectId, BTreeSet<ObjectId>>,
     /// References to objects the document does not have, with who refers to them.
     dangling: HashMap<ObjectId, ObjectId>,
+    /// References whose object number exists with another generation: viewers that go by
+    /// number alone show that object, others show nothing.
+    mismatched: BTreeSet<(ObjectId, u16)>,
 }
 
 /// The form's fields and widgets of one document, by object id.
 struct Form<'a> {
+    doc: &'a Document,
     nodes: HashMap<ObjectId, fields::Node<'a>>,
 }
 
@@ -70,7 +75,7 @@ impl<'a> Form<'a> {
             .into_iter()
             .filter_map(|n| n.id.map(|id| (id, n)))
             .collect();
-        Form { nodes }
+        Form { doc, nodes }
     }
 
     fn is_signature(&self, id: ObjectId) -> bool {
@@ -79,20 +84,32 @@ impl<'a> Form<'a> {
             .is_some_and(|n| n.field_type == Some(b"Sig".as_slice()))
     }
 
+    /// A signature field whose value is a signature dictionary (`/V null`, or anything
+    /// else, is no signature: `inspect` calls such a field empty or invalid).
     fn is_signed(&self, id: ObjectId) -> bool {
-        self.nodes
-            .get(&id)
-            .is_some_and(|n| n.field_type == Some(b"Sig".as_slice()) && n.value.is_some())
+        self.nodes.get(&id).is_some_and(|n| {
+            n.field_type == Some(b"Sig".as_slice()) && is_signature_value(self.doc, n.value)
+        })
     }
+}
+
+/// Whether a field's `/V` is a signature dictionary.
+fn is_signature_value(doc: &Document, value: Option<&Object>) -> bool {
+    value
+        .and_then(|v| doc.dereference(v).ok())
+        .is_some_and(|(_, v)| v.as_dict().is_ok())
 }
 
 impl Reach {
     fn of(doc: &Document, form: &Form) -> Reach {
         let mut reach = Reach {
             kinds: HashMap::new(),
-            owner: HashMap::new(),
+            owners: HashMap::new(),
             dangling: HashMap::new(),
+            mismatched: BTreeSet::new(),
         };
+        let generations: HashMap<u32, u16> = doc.objects.keys().map(|&(n, g)| (n, g)).collect();
+        let mut visited: HashSet<(ObjectId, u8, Option<ObjectId>)> = HashSet::new();
         let catalog = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
         let mut queue: VecDeque<(ObjectId, u8, Option<ObjectId>)> = VecDeque::new();
         for key in [b"Root".as_slice(), b"Info"] {
@@ -106,13 +123,12 @@ impl Reach {
                 reach.dangling.entry(id).or_insert(from);
                 continue;
             };
-            let entry = reach.kinds.entry(id).or_default();
-            if entry.has(kind) {
+            if !visited.insert((id, kind, owner)) {
                 continue;
             }
-            entry.0 |= kind;
+            reach.kinds.entry(id).or_default().0 |= kind;
             if let Some(owner) = owner {
-                reach.owner.entry(id).or_insert(owner);
+                reach.owners.entry(id).or_default().insert(owner);
             }
             from = id;
             let is_node = form.nodes.contains_key(&id);
@@ -124,6 +140,9 @@ impl Reach {
                         queue.push_back((r, kind, owner));
                     } else {
                         reach.dangling.entry(r).or_insert(id);
+                        if let Some(&other) = generations.get(&r.0) {
+                            reach.mismatched.insert((r, other));
+                        }
                     }
                 }
             };
@@ -220,14 +239,24 @@ pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<Strin
         let problem = if kinds.has(SHOWN) {
             roles.judge(id, old, new, &signed_form, &mut filled)
         } else if kinds.has(APPEARANCE) || kinds.has(VALUE) {
-            let owner = after.owner.get(&id).copied().unwrap_or(id);
-            owned_change(id, old, owner, &signed_form, &full_form, &mut filled)
+            let owners = after.owners.get(&id).cloned().unwrap_or_default();
+            owned_change(id, old, &owners, &signed_form, &full_form, &mut filled)
         } else {
             validation_data(id, new)
         };
         if let Some(problem) = problem {
             problems.push((id, problem));
         }
+    }
+    for (reference, other) in before.mismatched.iter().chain(&after.mismatched) {
+        problems.push((
+            *reference,
+            format!(
+                "object {} is referred to as generation {} but exists as generation {other}: \
+                 viewers that go by the number alone show it, others do not",
+                reference.0, reference.1
+            ),
+        ));
     }
     // What the signed revision showed must still be there.
     for (&id, _) in before.kinds.iter() {
@@ -236,18 +265,17 @@ pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<Strin
             problems.push((id, format!("{} was deleted", describe(id, old))));
         }
     }
-    // New signature fields that stay unsigned may not draw anything.
+    // New signature fields that stay unsigned may neither draw nor act.
     for (&id, node) in &full_form.nodes {
         let existed = signed_form.nodes.contains_key(&id);
-        if existed || node.field_type != Some(b"Sig".as_slice()) || node.value.is_some() {
+        if existed || node.field_type != Some(b"Sig".as_slice()) || full_form.is_signed(id) {
             continue;
         }
-        if has_visible_appearance(full, node.dict) {
+        if let Some(how) = draws_or_acts(full, node.dict) {
             problems.push((
                 id,
                 format!(
-                    "a new signature field ({}) that nobody signed, with a visible appearance, \
-                     was added",
+                    "a new signature field ({}) that nobody signed was added, and it {how}",
                     node.name
                 ),
             ));
@@ -256,10 +284,10 @@ pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<Strin
     // An existing signature field that is still unsigned may not gain an appearance.
     for (&id, node) in &full_form.nodes {
         if node.field_type == Some(b"Sig".as_slice())
-            && node.value.is_none()
+            && !full_form.is_signed(id)
             && signed_form.nodes.get(&id).is_some_and(|old| {
                 old.dict.get(b"AP").ok() != node.dict.get(b"AP").ok()
-                    && has_visible_appearance(full, node.dict)
+                    && draws_or_acts(full, node.dict).is_some()
             })
         {
             problems.push((
@@ -329,34 +357,42 @@ fn new_shown(id: ObjectId, new: &Object, full: &Form, signed: &Form) -> Option<S
     ))
 }
 
-/// A change below a field's `/AP` or `/V`.
+/// A change below a field's `/AP` or `/V`, judged by the strictest of the fields that
+/// reach it: part of a field signed when this revision was signed — never; part of a
+/// signature field signed later — only new objects may be (an existing object changed
+/// there would be drawn as that signature's appearance); otherwise it is form filling.
 fn owned_change(
     id: ObjectId,
     old: &Object,
-    owner: ObjectId,
+    owners: &BTreeSet<ObjectId>,
     signed: &Form,
     full: &Form,
     filled: &mut BTreeSet<String>,
 ) -> Option<String> {
-    if signed.is_signed(owner) {
-        let name = signed.nodes.get(&owner).map_or("?", |n| n.name.as_str());
+    let name = |owner: &ObjectId| {
+        full.nodes
+            .get(owner)
+            .or_else(|| signed.nodes.get(owner))
+            .map_or("?".to_string(), |n| n.name.clone())
+    };
+    if let Some(owner) = owners.iter().find(|o| signed.is_signed(**o)) {
         return Some(format!(
-            "{}, part of the signed field {name}, changed",
-            describe(id, old)
+            "{}, part of the signed field {}, changed",
+            describe(id, old),
+            name(owner)
         ));
     }
-    if full.is_signature(owner) {
-        // A signature field signed afterwards: its appearance and its signature.
-        return (!full.is_signed(owner)).then(|| {
-            format!(
-                "{}, the appearance of a signature field nobody signed, changed",
-                describe(id, old)
-            )
-        });
+    if let Some(owner) = owners.iter().find(|o| full.is_signature(**o)) {
+        return Some(format!(
+            "{}, which existed when it was signed, changed as part of the signature field {}",
+            describe(id, old),
+            name(owner)
+        ));
     }
-    if let Some(node) = full.nodes.get(&owner) {
-        filled.insert(node.name.clone());
+    if owners.is_empty() {
+        return Some(format!("{} changed", describe(id, old)));
     }
+    filled.extend(owners.iter().map(name));
     None
 }
 
@@ -386,14 +422,19 @@ fn validation_data(id: ObjectId, object: &Object) -> Option<String> {
     }
 }
 
-/// Whether a widget draws something: an `/N` appearance with content, a non-empty
-/// rectangle, and not hidden.
-fn has_visible_appearance(doc: &Document, widget: &Dictionary) -> bool {
+/// Whether a signature field's widget draws something or acts, and how: an annotation
+/// other than a widget (viewers draw those themselves), an appearance with content (normal,
+/// rollover or down), or an action. `None` for an invisible widget: hidden, with an empty
+/// rectangle, or with nothing to draw.
+pub(crate) fn draws_or_acts(doc: &Document, widget: &Dictionary) -> Option<&'static str> {
     const HIDDEN: i64 = 2;
     const NO_VIEW: i64 = 32;
+    if widget.has(b"A") || widget.has(b"AA") {
+        return Some("carries an action");
+    }
     let flags = widget.get(b"F").and_then(Object::as_i64).unwrap_or(0);
     if flags & (HIDDEN | NO_VIEW) != 0 {
-        return false;
+        return None;
     }
     let rect: Vec<f32> = widget
         .get(b"Rect")
@@ -401,24 +442,31 @@ fn has_visible_appearance(doc: &Document, widget: &Dictionary) -> bool {
         .map(|r| r.iter().filter_map(|v| v.as_float().ok()).collect())
         .unwrap_or_default();
     if rect.len() == 4 && ((rect[2] - rect[0]).abs() < 0.01 || (rect[3] - rect[1]).abs() < 0.01) {
-        return false;
+        return None;
     }
-    let normal = widget
-        .get(b"AP")
-        .and_then(|ap| doc.dereference(ap))
-        .and_then(|(_, ap)| ap.as_dict())
-        .and_then(|ap| ap.get(b"N"))
-        .and_then(|n| doc.dereference(n));
-    match normal {
-        Ok((_, Object::Stream(s))) => {
-            let content = s
-                .decompressed_content()
-                .unwrap_or_else(|_| s.content.clone());
-            content.iter().any(|b| !b.is_ascii_whitespace())
+    match widget.get(b"Subtype").and_then(Object::as_name) {
+        Ok(b"Widget") | Err(_) => {}
+        Ok(_) => return Some("is an annotation a viewer draws itself"),
+    }
+    let Ok((_, Object::Dictionary(ap))) = widget.get(b"AP").and_then(|ap| doc.dereference(ap))
+    else {
+        return None;
+    };
+    let draws = |object: &Object| -> bool {
+        match doc.dereference(object) {
+            Ok((_, Object::Stream(s))) => {
+                let content = s
+                    .decompressed_content_with_limit(super::revisions::MAX_DECOMPRESSED)
+                    .unwrap_or_else(|_| s.content.clone());
+                content.iter().any(|b| !b.is_ascii_whitespace())
+            }
+            Ok((_, Object::Dictionary(states))) => !states.is_empty(),
+            _ => false,
         }
-        Ok((_, Object::Dictionary(states))) => !states.is_empty(),
-        _ => false,
-    }
+    };
+    ap.iter()
+        .any(|(_, appearance)| draws(appearance))
+        .then_some("draws on the page")
 }
 
 /// The objects of the signed revision that signing and form filling may change, by role.
@@ -603,6 +651,15 @@ impl Roles {
         if !changed.is_empty() {
             return Some(format!("{} changed", changed.join(", ")));
         }
+        // Asking viewers to draw the fields anew from their values and the form's fonts
+        // would show values that no signed appearance shows.
+        let needs = |d: &Dictionary| matches!(d.get(b"NeedAppearances"), Ok(Object::Boolean(true)));
+        if needs(new) && !needs(old) {
+            return Some("/NeedAppearances was turned on".into());
+        }
+        if let Some(problem) = resources_changed(old.get(b"DR").ok(), new.get(b"DR").ok()) {
+            return Some(format!("/DR: {problem}"));
+        }
         match (old.get(b"Fields").ok(), new.get(b"Fields").ok()) {
             (Some(Object::Array(a)), Some(Object::Array(b))) => {
                 self.appended(a, b).map(|p| format!("/Fields: {p}"))
@@ -632,6 +689,38 @@ impl Roles {
             )),
         }
     }
+}
+
+/// The form's default resources may gain entries (a signature's font), never change one:
+/// a field drawn anew with a swapped font shows other text.
+fn resources_changed(old: Option<&Object>, new: Option<&Object>) -> Option<String> {
+    let (Some(Object::Dictionary(old)), Some(Object::Dictionary(new))) = (old, new) else {
+        return (old.is_some() && old != new).then(|| "was replaced".to_string());
+    };
+    for (category, entries) in old.iter() {
+        let Ok(Object::Dictionary(entries)) = Ok::<_, ()>(entries) else {
+            if new.get(category).ok() != Some(entries) {
+                return Some(format!("/{} changed", String::from_utf8_lossy(category)));
+            }
+            continue;
+        };
+        let Ok(Object::Dictionary(now)) = new.get(category) else {
+            return Some(format!(
+                "/{} was removed",
+                String::from_utf8_lossy(category)
+            ));
+        };
+        for (name, value) in entries.iter() {
+            if now.get(name).ok() != Some(value) {
+                return Some(format!(
+                    "/{} /{} changed",
+                    String::from_utf8_lossy(category),
+                    String::from_utf8_lossy(name)
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// What may change in the Info dictionary: `/ModDate` and `/Producer`, and the encoding
@@ -1029,8 +1118,8 @@ mod tests {
         assert_eq!(
             changed(|d| add_field(d, false)),
             Err(
-                "a new signature field (Segl) that nobody signed, with a visible appearance, \
-                 was added"
+                "a new signature field (Segl) that nobody signed was added, and it draws on \
+                 the page"
                     .into()
             )
         );

@@ -121,6 +121,8 @@ pub struct Signature {
     pub revocation: Revocation,
     /// A certification signature (`/Reference` with a DocMDP transform).
     pub certification: bool,
+    /// Its widget draws on the page or carries an action (see `coverage::draws_or_acts`).
+    pub visible: bool,
     /// The signature dictionary's /SubFilter: "adbe.pkcs7.detached" or
     /// "ETSI.CAdES.detached".
     pub sub_filter: String,
@@ -132,6 +134,10 @@ pub struct Signature {
 #[derive(Debug, Clone)]
 pub struct DocumentTimestamp {
     pub authority: String,
+    /// The timestamping authority chains to a trust anchor (`NotChecked` without anchors).
+    pub trust: Trust,
+    /// Its widget draws on the page or carries an action.
+    pub visible: bool,
     pub time: Option<DateTime<Utc>>,
     pub coverage: Coverage,
     pub signed_bytes: usize,
@@ -209,11 +215,10 @@ fn inspect_named(pdf: &[u8], origin: &str, anchors: &[TrustAnchor]) -> Result<In
         .map(|node| SignatureField {
             status: match node.value {
                 None | Some(Object::Null) => SignatureStatus::Empty,
-                Some(value) => verify(&context, &node.name, value).unwrap_or_else(|e| {
-                    SignatureStatus::Invalid {
+                Some(value) => verify(&context, &node.name, value, visible(&doc, &node))
+                    .unwrap_or_else(|e| SignatureStatus::Invalid {
                         reason: e.to_string(),
-                    }
-                }),
+                    }),
             },
             name: node.name,
         })
@@ -254,6 +259,23 @@ pub(crate) fn is_validation_data(der: &[u8]) -> bool {
     .any(|kind| check_dss_item(kind, der).is_ok())
 }
 
+/// Whether a signature field's widget (the field itself, or its kids) draws or acts.
+fn visible(doc: &Document, node: &fields::Node) -> bool {
+    let kids = node
+        .dict
+        .get(b"Kids")
+        .and_then(Object::as_array)
+        .map(|k| k.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    std::iter::once(node.dict)
+        .chain(
+            kids.into_iter()
+                .filter_map(|k| doc.dereference(k).ok())
+                .filter_map(|(_, k)| k.as_dict().ok()),
+        )
+        .any(|widget| coverage::draws_or_acts(doc, widget).is_some())
+}
+
 /// What every signature of one file is verified against.
 struct Context<'a> {
     pdf: &'a [u8],
@@ -268,6 +290,7 @@ fn verify(
     context: &Context,
     name: &str,
     value: &Object,
+    visible: bool,
 ) -> std::result::Result<SignatureStatus, InvalidSignature> {
     let Context {
         pdf,
@@ -353,6 +376,8 @@ fn verify(
     if timestamp {
         let stamp = verify_document_timestamp(token, &range.ranges(pdf))?;
         return Ok(SignatureStatus::Timestamp(DocumentTimestamp {
+            trust: stamp.trust(anchors),
+            visible,
             authority: stamp.tsa,
             time: Some(stamp.time),
             coverage,
@@ -383,6 +408,7 @@ fn verify(
         trust: verified.trust,
         revocation: verified.revocation,
         certification: is_certification(doc, sig),
+        visible,
         sub_filter,
         signed_bytes: range.end(),
     }))

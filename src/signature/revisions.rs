@@ -227,11 +227,14 @@ impl History {
         Ok(history)
     }
 
-    /// Every `startxref` and `%%EOF` in the file must end a revision of the chain: one
-    /// that does not is a decoy some readers follow.
+    /// Every `startxref … %%EOF` ending in the file must end a revision of the chain: one
+    /// that does not is a decoy some readers follow. Only markers that stand at the start
+    /// of a line count — the way writers put them, and what readers look for — so a
+    /// leader who types "%%EOF" into an answer is not refused.
     fn check_markers(&self, pdf: &[u8]) -> Result<()> {
         let eofs: HashSet<usize> = self.revisions.iter().map(|r| r.eof_end - 5).collect();
-        for at in find_all(pdf, b"%%EOF") {
+        let at_line_start = |at: usize| at == 0 || matches!(pdf[at - 1], b'\r' | b'\n');
+        for at in find_all(pdf, b"%%EOF").filter(|&at| at_line_start(at)) {
             if !eofs.contains(&at) {
                 return Err(StructureError::Ambiguous(format!(
                     "the %%EOF at byte {at} ends no revision of the file's cross-reference \
@@ -239,7 +242,9 @@ impl History {
                 )));
             }
         }
-        let startxrefs = find_all(pdf, b"startxref").count();
+        let startxrefs = find_all(pdf, b"startxref")
+            .filter(|&at| at_line_start(at))
+            .count();
         if startxrefs != self.revisions.len() {
             return Err(StructureError::Ambiguous(format!(
                 "it has {startxrefs} `startxref` markers for {} revisions: a decoy that \
