@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
+use super::stored::{StoredCoverage, StoredRevocation, StoredRole, StoredTimeSource, StoredTrust};
 use crate::error::{Error, Result};
 
 /// The index's file name in the archive folder; SQLite keeps `-wal` and `-shm` beside it.
@@ -108,22 +109,19 @@ pub struct ArchivedGuide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredSignature {
     pub field: String,
-    /// Whom it signs for: leader, manager, other (a further signer the guide names), extra
-    /// (a seal, a certification, a signer the guide does not name: for nobody), or
-    /// document-timestamp.
-    pub role: String,
+    /// Whom it signs for.
+    pub role: StoredRole,
     pub signer: String,
     /// The certificate's common name.
     pub signer_name: String,
     pub signing_time: Option<String>,
-    /// Where `signing_time` comes from: claimed (the signer's computer) or timestamp.
-    pub time_source: String,
+    /// Where `signing_time` comes from.
+    pub time_source: StoredTimeSource,
     pub algorithm: String,
     pub certificate_sha256: String,
-    pub coverage: String,
-    pub trust: String,
-    /// not-checked | checked | revoked | no-data.
-    pub revocation: String,
+    pub coverage: StoredCoverage,
+    pub trust: StoredTrust,
+    pub revocation: StoredRevocation,
 }
 
 /// The open index of one archive.
@@ -612,12 +610,14 @@ mod tests {
                 signing_time: None,
                 algorithm: "sha256WithRSAEncryption".into(),
                 certificate_sha256: "cd".repeat(32),
-                coverage: "whole-file".into(),
-                trust: "not-checked".into(),
-                role: "leader".into(),
+                coverage: StoredCoverage::WholeFile,
+                trust: StoredTrust::Trusted {
+                    anchor: "CN=Test CA".into(),
+                },
+                role: StoredRole::Leader,
                 signer_name: "Åse".into(),
-                time_source: "timestamp".into(),
-                revocation: "checked".into(),
+                time_source: StoredTimeSource::Timestamp,
+                revocation: StoredRevocation::Checked,
             }],
         };
         let tx = index.begin().unwrap();
@@ -626,5 +626,15 @@ mod tests {
         tx.commit().unwrap();
         assert_eq!(index.all().unwrap(), vec![guide.clone()]);
         assert_eq!(lookup(&index, &guide.sha256).unwrap(), Some(guide));
+        // A word this mus does not know is named, not taken as text.
+        index
+            .conn
+            .execute("UPDATE signatures SET coverage = 'everything'", [])
+            .unwrap();
+        let err = index.all().unwrap_err().to_string();
+        assert!(
+            err.contains("unknown coverage 'everything' in the index"),
+            "{err}"
+        );
     }
 }

@@ -16,6 +16,7 @@ pub mod rebuild;
 pub mod run;
 pub mod status;
 pub mod storage;
+pub mod stored;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,9 @@ pub use guide_info::GuideInfo;
 pub use index::{ArchivedGuide, Index, Status, StoredSignature, INDEX_FILE};
 pub use policy::{judge, Policy};
 pub use storage::relative_path;
+pub use stored::{
+    StoredCoverage, StoredRevocation, StoredRole, StoredTimeSource, StoredTrust, UnknownValue,
+};
 pub use verify::Problem;
 
 pub use guide_info::{RequiredSigner, SignerRole, LEADER_SLOT, MANAGER_SLOT};

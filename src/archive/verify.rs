@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::storage::{Entry, ReadError};
+use super::stored::StoredRole;
 use super::{
     identity_changed_after_signing, judge, required_signers, storage, Archive, ArchivedGuide,
     GuideInfo, Policy, Status,
@@ -216,11 +217,11 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
     };
     let mut problems = Vec::new();
     for recorded in &guide.signatures {
-        let who = match recorded.role.as_str() {
-            "leader" => "leader's",
-            "manager" => "manager's",
-            "document-timestamp" => "timestamp's",
-            _ => "other",
+        let who = match recorded.role {
+            StoredRole::Leader => "leader's",
+            StoredRole::Manager => "manager's",
+            StoredRole::DocumentTimestamp => "timestamp's",
+            StoredRole::Other | StoredRole::Extra => "other",
         };
         let field = &recorded.field;
         match inspection.fields.iter().find(|f| &f.name == field) {
