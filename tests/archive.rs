@@ -1586,39 +1586,42 @@ fn six_first_adds_at_once_into_a_new_archive_all_succeed() {
         .enumerate()
         .map(|(i, name)| make_guide(tmp.path(), &format!("{i}.pdf"), name, "Syd", None).0)
         .collect();
-    let dir = tmp.path().join("ny-arkiv");
-    let children: Vec<std::process::Child> = guides
-        .iter()
-        .map(|guide| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
-                .arg("archive")
-                .arg("--archive")
-                .arg(&dir)
-                .args(["add", "--allow-unsigned"])
-                .arg(guide)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    // Several rounds, each into a fresh folder: the window is small.
+    for round in 0..4 {
+        let dir = tmp.path().join(format!("ny-arkiv-{round}"));
+        let children: Vec<std::process::Child> = guides
+            .iter()
+            .map(|guide| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
+                    .arg("archive")
+                    .arg("--archive")
+                    .arg(&dir)
+                    .args(["add", "--allow-unsigned"])
+                    .arg(guide)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let out = archive(&dir).args(["list", "--json"]).assert().code(0);
+        let list: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        let mut leaders: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["leader"].as_str().unwrap())
+            .collect();
+        leaders.sort();
+        assert_eq!(leaders, names);
     }
-    let out = archive(&dir).args(["list", "--json"]).assert().code(0);
-    let list: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
-    let mut leaders: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["leader"].as_str().unwrap())
-        .collect();
-    leaders.sort();
-    assert_eq!(leaders, names);
 }

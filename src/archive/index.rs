@@ -227,8 +227,17 @@ impl Index {
                 }
                 Err(e) => return Err(index.error(e)),
             };
+        let count_tables = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        };
         if tables == 0 {
-            if let Some(guide) = super::storage::first_guide(dir) {
+            // A guide another `add` stored after creating the schema a moment ago is no
+            // reason to refuse: read again after looking (it creates the schema first).
+            if let Some(guide) = super::storage::first_guide(dir)
+                .filter(|_| count_tables(&index.conn).is_ok_and(|n| n == 0))
+            {
                 return Err(Error::IndexUnusable {
                     path: index.path,
                     problem: "is empty".into(),
