@@ -1625,3 +1625,85 @@ fn six_first_adds_at_once_into_a_new_archive_all_succeed() {
         assert_eq!(leaders, names);
     }
 }
+
+/// Issue 11: an `add` stopped by SIGTERM or Ctrl-C could leave its temporary file (half a
+/// guide) in the archive. Interrupted, it removes it and exits 128 + the signal's number.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_add_leaves_no_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("r.csv");
+    let mut roster = String::from("navn;rolle;enhed\n");
+    for i in 0..120 {
+        roster.push_str(&format!("Person Nummer{i};chef;Syd\n"));
+    }
+    std::fs::write(&csv, roster).unwrap();
+    let guides = tmp.path().join("ud");
+    mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&guides)
+        .args(["--date", "2027-01-15", "--quiet"])
+        .assert()
+        .code(0);
+    let files: Vec<PathBuf> = files_under(&guides)
+        .into_iter()
+        .filter(|f| f.ends_with(".pdf"))
+        .map(|f| guides.join(f))
+        .collect();
+    assert_eq!(files.len(), 120);
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tmp.path().join(format!("arkiv{signal}"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
+            .arg("archive")
+            .arg("--archive")
+            .arg(&dir)
+            .args(["add", "--allow-unsigned"])
+            .args(&files)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Signalled while guides are being stored.
+        let stored = |dir: &Path| {
+            dir.join("2027/syd").is_dir()
+                && files_under(dir)
+                    .iter()
+                    .filter(|f| f.ends_with(".pdf"))
+                    .count()
+                    >= 5
+        };
+        while !stored(&dir) {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the add ended before it could be interrupted"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let kill = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{signal}: {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let left: Vec<String> = files_under(&dir)
+            .into_iter()
+            .filter(|f| f.ends_with(".tmp"))
+            .collect();
+        assert_eq!(left, Vec::<String>::new(), "{signal}");
+        let stored = files_under(&dir)
+            .iter()
+            .filter(|f| f.ends_with(".pdf"))
+            .count();
+        assert!(stored < 120, "{stored} guides: the add was not interrupted");
+    }
+}
