@@ -205,10 +205,11 @@ impl Index {
         }
         .map_err(|e| db_error(&path, e))?;
         let mut index = Index { conn, path };
-        // Before anything that writes: another mus may hold the lock while creating it.
+        // Before anything that writes: another mus may hold the lock while creating it, or
+        // while storing a file (two fsyncs and a commit; on a busy disk, seconds each).
         index
             .conn
-            .busy_timeout(std::time::Duration::from_secs(10))
+            .busy_timeout(std::time::Duration::from_secs(60))
             .map_err(|e| index.error(e))?;
         // What is there, read before anything is written: an empty or damaged index
         // beside archived guides must stay as it is for `rebuild`.
