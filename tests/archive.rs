@@ -1438,6 +1438,19 @@ fn list_status_and_verify_work_on_a_read_only_archive() {
     let status = as_nobody(&dir, &["status", "--roster", &roster_arg, "--year", "2027"]).unwrap();
     assert_eq!(status.status.code(), Some(0), "{:?}", text(&status));
     assert!(text(&status).0.contains("Åse Holm"), "{:?}", text(&status));
+    let guide = tmp.path().join("g.pdf");
+    let guide_arg = guide.to_string_lossy().into_owned();
+    let add = as_nobody(&dir, &["add", "--allow-unsigned", &guide_arg]).unwrap();
+    assert_eq!(add.status.code(), Some(2), "{:?}", text(&add));
+    assert!(
+        text(&add).1.contains(&format!(
+            "error: {}: this user may not write the archive folder or its index; `add` needs \
+             write access (list, status and verify work without it)\n",
+            dir.display()
+        )),
+        "{:?}",
+        text(&add)
+    );
     assert!(dir.join(&stored).is_file());
 }
 

@@ -189,6 +189,14 @@ impl Index {
             Ok(_) => {}
         }
         let writable = may_write(dir) && may_write(&path);
+        if create && !writable {
+            return Err(Error::Archive {
+                path: dir.to_path_buf(),
+                message: "this user may not write the archive folder or its index; `add` \
+                          needs write access (list, status and verify work without it)"
+                    .into(),
+            });
+        }
         let conn = if writable {
             Connection::open(&path)
         } else {
@@ -565,6 +573,18 @@ pub fn lookup(index: &Index, sha256: &str) -> Result<Option<ArchivedGuide>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_only_uri_escapes_what_a_uri_would_read_as_its_query() {
+        assert_eq!(
+            read_only_uri(Path::new("/srv/a?b#c%d/index.sqlite"), true),
+            "file:/srv/a%3Fb%23c%25d/index.sqlite?mode=ro&immutable=1"
+        );
+        assert_eq!(
+            read_only_uri(Path::new("/srv/arkiv/index.sqlite"), false),
+            "file:/srv/arkiv/index.sqlite?mode=ro"
+        );
+    }
 
     #[test]
     fn a_new_index_gets_the_current_schema_and_a_newer_one_is_refused() {
