@@ -887,9 +887,10 @@ fn names_with_markup_characters_stay_whole_everywhere() {
         .success();
     let pages = pdf_text(&out);
     let all = squeeze(&pages.concat());
-    // In the title block, and as the value of the printed-name fields.
-    assert_eq!(all.matches(&squeeze(name)).count(), 1, "{all}");
-    assert_eq!(all.matches("Per|Hansen").count(), 1, "{all}");
+    // In the title block and under the signatures (page text beneath the printed-name
+    // fields), and as the value of those fields.
+    assert_eq!(all.matches(&squeeze(name)).count(), 2, "{all}");
+    assert_eq!(all.matches("Per|Hansen").count(), 2, "{all}");
     let fields = form_fields(&out);
     assert_eq!(fields["underskrift.leder.navn"].value, name);
     assert_eq!(

@@ -9,7 +9,12 @@ use crate::blocks::{Block, ListItem, Party, Span};
 
 /// Indent of list text from the list's left edge.
 const LIST_INDENT: f32 = 20.0;
-const ANSWER_PITCH: f32 = 20.0;
+/// The distance of ruled answer lines: the line height PDFium and pdf.js give typed text
+/// at their default size (12 pt × 1.35), so typed lines fall on the rules.
+pub const ANSWER_PITCH: f32 = 16.2;
+/// How far above the field's top edge the first rule lies from the answer's top: the
+/// field's top is one pitch above the first rule, its bottom on the last.
+const ANSWER_TOP: f32 = 2.0;
 
 pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
     let mut out: Vec<Fragment> = Vec::new();
@@ -282,7 +287,7 @@ fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
 fn answer(lines: u32, name: Option<&str>) -> Fragment {
     let mut items: Vec<Item> = (1..=lines)
         .map(|i| {
-            let y = i as f32 * ANSWER_PITCH;
+            let y = ANSWER_TOP + i as f32 * ANSWER_PITCH;
             Item::Line {
                 x1: MARGIN_LEFT,
                 y1: y,
@@ -293,25 +298,28 @@ fn answer(lines: u32, name: Option<&str>) -> Fragment {
         })
         .collect();
     if let Some(name) = name {
-        // The field covers the ruled lines; written or typed, the answer stands on them.
+        // The field covers exactly the ruled lines, one pitch per line. Its text is
+        // auto-sized: at the readers' default 12 pt its lines fall on the rules, and a
+        // long answer shrinks until all of it shows instead of printing a clipped line.
         items.push(Item::Field {
             name: name.to_string(),
             kind: text_field(
                 true,
                 "",
                 Vec::new(),
-                BODY_SIZE,
+                0.0,
                 ANSWER_PITCH,
-                ANSWER_PITCH - 5.0,
+                ANSWER_PITCH - 2.5,
+                None,
             ),
             x: MARGIN_LEFT,
-            y: 2.0,
+            y: ANSWER_TOP,
             w: CONTENT_WIDTH,
             h: lines as f32 * ANSWER_PITCH,
         });
     }
     Fragment {
-        height: lines as f32 * ANSWER_PITCH + 4.0,
+        height: ANSWER_TOP + lines as f32 * ANSWER_PITCH + 2.0,
         space_before: 0.0,
         keep_with_next: false,
         page_break: false,
@@ -326,6 +334,7 @@ fn text_field(
     size: f32,
     leading: f32,
     baseline: f32,
+    background: Option<Color>,
 ) -> FieldKind {
     FieldKind::Text {
         multiline,
@@ -334,6 +343,7 @@ fn text_field(
         size,
         leading,
         baseline,
+        background,
     }
 }
 
@@ -482,7 +492,7 @@ fn table(
             if let Some(name) = name {
                 items.push(Item::Field {
                     name: format!("{name}.{}.{key}", r + 1),
-                    kind: text_field(true, "", Vec::new(), 9.0, 11.0, 11.0),
+                    kind: text_field(true, "", Vec::new(), 9.0, 11.0, 11.0, None),
                     x: x + 1.0,
                     y: 1.0,
                     w: w - 2.0,
@@ -599,9 +609,13 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                         false,
                     );
                     let n = lines.len().max(1);
-                    match name {
-                        // As a field, the value is shown by the field, not drawn on the page.
-                        Some(name) => items.push(Item::Field {
+                    // The value is page text (extractors read it), and as a field it is
+                    // also shown by the field, whose appearance covers the page text.
+                    for (k, line) in lines.iter().enumerate() {
+                        items.extend(line_items(line, vx, y + k as f32 * leading, BODY_SIZE, INK));
+                    }
+                    if let Some(name) = name {
+                        items.push(Item::Field {
                             name: format!("{name}.{}.{key}", party.key),
                             kind: text_field(
                                 n > 1,
@@ -610,23 +624,13 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                                 BODY_SIZE,
                                 leading,
                                 10.0,
+                                Some(WHITE),
                             ),
                             x: vx,
                             y: y - 10.0,
                             w: x + width - vx,
                             h: (n - 1) as f32 * leading + 13.0,
-                        }),
-                        None => {
-                            for (k, line) in lines.iter().enumerate() {
-                                items.extend(line_items(
-                                    line,
-                                    vx,
-                                    y + k as f32 * leading,
-                                    BODY_SIZE,
-                                    INK,
-                                ));
-                            }
-                        }
+                        });
                     }
                     let rule = y + (n - 1) as f32 * leading + 3.5;
                     items.push(Item::Line {
@@ -688,8 +692,22 @@ fn fields(
                 false,
             );
             let top = y + 12.0;
-            match name.filter(|_| editable.contains(key)) {
-                Some(name) => items.push(Item::Field {
+            let field = name.filter(|_| editable.contains(key));
+            // A value is page text (extractors read it); a field over it shows it too,
+            // its appearance covering the page text. An empty field's dash is only shown.
+            if field.is_none() || !value.is_empty() {
+                for (k, line) in lines.iter().enumerate() {
+                    items.extend(line_items(
+                        line,
+                        x,
+                        top + k as f32 * value_leading + baseline(value_size, value_leading),
+                        value_size,
+                        INK,
+                    ));
+                }
+            }
+            if let Some(name) = field {
+                items.push(Item::Field {
                     name: format!("{name}.{key}"),
                     kind: text_field(
                         lines.len() > 1,
@@ -698,23 +716,13 @@ fn fields(
                         value_size,
                         value_leading,
                         baseline(value_size, value_leading),
+                        Some(TINT),
                     ),
                     x,
                     y: top,
                     w: width,
                     h: lines.len() as f32 * value_leading,
-                }),
-                None => {
-                    for (k, line) in lines.iter().enumerate() {
-                        items.extend(line_items(
-                            line,
-                            x,
-                            top + k as f32 * value_leading + baseline(value_size, value_leading),
-                            value_size,
-                            INK,
-                        ));
-                    }
-                }
+                });
             }
             row_height = row_height.max(12.0 + lines.len() as f32 * value_leading);
         }

@@ -65,9 +65,11 @@ pub enum Segment {
 /// What a form field is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum FieldKind {
-    /// A text field. Its `value` is not drawn on the page but shown by the field itself,
-    /// as `lines` (already broken by layout) at `size`, `leading` apart, the first
-    /// baseline `baseline` below the field's top.
+    /// A text field. Its `value` is shown by the field itself, as `lines` (already broken
+    /// by layout) at `size`, `leading` apart, the first baseline `baseline` below the
+    /// field's top; size 0 lets the reader size typed text (auto-size). A field with a
+    /// value also has it drawn as page text beneath, so text extractors find it; its
+    /// appearance covers that text with `background`, as readers do when it is edited.
     Text {
         multiline: bool,
         value: String,
@@ -75,6 +77,7 @@ pub enum FieldKind {
         size: f32,
         leading: f32,
         baseline: f32,
+        background: Option<Color>,
     },
     /// One button of a radio group (the field's name); `value` is what choosing it means.
     Radio { value: String },

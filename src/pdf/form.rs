@@ -13,10 +13,18 @@ use super::text_string;
 use crate::error::{Error, Result};
 use crate::layout::{Color, Document, FieldKind, Item};
 
-/// The characters typed answers most likely need, added to the field font's subset so
-/// Danish text typed into a field displays in every reader.
-pub const FORM_CHARACTERS: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\
-     ÆØÅæøåÉéÄäÖöÜü§½–’“”„…€";
+/// What people type, in the field font's subset (one subset shared by every field), so
+/// a typed answer shows in every reader: printable ASCII, Latin-1, Latin Extended-A (the
+/// letters of Polish, Czech, Turkish, Hungarian … names) and the punctuation Danish text
+/// uses. Greek and Cyrillic stay out: they would cost 8 KB more per guide (+3.4 and
+/// +4.8 KB), and names in them are printed as page text, not typed (BENCHMARKS.md).
+pub fn typed_characters() -> impl Iterator<Item = char> {
+    let ranges = [(0x20, 0x7E), (0xA0, 0xFF), (0x100, 0x17F)];
+    ranges
+        .into_iter()
+        .flat_map(|(a, b)| (a..=b).filter_map(char::from_u32))
+        .chain("–—‘’‚“”„‹›…•€".chars())
+}
 
 /// The text colour of field values.
 const INK: Color = crate::layout::theme::INK;
@@ -108,6 +116,7 @@ pub fn apply(
                             size,
                             leading,
                             baseline,
+                            background,
                         } => {
                             widget.set("FT", Object::Name(b"Tx".to_vec()));
                             let da = format!("/{} {size} Tf {} rg", font.resource, rgb(INK));
@@ -116,7 +125,22 @@ pub fn apply(
                             if !value.is_empty() {
                                 widget.set("V", text_string(value));
                             }
-                            text_appearance(font, *w, *h, lines, *size, *leading, *baseline)
+                            if let Some(bg) = background {
+                                // Readers that draw an edited value paint this first, so a
+                                // new value never stands on the page text of the old one.
+                                let c = [bg.0, bg.1, bg.2].map(|v| Object::Real(round(v)));
+                                widget.set(
+                                    "MK",
+                                    Dictionary::from_iter(vec![("BG", Object::Array(c.to_vec()))]),
+                                );
+                            }
+                            let text = TextStyle {
+                                size: *size,
+                                leading: *leading,
+                                baseline: *baseline,
+                                background: *background,
+                            };
+                            text_appearance(font, *w, *h, lines, &text)
                         }
                         _ => {
                             widget.set("FT", Object::Name(b"Sig".to_vec()));
@@ -362,28 +386,36 @@ fn form_xobject(w: f32, h: f32, content: Vec<u8>, font: Option<&FieldFont>) -> S
     Stream::new(dict, content)
 }
 
-/// A text field's appearance: its value, line by line as layout broke it.
+/// How a text field's value is set.
+struct TextStyle {
+    size: f32,
+    leading: f32,
+    baseline: f32,
+    background: Option<Color>,
+}
+
+/// A text field's appearance: its background, then its value, line by line as layout
+/// broke it.
 fn text_appearance(
     font: &FieldFont,
     w: f32,
     h: f32,
     lines: &[String],
-    size: f32,
-    leading: f32,
-    baseline: f32,
+    style: &TextStyle,
 ) -> Stream {
     // An empty field's appearance is empty: a reader that fills it writes its own.
     if lines.iter().all(|l| l.is_empty()) {
         return form_xobject(w, h, Vec::new(), None);
     }
-    let mut content = format!(
-        "/Tx BMC\nq BT /{} {size} Tf {} rg\n",
-        font.resource,
-        rgb(INK)
-    )
-    .into_bytes();
+    let mut content = b"/Tx BMC\nq ".to_vec();
+    if let Some(bg) = style.background {
+        content.extend(format!("{} rg 0 0 {} {} re f ", rgb(bg), round(w), round(h)).as_bytes());
+    }
+    // Auto-sized fields (size 0) get the size readers start from.
+    let size = if style.size > 0.0 { style.size } else { 12.0 };
+    content.extend(format!("BT /{} {size} Tf {} rg\n", font.resource, rgb(INK)).as_bytes());
     for (i, line) in lines.iter().enumerate() {
-        let y = round(h - baseline - i as f32 * leading);
+        let y = round(h - style.baseline - i as f32 * style.leading);
         let hex: String = line
             .chars()
             .map(|c| format!("{:04X}", font.glyphs.get(&(c as u32)).copied().unwrap_or(0)))

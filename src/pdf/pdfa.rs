@@ -17,16 +17,17 @@ pub fn apply(
     catalog: lopdf::ObjectId,
     meta: &Metadata,
 ) -> lopdf::Result<()> {
-    let metadata = Stream::new(
+    let mut metadata = Stream::new(
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Metadata".to_vec())),
             ("Subtype", Object::Name(b"XML".to_vec())),
         ]),
         xmp(meta).into_bytes(),
     );
-    // Unlike PDF/A-1 (ISO 19005-1, 6.7.2), PDF/A-2 lets the metadata stream be deflated
-    // like any other: its rules for metadata streams (6.6.2.1) ask for UTF-8 and no
-    // `bytes` or `encoding` attribute, and 6.1.7.2 forbids only LZW and Crypt filters.
+    // PDF/A-2 would allow a deflated metadata stream, but PDFium (Chrome, Edge) writes a
+    // deflated one back without its /Filter when it saves, and the archive could no
+    // longer read the guide's identity: unfiltered, it survives every client tried.
+    metadata.allows_compression = false;
     let metadata_id = doc.add_object(metadata);
 
     let profile = Stream::new(

@@ -107,13 +107,6 @@ pub enum CmsError {
     Timestamp(Box<TimestampError>),
 }
 
-/// Lets code whose errors are still sentences (`Result<_, String>`) use `?` on it.
-impl From<CmsError> for String {
-    fn from(e: CmsError) -> Self {
-        e.to_string()
-    }
-}
-
 /// A `SignedData` whose signature value verified.
 pub(crate) struct Verified<'a> {
     pub signer: Cert<'a>,
@@ -180,15 +173,7 @@ pub(crate) fn verify_content<'a>(
         .iter()
         .next()
         .ok_or(CmsError::SignerCount { of, count: 0 })?;
-    let certificates: Vec<Cert<'a>> = raw
-        .certificates
-        .iter()
-        .filter_map(|der| {
-            Certificate::from_der(der)
-                .ok()
-                .map(|cert| Cert { der, cert })
-        })
-        .collect();
+    let certificates: Vec<Cert<'a>> = Cert::parse_all(raw.certificates.iter().copied());
 
     let signer = certificates
         .iter()

@@ -666,27 +666,39 @@ fn xmp_changes(old: &Object, new: &Object) -> Option<String> {
             .or_else(|| s.dict.get(b"Filter").is_err().then(|| s.content.clone()))?;
         let text = String::from_utf8(bytes).ok()?;
         let xml = roxmltree::Document::parse(text.trim_start_matches('\u{feff}')).ok()?;
-        const IGNORED: [&str; 6] = [
-            "ModifyDate",
-            "MetadataDate",
-            "Producer",
-            "InstanceID",
-            "DocumentID",
-            "CreatorTool",
+        // Bookkeeping a signing or saving tool rewrites: dates, the producer and tool, and
+        // Adobe's media management (instance ids, the history of saves).
+        const IGNORED: [&str; 4] = ["ModifyDate", "MetadataDate", "Producer", "CreatorTool"];
+        const MEDIA_MANAGEMENT: [&str; 3] = [
+            "http://ns.adobe.com/xap/1.0/mm/",
+            "http://ns.adobe.com/xap/1.0/sType/ResourceEvent#",
+            "http://ns.adobe.com/xap/1.0/sType/ResourceRef#",
         ];
+        const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+        let bookkeeping = |namespace: Option<&str>, name: &str| {
+            IGNORED.contains(&name) || namespace.is_some_and(|n| MEDIA_MANAGEMENT.contains(&n))
+        };
         let mut out = BTreeSet::new();
         for node in xml.descendants().filter(|n| n.is_element()) {
+            if node
+                .ancestors()
+                .filter(|a| a.is_element())
+                .any(|a| bookkeeping(a.tag_name().namespace(), a.tag_name().name()))
+            {
+                continue;
+            }
             for attribute in node.attributes() {
-                if attribute.namespace().is_some() && !IGNORED.contains(&attribute.name()) {
+                if attribute.namespace().is_some()
+                    && !bookkeeping(attribute.namespace(), attribute.name())
+                {
                     out.insert((attribute.name().to_string(), attribute.value().to_string()));
                 }
             }
-            const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
             let name = node
                 .ancestors()
                 .find(|a| a.is_element() && a.tag_name().namespace() != Some(RDF))
                 .map_or("", |a| a.tag_name().name());
-            if !IGNORED.contains(&name) && !node.children().any(|c| c.is_element()) {
+            if !node.children().any(|c| c.is_element()) {
                 let text: String = node.text().unwrap_or("").trim().to_string();
                 if !text.is_empty() {
                     out.insert((name.to_string(), text));
@@ -755,4 +767,317 @@ pub(crate) fn describe(id: ObjectId, object: &Object) -> String {
         },
     };
     format!("object {} {} ({kind})", id.0, id.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::Stream;
+
+    fn dict(entries: Vec<(&str, Object)>) -> Object {
+        Object::Dictionary(Dictionary::from_iter(entries))
+    }
+
+    fn name(n: &str) -> Object {
+        Object::Name(n.as_bytes().to_vec())
+    }
+
+    fn r(id: u32) -> Object {
+        Object::Reference((id, 0))
+    }
+
+    fn stream(content: &[u8]) -> Object {
+        Object::Stream(Stream::new(Dictionary::new(), content.to_vec()))
+    }
+
+    /// A one-page form: catalog 1, pages 2, page 3 with content 4, a text field 5 with
+    /// appearance 6, a signed signature field 7 with signature 8 and appearance 9, Info 10.
+    fn form() -> Document {
+        let mut doc = Document::with_version("1.7");
+        let o = &mut doc.objects;
+        o.insert(
+            (1, 0),
+            dict(vec![
+                ("Type", name("Catalog")),
+                ("Pages", r(2)),
+                (
+                    "AcroForm",
+                    dict(vec![("Fields", Object::Array(vec![r(5), r(7)]))]),
+                ),
+            ]),
+        );
+        o.insert(
+            (2, 0),
+            dict(vec![
+                ("Type", name("Pages")),
+                ("Kids", Object::Array(vec![r(3)])),
+                ("Count", 1.into()),
+            ]),
+        );
+        o.insert(
+            (3, 0),
+            dict(vec![
+                ("Type", name("Page")),
+                ("Parent", r(2)),
+                ("Contents", r(4)),
+                ("Annots", Object::Array(vec![r(5), r(7)])),
+            ]),
+        );
+        o.insert((4, 0), stream(b"BT (Guide) Tj ET"));
+        o.insert(
+            (5, 0),
+            dict(vec![
+                ("FT", name("Tx")),
+                ("T", Object::string_literal("svar")),
+                ("Subtype", name("Widget")),
+                ("P", r(3)),
+                ("AP", dict(vec![("N", r(6))])),
+            ]),
+        );
+        o.insert((6, 0), stream(b""));
+        o.insert(
+            (7, 0),
+            dict(vec![
+                ("FT", name("Sig")),
+                ("T", Object::string_literal("underskrift")),
+                ("Subtype", name("Widget")),
+                ("P", r(3)),
+                ("V", r(8)),
+                ("AP", dict(vec![("N", r(9))])),
+            ]),
+        );
+        o.insert((8, 0), dict(vec![("Type", name("Sig"))]));
+        o.insert((9, 0), stream(b"BT (Signed) Tj ET"));
+        o.insert(
+            (10, 0),
+            dict(vec![
+                ("Title", Object::string_literal("Guide")),
+                ("ModDate", Object::string_literal("D:2027")),
+            ]),
+        );
+        doc.trailer.set("Root", r(1));
+        doc.trailer.set("Info", r(10));
+        doc
+    }
+
+    fn changed(edit: impl Fn(&mut Document)) -> Result<BTreeSet<String>, String> {
+        let signed = form();
+        let mut full = form();
+        edit(&mut full);
+        check(&signed, &full)
+    }
+
+    fn set(doc: &mut Document, id: u32, key: &str, value: Object) {
+        doc.get_dictionary_mut((id, 0)).unwrap().set(key, value);
+    }
+
+    #[test]
+    fn filling_in_and_new_dates_are_allowed() {
+        let filled = changed(|d| {
+            set(d, 5, "V", Object::string_literal("Et svar"));
+            set(d, 5, "AP", dict(vec![("N", r(11))]));
+            d.objects.insert((11, 0), stream(b"BT (Et svar) Tj ET"));
+            // pypdf rewrites the old appearance in place: allowed too.
+            d.objects.insert((6, 0), stream(b"BT (Et svar) Tj ET"));
+            set(d, 10, "ModDate", Object::string_literal("D:2028"));
+        });
+        assert_eq!(filled, Ok(BTreeSet::from(["svar".to_string()])));
+        assert_eq!(
+            changed(|d| set(d, 10, "ModDate", Object::string_literal("D:2028"))),
+            Ok(BTreeSet::new())
+        );
+    }
+
+    #[test]
+    fn what_a_viewer_shows_may_not_change() {
+        assert_eq!(
+            changed(|d| {
+                d.objects.insert((4, 0), stream(b"BT (Mallory) Tj ET"));
+            }),
+            Err("object 4 0 (stream): its content changed".into())
+        );
+        assert_eq!(
+            changed(|d| set(d, 5, "Rect", Object::Array(vec![]))),
+            Err("object 5 0 (/Widget): /Rect changed".into())
+        );
+        assert_eq!(
+            changed(|d| {
+                d.objects.insert((9, 0), stream(b"BT (Forged) Tj ET"));
+            }),
+            Err("object 9 0 (stream), part of the signed field underskrift, changed".into())
+        );
+        assert_eq!(
+            changed(|d| {
+                d.objects.remove(&(4, 0));
+            }),
+            Err("object 4 0 (stream) was deleted".into())
+        );
+    }
+
+    #[test]
+    fn a_reference_that_pointed_nowhere_may_not_be_filled_later() {
+        let signed = {
+            let mut d = form();
+            set(&mut d, 3, "Contents", Object::Array(vec![r(4), r(900)]));
+            d
+        };
+        let mut full = signed.clone();
+        full.objects.insert((900, 0), stream(b"BT (Planted) Tj ET"));
+        assert_eq!(
+            check(&signed, &full),
+            Err(
+                "object 900 0 was referred to by object 3 0 (/Page) when it was signed but \
+                 did not exist; it was added afterwards"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn validation_data_is_judged_as_what_else_reaches_it() {
+        // A /DSS whose "certificate" is page 1's content stream.
+        let signed = {
+            let mut d = form();
+            set(
+                &mut d,
+                1,
+                "DSS",
+                dict(vec![("Certs", Object::Array(vec![r(4)]))]),
+            );
+            d
+        };
+        let mut full = signed.clone();
+        full.objects.insert((4, 0), stream(b"BT (Mallory) Tj ET"));
+        assert_eq!(
+            check(&signed, &full),
+            Err("object 4 0 (stream): its content changed".into())
+        );
+        // A new /DSS with something that is no certificate, OCSP response or CRL.
+        let mut full = form();
+        set(
+            &mut full,
+            1,
+            "DSS",
+            dict(vec![("Certs", Object::Array(vec![r(12)]))]),
+        );
+        full.objects.insert((12, 0), stream(b"not DER"));
+        assert_eq!(
+            check(&form(), &full),
+            Err(
+                "object 12 0 (stream) in the validation data (/DSS) is not a certificate, an \
+                 OCSP response or a CRL"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn the_document_information_is_compared_wherever_the_trailer_points() {
+        let moved = changed(|d| {
+            d.objects.insert(
+                (13, 0),
+                dict(vec![
+                    ("Title", Object::string_literal("Guide")),
+                    ("ModDate", Object::string_literal("D:2029")),
+                ]),
+            );
+            d.trailer.set("Info", r(13));
+        });
+        assert_eq!(moved, Ok(BTreeSet::new()));
+        let retitled = changed(|d| {
+            d.objects.insert(
+                (13, 0),
+                dict(vec![(
+                    "Title",
+                    Object::string_literal("Samtaleguide – Mallory"),
+                )]),
+            );
+            d.trailer.set("Info", r(13));
+        });
+        assert_eq!(
+            retitled,
+            Err("the document information (/Info): /Title changed".into())
+        );
+    }
+
+    #[test]
+    fn a_new_signature_field_may_come_but_not_draw_unsigned() {
+        let add_field = |d: &mut Document, signed: bool| {
+            let mut field = vec![
+                ("FT", name("Sig")),
+                ("T", Object::string_literal("Segl")),
+                ("Subtype", name("Widget")),
+                ("P", r(3)),
+                (
+                    "Rect",
+                    Object::Array(vec![0.into(), 0.into(), 100.into(), 50.into()]),
+                ),
+                ("AP", dict(vec![("N", r(15))])),
+            ];
+            if signed {
+                field.push(("V", r(16)));
+            }
+            d.objects.insert((14, 0), dict(field));
+            d.objects.insert((15, 0), stream(b"BT (Segl) Tj ET"));
+            d.objects.insert((16, 0), dict(vec![("Type", name("Sig"))]));
+            set(d, 3, "Annots", Object::Array(vec![r(5), r(7), r(14)]));
+            let catalog = d.get_dictionary_mut((1, 0)).unwrap();
+            let form = catalog.get_mut(b"AcroForm").unwrap().as_dict_mut().unwrap();
+            form.set("Fields", Object::Array(vec![r(5), r(7), r(14)]));
+        };
+        assert_eq!(changed(|d| add_field(d, true)), Ok(BTreeSet::new()));
+        assert_eq!(
+            changed(|d| add_field(d, false)),
+            Err(
+                "a new signature field (Segl) that nobody signed, with a visible appearance, \
+                 was added"
+                    .into()
+            )
+        );
+        // Anything else added to a page is not signing.
+        assert_eq!(
+            changed(|d| {
+                d.objects
+                    .insert((14, 0), dict(vec![("Subtype", name("Square"))]));
+                set(d, 3, "Annots", Object::Array(vec![r(5), r(7), r(14)]));
+            }),
+            Err(
+                "object 3 0 (/Page): its annotations changed (an entry that is not a new \
+                 signature field was added)"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn xmp_bookkeeping_may_change_but_not_what_the_guide_says() {
+        let packet = |title: &str, leader: &str, date: &str| {
+            stream(
+                format!(
+                    r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" xmlns:mus="urn:mus:guide:1.0/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<xmp:ModifyDate>{date}</xmp:ModifyDate>
+<xmpMM:InstanceID>uuid:{date}</xmpMM:InstanceID>
+<xmpMM:History><rdf:Seq><rdf:li rdf:parseType="Resource"><stEvt:action xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#">saved</stEvt:action></rdf:li></rdf:Seq></xmpMM:History>
+<mus:leader>{leader}</mus:leader>
+</rdf:Description></rdf:RDF></x:xmpmeta>"#
+                )
+                .as_bytes(),
+            )
+        };
+        let old = packet("Guide", "Åse", "2027-01-15");
+        assert_eq!(
+            xmp_changes(&old, &packet("Guide", "Åse", "2027-02-01")),
+            None
+        );
+        assert_eq!(
+            xmp_changes(&old, &packet("Guide – Mallory", "Åse", "2027-01-15")),
+            Some("title".into())
+        );
+        assert_eq!(
+            xmp_changes(&old, &packet("Guide", "Mallory", "2027-01-15")),
+            Some("leader".into())
+        );
+    }
 }

@@ -2,7 +2,10 @@
 //! can act on, typed so callers and tests can tell them apart.
 
 use super::byte_range::ByteRangeError;
+use super::cms::CmsError;
+use super::raw::ContentsError;
 use super::revisions::StructureError;
+use super::timestamp::TimestampError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidSignature {
@@ -31,15 +34,13 @@ pub enum InvalidSignature {
     SignedRevision { end: usize, source: StructureError },
     #[error("the signature dictionary is not the one in the revision its /ByteRange signs")]
     NotTheSignedDictionary,
-    #[error("the signer's public key cannot be encoded: {0}")]
-    PublicKey(String),
-    /// The CMS structure, the signature value or the timestamp token.
-    #[error("{0}")]
-    Cms(String),
-}
-
-impl From<String> for InvalidSignature {
-    fn from(reason: String) -> Self {
-        InvalidSignature::Cms(reason)
-    }
+    #[error("the signer's certificate cannot be read again: {0}")]
+    Certificate(der::Error),
+    #[error(transparent)]
+    Contents(#[from] ContentsError),
+    /// The CMS structure, the signature value, its timestamp or the signer's chain.
+    #[error(transparent)]
+    Cms(#[from] CmsError),
+    #[error(transparent)]
+    DocumentTimestamp(#[from] TimestampError),
 }

@@ -84,6 +84,8 @@ pub struct SignatureField {
 }
 
 #[derive(Debug, Clone)]
+// A file has a handful of these: boxing the large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum SignatureStatus {
     /// A signature field without a value.
     Empty,
@@ -347,10 +349,9 @@ fn verify(
             Err(description) => Coverage::OtherChanges { description },
         }
     };
-    let token = trim_padding(&contents).map_err(|e| InvalidSignature::Cms(e.to_string()))?;
+    let token = trim_padding(&contents)?;
     if timestamp {
-        let stamp = verify_document_timestamp(token, &range.ranges(pdf))
-            .map_err(|e| InvalidSignature::Cms(e.to_string()))?;
+        let stamp = verify_document_timestamp(token, &range.ranges(pdf))?;
         return Ok(SignatureStatus::Timestamp(DocumentTimestamp {
             authority: stamp.tsa,
             time: Some(stamp.time),
@@ -363,12 +364,11 @@ fn verify(
         .and_then(Object::as_str)
         .ok()
         .and_then(pdf_date);
-    let verified = verify_pdf_signature(token, &range.ranges(pdf), anchors, revocation, claimed)
-        .map_err(|e| InvalidSignature::Cms(e.to_string()))?;
+    let verified = verify_pdf_signature(token, &range.ranges(pdf), anchors, revocation, claimed)?;
     let certificate = {
         use der::Decode;
         x509_cert::Certificate::from_der(&verified.certificate)
-            .map_err(|e| InvalidSignature::PublicKey(e.to_string()))?
+            .map_err(InvalidSignature::Certificate)?
     };
     let subject = &certificate.tbs_certificate.subject;
     Ok(SignatureStatus::Signed(Signature {

@@ -36,13 +36,6 @@ pub enum ContentsError {
     TrailingData,
 }
 
-/// Lets code whose errors are still sentences (`Result<_, String>`) use `?` on it.
-impl From<ContentsError> for String {
-    fn from(e: ContentsError) -> Self {
-        e.to_string()
-    }
-}
-
 /// The element at the start of `bytes` and what follows it; `None` when it is not
 /// definite-length DER or runs past the end.
 pub(crate) fn read(bytes: &[u8]) -> Option<(Tlv<'_>, &[u8])> {

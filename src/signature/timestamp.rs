@@ -15,7 +15,6 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use der::Decode;
-use x509_cert::Certificate;
 use x509_tsp::MessageImprint;
 
 use super::cms::{self, CmsError, Content};
@@ -76,13 +75,6 @@ pub enum TimestampError {
     },
 }
 
-/// Lets code whose errors are still sentences (`Result<_, String>`) use `?` on it.
-impl From<TimestampError> for String {
-    fn from(e: TimestampError) -> Self {
-        e.to_string()
-    }
-}
-
 /// Verifies a signature timestamp: `token` (a TimeStampToken's DER) must be validly signed
 /// by the certificate in it, and its imprint the digest of `signature_value`.
 pub(crate) fn verify_signature_timestamp(
@@ -141,15 +133,7 @@ impl Timestamp {
         if anchors.is_empty() {
             return Trust::NotChecked;
         }
-        let certs: Vec<Cert<'_>> = self
-            .certificates
-            .iter()
-            .filter_map(|der| {
-                Certificate::from_der(der)
-                    .ok()
-                    .map(|cert| Cert { der, cert })
-            })
-            .collect();
+        let certs: Vec<Cert<'_>> = Cert::parse_all(&self.certificates);
         let Some(tsa) = certs.first() else {
             return Trust::Untrusted {
                 reason: "the timestamp token's certificate cannot be read".into(),

@@ -142,7 +142,22 @@ pub(crate) struct Cert<'a> {
     pub cert: Certificate,
 }
 
-impl Cert<'_> {
+impl<'a> Cert<'a> {
+    /// Every certificate of a list that parses, each with its DER (an unreadable one is
+    /// skipped: it can neither sign nor chain).
+    pub(crate) fn parse_all<D: AsRef<[u8]> + ?Sized + 'a>(
+        ders: impl IntoIterator<Item = &'a D>,
+    ) -> Vec<Cert<'a>> {
+        ders.into_iter()
+            .filter_map(|der| {
+                let der = der.as_ref();
+                Certificate::from_der(der)
+                    .ok()
+                    .map(|cert| Cert { der, cert })
+            })
+            .collect()
+    }
+
     pub(crate) fn subject(&self) -> String {
         self.cert.tbs_certificate.subject.to_string()
     }

@@ -1,0 +1,349 @@
+//! Guides that survive the readers leaders fill them in (issue 10): what the file must
+//! hold for PDFium, pdf.js, MuPDF and poppler, read back with lopdf. The engines
+//! themselves are driven by `scripts/check-readers.py`.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use lopdf::{Document, Object};
+
+/// The README's example guide, written into `dir`.
+fn example_guide(dir: &Path) -> PathBuf {
+    let out = dir.join("guide.pdf");
+    Command::cargo_bin("mus")
+        .unwrap()
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["guide", "--role", "leder-af-medarbejdere"])
+        .args(["--focus", "saet-retning", "--focus", "opdyrk-potentialer"])
+        .args([
+            "--name",
+            "Łukasz Øster-Ågård",
+            "--manager",
+            "Bodil Kjærgård",
+        ])
+        .args(["--unit", "Dagtilbud Nord", "--date", "2027-01-15", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// The object `o` stands for, following a reference.
+fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap(),
+        o => o,
+    }
+}
+
+#[test]
+fn the_xmp_metadata_stream_is_unfiltered_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let metadata = resolve(&doc, catalog.get(b"Metadata").unwrap())
+        .as_stream()
+        .unwrap();
+    // PDFium saves a deflated metadata stream without its /Filter; only an unfiltered
+    // one reaches the archive intact after a leader saves the guide in Chrome or Edge.
+    assert!(
+        metadata.dict.get(b"Filter").is_err(),
+        "the metadata stream has a filter: {:?}",
+        metadata.dict
+    );
+    let xmp = std::str::from_utf8(&metadata.content).expect("raw UTF-8");
+    assert!(xmp.starts_with("<?xpacket begin=\"\u{feff}\""));
+    assert!(xmp.contains("<mus:guideId>2027-51881156</mus:guideId>"));
+    assert_eq!(
+        metadata.dict.get(b"Length").unwrap().as_i64().unwrap() as usize,
+        metadata.content.len()
+    );
+}
+
+/// The Unicode text each glyph id of a ToUnicode CMap stands for.
+fn to_unicode(cmap: &str) -> std::collections::BTreeMap<u16, String> {
+    let hex = |s: &str| u32::from_str_radix(s.trim_matches(['<', '>']), 16).unwrap();
+    let utf16 = |s: &str| {
+        let s = s.trim_matches(['<', '>']);
+        let units: Vec<u16> = (0..s.len())
+            .step_by(4)
+            .map(|i| u16::from_str_radix(&s[i..i + 4], 16).unwrap())
+            .collect();
+        String::from_utf16(&units).unwrap()
+    };
+    let mut map = std::collections::BTreeMap::new();
+    let mut mode = "";
+    for line in cmap.lines() {
+        if line.ends_with("beginbfchar") || line.ends_with("beginbfrange") {
+            mode = if line.ends_with("bfchar") {
+                "char"
+            } else {
+                "range"
+            };
+            continue;
+        }
+        if line.starts_with("end") {
+            mode = "";
+            continue;
+        }
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match (mode, parts.as_slice()) {
+            ("char", [gid, text]) => {
+                map.insert(hex(gid) as u16, utf16(text));
+            }
+            ("range", [lo, hi, first]) => {
+                let start = utf16(first).chars().next().unwrap() as u32;
+                for (k, gid) in (hex(lo)..=hex(hi)).enumerate() {
+                    let c = char::from_u32(start + k as u32).unwrap();
+                    map.insert(gid as u16, c.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    map
+}
+
+#[test]
+fn the_field_font_has_a_glyph_width_and_unicode_for_what_people_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let form = resolve(&doc, doc.catalog().unwrap().get(b"AcroForm").unwrap())
+        .as_dict()
+        .unwrap();
+    let fonts = resolve(&doc, form.get(b"DR").unwrap())
+        .as_dict()
+        .unwrap()
+        .get(b"Font")
+        .unwrap();
+    let fonts = resolve(&doc, fonts).as_dict().unwrap();
+    assert_eq!(fonts.len(), 1, "one font shared by every field");
+    let (_, font) = fonts.iter().next().unwrap();
+    let font = resolve(&doc, font).as_dict().unwrap();
+    let cmap = resolve(&doc, font.get(b"ToUnicode").unwrap())
+        .as_stream()
+        .unwrap();
+    let cmap = to_unicode(&String::from_utf8(cmap.decompressed_content().unwrap()).unwrap());
+    let by_char: std::collections::BTreeMap<String, u16> =
+        cmap.iter().map(|(g, s)| (s.clone(), *g)).collect();
+    let descendant = resolve(
+        &doc,
+        &font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0],
+    )
+    .as_dict()
+    .unwrap();
+    // W as `0 [w0 w1 …]` or `first [w …]` runs: the width of every glyph id.
+    let mut widths = std::collections::BTreeMap::new();
+    let w = descendant.get(b"W").unwrap().as_array().unwrap();
+    for pair in w.chunks(2) {
+        let first = pair[0].as_i64().unwrap();
+        for (k, width) in resolve(&doc, &pair[1])
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let width = width
+                .as_float()
+                .map(|f| f as i64)
+                .or(width.as_i64())
+                .unwrap();
+            widths.insert((first + k as i64) as u16, width);
+        }
+    }
+    let mut typed: Vec<char> = (0x20..=0x7Eu32)
+        .chain(0xA0..=0x17F)
+        .filter_map(char::from_u32)
+        .collect();
+    typed.extend("–—‘’‚“”„«»…•€§".chars());
+    typed.extend("Fjordvej 3, Łódź – „citat“ »fra« François… 100 € § 7 •".chars());
+    for c in typed {
+        let gid = by_char
+            .get(&c.to_string())
+            .unwrap_or_else(|| panic!("the field font lacks {c:?} (U+{:04X})", c as u32));
+        let width = widths.get(gid).copied().unwrap_or(0);
+        // A no-break space is as wide as a space; every other character has ink.
+        assert!(width > 0, "{c:?} (glyph {gid}) has no width");
+    }
+    assert!(!by_char.contains_key("Ж"), "no Cyrillic in the field font");
+}
+
+/// All text of each page, as lopdf extracts it through the fonts' ToUnicode maps (page
+/// content only: widget appearances are not page text).
+fn page_texts(path: &Path) -> Vec<String> {
+    let doc = Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|p| {
+            let text = doc.extract_text(&[*p]).unwrap();
+            text.split_whitespace().collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_dialogue_date_and_printed_names_are_page_text_of_a_form_guide() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = example_guide(dir.path());
+    let pages = page_texts(&path);
+    assert!(pages[0].contains("15.januar2027"), "page 1: {}", pages[0]);
+    let last = pages.last().unwrap();
+    for name in ["ŁukaszØster-Ågård", "BodilKjærgård"] {
+        assert!(last.contains(name), "last page lacks {name}: {last}");
+    }
+    // … and the fields still carry them, over the page text, on a background that hides
+    // it once a reader draws an edited value.
+    let doc = Document::load(&path).unwrap();
+    let mut found = 0;
+    for (_, page) in doc.get_pages() {
+        let page = doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in resolve(&doc, annots).as_array().unwrap() {
+            let annot = resolve(&doc, annot).as_dict().unwrap();
+            let name = annot
+                .get(b"T")
+                .map(|t| t.as_str().unwrap_or_default().to_vec());
+            if !matches!(name.as_deref(), Ok(b"samtalens-dato" | b"navn")) {
+                continue;
+            }
+            found += 1;
+            assert!(annot.get(b"V").is_ok(), "the field keeps its value");
+            let bg = annot.get(b"MK").unwrap().as_dict().unwrap().get(b"BG");
+            assert_eq!(
+                bg.unwrap().as_array().unwrap().len(),
+                3,
+                "an RGB background"
+            );
+            let ap = resolve(&doc, annot.get(b"AP").unwrap()).as_dict().unwrap();
+            let stream = resolve(&doc, ap.get(b"N").unwrap()).as_stream().unwrap();
+            let content = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            let content = String::from_utf8_lossy(&content);
+            assert!(
+                content.contains(" re f "),
+                "the appearance paints its background first"
+            );
+        }
+    }
+    assert_eq!(found, 3, "the date and two names");
+}
+
+#[test]
+fn answer_fields_cover_exactly_their_ruled_lines_at_the_readers_line_height() {
+    use mus::fonts::FontSet;
+    use mus::framework::Framework;
+    use mus::guide::{Guide, People};
+    use mus::layout::{FieldKind, Item};
+    use mus::templates::Templates;
+
+    let framework = Framework::builtin().unwrap();
+    let templates = Templates::builtin().unwrap();
+    let level = &framework.levels[0];
+    let guide = Guide {
+        framework: &framework,
+        level,
+        focus: framework.principles.iter().collect(),
+        people: People {
+            name: "Łukasz Øster-Ågård".into(),
+            manager: "Bodil Kjærgård".into(),
+            unit: "Dagtilbud Nord".into(),
+            employee_id: None,
+        },
+        date: chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+        created: 0,
+        form: true,
+    };
+    let doc = guide.layout(&templates, FontSet::builtin()).unwrap();
+    // pdf.js sets auto-sized multi-line text at 12 pt, 1.35 apart (LINE_FACTOR), and so,
+    // within a tenth of a point per line, does PDFium with Noto Sans.
+    let readers_line_height = 12.0 * 1.35;
+    let mut answers = 0;
+    for (p, page) in doc.pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Field {
+                name,
+                kind:
+                    FieldKind::Text {
+                        multiline: true,
+                        size,
+                        ..
+                    },
+                x,
+                y,
+                w,
+                h,
+            } = item
+            else {
+                continue;
+            };
+            if *size != 0.0 {
+                continue; // plan cells and names: fixed sizes in boxes, not on rules
+            }
+            answers += 1;
+            let rules: Vec<f32> = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Line { x1, y1, x2, y2, .. }
+                        if (x1 - x).abs() < 0.01
+                            && (x2 - (x + w)).abs() < 0.01
+                            && y1 == y2
+                            && *y1 > *y - 0.01
+                            && *y1 < y + h + 0.01 =>
+                    {
+                        Some(*y1)
+                    }
+                    _ => None,
+                })
+                .collect();
+            let lines = (h / readers_line_height).round();
+            assert!(
+                (h - lines * readers_line_height).abs() < 0.01,
+                "page {}: {name} is {h} high, not a whole number of lines",
+                p + 1
+            );
+            assert_eq!(rules.len(), lines as usize, "page {}: {name}", p + 1);
+            for (k, rule) in rules.iter().enumerate() {
+                let want = y + (k + 1) as f32 * readers_line_height;
+                assert!(
+                    (rule - want).abs() < 0.01,
+                    "page {}: {name}: rule {} at {rule}, line {} ends at {want}",
+                    p + 1,
+                    k + 1,
+                    k + 1
+                );
+            }
+        }
+    }
+    assert!(answers > 10, "only {answers} answer fields");
+}
+
+#[test]
+fn answer_fields_are_auto_sized_in_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let mut auto = 0;
+    for (_, page) in doc.get_pages() {
+        let page = doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in resolve(&doc, annots).as_array().unwrap() {
+            let annot = resolve(&doc, annot).as_dict().unwrap();
+            let (Ok(name), Ok(da)) = (annot.get(b"T"), annot.get(b"DA")) else {
+                continue; // radio buttons: named by their group, no text
+            };
+            let name = String::from_utf8_lossy(name.as_str().unwrap());
+            let da = String::from_utf8_lossy(da.as_str().unwrap()).into_owned();
+            if name.starts_with("spm") || name == "refleksion" {
+                assert!(da.contains(" 0 Tf "), "{name}: {da}");
+                auto += 1;
+            }
+        }
+    }
+    assert!(auto > 10, "{auto}");
+}
