@@ -6,7 +6,9 @@
 //! which the next `add` of that file adopts and `verify` names — never a row without its
 //! file. The parts: [`policy`] (what "signed by both, unchanged since" means),
 //! [`verify`] (checking the archive again), [`storage`] (where files lie and how they are
-//! written), [`index`], [`status`] and the command line ([`run`]).
+//! written and read — never through a link), [`index`] and the typed values it keeps
+//! ([`stored`]), [`rebuild`] (a new index from the files), [`status`] and the command
+//! line ([`run`]).
 
 pub mod config;
 pub mod guide_info;
