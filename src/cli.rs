@@ -185,6 +185,15 @@ pub enum ArchiveCommand {
         #[arg(long, value_name = "FILE.pem")]
         trust: Vec<PathBuf>,
     },
+    /// Re-create the index from the archived files, when it is missing, empty or damaged:
+    /// every PDF in the folder is read again and judged by today's rules (guides whose
+    /// signatures are in order are recorded as signed, others as unsigned; files the rules
+    /// refuse are named and left out). The old index is kept as index.sqlite.bak.
+    Rebuild {
+        /// Certificates (PEM) signers must chain to; repeat for more files.
+        #[arg(long, value_name = "FILE.pem")]
+        trust: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args, Clone, Default)]

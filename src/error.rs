@@ -82,6 +82,14 @@ pub enum Error {
     #[error("{}: is not a mus archive (it has no {index})", path.display())]
     NotAnArchive { path: PathBuf, index: &'static str },
 
+    /// The archive's index is missing, empty or damaged (beside archived guides).
+    #[error("{}: the index {problem}{}", path.display(), guide.as_ref().map(|g| format!(", but the archive folder holds archived guides (such as {g})")).unwrap_or_default())]
+    IndexUnusable {
+        path: PathBuf,
+        problem: String,
+        guide: Option<String>,
+    },
+
     /// The archive's index or folder cannot be used.
     #[error("{}: {message}", path.display())]
     Archive { path: PathBuf, message: String },
@@ -133,6 +141,11 @@ impl Error {
             ),
             Error::NotAnArchive { .. } => Some(
                 "check --archive / MUS_ARCHIVE; `mus archive add FILE` starts an archive".into(),
+            ),
+            Error::IndexUnusable { .. } => Some(
+                "`mus archive rebuild` re-creates the index from the archived guides (re-read \
+                 and judged again; the old index is kept as index.sqlite.bak)"
+                    .into(),
             ),
             Error::UnreadablePdf { .. } => Some(
                 "a cut-short file is usually an incomplete download or copy: fetch the returned \

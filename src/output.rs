@@ -57,11 +57,74 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
             message: "the folder does not exist".into(),
         });
     }
+    write_durably(path, bytes, 0o600, Replace::Yes)
+}
+
+/// Whether [`write_durably`] may replace a file already at its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replace {
+    Yes,
+    /// Fail with `AlreadyExists` instead (the archive never replaces an archived file).
+    Never,
+}
+
+/// The one durable write of mus: a temporary file in `path`'s folder (recorded so a
+/// signal removes it), the bytes, fsync, `mode`, rename (or link, without replacing),
+/// fsync of the folder — so after a crash `path` is the old file or the whole new one,
+/// and a completed write survives a power cut. The folder must exist.
+pub(crate) fn write_durably(path: &Path, bytes: &[u8], mode: u32, replace: Replace) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let (mut file, _in_flight) = temporary_file(&dir)?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    match replace {
+        Replace::Yes => file.persist(path).map(drop),
+        Replace::Never => file.persist_noclobber(path).map(drop),
+    }
+    .map_err(|e| Error::io(path, e.error))?;
+    sync_dir(&dir)
+}
+
+/// Makes a folder's new entries (a renamed file, a new subfolder) survive a power cut.
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, e))?;
     Ok(())
+}
+
+/// Creates `dir` (and missing parents) readable by its owner only (0700). A folder that
+/// exists already — made by another mus a moment ago — is fine; anything else there is
+/// an error.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    match builder.create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// A temporary file mus writes in `dir`, recorded as in flight until dropped (for the
+/// archive's index, which SQLite builds in place before it is renamed).
+pub(crate) fn temporary_file_in(dir: &Path) -> Result<(tempfile::NamedTempFile, InFlight)> {
+    temporary_file(dir)
 }
 
 /// Temporary files are named `.mus-<pid>-<random>.tmp`: hidden, recognisably mus's, and
@@ -77,7 +140,7 @@ const STALE_AFTER: Duration = Duration::from_secs(3600);
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// A temporary file's place in [`IN_FLIGHT`], given up when the file is renamed or gone.
-struct InFlight(PathBuf);
+pub(crate) struct InFlight(PathBuf);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
@@ -148,23 +211,42 @@ pub fn remove_stale_temporary_files(dir: &Path) -> Result<usize> {
         let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
             continue;
         };
-        if !meta.is_file() {
-            continue;
-        }
-        let writer_gone = middle
-            .split_once('-')
-            .and_then(|(pid, _)| pid.parse::<u32>().ok())
-            .is_some_and(|pid| !process_alive(pid));
-        let old = meta
-            .modified()
-            .ok()
-            .and_then(|m| SystemTime::now().duration_since(m).ok())
-            .is_some_and(|age| age > STALE_AFTER);
-        if (writer_gone || old) && std::fs::remove_file(entry.path()).is_ok() {
+        if is_stale(middle, &meta) && std::fs::remove_file(entry.path()).is_ok() {
             removed += 1;
         }
     }
     Ok(removed)
+}
+
+/// Whether the file named `name` is a temporary file of mus that no running mus is
+/// writing: a regular file named `.mus-*.tmp` whose process is gone, or older than an hour.
+pub(crate) fn is_stale_temporary_file(name: &str, meta: &std::fs::Metadata) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|middle| is_stale(middle, meta))
+}
+
+fn is_stale(middle: &str, meta: &std::fs::Metadata) -> bool {
+    if !meta.is_file() {
+        return false;
+    }
+    let writer_gone = middle
+        .split_once('-')
+        .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        .is_some_and(|pid| !process_alive(pid));
+    let old = meta
+        .modified()
+        .ok()
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age > STALE_AFTER);
+    writer_gone || old
+}
+
+/// Whether `name` is how mus names its temporary files (`.mus-*.tmp`).
+pub(crate) fn is_temporary_name(name: &str) -> bool {
+    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
 }
 
 /// Whether a process with this id runs, where `/proc` tells; elsewhere assumed so (only

@@ -1202,3 +1202,544 @@ fn a_b_lta_guide_is_archived_with_its_timestamps_and_revocation_checks() {
     assert_eq!(stamps.len(), 1, "{signatures:?}");
     assert_eq!(stamps[0]["time_source"], "timestamp");
 }
+
+// ---- Issue 11: hardening ----------------------------------------------------------
+
+/// Issue 11: a year folder replaced by a link to a folder outside made `add` write the
+/// guide outside the archive. Links inside the archive are never followed.
+#[cfg(unix)]
+#[test]
+fn add_never_writes_through_a_year_folder_linked_outside_the_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, _, _) = one_guide_archive(tmp.path());
+    let outside = tmp.path().join("udenfor");
+    std::fs::rename(dir.join("2027"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("2027")).unwrap();
+    let (guide, _) = make_guide(tmp.path(), "b.pdf", "Bo Dahl", "Nord", None);
+    let out = archive(&dir)
+        .args(["add", "--allow-unsigned"])
+        .arg(&guide)
+        .assert()
+        .code(2);
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "{TRUST_NOTE}error: {}: is a symbolic link (to {}); mus never follows a link inside the \
+             archive folder (put the folder itself there)\n",
+            dir.join("2027").display(),
+            outside.display()
+        )
+    );
+    assert!(
+        !outside.join("nord").exists(),
+        "written outside the archive"
+    );
+}
+
+/// Issue 11: `verify` said nothing when an archived file was replaced by a link to an
+/// outside copy with the same bytes, nor about a linked folder.
+#[cfg(unix)]
+#[test]
+fn verify_names_an_archived_file_replaced_by_a_link_and_a_linked_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, stored, _) = one_guide_archive(tmp.path());
+    let (guide, id) = make_guide(tmp.path(), "b.pdf", "Bo Dahl", "Nord", None);
+    archive(&dir)
+        .args(["add", "--allow-unsigned"])
+        .arg(&guide)
+        .assert()
+        .code(0);
+    let copy = tmp.path().join("kopi.pdf");
+    std::fs::copy(dir.join(&stored), &copy).unwrap();
+    std::fs::remove_file(dir.join(&stored)).unwrap();
+    std::os::unix::fs::symlink(&copy, dir.join(&stored)).unwrap();
+    let outside = tmp.path().join("nord-kopi");
+    std::fs::rename(dir.join("2027/nord"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("2027/nord")).unwrap();
+    let out = archive(&dir).arg("verify").assert().code(1);
+    assert_eq!(
+        stdout_of(&out),
+        format!(
+            "link: 2027/nord is a symbolic link (to {}); the archive holds files, never links \
+             (guide {id} version 1 lies behind it)\n\
+             link: {stored} is a symbolic link (to {}); the archive holds files, never links\n",
+            outside.display(),
+            copy.display(),
+        )
+    );
+}
+
+/// Issue 11: temporary files an interrupted `add` left (half a guide: personal data) are
+/// named by `verify` and removed by the next `add`: those whose process is gone, or
+/// older than an hour.
+#[cfg(unix)]
+#[test]
+fn temporary_files_left_by_an_interrupted_add_are_named_by_verify_and_removed_by_the_next_add() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, _, _) = one_guide_archive(tmp.path());
+    // No process has an id above 2^22 (Linux's largest pid_max).
+    let dead = dir.join("2027/syd/.mus-4194305-AbCdEf.tmp");
+    std::fs::write(&dead, b"half a guide").unwrap();
+    let old = dir.join(".mus-Xy12Ab.tmp");
+    let file = std::fs::File::create(&old).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
+    drop(file);
+    let out = archive(&dir).arg("verify").assert().code(1);
+    assert_eq!(
+        stdout_of(&out),
+        "temporary: .mus-Xy12Ab.tmp was left by an interrupted add (can be deleted)\n\
+         temporary: 2027/syd/.mus-4194305-AbCdEf.tmp was left by an interrupted add (can be deleted)\n"
+    );
+    let (guide, _) = make_guide(tmp.path(), "b.pdf", "Bo Dahl", "Nord", None);
+    let out = archive(&dir)
+        .args(["add", "--allow-unsigned"])
+        .arg(&guide)
+        .assert()
+        .code(0);
+    assert!(
+        stderr_of(&out).contains(&format!(
+            "mus archive add: removed 2 temporary files an interrupted add left in {}\n",
+            dir.display()
+        )),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!dead.exists() && !old.exists());
+    archive(&dir).arg("verify").assert().code(0);
+}
+
+/// Issue 11: `archive add` of a FIFO blocked forever; a multi-GB file was read whole.
+/// Both are refused before their contents are read.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_blocking_and_an_oversized_file_without_reading_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("guide.pdf");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let big = tmp.path().join("big.pdf");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    let dir = tmp.path().join("arkiv");
+    let out = archive(&dir)
+        .args(["add", "--allow-unsigned"])
+        .args([&fifo, &big])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1);
+    let stderr = stderr_of(&out);
+    for line in [
+        format!(
+            "refused: {}: is a named pipe (FIFO), not a file; only PDF files are archived\n",
+            fifo.display()
+        ),
+        format!(
+            "refused: {}: is 65.0 MiB; a guide is about 50–80 KB, and mus archives files of at \
+             most 64 MiB\n",
+            big.display()
+        ),
+    ] {
+        assert!(stderr.contains(&line), "{line}\nnot in\n{stderr}");
+    }
+}
+
+/// Runs `mus archive --archive DIR ARGS` as the unprivileged user `nobody` (root reads and
+/// writes everything, which would hide what a read-only archive does); `None`, with the
+/// reason printed, when privileges cannot be dropped.
+#[cfg(unix)]
+fn as_nobody(dir: &Path, args: &[&str]) -> Option<std::process::Output> {
+    let bin = assert_cmd::cargo::cargo_bin("mus");
+    let mut cmd = if unsafe_is_root() {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        cmd
+    } else {
+        std::process::Command::new(&bin)
+    };
+    cmd.arg("archive")
+        .arg("--archive")
+        .arg(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("MUS_ARCHIVE");
+    match cmd.output() {
+        Ok(out) if out.status.code() == Some(127) || out.status.code() == Some(126) => {
+            eprintln!(
+                "skipped: cannot run mus as nobody: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            None
+        }
+        Ok(out) => Some(out),
+        Err(e) => {
+            eprintln!("skipped: cannot drop privileges (setpriv: {e})");
+            None
+        }
+    }
+}
+
+#[cfg(unix)]
+fn unsafe_is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n")
+}
+
+/// Issue 11: a read-only archive (a copy the user may only read) could not be listed or
+/// verified: "attempt to write a readonly database".
+#[cfg(unix)]
+#[test]
+fn list_status_and_verify_work_on_a_read_only_archive() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, stored, id) = one_guide_archive(tmp.path());
+    let roster = tmp.path().join("r.csv");
+    std::fs::write(&roster, "Navn;Rolle;Enhed\nÅse Holm;chef;Syd\n").unwrap();
+    // As root, the archive is given to nobody, who runs the commands below: its owner,
+    // but without a write bit anywhere. As a normal user the archive is already its own.
+    if unsafe_is_root() {
+        let chown = std::process::Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(chown.success());
+    }
+    for path in [tmp.path(), roster.as_path()] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for folder in [dir.join("2027/syd"), dir.join("2027"), dir.clone()] {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o500)).unwrap();
+    }
+    let index = dir.join("index.sqlite");
+    std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let Some(list) = as_nobody(&dir, &["list"]) else {
+        return;
+    };
+    let text = |o: &std::process::Output| {
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    assert_eq!(list.status.code(), Some(0), "{:?}", text(&list));
+    assert!(text(&list).0.contains(&id), "{:?}", text(&list));
+    let verify = as_nobody(&dir, &["verify"]).unwrap();
+    assert_eq!(verify.status.code(), Some(0), "{:?}", text(&verify));
+    assert!(
+        text(&verify).1.ends_with(&format!(
+            "mus archive verify: 1 file checked in {} — all intact\n",
+            dir.display()
+        )),
+        "{:?}",
+        text(&verify)
+    );
+    let roster_arg = roster.to_string_lossy().into_owned();
+    let status = as_nobody(&dir, &["status", "--roster", &roster_arg, "--year", "2027"]).unwrap();
+    assert_eq!(status.status.code(), Some(0), "{:?}", text(&status));
+    assert!(text(&status).0.contains("Åse Holm"), "{:?}", text(&status));
+    let guide = tmp.path().join("g.pdf");
+    let guide_arg = guide.to_string_lossy().into_owned();
+    let add = as_nobody(&dir, &["add", "--allow-unsigned", &guide_arg]).unwrap();
+    assert_eq!(add.status.code(), Some(2), "{:?}", text(&add));
+    assert!(
+        text(&add).1.contains(&format!(
+            "error: {}: this user may not write the archive folder or its index; `add` needs \
+             write access (list, status and verify work without it)\n",
+            dir.display()
+        )),
+        "{:?}",
+        text(&add)
+    );
+    assert!(dir.join(&stored).is_file());
+}
+
+/// Issue 11: a 0-byte index made `list` say "no archived guide matches" and silently
+/// re-created an empty schema; a damaged one gave SQLite's words only.
+#[test]
+fn an_empty_or_damaged_index_beside_archived_files_says_how_to_rebuild() {
+    for (content, what) in [
+        (&b""[..], "is empty"),
+        (
+            &b"SQLite format 3\0 this is not a database"[..],
+            "is damaged (file is not a database)",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, _, _) = one_guide_archive(tmp.path());
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("index.sqlite{suffix}")));
+        }
+        let index = dir.join("index.sqlite");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        std::fs::write(&index, content).unwrap();
+        for command in ["list", "verify"] {
+            let out = archive(&dir).arg(command).assert().code(2);
+            let stderr = stderr_of(&out);
+            assert!(
+                stderr.contains(&format!(
+                    "error: {}: the index {what}, but the archive folder holds archived guides",
+                    index.display()
+                )) && stderr.contains("hint: `mus archive rebuild` re-creates the index"),
+                "{command}: {stderr}"
+            );
+        }
+        assert_eq!(
+            std::fs::read(&index).unwrap(),
+            content,
+            "the index was rewritten"
+        );
+    }
+}
+
+/// Issue 11: with the index deleted, `add` silently started a new, empty one beside the
+/// archived files.
+#[test]
+fn add_beside_archived_files_without_an_index_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, _, _) = one_guide_archive(tmp.path());
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("index.sqlite{suffix}")));
+    }
+    let (guide, _) = make_guide(tmp.path(), "b.pdf", "Bo Dahl", "Nord", None);
+    let out = archive(&dir)
+        .args(["add", "--allow-unsigned"])
+        .arg(&guide)
+        .assert()
+        .code(2);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(&format!(
+            "error: {}: the index is missing, but the archive folder holds archived guides",
+            dir.join("index.sqlite").display()
+        )) && stderr.contains("hint: `mus archive rebuild` re-creates the index"),
+        "{stderr}"
+    );
+    assert!(!dir.join("index.sqlite").exists());
+    assert!(!dir.join("2027/nord").exists());
+}
+
+/// `mus archive rebuild` re-reads every archived PDF, judges it by today's rules and
+/// writes a new index; the old one is kept as index.sqlite.bak. Signed guides stay
+/// signed, unsigned ones unsigned; a file today's rules refuse is named and not indexed.
+#[test]
+fn rebuild_recreates_the_index_and_names_files_todays_rules_refuse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, _, _) = one_guide_archive(tmp.path());
+    archive(&dir)
+        .arg("add")
+        .arg(signed("signed-both.pdf"))
+        .assert()
+        .code(0);
+    let (guide, _) = make_guide(tmp.path(), "b.pdf", "Åse Holm", "Syd", Some("1800000000"));
+    archive(&dir)
+        .args(["add", "--allow-unsigned"])
+        .arg(&guide)
+        .assert()
+        .code(0);
+    let before = stdout_of(&archive(&dir).args(["list", "--json"]).assert().code(0));
+    let index = dir.join("index.sqlite");
+    std::fs::write(&index, b"").unwrap();
+    std::fs::copy(
+        signed("signed-both-tampered.pdf"),
+        dir.join("2027/syd/tampered.pdf"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("noter.txt"), "x").unwrap();
+    let out = archive(&dir).arg("rebuild").assert().code(1);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("not indexed: 2027/syd/tampered.pdf: today's rules refuse it: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "mus archive rebuild: 3 guides indexed, 1 refused → {}\n",
+            index.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(dir.join("index.sqlite.bak")).unwrap(), b"");
+    let after = stdout_of(&archive(&dir).args(["list", "--json"]).assert().code(0));
+    let strip = |text: &str| {
+        let mut list: serde_json::Value = serde_json::from_str(text).unwrap();
+        for g in list.as_array_mut().unwrap() {
+            g.as_object_mut().unwrap().remove("added_at");
+        }
+        list
+    };
+    assert_eq!(strip(&after), strip(&before));
+    let out = archive(&dir).arg("verify").assert().code(1);
+    assert_eq!(
+        stdout_of(&out),
+        "not in the index: 2027/syd/tampered.pdf is in the archive folder but the index does not know it\n\
+         not in the index: noter.txt is in the archive folder but the index does not know it\n"
+    );
+}
+
+/// Issue 11: the first `add` from several processes at once into a new archive: some
+/// exited 2 with "index.sqlite: File exists (os error 17)".
+#[test]
+fn six_first_adds_at_once_into_a_new_archive_all_succeed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let names = [
+        "Ane Bæk",
+        "Bo Dahl",
+        "Carl Eg",
+        "Dorte Fog",
+        "Eva Gram",
+        "Finn Holm",
+    ];
+    let guides: Vec<PathBuf> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| make_guide(tmp.path(), &format!("{i}.pdf"), name, "Syd", None).0)
+        .collect();
+    // Several rounds, each into a fresh folder: the window is small.
+    for round in 0..4 {
+        let dir = tmp.path().join(format!("ny-arkiv-{round}"));
+        let children: Vec<std::process::Child> = guides
+            .iter()
+            .map(|guide| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
+                    .arg("archive")
+                    .arg("--archive")
+                    .arg(&dir)
+                    .args(["add", "--allow-unsigned"])
+                    .arg(guide)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let out = archive(&dir).args(["list", "--json"]).assert().code(0);
+        let list: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        let mut leaders: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["leader"].as_str().unwrap())
+            .collect();
+        leaders.sort();
+        assert_eq!(leaders, names);
+    }
+}
+
+/// Issue 11: an `add` stopped by SIGTERM or Ctrl-C could leave its temporary file (half a
+/// guide) in the archive. Interrupted, it removes it and exits 128 + the signal's number.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_add_leaves_no_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("r.csv");
+    let mut roster = String::from("navn;rolle;enhed\n");
+    for i in 0..120 {
+        roster.push_str(&format!("Person Nummer{i};chef;Syd\n"));
+    }
+    std::fs::write(&csv, roster).unwrap();
+    let guides = tmp.path().join("ud");
+    mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&guides)
+        .args(["--date", "2027-01-15", "--quiet"])
+        .assert()
+        .code(0);
+    let files: Vec<PathBuf> = files_under(&guides)
+        .into_iter()
+        .filter(|f| f.ends_with(".pdf"))
+        .map(|f| guides.join(f))
+        .collect();
+    assert_eq!(files.len(), 120);
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        // On a loaded machine this thread may not look before the add is done: then again.
+        let mut attempt = 0;
+        let (dir, child) = loop {
+            attempt += 1;
+            let dir = tmp.path().join(format!("arkiv{signal}-{attempt}"));
+            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
+                .arg("archive")
+                .arg("--archive")
+                .arg(&dir)
+                .args(["add", "--allow-unsigned"])
+                .args(&files)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            // Signalled while guides are being stored.
+            let stored = |dir: &Path| {
+                dir.join("2027/syd").is_dir()
+                    && files_under(dir)
+                        .iter()
+                        .filter(|f| f.ends_with(".pdf"))
+                        .count()
+                        >= 5
+            };
+            let mut ended = false;
+            while !stored(&dir) {
+                if child.try_wait().unwrap().is_some() {
+                    ended = true;
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            if !ended {
+                break (dir, child);
+            }
+            match child.wait_with_output() {
+                Ok(output) if output.status.success() && attempt < 5 => {
+                    eprintln!("the add ended before it could be interrupted; again")
+                }
+                output => panic!("the add ended before it could be interrupted: {output:?}"),
+            }
+        };
+        let kill = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{signal}: {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let left: Vec<String> = files_under(&dir)
+            .into_iter()
+            .filter(|f| f.ends_with(".tmp"))
+            .collect();
+        assert_eq!(left, Vec::<String>::new(), "{signal}");
+        let stored = files_under(&dir)
+            .iter()
+            .filter(|f| f.ends_with(".pdf"))
+            .count();
+        assert!(stored < 120, "{stored} guides: the add was not interrupted");
+    }
+}

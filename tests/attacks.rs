@@ -145,6 +145,9 @@ fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("arkiv");
     std::fs::create_dir(&archive).unwrap();
+    // The index first: an index made beside archived guides would start the archive over,
+    // and is refused.
+    let mut idx = Index::open(&archive, true).unwrap();
     let bytes = std::fs::read(dir.join(file)).unwrap();
     let relative = format!("2027/planted/{}", file);
     let target = archive.join(&relative);
@@ -155,7 +158,6 @@ fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o400)).unwrap();
     }
-    let mut idx = Index::open(&archive, true).unwrap();
     let tx = idx.begin().unwrap();
     let guide = ArchivedGuide {
         guide_id: format!("2027-{:08X}", bytes.len()),

@@ -39,6 +39,9 @@ pub enum Task {
     Verify {
         anchors: Vec<TrustAnchor>,
     },
+    Rebuild {
+        anchors: Vec<TrustAnchor>,
+    },
 }
 
 /// Where `status` writes its CSV.
@@ -90,6 +93,9 @@ impl ArchiveConfig {
                 }),
             },
             ArchiveCommand::Verify { trust } => Task::Verify {
+                anchors: anchors(trust)?,
+            },
+            ArchiveCommand::Rebuild { trust } => Task::Rebuild {
                 anchors: anchors(trust)?,
             },
         };

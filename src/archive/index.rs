@@ -7,9 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
+use super::stored::{StoredCoverage, StoredRevocation, StoredRole, StoredTimeSource, StoredTrust};
 use crate::error::{Error, Result};
 
 /// The index's file name in the archive folder; SQLite keeps `-wal` and `-shm` beside it.
@@ -108,22 +109,19 @@ pub struct ArchivedGuide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredSignature {
     pub field: String,
-    /// Whom it signs for: leader, manager, other (a further signer the guide names), extra
-    /// (a seal, a certification, a signer the guide does not name: for nobody), or
-    /// document-timestamp.
-    pub role: String,
+    /// Whom it signs for.
+    pub role: StoredRole,
     pub signer: String,
     /// The certificate's common name.
     pub signer_name: String,
     pub signing_time: Option<String>,
-    /// Where `signing_time` comes from: claimed (the signer's computer) or timestamp.
-    pub time_source: String,
+    /// Where `signing_time` comes from.
+    pub time_source: StoredTimeSource,
     pub algorithm: String,
     pub certificate_sha256: String,
-    pub coverage: String,
-    pub trust: String,
-    /// not-checked | checked | revoked | no-data.
-    pub revocation: String,
+    pub coverage: StoredCoverage,
+    pub trust: StoredTrust,
+    pub revocation: StoredRevocation,
 }
 
 /// The open index of one archive.
@@ -133,25 +131,144 @@ pub struct Index {
 }
 
 impl Index {
-    /// Opens the index in `dir`, creating it (readable by its owner only) when `create`.
+    /// Opens the index in `dir`, creating it (readable by its owner only) when `create`
+    /// and the folder holds no archived guide yet. Several `add` at once into a new
+    /// folder may all get here: creating the file and the schema tolerates the others.
+    ///
+    /// When this user may not write the folder or the index (a read-only copy), the index
+    /// is opened read-only and immutable: SQLite then needs neither its `-shm` file nor a
+    /// lock, which a read-only folder cannot give it.
     pub fn open(dir: &Path, create: bool) -> Result<Index> {
         let path = dir.join(INDEX_FILE);
-        if !path.is_file() {
-            if !create {
-                return Err(Error::NotAnArchive {
-                    path: dir.to_path_buf(),
-                    index: INDEX_FILE,
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(guide) = super::storage::first_guide(dir) {
+                    return Err(Error::IndexUnusable {
+                        path,
+                        problem: "is missing".into(),
+                        guide: Some(guide),
+                    });
+                }
+                if !create {
+                    return Err(Error::NotAnArchive {
+                        path: dir.to_path_buf(),
+                        index: INDEX_FILE,
+                    });
+                }
+                // SQLite gives the -wal and -shm files the database file's mode.
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                match options.open(&path) {
+                    Ok(_) => {
+                        // An index made now, beside guides stored meanwhile under an index
+                        // that was deleted, would start the archive over: take it back.
+                        if let Some(guide) = super::storage::first_guide(dir) {
+                            let _ = std::fs::remove_file(&path);
+                            return Err(Error::IndexUnusable {
+                                path,
+                                problem: "is missing".into(),
+                                guide: Some(guide),
+                            });
+                        }
+                    }
+                    // Another mus made it a moment ago.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(Error::io(&path, e)),
+                }
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+            Ok(meta) if !meta.is_file() => {
+                return Err(Error::Archive {
+                    path,
+                    message: "is not a regular file (a link, or a folder); the index must be                               a file in the archive folder"
+                        .into(),
+                })
+            }
+            Ok(_) => {}
+        }
+        let writable = may_write(dir) && may_write(&path);
+        if create && !writable {
+            return Err(Error::Archive {
+                path: dir.to_path_buf(),
+                message: "this user may not write the archive folder or its index; `add` \
+                          needs write access (list, status and verify work without it)"
+                    .into(),
+            });
+        }
+        let conn = if writable {
+            Connection::open(&path)
+        } else {
+            // Rows still in a write-ahead log would be missed by an immutable open; SQLite
+            // then needs to read the log the ordinary way (and may say it cannot).
+            let wal = dir.join(format!("{INDEX_FILE}-wal"));
+            let immutable = !std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+            Connection::open_with_flags(
+                read_only_uri(&path, immutable),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        }
+        .map_err(|e| db_error(&path, e))?;
+        let mut index = Index { conn, path };
+        // Before anything that writes: another mus may hold the lock while creating it, or
+        // while storing a file (two fsyncs and a commit; on a busy disk, seconds each).
+        index
+            .conn
+            .busy_timeout(std::time::Duration::from_secs(60))
+            .map_err(|e| index.error(e))?;
+        // What is there, read before anything is written: an empty or damaged index
+        // beside archived guides must stay as it is for `rebuild`.
+        let tables: i64 =
+            match index
+                .conn
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            {
+                Ok(n) => n,
+                Err(e) if is_damage(&e) => {
+                    return Err(Error::IndexUnusable {
+                        path: index.path,
+                        problem: format!("is damaged ({e})"),
+                        guide: super::storage::first_guide(dir),
+                    })
+                }
+                Err(e) => return Err(index.error(e)),
+            };
+        let count_tables = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        };
+        if tables == 0 {
+            // A guide another `add` stored after creating the schema a moment ago is no
+            // reason to refuse: read again after looking (it creates the schema first).
+            if let Some(guide) = super::storage::first_guide(dir)
+                .filter(|_| count_tables(&index.conn).is_ok_and(|n| n == 0))
+            {
+                return Err(Error::IndexUnusable {
+                    path: index.path,
+                    problem: "is empty".into(),
+                    guide: Some(guide),
                 });
             }
-            // SQLite gives the -wal and -shm files the database file's mode.
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options.open(&path).map_err(|e| Error::io(&path, e))?;
         }
-        let conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
-        let mut index = Index { conn, path };
+        if !writable {
+            let version: i64 = index
+                .conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|e| index.error(e))?;
+            if version != SCHEMA_VERSION {
+                return Err(Error::Archive {
+                    path: index.path,
+                    message: format!(
+                        "the index has schema version {version}, this mus reads {SCHEMA_VERSION};                          a read-only archive cannot be brought up to date (open it once with                          write access, or use the mus that wrote it)"
+                    ),
+                });
+            }
+            return Ok(index);
+        }
         index.configure()?;
         migrate(&mut index.conn).map_err(|e| match e {
             Error::Archive { message, .. } => Error::Archive {
@@ -160,6 +277,23 @@ impl Index {
             },
             other => other,
         })?;
+        Ok(index)
+    }
+
+    /// A new index at `path` (a temporary file `rebuild` renames into place later), with
+    /// the current schema and a rollback journal: a WAL beside a temporary name would be
+    /// left behind by the rename.
+    pub(crate) fn create_at(path: &Path) -> Result<Index> {
+        let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
+        let mut index = Index {
+            conn,
+            path: path.to_path_buf(),
+        };
+        index
+            .conn
+            .execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;")
+            .map_err(|e| index.error(e))?;
+        migrate(&mut index.conn)?;
         Ok(index)
     }
 
@@ -176,9 +310,7 @@ impl Index {
         }
         // FULL: a committed row survives a power cut, not just a crash of mus.
         self.conn
-            .execute_batch(
-                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-            )
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(|e| self.error(e))
     }
 
@@ -384,6 +516,48 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     tx.commit().map_err(error)
 }
 
+/// Whether this user may write `path` (access(2): root may write anything).
+fn may_write(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: a valid, NUL-terminated path; access(2) only reads it.
+        unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+}
+
+/// `file:<path>?mode=ro` (and `&immutable=1`), the path's `%`, `?` and `#` escaped as
+/// RFC 3986 asks.
+fn read_only_uri(path: &Path, immutable: bool) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3F"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=ro");
+    if immutable {
+        uri.push_str("&immutable=1");
+    }
+    uri
+}
+
+/// Whether SQLite says the file is not a database, or a damaged one.
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Archive {
         path: path.to_path_buf(),
@@ -399,6 +573,18 @@ pub fn lookup(index: &Index, sha256: &str) -> Result<Option<ArchivedGuide>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_only_uri_escapes_what_a_uri_would_read_as_its_query() {
+        assert_eq!(
+            read_only_uri(Path::new("/srv/a?b#c%d/index.sqlite"), true),
+            "file:/srv/a%3Fb%23c%25d/index.sqlite?mode=ro&immutable=1"
+        );
+        assert_eq!(
+            read_only_uri(Path::new("/srv/arkiv/index.sqlite"), false),
+            "file:/srv/arkiv/index.sqlite?mode=ro"
+        );
+    }
 
     #[test]
     fn a_new_index_gets_the_current_schema_and_a_newer_one_is_refused() {
@@ -454,12 +640,14 @@ mod tests {
                 signing_time: None,
                 algorithm: "sha256WithRSAEncryption".into(),
                 certificate_sha256: "cd".repeat(32),
-                coverage: "whole-file".into(),
-                trust: "not-checked".into(),
-                role: "leader".into(),
+                coverage: StoredCoverage::WholeFile,
+                trust: StoredTrust::Trusted {
+                    anchor: "CN=Test CA".into(),
+                },
+                role: StoredRole::Leader,
                 signer_name: "Åse".into(),
-                time_source: "timestamp".into(),
-                revocation: "checked".into(),
+                time_source: StoredTimeSource::Timestamp,
+                revocation: StoredRevocation::Checked,
             }],
         };
         let tx = index.begin().unwrap();
@@ -468,5 +656,15 @@ mod tests {
         tx.commit().unwrap();
         assert_eq!(index.all().unwrap(), vec![guide.clone()]);
         assert_eq!(lookup(&index, &guide.sha256).unwrap(), Some(guide));
+        // A word this mus does not know is named, not taken as text.
+        index
+            .conn
+            .execute("UPDATE signatures SET coverage = 'everything'", [])
+            .unwrap();
+        let err = index.all().unwrap_err().to_string();
+        assert!(
+            err.contains("unknown coverage 'everything' in the index"),
+            "{err}"
+        );
     }
 }

@@ -6,15 +6,19 @@
 //! which the next `add` of that file adopts and `verify` names — never a row without its
 //! file. The parts: [`policy`] (what "signed by both, unchanged since" means),
 //! [`verify`] (checking the archive again), [`storage`] (where files lie and how they are
-//! written), [`index`], [`status`] and the command line ([`run`]).
+//! written and read — never through a link), [`index`] and the typed values it keeps
+//! ([`stored`]), [`rebuild`] (a new index from the files), [`status`] and the command
+//! line ([`run`]).
 
 pub mod config;
 pub mod guide_info;
 pub mod index;
 pub mod policy;
+pub mod rebuild;
 pub mod run;
 pub mod status;
 pub mod storage;
+pub mod stored;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +31,9 @@ pub use guide_info::GuideInfo;
 pub use index::{ArchivedGuide, Index, Status, StoredSignature, INDEX_FILE};
 pub use policy::{judge, Policy};
 pub use storage::relative_path;
+pub use stored::{
+    StoredCoverage, StoredRevocation, StoredRole, StoredTimeSource, StoredTrust, UnknownValue,
+};
 pub use verify::Problem;
 
 pub use guide_info::{RequiredSigner, SignerRole, LEADER_SLOT, MANAGER_SLOT};
@@ -83,7 +90,7 @@ impl Archive {
                 })
             }
             Ok(_) => {}
-            Err(_) if create => storage::create_private_dir(dir)?,
+            Err(_) if create => crate::output::create_private_dir(dir)?,
             Err(_) => {
                 return Err(Error::Archive {
                     path: dir.to_path_buf(),
@@ -128,23 +135,7 @@ impl Archive {
     /// Judges one file and, when it is a guide with its signatures in order, stores it
     /// and records it. `Err` only when the archive itself fails (a fatal error).
     pub fn add(&mut self, bytes: &[u8], policy: &Policy) -> Result<Added> {
-        let info = match GuideInfo::from_pdf(bytes) {
-            Ok(info) => info,
-            Err(reason) => return Ok(Added::Refused(Refusal::new(reason.to_string()))),
-        };
-        let inspection = match signature::inspect(bytes, &policy.anchors) {
-            Ok(i) => i,
-            Err(e) => {
-                return Ok(Added::Refused(Refusal::new(format!(
-                    "its signatures cannot be read: {e}"
-                ))))
-            }
-        };
-        // Said first: "filed under another name" is clearer than "the XMP changed".
-        if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
-            return Ok(Added::Refused(Refusal::new(reason)));
-        }
-        let (status, signatures) = match judge(&inspection, required_signers(&info), policy) {
+        let (info, status, signatures) = match judge_file(bytes, policy) {
             Ok(judged) => judged,
             Err(refusal) => return Ok(Added::Refused(refusal)),
         };
@@ -189,6 +180,9 @@ impl Archive {
             added_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             signatures,
         };
+        if let Some(link) = storage::link_on_the_way(&dir, &path) {
+            return Err(link.into_error(&dir));
+        }
         let target = dir.join(&path);
         match std::fs::symlink_metadata(&target) {
             // Left by an `add` that stopped between storing the file and recording it.
@@ -207,8 +201,25 @@ impl Archive {
     }
 }
 
+/// What `add` (and `rebuild`) make of one file: the guide it is, and whether its
+/// signatures let it in — read, inspected and judged by today's rules.
+pub(crate) fn judge_file(
+    bytes: &[u8],
+    policy: &Policy,
+) -> std::result::Result<(GuideInfo, Status, Vec<StoredSignature>), Refusal> {
+    let info = GuideInfo::from_pdf(bytes).map_err(|reason| Refusal::new(reason.to_string()))?;
+    let inspection = signature::inspect(bytes, &policy.anchors)
+        .map_err(|e| Refusal::new(format!("its signatures cannot be read: {e}")))?;
+    // Said first: "filed under another name" is clearer than "the XMP changed".
+    if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
+        return Err(Refusal::new(reason));
+    }
+    let (status, signatures) = judge(&inspection, required_signers(&info), policy)?;
+    Ok((info, status, signatures))
+}
+
 /// Why an archived guide with the same id is not the guide `info` describes, if it is not.
-fn different_guide(archived: &ArchivedGuide, info: &GuideInfo) -> Option<String> {
+pub(crate) fn different_guide(archived: &ArchivedGuide, info: &GuideInfo) -> Option<String> {
     let mut differences = Vec::new();
     if archived.leader != info.leader {
         differences.push(format!(

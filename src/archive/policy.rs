@@ -309,6 +309,7 @@ fn record(
     inspection: &Inspection,
     assigned: &[(&RequiredSigner, &str, &Signature)],
 ) -> Vec<StoredSignature> {
+    use super::stored::{StoredRevocation, StoredRole, StoredTimeSource, StoredTrust};
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
     };
@@ -320,37 +321,33 @@ fn record(
                 let role = assigned
                     .iter()
                     .find(|(_, field, _)| *field == f.name)
-                    .map_or("extra", |(signer, _, _)| signer.role.as_str());
+                    .map_or(StoredRole::Extra, |(signer, _, _)| signer.role.into());
                 Some(StoredSignature {
                     field: f.name.clone(),
-                    role: role.into(),
+                    role,
                     signer: s.signer.clone(),
                     signer_name: s.signer_name.clone(),
                     signing_time: time(s.signing_time),
-                    time_source: s.time_source.as_str().into(),
+                    time_source: s.time_source.into(),
                     algorithm: s.algorithm.clone(),
                     certificate_sha256: s.certificate_sha256.clone(),
-                    coverage: s.coverage.as_str().into(),
-                    trust: match &s.trust {
-                        Trust::NotChecked => "not-checked".into(),
-                        Trust::Trusted { anchor } => format!("trusted: {anchor}"),
-                        Trust::Untrusted { reason } => format!("untrusted: {reason}"),
-                    },
-                    revocation: s.revocation.as_str().into(),
+                    coverage: (&s.coverage).into(),
+                    trust: (&s.trust).into(),
+                    revocation: (&s.revocation).into(),
                 })
             }
             SignatureStatus::Timestamp(t) => Some(StoredSignature {
                 field: f.name.clone(),
-                role: "document-timestamp".into(),
+                role: StoredRole::DocumentTimestamp,
                 signer: t.authority.clone(),
                 signer_name: t.authority.clone(),
                 signing_time: time(t.time),
-                time_source: "timestamp".into(),
+                time_source: StoredTimeSource::Timestamp,
                 algorithm: String::new(),
                 certificate_sha256: String::new(),
-                coverage: t.coverage.as_str().into(),
-                trust: "not-checked".into(),
-                revocation: "not-checked".into(),
+                coverage: (&t.coverage).into(),
+                trust: StoredTrust::NotChecked,
+                revocation: StoredRevocation::NotChecked,
             }),
             _ => None,
         })

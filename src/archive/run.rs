@@ -1,10 +1,10 @@
-//! Running `mus archive add|list|status|verify` and reporting to the terminal: results on
+//! Running `mus archive add|list|status|verify|rebuild` and reporting to the terminal: results on
 //! standard output, refusals, notes and summaries on standard error.
 
 use crate::archive::config::{ArchiveConfig, CsvOutput, Task};
 use crate::archive::status::{read_people, StatusReport};
 use crate::archive::{Added, Archive, ArchivedGuide, Policy};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::matching::normalize;
 use crate::output::write_stdout;
 
@@ -21,7 +21,17 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             allow_unsigned,
             anchors,
         } => {
+            // Half a guide left by Ctrl-C is personal data nobody would find.
+            crate::output::remove_temporary_files_on_signal();
             let mut archive = Archive::open(&config.dir, true)?;
+            let removed = crate::archive::storage::remove_stale_temporary_files(&config.dir)?;
+            if removed > 0 {
+                eprintln!(
+                    "mus archive add: removed {removed} temporary file{} an interrupted add left in {}",
+                    if removed == 1 { "" } else { "s" },
+                    config.dir.display()
+                );
+            }
             if let Some(mode) = archive.open_to_others() {
                 eprintln!(
                     "warning: {} is open to others (mode {mode:04o}); the archive holds personal \
@@ -80,6 +90,24 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             }
             Ok(0)
         }
+        Task::Rebuild { anchors } => {
+            crate::output::remove_temporary_files_on_signal();
+            if anchors.is_empty() {
+                eprintln!("{TRUST_NOTE}");
+            }
+            let rebuilt = crate::archive::rebuild::rebuild(&config.dir, anchors)?;
+            for (path, reason) in &rebuilt.refused {
+                eprintln!("not indexed: {path}: {reason}");
+            }
+            eprintln!(
+                "mus archive rebuild: {} guide{} indexed, {} refused → {}",
+                rebuilt.indexed,
+                if rebuilt.indexed == 1 { "" } else { "s" },
+                rebuilt.refused.len(),
+                rebuilt.index.display()
+            );
+            Ok(if rebuilt.refused.is_empty() { 0 } else { 1 })
+        }
         Task::Verify { anchors } => {
             let archive = Archive::open(&config.dir, false)?;
             if anchors.is_empty() {
@@ -117,11 +145,10 @@ fn add(archive: &mut Archive, files: &[std::path::PathBuf], policy: &Policy) -> 
     let mut unsigned_only = false;
     for file in files {
         let shown = file.display();
-        let outcome = match std::fs::read(file) {
+        let outcome = match crate::archive::storage::read_input(file) {
             Ok(bytes) => archive.add(&bytes, policy)?,
-            Err(e) => {
-                let e = Error::io(file, e);
-                eprintln!("refused: {e}");
+            Err(reason) => {
+                eprintln!("refused: {reason}");
                 refused += 1;
                 continue;
             }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use super::storage::{Entry, ReadError};
+use super::stored::StoredRole;
 use super::{
     identity_changed_after_signing, judge, required_signers, storage, Archive, ArchivedGuide,
     GuideInfo, Policy, Status,
@@ -39,6 +41,17 @@ pub enum Problem {
         path: String,
         message: String,
     },
+    /// A symbolic link inside the archive folder: to a file, or to a folder with archived
+    /// guides (`behind`) in it.
+    Link {
+        path: String,
+        target: String,
+        behind: Vec<String>,
+    },
+    /// A temporary file an `add` killed before it finished left (half a guide).
+    Temporary {
+        path: String,
+    },
 }
 
 impl std::fmt::Display for Problem {
@@ -66,6 +79,26 @@ impl std::fmt::Display for Problem {
                 "writable: {path} has mode {mode:04o}; archived files are read-only (0400)"
             ),
             Problem::Signature { path, message } => write!(f, "signature: {path}: {message}"),
+            Problem::Link {
+                path,
+                target,
+                behind,
+            } => {
+                write!(
+                    f,
+                    "link: {path} is a symbolic link (to {target}); the archive holds files, \
+                     never links"
+                )?;
+                match behind.as_slice() {
+                    [] => Ok(()),
+                    [one] => write!(f, " ({one} lies behind it)"),
+                    many => write!(f, " ({} lie behind it)", many.join(", ")),
+                }
+            }
+            Problem::Temporary { path } => write!(
+                f,
+                "temporary: {path} was left by an interrupted add (can be deleted)"
+            ),
         }
     }
 }
@@ -77,24 +110,47 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<(usiz
     let mut problems = Vec::new();
     for guide in &guides {
         let who = format!("guide {} version {}", guide.guide_id, guide.version);
-        let full = archive.dir.join(&guide.path);
-        let bytes = match std::fs::read(&full) {
+        let bytes = match storage::read(&archive.dir, &guide.path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ReadError::Link(link)) => {
+                let behind = (link.path != guide.path).then(|| who.clone());
+                let existing = problems.iter_mut().find_map(|p| match p {
+                    Problem::Link { path, behind, .. } if *path == link.path => Some(behind),
+                    _ => None,
+                });
+                match existing {
+                    Some(list) => list.extend(behind),
+                    None => problems.push(Problem::Link {
+                        path: link.path,
+                        target: link.target.display().to_string(),
+                        behind: behind.into_iter().collect(),
+                    }),
+                }
+                continue;
+            }
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 problems.push(Problem::Missing {
                     path: guide.path.clone(),
                     guide: who,
                 });
                 continue;
             }
-            Err(e) => {
+            Err(ReadError::Io(e)) => {
                 problems.push(Problem::Unreadable {
                     path: guide.path.clone(),
                     message: e.to_string(),
                 });
                 continue;
             }
+            Err(ReadError::NotAFile) => {
+                problems.push(Problem::Unreadable {
+                    path: guide.path.clone(),
+                    message: "is not a regular file".into(),
+                });
+                continue;
+            }
         };
+        let full = archive.dir.join(&guide.path);
         let actual = sha256_hex(&bytes);
         if actual != guide.sha256 {
             problems.push(Problem::Changed {
@@ -108,7 +164,7 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<(usiz
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            if let Ok(meta) = std::fs::metadata(&full) {
+            if let Ok(meta) = std::fs::symlink_metadata(&full) {
                 let mode = meta.permissions().mode() & 0o7777;
                 if mode & 0o222 != 0 {
                     problems.push(Problem::Writable {
@@ -126,13 +182,30 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<(usiz
         }
     }
     let known: BTreeSet<&str> = guides.iter().map(|g| g.path.as_str()).collect();
-    let mut on_disk = Vec::new();
-    storage::walk(&archive.dir, "", &mut on_disk).map_err(|e| Error::io(&archive.dir, e))?;
-    for path in on_disk {
-        if !known.contains(path.as_str()) {
-            problems.push(Problem::NotInIndex { path });
+    let on_disk = storage::walk(&archive.dir).map_err(|e| Error::io(&archive.dir, e))?;
+    let mut more = Vec::new();
+    for entry in on_disk {
+        match entry {
+            Entry::File(path) | Entry::Other(path) if !known.contains(path.as_str()) => {
+                more.push(Problem::NotInIndex { path })
+            }
+            Entry::Link(link) => {
+                let named = problems
+                    .iter()
+                    .any(|p| matches!(p, Problem::Link { path, .. } if *path == link.path));
+                if !named {
+                    more.push(Problem::Link {
+                        path: link.path,
+                        target: link.target.display().to_string(),
+                        behind: Vec::new(),
+                    });
+                }
+            }
+            Entry::StaleTemporary(path) => more.push(Problem::Temporary { path }),
+            _ => {}
         }
     }
+    problems.extend(more);
     Ok((guides.len(), problems))
 }
 
@@ -144,11 +217,11 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
     };
     let mut problems = Vec::new();
     for recorded in &guide.signatures {
-        let who = match recorded.role.as_str() {
-            "leader" => "leader's",
-            "manager" => "manager's",
-            "document-timestamp" => "timestamp's",
-            _ => "other",
+        let who = match recorded.role {
+            StoredRole::Leader => "leader's",
+            StoredRole::Manager => "manager's",
+            StoredRole::DocumentTimestamp => "timestamp's",
+            StoredRole::Other | StoredRole::Extra => "other",
         };
         let field = &recorded.field;
         match inspection.fields.iter().find(|f| &f.name == field) {
