@@ -3,6 +3,7 @@
 
 use crate::archive::config::{ArchiveConfig, CsvOutput, Task};
 use crate::archive::status::{read_people, StatusReport};
+use crate::archive::stored::StoredRole;
 use crate::archive::{Added, Archive, ArchivedGuide, Policy};
 use crate::error::Result;
 use crate::matching::normalize;
@@ -208,7 +209,17 @@ fn list_table(guides: &[ArchivedGuide]) -> String {
     .map(|s| s.to_string())
     .collect::<Vec<_>>()];
     for g in guides {
-        let signers: Vec<&str> = g.signatures.iter().map(|s| s.signer.as_str()).collect();
+        // The people by name; a seal or certification marked as signing for nobody; the
+        // document timestamps (their authority) left to `--json`.
+        let signers: Vec<String> = g
+            .signatures
+            .iter()
+            .filter(|s| s.role != StoredRole::DocumentTimestamp)
+            .map(|s| match s.role {
+                StoredRole::Extra => format!("{} (for nobody)", s.signer_name),
+                _ => s.signer_name.clone(),
+            })
+            .collect();
         rows.push(vec![
             g.year.to_string(),
             g.unit.clone(),
