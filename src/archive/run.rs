@@ -215,9 +215,17 @@ fn list_table(guides: &[ArchivedGuide]) -> String {
             .signatures
             .iter()
             .filter(|s| s.role != StoredRole::DocumentTimestamp)
-            .map(|s| match s.role {
-                StoredRole::Extra => format!("{} (for nobody)", s.signer_name),
-                _ => s.signer_name.clone(),
+            .map(|s| {
+                // Rows from an index made before names were kept have only the subject.
+                let name = if s.signer_name.is_empty() {
+                    &s.signer
+                } else {
+                    &s.signer_name
+                };
+                match s.role {
+                    StoredRole::Extra => format!("{name} (for nobody)"),
+                    _ => name.clone(),
+                }
             })
             .collect();
         rows.push(vec![
