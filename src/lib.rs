@@ -6,6 +6,7 @@
 //! [`templates`] (handlebars → markup) → [`markup`] (→ [`blocks`]) → [`layout`] (pages of
 //! positioned items) → [`pdf`] (bytes) → [`output`] (atomic file write).
 
+pub mod answers;
 pub mod archive;
 pub mod batch;
 pub mod blocks;

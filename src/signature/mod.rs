@@ -11,7 +11,7 @@ mod byte_range;
 mod cms;
 mod coverage;
 mod crypto;
-mod fields;
+pub(crate) mod fields;
 mod invalid;
 mod lexer;
 mod ltv;
