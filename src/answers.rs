@@ -180,8 +180,7 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
             } => {
                 // A radio group's value is the chosen button's export name; "Off" (or
                 // anything not a number on the scale) is no rating.
-                let Some(score) = value.parse::<u8>().ok().filter(|s| (1..=10).contains(s))
-                else {
+                let Some(score) = value.parse::<u8>().ok().filter(|s| (1..=10).contains(s)) else {
                     continue;
                 };
                 let entry = ratings.entry(number).or_insert_with(|| Rating {

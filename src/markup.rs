@@ -8,7 +8,8 @@
 //! |---|---|---|
 //! | `answer` | `lines=N` | — |
 //! | `scale` | `min=1 max=5` | one rater label per line |
-//! | `table` | `rows=N` | header cells `a \| b \| c`, optionally a second line of relative widths |
+//! | `table` | `rows=N` | header cells `a \| b \| c`, optionally a second line of relative widths, then printed rows `> a \| b \| c` (a table with printed rows has no empty rows unless `rows=N` asks) |
+//! | `choice` | — | `label: text` first, then one option per line: `key \| label` |
 //! | `signatures` | — | one party per line: `role \| printed name` |
 //! | `fields` | — | one `label: value` per line |
 //! | `figure` | — | `center: text`, then one principle per line, `*` before a highlighted one |
@@ -247,7 +248,7 @@ impl BlockParser {
     }
 }
 
-const DIRECTIVES: &str = "answer, scale, table, signatures, fields, figure, pagebreak";
+const DIRECTIVES: &str = "answer, scale, table, choice, signatures, fields, figure, pagebreak";
 
 fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
     let mut words = info.split_whitespace();
@@ -324,6 +325,11 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             }
         }
         "table" => {
+            // Printed rows are marked with '>', which a value cannot start a line with
+            // (it is escaped), so a value never adds a row.
+            let (printed, lines): (Vec<&str>, Vec<&str>) =
+                lines.iter().partition(|l| l.starts_with('>'));
+            let cells: Vec<Vec<String>> = printed.iter().map(|l| split(l[1..].trim())).collect();
             let columns: Vec<(String, String)> = lines
                 .first()
                 .map(|l| {
@@ -344,10 +350,42 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                     })?,
                 None => vec![1.0; columns.len()],
             };
+            if let Some(row) = cells.iter().find(|r| r.len() > columns.len()) {
+                return Err(format!(
+                    "'table': the printed row '{}' has {} cells; the table has {} columns",
+                    row.join(" | "),
+                    row.len(),
+                    columns.len()
+                ));
+            }
+            let rows = if cells.is_empty() || args.contains_key("rows") {
+                number("rows", 5, 40)?
+            } else {
+                0
+            };
             Block::Table {
                 columns,
                 widths,
-                rows: number("rows", 5, 40)?,
+                cells,
+                rows,
+                name: field_name,
+            }
+        }
+        "choice" => {
+            let (label, options) = match lines.split_first() {
+                Some((first, rest)) if first.starts_with("label:") => {
+                    (unescape(first["label:".len()..].trim()), rest)
+                }
+                _ => (String::new(), lines.as_slice()),
+            };
+            if options.len() < 2 {
+                return Err(
+                    "'choice' needs at least two options, one per line: 'key | label'".into(),
+                );
+            }
+            Block::Choice {
+                label,
+                options: options.iter().map(|l| keyed(l)).collect(),
                 name: field_name,
             }
         }

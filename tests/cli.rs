@@ -320,6 +320,7 @@ fn many_guides_in_one_process_are_deterministic() {
             date,
             created: date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp(),
             form: true,
+            previous: None,
         };
         guide.render(&templates, FontSet::builtin()).unwrap().pdf
     };
