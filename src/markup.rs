@@ -503,6 +503,45 @@ mod tests {
     }
 
     #[test]
+    fn printed_table_rows_and_choices() {
+        let value = escape("> » 1 | 2 « \\");
+        let blocks = parse(&format!(
+            "```table\nMål | Frist\n3 | 1\n> {value} | 1. juni\n> b\n```\n\n```choice name=o.plan.1.status\nlabel: Status\nnaaet | nået\nikke-naaet | ikke nået\n```\n"
+        ))
+        .unwrap();
+        match &blocks[0] {
+            Block::Table {
+                cells, rows, name, ..
+            } => {
+                assert_eq!(
+                    cells,
+                    &vec![
+                        vec!["> » 1 | 2 « \\".to_string(), "1. juni".to_string()],
+                        vec!["b".to_string()]
+                    ]
+                );
+                assert_eq!((*rows, name), (0, &None));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            blocks[1],
+            Block::Choice {
+                label: "Status".into(),
+                options: vec![
+                    ("naaet".into(), "nået".into()),
+                    ("ikke-naaet".into(), "ikke nået".into())
+                ],
+                name: Some("o.plan.1.status".into()),
+            }
+        );
+        let error = parse("```table\na | b\n> 1 | 2 | 3\n```\n").unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("has 3 cells; the table has 2 columns"));
+    }
+
+    #[test]
     fn directives_parse_and_bad_ones_are_located() {
         let blocks = parse(
             "```answer lines=4 name=saet-retning.spm1\n```\n\n```scale name=x.forventning1\nleder | Dig\nLederens vurdering\n```\n",
@@ -540,7 +579,7 @@ mod tests {
         assert_eq!(
             err,
             "the guide's markup: line 3 ('```scael'): unknown block directive 'scael'; the directives are: \
-             answer, scale, table, signatures, fields, figure, pagebreak"
+             answer, scale, table, choice, signatures, fields, figure, pagebreak"
         );
     }
 
