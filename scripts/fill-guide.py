@@ -3,7 +3,9 @@
 plan (Danish text, » «, a 300-character goal), some ratings, and a reflection that must
 never be carried over into next year's guide.
 
-    python3 scripts/fill-guide.py IN.pdf OUT.pdf
+    python3 scripts/fill-guide.py [--plan-only] IN.pdf OUT.pdf
+
+--plan-only fills the plan and no ratings (for guides of other levels and focus).
 
 Needs pypdf. Used by scripts/make-previous-fixtures.sh.
 """
@@ -68,15 +70,18 @@ def walk(fields, parent):
             yield from walk(field["/Kids"], name)
 
 
-def main(src, dst):
+def main(src, dst, plan_only=False):
     writer = PdfWriter(clone_from=PdfReader(src))
     for page in writer.pages:
         writer.update_page_form_field_values(page, VALUES, auto_regenerate=False)
-    for name, value in RATINGS.items():
+    for name, value in ({} if plan_only else RATINGS).items():
         choose(writer, name, value)
     with open(dst, "wb") as f:
         writer.write(f)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    args = sys.argv[1:]
+    plan_only = "--plan-only" in args
+    args = [a for a in args if a != "--plan-only"]
+    main(args[0], args[1], plan_only)

@@ -1,0 +1,252 @@
+//! Last year's guide in this year's: `mus guide --previous` and `mus batch --previous` on
+//! the guides of tests/fixtures/previous (scripts/make-previous-fixtures.sh: filled in with
+//! pypdf, one signed by both with pyHanko), read back from the new guide's pages and form.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use lopdf::{Document, Object};
+
+fn mus() -> Command {
+    let mut cmd = Command::cargo_bin("mus").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/previous")
+        .join(name)
+}
+
+/// The 300-character goal scripts/fill-guide.py writes into plan row 1.
+const GOAL: &str = "Styrke den fælles retning i Dagtilbud Nord, så hver medarbejder kan forklare, \
+    hvordan »Sæt retning« hænger sammen med hverdagen, og bruge det, når der skal prioriteres \
+    mellem opgaver; målet følges op på hvert personalemøde og i den årlige trivselsmåling, så \
+    vi ser fremskridt og kan justere undervejs";
+
+/// All text of a PDF, its pages joined.
+fn pdf_text(path: &Path) -> String {
+    let doc = Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+/// Text without white space and hyphens, so words wrapped or hyphenated still match.
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+fn text_of(doc: &Document, o: &Object) -> String {
+    let o = match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap(),
+        o => o,
+    };
+    match o {
+        Object::String(..) => lopdf::decode_text_string(o)
+            .unwrap()
+            .trim_start_matches('\u{FEFF}')
+            .to_string(),
+        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Every terminal field by full name: its type, its value, and its widgets' "on" states.
+fn form_fields(path: &Path) -> BTreeMap<String, (String, String, Vec<String>)> {
+    fn walk(
+        doc: &Document,
+        id: lopdf::ObjectId,
+        prefix: &str,
+        out: &mut BTreeMap<String, (String, String, Vec<String>)>,
+    ) {
+        let dict = doc.get_dictionary(id).unwrap();
+        let name = match dict.get(b"T") {
+            Ok(t) if prefix.is_empty() => text_of(doc, t),
+            Ok(t) => format!("{prefix}.{}", text_of(doc, t)),
+            Err(_) => prefix.to_string(),
+        };
+        let kids: Vec<lopdf::ObjectId> = dict
+            .get(b"Kids")
+            .and_then(Object::as_array)
+            .map(|k| k.iter().map(|o| o.as_reference().unwrap()).collect())
+            .unwrap_or_default();
+        let kid_fields: Vec<_> = kids
+            .iter()
+            .filter(|k| doc.get_dictionary(**k).unwrap().has(b"T"))
+            .copied()
+            .collect();
+        if kid_fields.is_empty() {
+            let kind = dict.get(b"FT").map(|f| text_of(doc, f)).unwrap_or_default();
+            let value = dict.get(b"V").map(|v| text_of(doc, v)).unwrap_or_default();
+            let states = kids
+                .iter()
+                .filter_map(|k| {
+                    let ap = doc.get_dictionary(*k).ok()?.get(b"AP").ok()?;
+                    let ap = doc.dereference(ap).ok()?.1.as_dict().ok()?.clone();
+                    let n = doc.dereference(ap.get(b"N").ok()?).ok()?.1.as_dict().ok()?;
+                    n.iter()
+                        .map(|(k, _)| String::from_utf8_lossy(k).into_owned())
+                        .find(|k| k != "Off")
+                })
+                .collect();
+            out.insert(name, (kind, value, states));
+        } else {
+            for kid in kid_fields {
+                walk(doc, kid, &name, out);
+            }
+        }
+    }
+    let doc = Document::load(path).unwrap();
+    let form = doc.catalog().unwrap().get(b"AcroForm").unwrap();
+    let form = doc.dereference(form).unwrap().1.as_dict().unwrap().clone();
+    let mut out = BTreeMap::new();
+    for field in form.get(b"Fields").unwrap().as_array().unwrap() {
+        walk(&doc, field.as_reference().unwrap(), "", &mut out);
+    }
+    out
+}
+
+/// This year's guide for Mette Søgaard, following up `previous`.
+fn guide_after(dir: &Path, previous: &Path) -> PathBuf {
+    let out = dir.join("2027.pdf");
+    mus()
+        .args(["guide", "--role", "leder-af-medarbejdere"])
+        .args(["--focus", "saet-retning,opdyrk-potentialer"])
+        .args(["--name", "Mette Søgaard", "--manager", "Henrik Bæk"])
+        .args(["--unit", "Dagtilbud Nord", "--date", "2027-01-15"])
+        .arg("--previous")
+        .arg(previous)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+#[test]
+fn a_signed_guides_plan_and_ratings_open_next_years_guide() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guide_after(dir.path(), &fixture("signed.pdf"));
+    let text = pdf_text(&out);
+    let flat = squeeze(&text);
+    for cell in [
+        GOAL,
+        "Månedlige møder om «retning» med alle teams",
+        "Åse Ærø",
+        "1. juni 2027",
+        "Ved næste MUS",
+        "Lære at uddelegere",
+        "Lederuddannelse, modul 2",
+        "Bodil Kjærgård",
+        "Efteråret 2027",
+    ] {
+        assert!(flat.contains(&squeeze(cell)), "{cell} is not on the pages");
+    }
+    assert!(
+        text.contains("Aftalt og underskrevet "),
+        "the signing line: {text}"
+    );
+    assert!(!text.contains("Ikke underskrevet"));
+    // Reflections and free-text answers stay in last year's PDF.
+    assert!(!text.contains("HEMMELIG"));
+
+    // Last year's ratings stand beside the expectations in focus both years: 1 and 2
+    // (Sæt retning). This year's 3 is Opdyrk potentialer's; last year's 3 was Få
+    // følgeskab's, rated 4 by the leader, and must not show up here.
+    let framework = mus::framework::Framework::builtin().unwrap();
+    let level = framework.level("leder-af-medarbejdere").unwrap();
+    let retning: Vec<&str> = level
+        .expectations
+        .iter()
+        .filter(|e| e.principle == "saet-retning")
+        .map(|e| e.text.as_str())
+        .collect();
+    let at = |needle: &str| {
+        flat.find(&squeeze(needle))
+            .unwrap_or_else(|| panic!("{needle} is not on the pages"))
+    };
+    let (first, second) = (at(retning[0]), at(retning[1]));
+    let rating_1 = at("Sidste år: 3 · 4");
+    let rating_2 = at("Sidste år: 5 · 2");
+    assert!(first < rating_1 && rating_1 < second && second < rating_2);
+    assert_eq!(
+        text.matches("Sidste år").count(),
+        2,
+        "only two expectations"
+    );
+
+    let fields = form_fields(&out);
+    for row in [1, 2] {
+        let (kind, value, states) = &fields[&format!("opfoelgning.plan.{row}.status")];
+        assert_eq!((kind.as_str(), value.as_str()), ("Btn", "Off"));
+        assert_eq!(states, &["naaet", "delvist", "ikke-naaet"]);
+        assert_eq!(fields[&format!("opfoelgning.plan.{row}.kommentar")].0, "Tx");
+    }
+    assert!(!fields.contains_key("opfoelgning.plan.3.status"));
+    // This year's own plan is empty and its fields are where they always were.
+    assert_eq!(fields["plan.1.maal"].1, "");
+    assert!(fields.values().all(|(_, v, _)| !v.contains("HEMMELIG")));
+}
+
+#[test]
+fn an_unsigned_previous_guide_is_marked_as_such_wherever_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guide_after(dir.path(), &fixture("unsigned.pdf"));
+    let text = pdf_text(&out);
+    assert!(!text.contains("Aftalt og underskrevet"));
+    assert!(squeeze(&text).contains(&squeeze(
+        "Ikke underskrevet: sidste års guide (samtalen 14. januar 2026) blev ikke underskrevet af alle"
+    )));
+    assert!(text.contains("Sidste år (ikke underskrevet): 3 · 4"));
+    assert!(squeeze(&text).contains(&squeeze(GOAL)));
+}
+
+#[test]
+fn without_previous_the_guide_has_no_follow_up_of_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plain.pdf");
+    mus()
+        .args([
+            "guide",
+            "--role",
+            "leder-af-medarbejdere",
+            "--date",
+            "2027-01-15",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = pdf_text(&out);
+    assert!(!text.contains("sidste års udviklingsplan") && !text.contains("Sidste år"));
+    assert!(!form_fields(&out)
+        .keys()
+        .any(|k| k.starts_with("opfoelgning.plan")));
+}
+
+#[test]
+fn a_previous_file_that_is_not_a_guide_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("last-year.pdf");
+    std::fs::write(&bad, b"not a pdf").unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "--previous"])
+        .arg(&bad)
+        .arg("-o")
+        .arg(dir.path().join("x.pdf"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        format!(
+            "error: {}: cannot follow up this guide: not a PDF (it does not start with %PDF-)",
+            bad.display()
+        )
+    );
+    assert!(!dir.path().join("x.pdf").exists());
+}
