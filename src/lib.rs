@@ -24,6 +24,7 @@ pub mod matching;
 pub mod naming;
 pub mod output;
 pub mod pdf;
+pub mod previous;
 pub mod roster;
 pub mod show;
 pub mod signature;

@@ -250,3 +250,119 @@ fn a_previous_file_that_is_not_a_guide_is_refused_with_its_name() {
     );
     assert!(!dir.path().join("x.pdf").exists());
 }
+
+/// An archive of last year's guides: Mette Søgaard's (signed), Łukasz Øster's (since
+/// renamed and moved, same employee id) and two of Eleni Papadopoulou's namesakes.
+fn last_years_archive(dir: &Path) -> PathBuf {
+    let archive = dir.join("arkiv");
+    mus()
+        .arg("archive")
+        .arg("--archive")
+        .arg(&archive)
+        .args(["add", "--allow-unsigned"])
+        .args(
+            ["signed", "renamed", "namesake-a", "namesake-b"].map(|f| fixture(&format!("{f}.pdf"))),
+        )
+        .assert()
+        .success();
+    archive
+}
+
+fn example_roster() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/afdeling.csv")
+}
+
+#[test]
+fn a_batch_follows_up_exactly_the_rows_whose_last_guide_is_archived() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = last_years_archive(dir.path());
+    let out_dir = dir.path().join("2027");
+    let run = mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .arg("--previous")
+        .arg(&archive)
+        .args(["--date", "2027-02-01"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+
+    let mut with_plan = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 7);
+    for file in &files {
+        let text = pdf_text(file);
+        if text.contains("Opfølgning på sidste års udviklingsplan") {
+            assert!(squeeze(&text).contains(&squeeze(GOAL)));
+            with_plan.push(file.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    // Mette Søgaard by her id; Łukasz Øster-Ågård (last year Łukasz Øster, Dagtilbud
+    // Syd) by his id alone.
+    assert_eq!(
+        with_plan,
+        [
+            "lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf",
+            "mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf"
+        ]
+    );
+    let mette = pdf_text(&out_dir.join("mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf"));
+    assert!(mette.contains("Aftalt og underskrevet") && mette.contains("Sidste år: 3 · 4"));
+    let lukasz =
+        pdf_text(&out_dir.join("lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf"));
+    assert!(lukasz.contains("Ikke underskrevet"));
+
+    // Eleni Papadopoulou: two archived guides could be hers; neither is used, and the row
+    // says so.
+    let roster = example_roster().display().to_string();
+    let eleni = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("note: {roster}:5: ")))
+        .unwrap_or_else(|| panic!("row 5 is not reported: {stderr}"));
+    assert!(
+        eleni.contains("2 guides in")
+            && eleni.contains("2026/social-og-sundhed/eleni-papadopoulou-2026-")
+            && eleni.contains("none is used"),
+        "{eleni}"
+    );
+    assert!(stderr.contains(&format!("note: {roster}:4: no guide from an earlier year")));
+    assert!(stderr.contains(": 2 guides follow up last year's, 4 rows have none, 1 have several candidates (none used)"), "{stderr}");
+}
+
+#[test]
+fn a_dry_run_says_per_row_what_would_be_followed_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = last_years_archive(dir.path());
+    let run = mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(dir.path().join("2027"))
+        .arg("--previous")
+        .arg(&archive)
+        .args(["--date", "2027-02-01", "--dry-run"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].contains(" · follows up ")
+            && lines[0].contains("2026/dagtilbud-nord/mette-soegaard-2026-"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(" · follows up ")
+            && lines[1].contains("2026/dagtilbud-syd/lukasz-oester-2026-")
+    );
+    assert!(lines[2].ends_with(" · no previous guide"));
+    assert!(lines[3].ends_with(" · 2 possible previous guides, none used"));
+    assert!(!dir.path().join("2027").exists());
+}
