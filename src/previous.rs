@@ -32,7 +32,10 @@ pub struct PreviousArchive {
 #[derive(Debug)]
 pub enum Lookup {
     /// The newest earlier guide, read.
-    Found { path: PathBuf, carried: Carried },
+    Found {
+        path: PathBuf,
+        carried: Box<Carried>,
+    },
     /// No archived guide from an earlier year is this leader's.
     None,
     /// Several guides of the newest earlier year could be this leader's (their archive
@@ -114,7 +117,7 @@ impl PreviousArchive {
         match read {
             Ok(carried) => Lookup::Found {
                 path: candidate.path.clone(),
-                carried,
+                carried: Box::new(carried),
             },
             Err(message) => Lookup::Unreadable {
                 path: candidate.path.clone(),
