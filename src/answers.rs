@@ -25,8 +25,6 @@ pub enum AnswersError {
     /// Readable one way only, or not at all (see `signature::revisions`).
     #[error("the PDF is refused: {0}")]
     Structure(#[from] StructureError),
-    #[error("its signatures cannot be read: {0}")]
-    Signatures(String),
 }
 
 /// The columns of the development plan, as the built-in template names them
@@ -145,17 +143,35 @@ impl Field {
     }
 }
 
-/// Reads what `pdf`, a returned guide, carries over to next year's guide.
+/// Reads what `pdf`, a returned guide, carries over to next year's guide, judging its
+/// signatures as the archive does (without trust anchors). The file is parsed once.
 pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
-    let identity = GuideIdentity::from_pdf(pdf)?;
+    GuideIdentity::sniff(pdf)?;
+    let (history, doc) = signature::read(pdf)?;
+    let identity = GuideIdentity::from_document(&doc)?;
+    let inspection = signature::inspect_read(pdf, &history, &doc, &[]);
+    let signing = signing(&inspection, &identity);
+    Ok(carry(identity, &doc, signing))
+}
+
+/// [`read`] for a file from the archive, whose signatures the archive judged when it took
+/// the file in (`mus archive add`): `signing` is that verdict, so only the form is read.
+pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersError> {
+    GuideIdentity::sniff(pdf)?;
     let (_, doc) = signature::read(pdf)?;
+    let identity = GuideIdentity::from_document(&doc)?;
+    Ok(carry(identity, &doc, signing))
+}
+
+/// The plan and the ratings in `doc`'s form.
+fn carry(identity: GuideIdentity, doc: &lopdf::Document, signing: Signing) -> Carried {
     let mut rows: BTreeMap<u32, PlanRow> = BTreeMap::new();
     let mut ratings: BTreeMap<u32, Rating> = BTreeMap::new();
-    for node in signature::fields::walk(&doc) {
+    for node in signature::fields::walk(doc) {
         if !node.terminal {
             continue;
         }
-        let Some(value) = node.value.and_then(|v| text(&doc, v)) else {
+        let Some(value) = node.value.and_then(|v| text(doc, v)) else {
             continue;
         };
         match Field::from_name(&node.name) {
@@ -198,8 +214,7 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
             Field::FreeText => {}
         }
     }
-    let signing = signing(pdf, &identity)?;
-    Ok(Carried {
+    Carried {
         identity,
         plan: rows
             .into_values()
@@ -211,7 +226,7 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
             .collect(),
         ratings: ratings.into_values().collect(),
         signing,
-    })
+    }
 }
 
 /// A field value as text: a string (text field) or a name (radio choice), trimmed;
@@ -232,14 +247,12 @@ fn text(doc: &lopdf::Document, value: &Object) -> Option<String> {
 
 /// Whether every signer the guide names signed, soundly and last: the archive's own
 /// judgement, without trust anchors.
-fn signing(pdf: &[u8], identity: &GuideIdentity) -> Result<Signing, AnswersError> {
-    let inspection =
-        signature::inspect(pdf, &[]).map_err(|e| AnswersError::Signatures(e.to_string()))?;
+fn signing(inspection: &signature::Inspection, identity: &GuideIdentity) -> Signing {
     let policy = Policy {
         allow_unsigned: true,
         anchors: Vec::new(),
     };
-    match judge(&inspection, &identity.signers, &policy) {
+    match judge(inspection, &identity.signers, &policy) {
         Ok((Status::Signed, _)) => {
             let slots: Vec<&str> = identity.signers.iter().map(|s| s.slot.as_str()).collect();
             let last = inspection
@@ -252,14 +265,14 @@ fn signing(pdf: &[u8], identity: &GuideIdentity) -> Result<Signing, AnswersError
                 })
                 .max()
                 .map(|t| t.date_naive());
-            Ok(Signing::Signed { last })
+            Signing::Signed { last }
         }
-        Ok((Status::Unsigned, _)) => Ok(Signing::Unsigned {
+        Ok((Status::Unsigned, _)) => Signing::Unsigned {
             reason: "not every signer has signed".into(),
-        }),
-        Err(refusal) => Ok(Signing::Unsigned {
+        },
+        Err(refusal) => Signing::Unsigned {
             reason: refusal.reason,
-        }),
+        },
     }
 }
 

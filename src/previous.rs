@@ -7,19 +7,20 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::answers::{self, Carried};
-use crate::archive::{Archive, ArchivedGuide};
+use crate::answers::{self, Carried, Signing};
+use crate::archive::{Archive, ArchivedGuide, Status};
 use crate::error::Result;
 use crate::guide::People;
-use crate::identity::GuideIdentity;
 use crate::matching::normalize;
 
-/// An archived guide, with the employee id its identity names (the index does not keep it).
+/// An archived guide, with the employee id its identity names (the index does not keep
+/// it) and what it carries over, or why it cannot be read.
 #[derive(Debug, Clone)]
 struct Candidate {
     guide: ArchivedGuide,
     employee_id: Option<String>,
     path: PathBuf,
+    carried: std::result::Result<Box<Carried>, String>,
 }
 
 /// The guides of an archive, read once for a whole batch.
@@ -46,8 +47,10 @@ pub enum Lookup {
 }
 
 impl PreviousArchive {
-    /// Opens the archive in `dir` and reads who each guide is for. Of a guide archived in
-    /// several versions, the newest counts.
+    /// Opens the archive in `dir` and reads each guide once: who it is for and what it
+    /// carries over. Of a guide archived in several versions, the newest counts. The
+    /// signatures are not checked again: the archive judged them when it took the file,
+    /// and a file that is no longer the one it took (its SHA-256) is not used.
     pub fn open(dir: &Path) -> Result<PreviousArchive> {
         let archive = Archive::open(dir, false)?;
         let mut guides = archive.guides()?;
@@ -59,16 +62,15 @@ impl PreviousArchive {
             .into_par_iter()
             .map(|guide| {
                 let path = root.join(&guide.path);
-                // A file that cannot be read is matched by what the index says (name,
-                // unit); reading its answers then says what is wrong with it.
-                let employee_id = std::fs::read(&path)
-                    .ok()
-                    .and_then(|bytes| GuideIdentity::from_pdf(&bytes).ok())
-                    .and_then(|identity| identity.employee_id);
+                let carried = read_archived(&path, &guide).map(Box::new);
                 Candidate {
+                    employee_id: carried
+                        .as_ref()
+                        .ok()
+                        .and_then(|c| c.identity.employee_id.clone()),
                     guide,
-                    employee_id,
                     path,
+                    carried,
                 }
             })
             .collect();
@@ -111,20 +113,45 @@ impl PreviousArchive {
             return Lookup::Several(newest.iter().map(|c| c.guide.path.clone()).collect());
         }
         let candidate = newest[0];
-        let read = std::fs::read(&candidate.path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| answers::read(&bytes).map_err(|e| e.to_string()));
-        match read {
+        match &candidate.carried {
             Ok(carried) => Lookup::Found {
                 path: candidate.path.clone(),
-                carried: Box::new(carried),
+                carried: carried.clone(),
             },
             Err(message) => Lookup::Unreadable {
                 path: candidate.path.clone(),
-                message,
+                message: message.clone(),
             },
         }
     }
+}
+
+/// An archived file's plan and ratings, signed as the index says it was when archived.
+fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carried, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if crate::output::sha256_hex(&bytes) != guide.sha256 {
+        return Err(
+            "it is no longer the file the archive took in (its SHA-256 differs; see `mus \
+             archive verify`)"
+                .into(),
+        );
+    }
+    let signing = match guide.status {
+        Status::Signed => Signing::Signed {
+            // "2027-01-15T09:30:00Z": the day of the last personal signature.
+            last: guide
+                .signatures
+                .iter()
+                .filter(|s| ["leader", "manager", "other"].contains(&s.role.as_str()))
+                .filter_map(|s| s.signing_time.as_deref())
+                .filter_map(|t| chrono::NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
+                .max(),
+        },
+        Status::Unsigned => Signing::Unsigned {
+            reason: "archived as unsigned".into(),
+        },
+    };
+    answers::read_archived(&bytes, signing).map_err(|e| e.to_string())
 }
 
 /// The same leader as `archive status` has it: the same name, folded, and the same unit
@@ -173,7 +200,6 @@ impl Lookup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::Status;
 
     fn candidate(
         id: &str,
@@ -202,6 +228,7 @@ mod tests {
             },
             employee_id: employee.map(str::to_string),
             path: PathBuf::from(format!("/nonexistent/{id}.pdf")),
+            carried: Err("missing".into()),
         }
     }
 

@@ -366,3 +366,41 @@ fn a_dry_run_says_per_row_what_would_be_followed_up() {
     assert!(lines[3].ends_with(" · 2 possible previous guides, none used"));
     assert!(!dir.path().join("2027").exists());
 }
+
+#[test]
+fn a_leader_whose_level_changed_keeps_the_plan_and_only_the_ratings_that_still_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("chef.pdf");
+    mus()
+        .args(["guide", "--role", "chef", "--focus", "saet-retning"])
+        .args([
+            "--name",
+            "Mette Søgaard",
+            "--date",
+            "2027-01-15",
+            "--previous",
+        ])
+        .arg(fixture("signed.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = pdf_text(&out);
+    assert!(squeeze(&text).contains(&squeeze(GOAL)));
+    // Last year's rated expectations (leder-af-medarbejdere, Sæt retning 1 and 2) count
+    // only where a chef's expectation has the same text.
+    let framework = mus::framework::Framework::builtin().unwrap();
+    let texts = |level: &str| -> Vec<String> {
+        framework
+            .level(level)
+            .unwrap()
+            .expectations
+            .iter()
+            .filter(|e| e.principle == "saet-retning")
+            .map(|e| e.text.clone())
+            .collect()
+    };
+    let (then, now) = (texts("leder-af-medarbejdere"), texts("chef"));
+    let shared = now.iter().filter(|t| then[..2].contains(t)).count();
+    assert_eq!(text.matches("Sidste år").count(), shared);
+}
