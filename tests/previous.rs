@@ -1,6 +1,8 @@
 //! Last year's guide in this year's: `mus guide --previous` and `mus batch --previous` on
 //! the guides of tests/fixtures/previous (scripts/make-previous-fixtures.sh: filled in with
 //! pypdf, one signed by both with pyHanko), read back from the new guide's pages and form.
+//! The fixtures were made before guide ids grew to 80 bits: their 32-bit ids
+//! (`2026-B3DCFE74`) are read, archived and followed up as before.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -403,4 +405,40 @@ fn a_leader_whose_level_changed_keeps_the_plan_and_only_the_ratings_that_still_a
     let (then, now) = (texts("leder-af-medarbejdere"), texts("chef"));
     let shared = now.iter().filter(|t| then[..2].contains(t)).count();
     assert_eq!(text.matches("Sidste år").count(), shared);
+}
+
+#[test]
+fn someone_elses_or_a_later_guide_is_followed_up_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let previous = fixture("unsigned.pdf");
+    let run = mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--name",
+            "Bo Holm",
+            "--date",
+            "2026-01-01",
+        ])
+        .arg("--previous")
+        .arg(&previous)
+        .arg("-o")
+        .arg(dir.path().join("bo.pdf"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    let at = format!("note: {}: ", previous.display());
+    let notes: Vec<&str> = stderr.lines().filter_map(|l| l.strip_prefix(&at)).collect();
+    assert_eq!(notes.len(), 3, "{stderr}");
+    assert!(notes[0].starts_with("it is the guide of Mette Søgaard (2026-"));
+    assert!(notes[0].ends_with("), and this one is for Bo Holm"));
+    assert_eq!(
+        notes[1],
+        "its dialogue (2026-01-14) is not before this one (2026-01-01)"
+    );
+    assert_eq!(
+        notes[2],
+        "it is not signed by everyone it names: the plan is shown as not signed"
+    );
 }
