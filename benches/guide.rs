@@ -31,6 +31,7 @@ fn guides(c: &mut Criterion) {
         date,
         created: 0,
         form,
+        previous: None,
     };
     let two = guide(&["saet-retning", "opdyrk-potentialer"], false);
     let two_form = guide(&["saet-retning", "opdyrk-potentialer"], true);

@@ -1,19 +1,21 @@
 //! `mus batch`: one guide per row of an HR roster, validated in full before anything is
 //! written, made in parallel, with a manifest HR keeps.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
+use crate::answers::Carried;
 use crate::config::{self, clean};
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::framework::Framework;
 use crate::guide::{Guide, People};
+use crate::previous::{Lookup, PreviousArchive};
 use crate::roster::{Column, Roster, Row};
 use crate::templates::Templates;
 
@@ -38,6 +40,8 @@ pub struct BatchConfig {
     pub dry_run: bool,
     pub quiet: bool,
     pub form: bool,
+    /// The archive of last year's guides (`--previous`).
+    pub previous: Option<PathBuf>,
 }
 
 /// One valid roster row: the guide it asks for and the file it goes to.
@@ -225,6 +229,17 @@ impl BatchConfig {
         entries: &[Entry],
         report: &(dyn Fn(&str) + Sync),
     ) -> Result<(Vec<Outcome>, Summary)> {
+        self.produce_following(entries, &HashMap::new(), report)
+    }
+
+    /// [`BatchConfig::produce`], each row's guide following up `previous[row]`, last
+    /// year's guide, where there is one.
+    pub fn produce_following(
+        &self,
+        entries: &[Entry],
+        following: &HashMap<usize, &Carried>,
+        report: &(dyn Fn(&str) + Sync),
+    ) -> Result<(Vec<Outcome>, Summary)> {
         let started = Instant::now();
         create_private_dir(&self.out_dir)?;
         // Refused before any guide is written, so a run stops whole, not half done.
@@ -254,7 +269,8 @@ impl BatchConfig {
             entries
                 .par_iter()
                 .map(|entry| {
-                    let outcome = self.produce_one(entry, &ours);
+                    let outcome =
+                        self.produce_one(entry, following.get(&entry.row).copied(), &ours);
                     if let Outcome::Failed { message, .. } = &outcome {
                         bar.suspend(|| report(message));
                     }
@@ -301,12 +317,17 @@ impl BatchConfig {
         Ok((outcomes, summary))
     }
 
-    fn produce_one(&self, entry: &Entry, ours: &BTreeSet<String>) -> Outcome {
+    fn produce_one(
+        &self,
+        entry: &Entry,
+        previous: Option<&Carried>,
+        ours: &BTreeSet<String>,
+    ) -> Outcome {
         let failed = |message: String| Outcome::Failed {
             row: entry.row,
             message: format!("{}:{}: {message}", self.roster.origin, entry.row),
         };
-        let guide = self.guide(entry);
+        let guide = self.guide(entry).with_previous(previous);
         let rendered = match guide.render(&self.templates, FontSet::builtin()) {
             Ok(r) => r,
             Err(e) => return failed(e.to_string()),
@@ -449,6 +470,7 @@ pub fn from_args(args: &crate::cli::BatchArgs) -> Result<BatchConfig> {
         dry_run: args.dry_run,
         quiet: args.quiet,
         form: !args.no_form,
+        previous: args.previous.clone(),
     })
 }
 
@@ -487,9 +509,35 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
         );
         return Ok(2);
     }
+    // Last year's guide of each row, looked up before anything is written; what is not
+    // found (or found twice) is said per row, in a dry run too.
+    let previous_archive = match &config.previous {
+        Some(dir) => Some(PreviousArchive::open(dir)?),
+        None => None,
+    };
+    let lookups: Vec<Option<Lookup>> = entries
+        .par_iter()
+        .map(|e| {
+            previous_archive
+                .as_ref()
+                .map(|a| a.lookup(&e.people, e.date.year()))
+        })
+        .collect();
+    if let Some(archive) = &previous_archive {
+        for (e, lookup) in entries.iter().zip(&lookups) {
+            if let Some(problem) = lookup.as_ref().and_then(|l| l.problem(archive.dir())) {
+                eprintln!("note: {}:{}: {problem}", config.roster.origin, e.row);
+            }
+        }
+    }
+    let previous: HashMap<usize, &Carried> = entries
+        .iter()
+        .zip(&lookups)
+        .filter_map(|(e, l)| Some((e.row, l.as_ref()?.carried()?)))
+        .collect();
     if config.dry_run {
         let mut out = String::new();
-        for e in &entries {
+        for (e, lookup) in entries.iter().zip(&lookups) {
             let focus = if e.focus.is_empty() {
                 "alle".to_string()
             } else {
@@ -505,6 +553,19 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
                 e.date,
                 config.out_dir.join(&e.file).display()
             ));
+            if let Some(lookup) = lookup {
+                out.pop();
+                out.push_str(&match lookup {
+                    Lookup::Found { path, .. } => format!(" · follows up {}\n", path.display()),
+                    Lookup::None => " · no previous guide\n".to_string(),
+                    Lookup::Several(paths) => {
+                        format!(" · {} possible previous guides, none used\n", paths.len())
+                    }
+                    Lookup::Unreadable { path, .. } => {
+                        format!(" · previous guide {} unreadable\n", path.display())
+                    }
+                });
+            }
         }
         crate::output::write_stdout(out.as_bytes())?;
         eprintln!(
@@ -515,7 +576,7 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
         return Ok(if problems.is_empty() { 0 } else { 1 });
     }
     let report = |message: &str| eprintln!("error: {message}");
-    let (_, summary) = config.produce(&entries, &report)?;
+    let (_, summary) = config.produce_following(&entries, &previous, &report)?;
     let invalid_rows = config.roster.rows.len() - entries.len();
     let failed = summary.failed + invalid_rows;
     if !config.quiet && summary.stale_removed > 0 {
@@ -536,6 +597,19 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
             summary.seconds,
             (summary.written + summary.unchanged) as f64 / summary.seconds.max(1e-9),
             config.out_dir.display()
+        );
+    }
+    if let (Some(archive), false) = (&previous_archive, config.quiet) {
+        let several = lookups
+            .iter()
+            .filter(|l| matches!(l, Some(Lookup::Several(_))))
+            .count();
+        eprintln!(
+            "mus batch: --previous {}: {} guides follow up last year's, {} rows have none, {} have several candidates (none used)",
+            archive.dir().display(),
+            previous.len(),
+            entries.len() - previous.len() - several,
+            several
         );
     }
     Ok(if failed > 0 { 1 } else { 0 })

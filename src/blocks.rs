@@ -70,12 +70,20 @@ pub enum Block {
         raters: Vec<(String, String)>,
         name: Option<String>,
     },
-    /// A table with a header row of (key, label) and `rows` empty rows; with a name, a
-    /// field per cell, `<name>.<row>.<column key>`.
+    /// A table with a header row of (key, label), the printed rows `cells`, and `rows`
+    /// empty rows; with a name, a field per empty cell, `<name>.<row>.<column key>`.
     Table {
         columns: Vec<(String, String)>,
         widths: Vec<f32>,
+        cells: Vec<Vec<String>>,
         rows: u32,
+        name: Option<String>,
+    },
+    /// One choice among labelled options (key, label), e.g. nået / delvist / ikke nået;
+    /// with a name, one radio group `<name>` whose buttons' values are the keys.
+    Choice {
+        label: String,
+        options: Vec<(String, String)>,
         name: Option<String>,
     },
     /// With a name, each party's signature area is the slot `<name>.<key>.underskrift`,

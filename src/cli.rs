@@ -76,6 +76,11 @@ pub struct GuideArgs {
     /// The default since the form became standard; kept so older scripts still run.
     #[arg(long, hide = true, conflicts_with = "no_form")]
     pub form: bool,
+    /// Last year's guide, filled in and signed: its development plan opens this guide
+    /// (with a status and a comment per agreement), and its ratings stand beside the
+    /// expectations in focus both years. Only the plan and the ratings are carried over.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub previous: Option<PathBuf>,
     /// Where to write the PDF; `-` for standard output [default: named after the leader
     /// and the date].
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -118,6 +123,11 @@ pub struct BatchArgs {
     /// --no-form`).
     #[arg(long)]
     pub no_form: bool,
+    /// The archive (see `mus archive`) of last year's guides: each row's guide follows up
+    /// the leader's newest archived guide from an earlier year, found by employee id,
+    /// else by name and unit. Rows with no or several candidates are reported.
+    #[arg(long, value_name = "ARCHIVE_DIR")]
+    pub previous: Option<PathBuf>,
     /// The default since the form became standard; kept so older scripts still run.
     #[arg(long, hide = true, conflicts_with = "no_form")]
     pub form: bool,

@@ -31,6 +31,8 @@ pub struct GuideConfig {
     pub created: i64,
     pub form: bool,
     pub output: Output,
+    /// Last year's guide (`--previous`).
+    pub previous: Option<crate::answers::Carried>,
 }
 
 impl GuideConfig {
@@ -64,7 +66,20 @@ impl GuideConfig {
             Some(path) => Output::File(path.clone()),
             None => Output::File(PathBuf::from(default_file_name(&people.name, &level, date))),
         };
+        let previous = match &args.previous {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                Some(
+                    crate::answers::read(&bytes).map_err(|source| Error::Previous {
+                        path: path.clone(),
+                        source,
+                    })?,
+                )
+            }
+            None => None,
+        };
         Ok(GuideConfig {
+            previous,
             framework,
             templates,
             level,
@@ -88,6 +103,7 @@ impl GuideConfig {
             self.created,
             self.form,
         )
+        .with_previous(self.previous.as_ref())
     }
 }
 

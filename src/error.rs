@@ -98,6 +98,13 @@ pub enum Error {
     #[error("{origin} is not a readable PDF: {message}")]
     UnreadablePdf { origin: String, message: String },
 
+    /// `--previous` names a file whose plan and ratings cannot be read.
+    #[error("{}: cannot follow up this guide: {source}", path.display())]
+    Previous {
+        path: PathBuf,
+        source: crate::answers::AnswersError,
+    },
+
     /// A trust-anchor file that holds no usable certificate.
     #[error("{path}: {message}")]
     TrustAnchors { path: PathBuf, message: String },
@@ -150,6 +157,11 @@ impl Error {
             Error::UnreadablePdf { .. } => Some(
                 "a cut-short file is usually an incomplete download or copy: fetch the returned \
                  guide again from where it was signed"
+                    .into(),
+            ),
+            Error::Previous { .. } => Some(
+                "--previous takes last year's guide as mus made it and it came back (filled in, \
+                 signed), e.g. the file in the archive"
                     .into(),
             ),
             Error::TrustAnchors { .. } => Some(

@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::answers::Carried;
 use crate::blocks::Block;
 use crate::error::Result;
 use crate::fonts::FontSet;
@@ -40,6 +41,8 @@ pub struct Guide<'f> {
     /// Make the guide a fillable form with two signature fields (the default; `--no-form`
     /// makes a print-only guide).
     pub form: bool,
+    /// Last year's guide, whose plan and ratings this one follows up (`--previous`).
+    pub previous: Option<&'f Carried>,
 }
 
 /// A finished guide.
@@ -76,11 +79,21 @@ impl<'f> Guide<'f> {
             date,
             created,
             form,
+            previous: None,
         }
     }
 
-    /// The guide's short id: a digest of everything that makes it this guide, so the same
-    /// inputs give the same id, and the archive can recognise a returned guide.
+    /// The same guide, following up `previous`.
+    pub fn with_previous(self, previous: Option<&'f Carried>) -> Guide<'f> {
+        Guide { previous, ..self }
+    }
+
+    /// The guide's id, `2027-7K3M-Q9XD-4HZP-B2N8`: the year and 80 bits of a digest of
+    /// everything that makes it this guide, so the same inputs give the same id, and the
+    /// archive can recognise a returned guide. 80 bits keep a municipality's decades of
+    /// guides apart (10,000 a year for 100 years: a collision with probability about
+    /// 10^-12); the 32 bits of guides made before (`2027-1A2B3C4D`, about 1 % among
+    /// 10,000) are still read everywhere, since ids are compared, never parsed.
     pub fn id(&self) -> String {
         let mut hash = Sha256::new();
         for part in [
@@ -108,12 +121,12 @@ impl<'f> Guide<'f> {
             hash.update([0]);
         }
         let digest = hash.finalize();
-        let hex: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
-        format!("{}-{hex}", self.date.year())
+        format!("{}-{}", self.date.year(), readable_id(&digest))
     }
 
     /// What the templates see.
     pub fn context(&self) -> Context<'_> {
+        let last_year = self.previous.map(|p| self.last_years_numbers(p));
         let mut number = 0;
         let focus = self
             .focus
@@ -136,6 +149,17 @@ impl<'f> Guide<'f> {
                             text: &e.text,
                             self_question: &e.self_question,
                             manager_question: &e.manager_question,
+                            previous_rating: last_year.as_ref().and_then(|numbers| {
+                                let previous = self.previous?;
+                                let then = numbers.get(&(p.id.as_str(), e.text.as_str()))?;
+                                let rating = previous.rating(*then)?;
+                                let score =
+                                    |s: Option<u8>| s.map_or("–".to_string(), |s| s.to_string());
+                                Some(PreviousRating {
+                                    leader: score(rating.leader),
+                                    manager: score(rating.manager),
+                                })
+                            }),
                         }
                     })
                     .collect(),
@@ -180,7 +204,47 @@ impl<'f> Guide<'f> {
             focus,
             opening_topics: topics(Placement::Opening),
             closing_topics: topics(Placement::Closing),
+            previous: self.previous.map(|p| PreviousContext {
+                signed: p.signed(),
+                date: danish_date(p.date()),
+                date_iso: p.date().to_string(),
+                dialogue_date: danish_date(p.identity.dialogue_date),
+                plan: &p.plan,
+            }),
         }
+    }
+
+    /// How last year's guide numbered its expectations (`<principle>.forventning<n>`),
+    /// by principle and text: the framework's expectations of last year's level, in
+    /// last year's focus, numbered through the guide as [`Guide::context`] numbers them.
+    /// An expectation is the same one this year when its principle and text are; a level
+    /// that is gone from the framework numbers nothing.
+    fn last_years_numbers<'a>(
+        &'a self,
+        previous: &'a Carried,
+    ) -> std::collections::HashMap<(&'a str, &'a str), u32> {
+        let mut numbers = std::collections::HashMap::new();
+        let Some(level) = self.framework.level(&previous.identity.level) else {
+            return numbers;
+        };
+        let focus = &previous.identity.focus;
+        let mut number = 0;
+        for principle in self
+            .framework
+            .principles
+            .iter()
+            .filter(|p| focus.is_empty() || focus.contains(&p.id))
+        {
+            for e in level
+                .expectations
+                .iter()
+                .filter(|e| e.principle == principle.id)
+            {
+                number += 1;
+                numbers.insert((principle.id.as_str(), e.text.as_str()), number);
+            }
+        }
+        numbers
     }
 
     /// Lays the guide out, without writing PDF.
@@ -197,6 +261,7 @@ impl<'f> Guide<'f> {
                     Block::Answer { name, .. }
                     | Block::Scale { name, .. }
                     | Block::Table { name, .. }
+                    | Block::Choice { name, .. }
                     | Block::Fields { name, .. } => *name = None,
                     // Paper signing needs to know who signs too: the slots stay.
                     Block::Signatures { form, .. } => *form = false,
@@ -316,6 +381,30 @@ pub struct Context<'a> {
     pub focus: Vec<FocusContext<'a>>,
     pub opening_topics: Vec<&'a Topic>,
     pub closing_topics: Vec<&'a Topic>,
+    /// Last year's guide (`--previous`); `null` without one.
+    pub previous: Option<PreviousContext<'a>>,
+}
+
+/// What the templates see of last year's guide: its plan, whether it was signed, and when.
+#[derive(Serialize)]
+pub struct PreviousContext<'a> {
+    /// Signed by everyone it names, and nothing filled in after the last signature.
+    pub signed: bool,
+    /// The day of the last signature ("15. januar 2027"), or of last year's dialogue when
+    /// it was not signed.
+    pub date: String,
+    pub date_iso: String,
+    pub dialogue_date: String,
+    /// The rows with anything written in them: `row`, `maal`, `handling`, `hvem`, `frist`,
+    /// `opfoelgning`.
+    pub plan: &'a [crate::answers::PlanRow],
+}
+
+/// Last year's two ratings of an expectation, "–" where one is missing.
+#[derive(Serialize)]
+pub struct PreviousRating {
+    pub leader: String,
+    pub manager: String,
 }
 
 #[derive(Serialize)]
@@ -356,6 +445,28 @@ pub struct ExpectationContext<'a> {
     pub text: &'a str,
     pub self_question: &'a str,
     pub manager_question: &'a str,
+    /// Last year's ratings when the expectation was in focus then too; `null` otherwise.
+    pub previous_rating: Option<PreviousRating>,
+}
+
+/// Crockford's base 32 (digits and capitals without I, L, O and U): read aloud and typed
+/// without confusing 0/O or 1/I/L.
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The first 80 bits of `digest` as four groups of four Crockford base-32 characters.
+fn readable_id(digest: &[u8]) -> String {
+    let bits = digest[..10]
+        .iter()
+        .fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+    let chars: Vec<char> = (0..16)
+        .rev()
+        .map(|i| CROCKFORD[((bits >> (5 * i)) & 31) as usize] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 const MONTHS: [&str; 12] = [
@@ -405,5 +516,16 @@ mod tests {
         );
         assert_eq!(danish_list(["a", "b", "c"].into_iter()), "a, b og c");
         assert_eq!(danish_list(["a"].into_iter()), "a");
+    }
+
+    #[test]
+    fn ids_are_80_bits_in_four_groups_of_crockford_base_32() {
+        assert_eq!(readable_id(&[0; 32]), "0000-0000-0000-0000");
+        assert_eq!(readable_id(&[0xFF; 32]), "ZZZZ-ZZZZ-ZZZZ-ZZZZ");
+        // 0x08 0x42 ... : the bits 00001 00001 00001 ... are all 1s in base 32.
+        assert_eq!(
+            readable_id(&[0x08, 0x42, 0x10, 0x84, 0x21, 0x08, 0x42, 0x10, 0x84, 0x21, 0xFF]),
+            "1111-1111-1111-1111"
+        );
     }
 }

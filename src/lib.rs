@@ -6,6 +6,7 @@
 //! [`templates`] (handlebars → markup) → [`markup`] (→ [`blocks`]) → [`layout`] (pages of
 //! positioned items) → [`pdf`] (bytes) → [`output`] (atomic file write).
 
+pub mod answers;
 pub mod archive;
 pub mod batch;
 pub mod blocks;
@@ -23,6 +24,7 @@ pub mod matching;
 pub mod naming;
 pub mod output;
 pub mod pdf;
+pub mod previous;
 pub mod roster;
 pub mod show;
 pub mod signature;
@@ -81,6 +83,11 @@ fn run_simple(cli: Cli) -> Result<()> {
         Command::Batch(_) | Command::Archive(_) => unreachable!("handled in run"),
         Command::Guide(args) => {
             let config = GuideConfig::from_args(&args)?;
+            if let (Some(previous), Some(path)) = (&config.previous, &args.previous) {
+                for note in previous_notes(&config, previous) {
+                    eprintln!("note: {}: {note}", path.display());
+                }
+            }
             let guide = config.guide();
             let rendered = guide.render(&config.templates, FontSet::builtin())?;
             match &config.output {
@@ -154,6 +161,36 @@ fn run_simple(cli: Cli) -> Result<()> {
             output::write_stdout(&out)
         }
     }
+}
+
+/// What a person may want to know before following up `previous`: that it is someone
+/// else's guide, or not from before this one. Said, not refused: a leader may have
+/// changed name, and a guide may be re-made.
+fn previous_notes(config: &GuideConfig, previous: &answers::Carried) -> Vec<String> {
+    let then = &previous.identity;
+    let mut notes = Vec::new();
+    let name = &config.people.name;
+    if !name.is_empty() && matching::normalize(name) != matching::normalize(&then.leader) {
+        notes.push(format!(
+            "it is the guide of {} ({}), and this one is for {name}",
+            if then.leader.is_empty() {
+                "no one named"
+            } else {
+                &then.leader
+            },
+            then.guide_id
+        ));
+    }
+    if then.dialogue_date >= config.date {
+        notes.push(format!(
+            "its dialogue ({}) is not before this one ({})",
+            then.dialogue_date, config.date
+        ));
+    }
+    if !previous.signed() {
+        notes.push("it is not signed by everyone it names: the plan is shown as not signed".into());
+    }
+    notes
 }
 
 fn print(text: &str) -> Result<()> {

@@ -8,7 +8,8 @@
 //! |---|---|---|
 //! | `answer` | `lines=N` | — |
 //! | `scale` | `min=1 max=5` | one rater label per line |
-//! | `table` | `rows=N` | header cells `a \| b \| c`, optionally a second line of relative widths |
+//! | `table` | `rows=N` | header cells `a \| b \| c`, optionally a second line of relative widths, then printed rows `> a \| b \| c` (a table with printed rows has no empty rows unless `rows=N` asks) |
+//! | `choice` | — | `label: text` first, then one option per line: `key \| label` |
 //! | `signatures` | — | one party per line: `role \| printed name` |
 //! | `fields` | — | one `label: value` per line |
 //! | `figure` | — | `center: text`, then one principle per line, `*` before a highlighted one |
@@ -247,7 +248,7 @@ impl BlockParser {
     }
 }
 
-const DIRECTIVES: &str = "answer, scale, table, signatures, fields, figure, pagebreak";
+const DIRECTIVES: &str = "answer, scale, table, choice, signatures, fields, figure, pagebreak";
 
 fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
     let mut words = info.split_whitespace();
@@ -324,6 +325,11 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             }
         }
         "table" => {
+            // Printed rows are marked with '>', which a value cannot start a line with
+            // (it is escaped), so a value never adds a row.
+            let (printed, lines): (Vec<&str>, Vec<&str>) =
+                lines.iter().partition(|l| l.starts_with('>'));
+            let cells: Vec<Vec<String>> = printed.iter().map(|l| split(l[1..].trim())).collect();
             let columns: Vec<(String, String)> = lines
                 .first()
                 .map(|l| {
@@ -344,10 +350,42 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                     })?,
                 None => vec![1.0; columns.len()],
             };
+            if let Some(row) = cells.iter().find(|r| r.len() > columns.len()) {
+                return Err(format!(
+                    "'table': the printed row '{}' has {} cells; the table has {} columns",
+                    row.join(" | "),
+                    row.len(),
+                    columns.len()
+                ));
+            }
+            let rows = if cells.is_empty() || args.contains_key("rows") {
+                number("rows", 5, 40)?
+            } else {
+                0
+            };
             Block::Table {
                 columns,
                 widths,
-                rows: number("rows", 5, 40)?,
+                cells,
+                rows,
+                name: field_name,
+            }
+        }
+        "choice" => {
+            let (label, options) = match lines.split_first() {
+                Some((first, rest)) if first.starts_with("label:") => {
+                    (unescape(first["label:".len()..].trim()), rest)
+                }
+                _ => (String::new(), lines.as_slice()),
+            };
+            if options.len() < 2 {
+                return Err(
+                    "'choice' needs at least two options, one per line: 'key | label'".into(),
+                );
+            }
+            Block::Choice {
+                label,
+                options: options.iter().map(|l| keyed(l)).collect(),
                 name: field_name,
             }
         }
@@ -465,6 +503,45 @@ mod tests {
     }
 
     #[test]
+    fn printed_table_rows_and_choices() {
+        let value = escape("> » 1 | 2 « \\");
+        let blocks = parse(&format!(
+            "```table\nMål | Frist\n3 | 1\n> {value} | 1. juni\n> b\n```\n\n```choice name=o.plan.1.status\nlabel: Status\nnaaet | nået\nikke-naaet | ikke nået\n```\n"
+        ))
+        .unwrap();
+        match &blocks[0] {
+            Block::Table {
+                cells, rows, name, ..
+            } => {
+                assert_eq!(
+                    cells,
+                    &vec![
+                        vec!["> » 1 | 2 « \\".to_string(), "1. juni".to_string()],
+                        vec!["b".to_string()]
+                    ]
+                );
+                assert_eq!((*rows, name), (0, &None));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            blocks[1],
+            Block::Choice {
+                label: "Status".into(),
+                options: vec![
+                    ("naaet".into(), "nået".into()),
+                    ("ikke-naaet".into(), "ikke nået".into())
+                ],
+                name: Some("o.plan.1.status".into()),
+            }
+        );
+        let error = parse("```table\na | b\n> 1 | 2 | 3\n```\n").unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("has 3 cells; the table has 2 columns"));
+    }
+
+    #[test]
     fn directives_parse_and_bad_ones_are_located() {
         let blocks = parse(
             "```answer lines=4 name=saet-retning.spm1\n```\n\n```scale name=x.forventning1\nleder | Dig\nLederens vurdering\n```\n",
@@ -502,7 +579,7 @@ mod tests {
         assert_eq!(
             err,
             "the guide's markup: line 3 ('```scael'): unknown block directive 'scael'; the directives are: \
-             answer, scale, table, signatures, fields, figure, pagebreak"
+             answer, scale, table, choice, signatures, fields, figure, pagebreak"
         );
     }
 

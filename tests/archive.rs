@@ -191,7 +191,7 @@ fn an_unsigned_guide_is_accepted_with_allow_unsigned_and_listed() {
     assert_eq!(
         stdout_of(&out),
         format!(
-            "year  unit            leader              level                  guide          version  status    signers\n\
+            "year  unit            leader              level                  guide                     version  status    signers\n\
              2027  Dagtilbud Nord  Łukasz Øster-Ågård  leder-af-medarbejdere  {id}  1        unsigned  -\n"
         )
     );
@@ -624,7 +624,7 @@ fn status_names_the_three_missing_leaders_in_the_table_and_the_csv() {
         stdout_of(&out),
         format!(
             "MUS 2027: 5 leaders on {} — 0 signed, 2 unsigned, 3 missing\n\
-             row  name             unit        status    guide             date\n\
+             row  name             unit        status    guide                        date\n\
              2    Søren Østergård  Skole Nord  unsigned  {soeren} v1  2027-01-15\n\
              3    Mette Kjærgaard  Skole Nord  missing\n\
              4    Aase Holm        Syd         unsigned  {aase} v1  2027-01-15\n\
@@ -709,7 +709,7 @@ fn status_against_a_batch_manifest_matches_by_guide_id_and_names_guides_not_on_i
         stdout_of(&out),
         format!(
             "MUS 2027: 2 leaders on {} — 0 signed, 1 unsigned, 1 missing\n\
-             row  name             unit  status    guide             date\n\
+             row  name             unit  status    guide                        date\n\
              2    S. Østergård           unsigned  {soeren} v1  2027-01-15\n\
              3    Mette Kjærgaard        missing\n\
              archived for 2027 but not on the roster: Åse Holm (Syd, {aase} v1)\n",

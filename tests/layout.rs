@@ -29,6 +29,7 @@ fn layout_all_levels() -> Vec<(String, Document)> {
                 date,
                 created: 0,
                 form: true,
+                previous: None,
             };
             (
                 level.id.clone(),

@@ -34,7 +34,7 @@ pub enum IdentityError {
     )]
     Missing { property: &'static str },
     #[error(
-        "not a guide made by mus: mus:guideId '{value}' is not a guide id (like 2027-1A2B3C4D)"
+        "not a guide made by mus: mus:guideId '{value}' is not a guide id (like 2027-7K3M-Q9XD-4HZP-B2N8, or 2027-1A2B3C4D from older guides)"
     )]
     BadGuideId { value: String },
     #[error("not a guide made by mus: mus:dialogueDate '{value}' is not a date (YYYY-MM-DD)")]

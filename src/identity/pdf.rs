@@ -13,6 +13,14 @@ impl GuideIdentity {
     /// `/Metadata`. The error says, for a person, why the file is not a guide made by
     /// mus (not a PDF, truncated, no metadata, a property missing).
     pub fn from_pdf(bytes: &[u8]) -> Result<GuideIdentity, IdentityError> {
+        GuideIdentity::sniff(bytes)?;
+        let doc = crate::signature::parse(bytes)?;
+        GuideIdentity::from_document(&doc)
+    }
+
+    /// Whether `bytes` look like a whole PDF, before anything is parsed: a person is told
+    /// "not a PDF" or "truncated" rather than a parser's complaint.
+    pub(crate) fn sniff(bytes: &[u8]) -> Result<(), IdentityError> {
         // ISO 32000-1, 7.5.2: the header may follow some bytes of junk, within the first 1024.
         let head = &bytes[..bytes.len().min(1024)];
         if !head.windows(5).any(|w| w == b"%PDF-") {
@@ -22,8 +30,13 @@ impl GuideIdentity {
         if !tail.windows(5).any(|w| w == b"%%EOF") {
             return Err(IdentityError::Truncated);
         }
-        let doc = crate::signature::parse(bytes)?;
-        let stream = metadata_stream(&doc).ok_or(IdentityError::NoMetadata)?;
+        Ok(())
+    }
+
+    /// [`GuideIdentity::from_pdf`] for a document already read strictly (with
+    /// `signature::read`), so a caller that needs more from the file parses it once.
+    pub(crate) fn from_document(doc: &Document) -> Result<GuideIdentity, IdentityError> {
+        let stream = metadata_stream(doc).ok_or(IdentityError::NoMetadata)?;
         let packet = String::from_utf8(inflate_xmp(stream)?).map_err(|_| IdentityError::NotUtf8)?;
         GuideIdentity::from_xmp(&packet)
     }

@@ -22,17 +22,19 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
         let mut frags = block_fragments(block, measure);
         // What introduces an answer area, a scale, a list or a table stays with it.
         let next = blocks.get(i + 1);
-        let introduces = matches!(next, Some(Block::Answer { .. } | Block::Scale { .. }))
-            || (matches!(block, Block::Paragraph { .. } | Block::Callout { .. })
-                && matches!(
-                    next,
-                    Some(
-                        Block::List { .. }
-                            | Block::Table { .. }
-                            | Block::Signatures { .. }
-                            | Block::Figure { .. }
-                    )
-                ));
+        let introduces = matches!(
+            next,
+            Some(Block::Answer { .. } | Block::Scale { .. } | Block::Choice { .. })
+        ) || (matches!(block, Block::Paragraph { .. } | Block::Callout { .. })
+            && matches!(
+                next,
+                Some(
+                    Block::List { .. }
+                        | Block::Table { .. }
+                        | Block::Signatures { .. }
+                        | Block::Figure { .. }
+                )
+            ));
         if introduces {
             if let Some(last) = frags.last_mut() {
                 last.keep_with_next = true;
@@ -88,9 +90,15 @@ fn block_fragments(block: &Block, m: &dyn Measure) -> Vec<Fragment> {
         Block::Table {
             columns,
             widths,
+            cells,
             rows,
             name,
-        } => table(columns, widths, *rows, name.as_deref(), m),
+        } => table(columns, widths, cells, *rows, name.as_deref(), m),
+        Block::Choice {
+            label,
+            options,
+            name,
+        } => vec![choice(label, options, name.as_deref(), m)],
         Block::Signatures {
             parties,
             name,
@@ -421,6 +429,7 @@ fn scale(
 fn table(
     columns: &[(String, String)],
     widths: &[f32],
+    cells: &[Vec<String>],
     rows: u32,
     name: Option<&str>,
     m: &dyn Measure,
@@ -477,6 +486,7 @@ fn table(
         page_break: false,
         items: header,
     }];
+    out.extend(printed_rows(&xs, cells, m));
     let row_height = 36.0;
     for r in 0..rows {
         let mut items = Vec::new();
@@ -509,6 +519,122 @@ fn table(
         });
     }
     out
+}
+
+/// A table's printed rows: each cell's text wrapped in its column, the row as high as
+/// its tallest cell.
+fn printed_rows(xs: &[(f32, f32)], cells: &[Vec<String>], m: &dyn Measure) -> Vec<Fragment> {
+    let (size, leading, pad) = (SMALL_SIZE, 11.0, 5.0);
+    cells
+        .iter()
+        .map(|row| {
+            let wrapped: Vec<Vec<Line>> = xs
+                .iter()
+                .enumerate()
+                .map(|(i, (_, w))| {
+                    let text = row.get(i).map_or("", String::as_str);
+                    wrap(
+                        &[Span::new(text, FontStyle::Regular)],
+                        m,
+                        size,
+                        w - 2.0 * pad,
+                    )
+                })
+                .collect();
+            let height =
+                wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading + 2.0 * pad;
+            let mut items = Vec::new();
+            for ((x, w), lines) in xs.iter().zip(&wrapped) {
+                items.push(Item::Rect {
+                    x: *x,
+                    y: 0.0,
+                    w: *w,
+                    h: height,
+                    fill: None,
+                    stroke: Some(BOX_STROKE),
+                });
+                for (i, line) in lines.iter().enumerate() {
+                    items.extend(line_items(
+                        line,
+                        x + pad,
+                        pad + i as f32 * leading + baseline(size, leading),
+                        size,
+                        INK,
+                    ));
+                }
+            }
+            Fragment {
+                height,
+                space_before: 0.0,
+                keep_with_next: false,
+                page_break: false,
+                items,
+            }
+        })
+        .collect()
+}
+
+/// A label, then a check box and its label for each option; with a name, the boxes are
+/// one radio group whose values are the options' keys.
+fn choice(
+    label: &str,
+    options: &[(String, String)],
+    name: Option<&str>,
+    m: &dyn Measure,
+) -> Fragment {
+    let size = SMALL_SIZE;
+    let box_size = 9.0;
+    let y = 13.0;
+    let mut x = MARGIN_LEFT + LIST_INDENT;
+    let mut items = Vec::new();
+    if !label.is_empty() {
+        items.push(Item::Text {
+            x,
+            y,
+            size,
+            style: FontStyle::Regular,
+            color: MUTED,
+            text: label.to_string(),
+        });
+        x += m.width(FontStyle::Regular, label, size) + 10.0;
+    }
+    for (key, text) in options {
+        let top = y - box_size + 1.0;
+        items.push(Item::Rect {
+            x,
+            y: top,
+            w: box_size,
+            h: box_size,
+            fill: None,
+            stroke: Some(BOX_STROKE),
+        });
+        if let Some(name) = name {
+            items.push(Item::Field {
+                name: name.to_string(),
+                kind: FieldKind::Radio { value: key.clone() },
+                x,
+                y: top,
+                w: box_size,
+                h: box_size,
+            });
+        }
+        items.push(Item::Text {
+            x: x + box_size + 4.0,
+            y,
+            size,
+            style: FontStyle::Regular,
+            color: INK,
+            text: text.clone(),
+        });
+        x += box_size + 4.0 + m.width(FontStyle::Regular, text, size) + 16.0;
+    }
+    Fragment {
+        height: 20.0,
+        space_before: 2.0,
+        keep_with_next: false,
+        page_break: false,
+        items,
+    }
 }
 
 /// The fully qualified name of a party's signature field: the one place it is spelled.

@@ -11,7 +11,7 @@ mod byte_range;
 mod cms;
 mod coverage;
 mod crypto;
-mod fields;
+pub(crate) mod fields;
 mod invalid;
 mod lexer;
 mod ltv;
@@ -41,7 +41,7 @@ pub use timestamp::{verify_document_timestamp, Imprinted, Timestamp, TimestampEr
 pub use trust::{load_trust_anchors, ChainError, TrustAnchor};
 
 use crate::error::{Error, Result};
-use revisions::History;
+pub(crate) use revisions::History;
 
 impl TimeSource {
     /// The name the archive index stores.
@@ -199,17 +199,28 @@ fn inspect_named(pdf: &[u8], origin: &str, anchors: &[TrustAnchor]) -> Result<In
         origin: origin.to_string(),
         message: e.to_string(),
     })?;
+    Ok(inspect_read(pdf, &history, &doc, anchors))
+}
+
+/// [`inspect`] for a file already read with [`read`], so a caller that needs more from
+/// the file parses it once.
+pub(crate) fn inspect_read(
+    pdf: &[u8],
+    history: &History,
+    doc: &Document,
+    anchors: &[TrustAnchor],
+) -> Inspection {
     // Validation data the file carries (PAdES B-LT): a malformed /DSS adds nothing, and a
     // /DSS changed after signing is judged by the coverage check.
-    let dss = read_dss(&doc).ok().flatten();
+    let dss = read_dss(doc).ok().flatten();
     let context = Context {
         pdf,
-        history: &history,
-        doc: &doc,
+        history,
+        doc,
         anchors,
         revocation: dss.as_ref().map(|d| &d.data),
     };
-    let fields = fields::walk(&doc)
+    let fields = fields::walk(doc)
         .into_iter()
         .filter(|n| n.terminal && n.field_type == Some(b"Sig".as_slice()))
         .map(|node| SignatureField {
@@ -223,10 +234,10 @@ fn inspect_named(pdf: &[u8], origin: &str, anchors: &[TrustAnchor]) -> Result<In
             name: node.name,
         })
         .collect();
-    Ok(Inspection {
+    Inspection {
         fields,
         revisions: history.revisions.len(),
-    })
+    }
 }
 
 /// Reads a PDF strictly: its revisions, and the document as the last one shows it.

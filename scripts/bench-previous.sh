@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# What `--previous` costs a batch: 1,000 leaders whose 2026 guides (plan filled in with
+# pypdf, archived) are all followed up in 2027, against the same batch without it.
+# Needs hyperfine and pypdf. Writes nothing outside a temp dir.
+#
+#   bash scripts/bench-previous.sh [ROWS]     (default 1000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000}
+cargo build --release --quiet
+mus=target/release/mus
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+python3 scripts/make-roster.py "$rows" >"$out/2027.csv"
+sed 's/-2027;/-2026;/' "$out/2027.csv" >"$out/2026.csv"
+"$mus" batch "$out/2026.csv" --out-dir "$out/2026" --quiet
+mkdir -p "$out/filled"
+python3 - "$out/2026" "$out/filled" <<'PY' 2>/dev/null
+import importlib.util, pathlib, sys
+spec = importlib.util.spec_from_file_location("fill", "scripts/fill-guide.py")
+fill = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fill)
+for pdf in sorted(pathlib.Path(sys.argv[1]).glob("*.pdf")):
+    fill.main(str(pdf), str(pathlib.Path(sys.argv[2]) / pdf.name), plan_only=True)
+PY
+"$mus" archive --archive "$out/arkiv" add --allow-unsigned "$out"/filled/*.pdf 2>&1 | tail -1
+hyperfine -N --warmup 1 --runs 5 --prepare "sh -c 'rm -rf $out/b && sync'" \
+  "$mus batch $out/2027.csv --out-dir $out/b --quiet" \
+  "$mus batch $out/2027.csv --out-dir $out/b --quiet --previous $out/arkiv"
+"$mus" batch "$out/2027.csv" --out-dir "$out/check" --previous "$out/arkiv" 2>&1 | tail -1

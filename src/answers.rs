@@ -1,0 +1,308 @@
+//! A returned guide's answers: the values filled into its form, read from its final
+//! revision, typed by what the field names say (plan row and column, expectation and
+//! rater, question), with whether the guide is signed and when it was last signed.
+//!
+//! Only what the yearly cycle carries over leaves this module: the development plan and
+//! the ratings ([`Carried`]). Reflections and free-text answers are read and typed here
+//! but never returned: they stay in last year's PDF.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use lopdf::Object;
+use thiserror::Error;
+
+use crate::archive::{judge, Policy, Status};
+use crate::identity::{GuideIdentity, IdentityError};
+use crate::signature::{self, SignatureStatus, StructureError};
+
+/// Why a file's answers cannot be read.
+#[derive(Debug, Error)]
+pub enum AnswersError {
+    /// Not a guide made by mus (no identity), or not a readable PDF.
+    #[error("{0}")]
+    Identity(#[from] IdentityError),
+    /// Readable one way only, or not at all (see `signature::revisions`).
+    #[error("the PDF is refused: {0}")]
+    Structure(#[from] StructureError),
+}
+
+/// The columns of the development plan, as the built-in template names them
+/// (`plan.<row>.<column>`): Mål, Handling, Hvem, Frist, Opfølgning.
+pub const PLAN_COLUMNS: [&str; 5] = ["maal", "handling", "hvem", "frist", "opfoelgning"];
+
+/// One row of last year's development plan; a column left empty is "".
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct PlanRow {
+    /// The row's number in last year's plan (1-based).
+    pub row: u32,
+    pub maal: String,
+    pub handling: String,
+    pub hvem: String,
+    pub frist: String,
+    pub opfoelgning: String,
+}
+
+/// Last year's two ratings of one expectation, by its number in last year's guide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rating {
+    /// The principle the expectation stands under.
+    pub principle: String,
+    /// Numbered through last year's whole guide (`<principle>.forventning<number>`).
+    pub number: u32,
+    /// The leader's own rating.
+    pub leader: Option<u8>,
+    /// The manager's rating.
+    pub manager: Option<u8>,
+}
+
+/// Whether last year's guide was signed by everyone it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signing {
+    /// Every required signer signed, intact, and nothing was filled in after the last
+    /// signature; `last` is the day of the last personal signature (UTC).
+    Signed { last: Option<NaiveDate> },
+    /// Not (fully, or soundly) signed: its values are nobody's agreement; `reason` says why.
+    Unsigned { reason: String },
+}
+
+/// What this year's guide carries over from last year's: the plan and the ratings only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carried {
+    /// Last year's identity: whose guide it was, its level, focus and dialogue date.
+    pub identity: GuideIdentity,
+    /// The plan's rows that have anything written in them, in row order.
+    pub plan: Vec<PlanRow>,
+    /// The expectations rated by anyone, in number order.
+    pub ratings: Vec<Rating>,
+    pub signing: Signing,
+}
+
+impl Carried {
+    pub fn signed(&self) -> bool {
+        matches!(self.signing, Signing::Signed { .. })
+    }
+
+    /// The day the plan was agreed: the last personal signature's, else (unsigned, or a
+    /// signature without a time) last year's dialogue date.
+    pub fn date(&self) -> NaiveDate {
+        match self.signing {
+            Signing::Signed { last: Some(day) } => day,
+            _ => self.identity.dialogue_date,
+        }
+    }
+
+    /// Last year's ratings of expectation `number` (numbered as last year's guide did).
+    pub fn rating(&self, number: u32) -> Option<&Rating> {
+        self.ratings.iter().find(|r| r.number == number)
+    }
+}
+
+/// What a form field is, by its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Field {
+    /// `plan.<row>.<column>`.
+    Plan { row: u32, column: usize },
+    /// `<principle>.forventning<n>.<rater>`: `leder` or `leders-leder`.
+    Rating {
+        principle: String,
+        number: u32,
+        manager: bool,
+    },
+    /// `<principle>.forventning<n>.refleksion` / `.lederens-blik`, `<section>.spm<n>`,
+    /// and any other text: never carried over.
+    FreeText,
+}
+
+impl Field {
+    fn from_name(name: &str) -> Field {
+        let parts: Vec<&str> = name.split('.').collect();
+        match parts.as_slice() {
+            ["plan", row, column] => match (
+                row.parse::<u32>(),
+                PLAN_COLUMNS.iter().position(|c| c == column),
+            ) {
+                (Ok(row), Some(column)) if row > 0 => Field::Plan { row, column },
+                _ => Field::FreeText,
+            },
+            [principle, expectation, rater] => {
+                let number = expectation
+                    .strip_prefix("forventning")
+                    .and_then(|n| n.parse::<u32>().ok());
+                match (number, *rater) {
+                    (Some(number), "leder" | "leders-leder") => Field::Rating {
+                        principle: principle.to_string(),
+                        number,
+                        manager: *rater == "leders-leder",
+                    },
+                    _ => Field::FreeText,
+                }
+            }
+            _ => Field::FreeText,
+        }
+    }
+}
+
+/// Reads what `pdf`, a returned guide, carries over to next year's guide, judging its
+/// signatures as the archive does (without trust anchors). The file is parsed once.
+pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
+    GuideIdentity::sniff(pdf)?;
+    let (history, doc) = signature::read(pdf)?;
+    let identity = GuideIdentity::from_document(&doc)?;
+    let inspection = signature::inspect_read(pdf, &history, &doc, &[]);
+    let signing = signing(&inspection, &identity);
+    Ok(carry(identity, &doc, signing))
+}
+
+/// [`read`] for a file from the archive, whose signatures the archive judged when it took
+/// the file in (`mus archive add`): `signing` is that verdict, so only the form is read.
+pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersError> {
+    GuideIdentity::sniff(pdf)?;
+    let (_, doc) = signature::read(pdf)?;
+    let identity = GuideIdentity::from_document(&doc)?;
+    Ok(carry(identity, &doc, signing))
+}
+
+/// The plan and the ratings in `doc`'s form.
+fn carry(identity: GuideIdentity, doc: &lopdf::Document, signing: Signing) -> Carried {
+    let mut rows: BTreeMap<u32, PlanRow> = BTreeMap::new();
+    let mut ratings: BTreeMap<u32, Rating> = BTreeMap::new();
+    for node in signature::fields::walk(doc) {
+        if !node.terminal {
+            continue;
+        }
+        let Some(value) = node.value.and_then(|v| text(doc, v)) else {
+            continue;
+        };
+        match Field::from_name(&node.name) {
+            Field::Plan { row, column } => {
+                let entry = rows.entry(row).or_insert_with(|| PlanRow {
+                    row,
+                    ..PlanRow::default()
+                });
+                let cell = match column {
+                    0 => &mut entry.maal,
+                    1 => &mut entry.handling,
+                    2 => &mut entry.hvem,
+                    3 => &mut entry.frist,
+                    _ => &mut entry.opfoelgning,
+                };
+                *cell = value;
+            }
+            Field::Rating {
+                principle,
+                number,
+                manager,
+            } => {
+                // A radio group's value is the chosen button's export name; "Off" (or
+                // anything not a number on the scale) is no rating.
+                let Some(score) = value.parse::<u8>().ok().filter(|s| (1..=10).contains(s)) else {
+                    continue;
+                };
+                let entry = ratings.entry(number).or_insert_with(|| Rating {
+                    principle,
+                    number,
+                    leader: None,
+                    manager: None,
+                });
+                if manager {
+                    entry.manager = Some(score);
+                } else {
+                    entry.leader = Some(score);
+                }
+            }
+            Field::FreeText => {}
+        }
+    }
+    Carried {
+        identity,
+        plan: rows
+            .into_values()
+            .filter(|r| {
+                [&r.maal, &r.handling, &r.hvem, &r.frist, &r.opfoelgning]
+                    .iter()
+                    .any(|c| !c.is_empty())
+            })
+            .collect(),
+        ratings: ratings.into_values().collect(),
+        signing,
+    }
+}
+
+/// A field value as text: a string (text field) or a name (radio choice), trimmed;
+/// `None` when empty.
+fn text(doc: &lopdf::Document, value: &Object) -> Option<String> {
+    let value = match value {
+        Object::Reference(id) => doc.get_object(*id).ok()?,
+        other => other,
+    };
+    let text = match value {
+        Object::String(..) => lopdf::decode_text_string(value).ok()?,
+        Object::Name(name) => String::from_utf8_lossy(name).into_owned(),
+        _ => return None,
+    };
+    let text = text.trim_start_matches('\u{FEFF}').trim().to_string();
+    (!text.is_empty() && text != "Off").then_some(text)
+}
+
+/// Whether every signer the guide names signed, soundly and last: the archive's own
+/// judgement, without trust anchors.
+fn signing(inspection: &signature::Inspection, identity: &GuideIdentity) -> Signing {
+    let policy = Policy {
+        allow_unsigned: true,
+        anchors: Vec::new(),
+    };
+    match judge(inspection, &identity.signers, &policy) {
+        Ok((Status::Signed, _)) => {
+            let slots: Vec<&str> = identity.signers.iter().map(|s| s.slot.as_str()).collect();
+            let last = inspection
+                .fields
+                .iter()
+                .filter(|f| slots.contains(&f.name.as_str()))
+                .filter_map(|f| match &f.status {
+                    SignatureStatus::Signed(s) => s.signing_time,
+                    _ => None,
+                })
+                .max()
+                .map(|t| t.date_naive());
+            Signing::Signed { last }
+        }
+        Ok((Status::Unsigned, _)) => Signing::Unsigned {
+            reason: "not every signer has signed".into(),
+        },
+        Err(refusal) => Signing::Unsigned {
+            reason: refusal.reason,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_say_what_the_field_is() {
+        assert_eq!(
+            Field::from_name("plan.3.frist"),
+            Field::Plan { row: 3, column: 3 }
+        );
+        assert_eq!(
+            Field::from_name("saet-retning.forventning7.leders-leder"),
+            Field::Rating {
+                principle: "saet-retning".into(),
+                number: 7,
+                manager: true
+            }
+        );
+        for free in [
+            "saet-retning.forventning7.refleksion",
+            "saet-retning.spm2",
+            "opfoelgning.spm1",
+            "plan.0.maal",
+            "plan.1.andet",
+            "samtale.samtalens-dato",
+        ] {
+            assert_eq!(Field::from_name(free), Field::FreeText, "{free}");
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! `mus batch --previous ARCHIVE`: for each roster row, the leader's newest archived guide
+//! from an earlier year — found by employee id, else by name and unit folded as `archive
+//! status` folds them — or why there is none to follow up. Never a guess: when two
+//! different guides of that year could both be the leader's, neither is used.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::answers::{self, Carried, Signing};
+use crate::archive::{Archive, ArchivedGuide, Status};
+use crate::error::Result;
+use crate::guide::People;
+use crate::matching::normalize;
+
+/// An archived guide, with the employee id its identity names (the index does not keep
+/// it) and what it carries over, or why it cannot be read.
+#[derive(Debug, Clone)]
+struct Candidate {
+    guide: ArchivedGuide,
+    employee_id: Option<String>,
+    path: PathBuf,
+    carried: std::result::Result<Box<Carried>, String>,
+}
+
+/// The guides of an archive, read once for a whole batch.
+pub struct PreviousArchive {
+    dir: PathBuf,
+    candidates: Vec<Candidate>,
+}
+
+/// What was found for one row.
+#[derive(Debug)]
+pub enum Lookup {
+    /// The newest earlier guide, read.
+    Found {
+        path: PathBuf,
+        carried: Box<Carried>,
+    },
+    /// No archived guide from an earlier year is this leader's.
+    None,
+    /// Several guides of the newest earlier year could be this leader's (their archive
+    /// paths); none is used.
+    Several(Vec<String>),
+    /// The one guide found cannot be read.
+    Unreadable { path: PathBuf, message: String },
+}
+
+impl PreviousArchive {
+    /// Opens the archive in `dir` and reads each guide once: who it is for and what it
+    /// carries over. Of a guide archived in several versions, the newest counts. The
+    /// signatures are not checked again: the archive judged them when it took the file,
+    /// and a file that is no longer the one it took (its SHA-256) is not used.
+    pub fn open(dir: &Path) -> Result<PreviousArchive> {
+        let archive = Archive::open(dir, false)?;
+        let mut guides = archive.guides()?;
+        guides.sort_by(|a, b| (&a.guide_id, b.version).cmp(&(&b.guide_id, a.version)));
+        guides.dedup_by(|later, kept| later.guide_id == kept.guide_id);
+        let root = archive.dir().to_path_buf();
+        drop(archive);
+        let candidates = guides
+            .into_par_iter()
+            .map(|guide| {
+                let path = root.join(&guide.path);
+                let carried = read_archived(&path, &guide).map(Box::new);
+                Candidate {
+                    employee_id: carried
+                        .as_ref()
+                        .ok()
+                        .and_then(|c| c.identity.employee_id.clone()),
+                    guide,
+                    path,
+                    carried,
+                }
+            })
+            .collect();
+        Ok(PreviousArchive {
+            dir: dir.to_path_buf(),
+            candidates,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The newest archived guide from before `year` that is `people`'s, read.
+    pub fn lookup(&self, people: &People, year: i32) -> Lookup {
+        let earlier = || self.candidates.iter().filter(|c| c.guide.year < year);
+        // By employee id alone when a guide has the row's: a name or unit that changed
+        // since does not matter. Guides with another id are other people's.
+        let mut matches: Vec<&Candidate> = match &people.employee_id {
+            Some(id) => earlier()
+                .filter(|c| c.employee_id.as_ref() == Some(id))
+                .collect(),
+            None => Vec::new(),
+        };
+        if matches.is_empty() {
+            matches = earlier()
+                .filter(|c| c.employee_id.is_none() || people.employee_id.is_none())
+                .filter(|c| same_leader(people, &c.guide))
+                .collect();
+        }
+        let Some(newest) = matches.iter().map(|c| c.guide.year).max() else {
+            return Lookup::None;
+        };
+        let mut newest: Vec<&Candidate> = matches
+            .into_iter()
+            .filter(|c| c.guide.year == newest)
+            .collect();
+        if newest.len() > 1 {
+            newest.sort_by(|a, b| a.guide.path.cmp(&b.guide.path));
+            return Lookup::Several(newest.iter().map(|c| c.guide.path.clone()).collect());
+        }
+        let candidate = newest[0];
+        match &candidate.carried {
+            Ok(carried) => Lookup::Found {
+                path: candidate.path.clone(),
+                carried: carried.clone(),
+            },
+            Err(message) => Lookup::Unreadable {
+                path: candidate.path.clone(),
+                message: message.clone(),
+            },
+        }
+    }
+}
+
+/// An archived file's plan and ratings, signed as the index says it was when archived.
+fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carried, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if crate::output::sha256_hex(&bytes) != guide.sha256 {
+        return Err(
+            "it is no longer the file the archive took in (its SHA-256 differs; see `mus \
+             archive verify`)"
+                .into(),
+        );
+    }
+    let signing = match guide.status {
+        Status::Signed => Signing::Signed {
+            // "2027-01-15T09:30:00Z": the day of the last personal signature.
+            last: guide
+                .signatures
+                .iter()
+                .filter(|s| ["leader", "manager", "other"].contains(&s.role.as_str()))
+                .filter_map(|s| s.signing_time.as_deref())
+                .filter_map(|t| chrono::NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
+                .max(),
+        },
+        Status::Unsigned => Signing::Unsigned {
+            reason: "archived as unsigned".into(),
+        },
+    };
+    answers::read_archived(&bytes, signing).map_err(|e| e.to_string())
+}
+
+/// The same leader as `archive status` has it: the same name, folded, and the same unit
+/// when both name one.
+fn same_leader(people: &People, guide: &ArchivedGuide) -> bool {
+    let name = normalize(&people.name);
+    !name.is_empty()
+        && name == normalize(&guide.leader)
+        && (people.unit.trim().is_empty()
+            || guide.unit.trim().is_empty()
+            || normalize(&people.unit) == normalize(&guide.unit))
+}
+
+impl Lookup {
+    /// What a batch's summary says about the row, `None` when a guide was found and read.
+    pub fn problem(&self, archive: &Path) -> Option<String> {
+        match self {
+            Lookup::Found { .. } => None,
+            Lookup::None => Some(format!(
+                "no guide from an earlier year in {} is this leader's (by employee id, name or \
+                 unit): the guide has no follow-up of last year's plan",
+                archive.display()
+            )),
+            Lookup::Several(paths) => Some(format!(
+                "{} guides in {} could be this leader's last year's ({}); none is used: they \
+                 share the name and unit, and no employee id tells them apart",
+                paths.len(),
+                archive.display(),
+                paths.join(", ")
+            )),
+            Lookup::Unreadable { path, message } => Some(format!(
+                "last year's guide {} cannot be read: {message}; none is used",
+                path.display()
+            )),
+        }
+    }
+
+    pub fn carried(&self) -> Option<&Carried> {
+        match self {
+            Lookup::Found { carried, .. } => Some(carried),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(
+        id: &str,
+        year: i32,
+        leader: &str,
+        unit: &str,
+        employee: Option<&str>,
+    ) -> Candidate {
+        Candidate {
+            guide: ArchivedGuide {
+                guide_id: id.into(),
+                version: 1,
+                leader: leader.into(),
+                unit: unit.into(),
+                level: "chef".into(),
+                focus: Vec::new(),
+                dialogue_date: format!("{year}-01-15"),
+                year,
+                framework: String::new(),
+                path: format!("{year}/{id}.pdf"),
+                sha256: String::new(),
+                size: 0,
+                status: Status::Signed,
+                added_at: String::new(),
+                signatures: Vec::new(),
+            },
+            employee_id: employee.map(str::to_string),
+            path: PathBuf::from(format!("/nonexistent/{id}.pdf")),
+            carried: Err("missing".into()),
+        }
+    }
+
+    fn people(name: &str, unit: &str, id: Option<&str>) -> People {
+        People {
+            name: name.into(),
+            manager: String::new(),
+            unit: unit.into(),
+            employee_id: id.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn ids_decide_names_fold_and_two_of_the_newest_year_are_not_guessed_between() {
+        let archive = PreviousArchive {
+            dir: PathBuf::from("/arkiv"),
+            candidates: vec![
+                // A namesake with another employee id is someone else.
+                candidate("2026-A", 2026, "Åse Ærø", "Nord", Some("2")),
+                // This year's own guide is not last year's.
+                candidate("2027-B", 2027, "Åse Ærø", "Nord", Some("1")),
+                candidate("2025-C", 2025, "Aase Aeroe", "nord", None),
+                candidate("2026-D", 2026, "Åse Ærø", "Nord", None),
+                candidate("2026-E", 2026, "Åse Ærø", "", None),
+            ],
+        };
+        // With id 1: no guide has it, so those without an id and the same name count;
+        // two of 2026 (the unit-less one matches any unit).
+        match archive.lookup(&people("Åse Ærø", "Nord", Some("1")), 2027) {
+            Lookup::Several(paths) => assert_eq!(paths, ["2026/2026-D.pdf", "2026/2026-E.pdf"]),
+            other => panic!("{other:?}"),
+        }
+        // With id 2 the namesake of 2026 is found by id alone, under another name and
+        // unit too (its file is missing here, so it is found but unreadable).
+        match archive.lookup(&people("Åse Hansen", "Syd", Some("2")), 2027) {
+            Lookup::Unreadable { path, .. } => assert!(path.ends_with("2026-A.pdf")),
+            other => panic!("{other:?}"),
+        }
+        // Before 2026, only the folded spelling of 2025 is left.
+        match archive.lookup(&people("ÅSE  ÆRØ", "Nord", None), 2026) {
+            Lookup::Unreadable { path, .. } => assert!(path.ends_with("2025-C.pdf")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            archive.lookup(&people("Bo Ærø", "Nord", None), 2027),
+            Lookup::None
+        ));
+    }
+}

@@ -1,0 +1,444 @@
+//! Last year's guide in this year's: `mus guide --previous` and `mus batch --previous` on
+//! the guides of tests/fixtures/previous (scripts/make-previous-fixtures.sh: filled in with
+//! pypdf, one signed by both with pyHanko), read back from the new guide's pages and form.
+//! The fixtures were made before guide ids grew to 80 bits: their 32-bit ids
+//! (`2026-B3DCFE74`) are read, archived and followed up as before.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use lopdf::{Document, Object};
+
+fn mus() -> Command {
+    let mut cmd = Command::cargo_bin("mus").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/previous")
+        .join(name)
+}
+
+/// The 300-character goal scripts/fill-guide.py writes into plan row 1.
+const GOAL: &str = "Styrke den fælles retning i Dagtilbud Nord, så hver medarbejder kan forklare, \
+    hvordan »Sæt retning« hænger sammen med hverdagen, og bruge det, når der skal prioriteres \
+    mellem opgaver; målet følges op på hvert personalemøde og i den årlige trivselsmåling, så \
+    vi ser fremskridt og kan justere undervejs";
+
+/// All text of a PDF, its pages joined.
+fn pdf_text(path: &Path) -> String {
+    let doc = Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+/// Text without white space and hyphens, so words wrapped or hyphenated still match.
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+fn text_of(doc: &Document, o: &Object) -> String {
+    let o = match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap(),
+        o => o,
+    };
+    match o {
+        Object::String(..) => lopdf::decode_text_string(o)
+            .unwrap()
+            .trim_start_matches('\u{FEFF}')
+            .to_string(),
+        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Every terminal field by full name: its type, its value, and its widgets' "on" states.
+fn form_fields(path: &Path) -> BTreeMap<String, (String, String, Vec<String>)> {
+    fn walk(
+        doc: &Document,
+        id: lopdf::ObjectId,
+        prefix: &str,
+        out: &mut BTreeMap<String, (String, String, Vec<String>)>,
+    ) {
+        let dict = doc.get_dictionary(id).unwrap();
+        let name = match dict.get(b"T") {
+            Ok(t) if prefix.is_empty() => text_of(doc, t),
+            Ok(t) => format!("{prefix}.{}", text_of(doc, t)),
+            Err(_) => prefix.to_string(),
+        };
+        let kids: Vec<lopdf::ObjectId> = dict
+            .get(b"Kids")
+            .and_then(Object::as_array)
+            .map(|k| k.iter().map(|o| o.as_reference().unwrap()).collect())
+            .unwrap_or_default();
+        let kid_fields: Vec<_> = kids
+            .iter()
+            .filter(|k| doc.get_dictionary(**k).unwrap().has(b"T"))
+            .copied()
+            .collect();
+        if kid_fields.is_empty() {
+            let kind = dict.get(b"FT").map(|f| text_of(doc, f)).unwrap_or_default();
+            let value = dict.get(b"V").map(|v| text_of(doc, v)).unwrap_or_default();
+            let states = kids
+                .iter()
+                .filter_map(|k| {
+                    let ap = doc.get_dictionary(*k).ok()?.get(b"AP").ok()?;
+                    let ap = doc.dereference(ap).ok()?.1.as_dict().ok()?.clone();
+                    let n = doc.dereference(ap.get(b"N").ok()?).ok()?.1.as_dict().ok()?;
+                    n.iter()
+                        .map(|(k, _)| String::from_utf8_lossy(k).into_owned())
+                        .find(|k| k != "Off")
+                })
+                .collect();
+            out.insert(name, (kind, value, states));
+        } else {
+            for kid in kid_fields {
+                walk(doc, kid, &name, out);
+            }
+        }
+    }
+    let doc = Document::load(path).unwrap();
+    let form = doc.catalog().unwrap().get(b"AcroForm").unwrap();
+    let form = doc.dereference(form).unwrap().1.as_dict().unwrap().clone();
+    let mut out = BTreeMap::new();
+    for field in form.get(b"Fields").unwrap().as_array().unwrap() {
+        walk(&doc, field.as_reference().unwrap(), "", &mut out);
+    }
+    out
+}
+
+/// This year's guide for Mette Søgaard, following up `previous`.
+fn guide_after(dir: &Path, previous: &Path) -> PathBuf {
+    let out = dir.join("2027.pdf");
+    mus()
+        .args(["guide", "--role", "leder-af-medarbejdere"])
+        .args(["--focus", "saet-retning,opdyrk-potentialer"])
+        .args(["--name", "Mette Søgaard", "--manager", "Henrik Bæk"])
+        .args(["--unit", "Dagtilbud Nord", "--date", "2027-01-15"])
+        .arg("--previous")
+        .arg(previous)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+#[test]
+fn a_signed_guides_plan_and_ratings_open_next_years_guide() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guide_after(dir.path(), &fixture("signed.pdf"));
+    let text = pdf_text(&out);
+    let flat = squeeze(&text);
+    for cell in [
+        GOAL,
+        "Månedlige møder om «retning» med alle teams",
+        "Åse Ærø",
+        "1. juni 2027",
+        "Ved næste MUS",
+        "Lære at uddelegere",
+        "Lederuddannelse, modul 2",
+        "Bodil Kjærgård",
+        "Efteråret 2027",
+    ] {
+        assert!(flat.contains(&squeeze(cell)), "{cell} is not on the pages");
+    }
+    assert!(
+        text.contains("Aftalt og underskrevet "),
+        "the signing line: {text}"
+    );
+    assert!(!text.contains("Ikke underskrevet"));
+    // Reflections and free-text answers stay in last year's PDF.
+    assert!(!text.contains("HEMMELIG"));
+
+    // Last year's ratings stand beside the expectations in focus both years: 1 and 2
+    // (Sæt retning). This year's 3 is Opdyrk potentialer's; last year's 3 was Få
+    // følgeskab's, rated 4 by the leader, and must not show up here.
+    let framework = mus::framework::Framework::builtin().unwrap();
+    let level = framework.level("leder-af-medarbejdere").unwrap();
+    let retning: Vec<&str> = level
+        .expectations
+        .iter()
+        .filter(|e| e.principle == "saet-retning")
+        .map(|e| e.text.as_str())
+        .collect();
+    let at = |needle: &str| {
+        flat.find(&squeeze(needle))
+            .unwrap_or_else(|| panic!("{needle} is not on the pages"))
+    };
+    let (first, second) = (at(retning[0]), at(retning[1]));
+    let rating_1 = at("Sidste år: 3 · 4");
+    let rating_2 = at("Sidste år: 5 · 2");
+    assert!(first < rating_1 && rating_1 < second && second < rating_2);
+    assert_eq!(
+        text.matches("Sidste år").count(),
+        2,
+        "only two expectations"
+    );
+
+    let fields = form_fields(&out);
+    for row in [1, 2] {
+        let (kind, value, states) = &fields[&format!("opfoelgning.plan.{row}.status")];
+        assert_eq!((kind.as_str(), value.as_str()), ("Btn", "Off"));
+        assert_eq!(states, &["naaet", "delvist", "ikke-naaet"]);
+        assert_eq!(fields[&format!("opfoelgning.plan.{row}.kommentar")].0, "Tx");
+    }
+    assert!(!fields.contains_key("opfoelgning.plan.3.status"));
+    // This year's own plan is empty and its fields are where they always were.
+    assert_eq!(fields["plan.1.maal"].1, "");
+    assert!(fields.values().all(|(_, v, _)| !v.contains("HEMMELIG")));
+}
+
+#[test]
+fn an_unsigned_previous_guide_is_marked_as_such_wherever_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guide_after(dir.path(), &fixture("unsigned.pdf"));
+    let text = pdf_text(&out);
+    assert!(!text.contains("Aftalt og underskrevet"));
+    assert!(squeeze(&text).contains(&squeeze(
+        "Ikke underskrevet: sidste års guide (samtalen 14. januar 2026) blev ikke underskrevet af alle"
+    )));
+    assert!(text.contains("Sidste år (ikke underskrevet): 3 · 4"));
+    assert!(squeeze(&text).contains(&squeeze(GOAL)));
+}
+
+#[test]
+fn without_previous_the_guide_has_no_follow_up_of_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plain.pdf");
+    mus()
+        .args([
+            "guide",
+            "--role",
+            "leder-af-medarbejdere",
+            "--date",
+            "2027-01-15",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = pdf_text(&out);
+    assert!(!text.contains("sidste års udviklingsplan") && !text.contains("Sidste år"));
+    assert!(!form_fields(&out)
+        .keys()
+        .any(|k| k.starts_with("opfoelgning.plan")));
+}
+
+#[test]
+fn a_previous_file_that_is_not_a_guide_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("last-year.pdf");
+    std::fs::write(&bad, b"not a pdf").unwrap();
+    let out = mus()
+        .args(["guide", "--role", "chef", "--previous"])
+        .arg(&bad)
+        .arg("-o")
+        .arg(dir.path().join("x.pdf"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        format!(
+            "error: {}: cannot follow up this guide: not a PDF (it does not start with %PDF-)",
+            bad.display()
+        )
+    );
+    assert!(!dir.path().join("x.pdf").exists());
+}
+
+/// An archive of last year's guides: Mette Søgaard's (signed), Łukasz Øster's (since
+/// renamed and moved, same employee id) and two of Eleni Papadopoulou's namesakes.
+fn last_years_archive(dir: &Path) -> PathBuf {
+    let archive = dir.join("arkiv");
+    mus()
+        .arg("archive")
+        .arg("--archive")
+        .arg(&archive)
+        .args(["add", "--allow-unsigned"])
+        .args(
+            ["signed", "renamed", "namesake-a", "namesake-b"].map(|f| fixture(&format!("{f}.pdf"))),
+        )
+        .assert()
+        .success();
+    archive
+}
+
+fn example_roster() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/afdeling.csv")
+}
+
+#[test]
+fn a_batch_follows_up_exactly_the_rows_whose_last_guide_is_archived() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = last_years_archive(dir.path());
+    let out_dir = dir.path().join("2027");
+    let run = mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .arg("--previous")
+        .arg(&archive)
+        .args(["--date", "2027-02-01"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+
+    let mut with_plan = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 7);
+    for file in &files {
+        let text = pdf_text(file);
+        if text.contains("Opfølgning på sidste års udviklingsplan") {
+            assert!(squeeze(&text).contains(&squeeze(GOAL)));
+            with_plan.push(file.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    // Mette Søgaard by her id; Łukasz Øster-Ågård (last year Łukasz Øster, Dagtilbud
+    // Syd) by his id alone.
+    assert_eq!(
+        with_plan,
+        [
+            "lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf",
+            "mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf"
+        ]
+    );
+    let mette = pdf_text(&out_dir.join("mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf"));
+    assert!(mette.contains("Aftalt og underskrevet") && mette.contains("Sidste år: 3 · 4"));
+    let lukasz =
+        pdf_text(&out_dir.join("lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf"));
+    assert!(lukasz.contains("Ikke underskrevet"));
+
+    // Eleni Papadopoulou: two archived guides could be hers; neither is used, and the row
+    // says so.
+    let roster = example_roster().display().to_string();
+    let eleni = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("note: {roster}:5: ")))
+        .unwrap_or_else(|| panic!("row 5 is not reported: {stderr}"));
+    assert!(
+        eleni.contains("2 guides in")
+            && eleni.contains("2026/social-og-sundhed/eleni-papadopoulou-2026-")
+            && eleni.contains("none is used"),
+        "{eleni}"
+    );
+    assert!(stderr.contains(&format!("note: {roster}:4: no guide from an earlier year")));
+    assert!(stderr.contains(": 2 guides follow up last year's, 4 rows have none, 1 have several candidates (none used)"), "{stderr}");
+}
+
+#[test]
+fn a_dry_run_says_per_row_what_would_be_followed_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = last_years_archive(dir.path());
+    let run = mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(dir.path().join("2027"))
+        .arg("--previous")
+        .arg(&archive)
+        .args(["--date", "2027-02-01", "--dry-run"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].contains(" · follows up ")
+            && lines[0].contains("2026/dagtilbud-nord/mette-soegaard-2026-"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(" · follows up ")
+            && lines[1].contains("2026/dagtilbud-syd/lukasz-oester-2026-")
+    );
+    assert!(lines[2].ends_with(" · no previous guide"));
+    assert!(lines[3].ends_with(" · 2 possible previous guides, none used"));
+    assert!(!dir.path().join("2027").exists());
+}
+
+#[test]
+fn a_leader_whose_level_changed_keeps_the_plan_and_only_the_ratings_that_still_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("chef.pdf");
+    mus()
+        .args(["guide", "--role", "chef", "--focus", "saet-retning"])
+        .args([
+            "--name",
+            "Mette Søgaard",
+            "--date",
+            "2027-01-15",
+            "--previous",
+        ])
+        .arg(fixture("signed.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = pdf_text(&out);
+    assert!(squeeze(&text).contains(&squeeze(GOAL)));
+    // Last year's rated expectations (leder-af-medarbejdere, Sæt retning 1 and 2) count
+    // only where a chef's expectation has the same text.
+    let framework = mus::framework::Framework::builtin().unwrap();
+    let texts = |level: &str| -> Vec<String> {
+        framework
+            .level(level)
+            .unwrap()
+            .expectations
+            .iter()
+            .filter(|e| e.principle == "saet-retning")
+            .map(|e| e.text.clone())
+            .collect()
+    };
+    let (then, now) = (texts("leder-af-medarbejdere"), texts("chef"));
+    let shared = now.iter().filter(|t| then[..2].contains(t)).count();
+    assert_eq!(text.matches("Sidste år").count(), shared);
+}
+
+#[test]
+fn someone_elses_or_a_later_guide_is_followed_up_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let previous = fixture("unsigned.pdf");
+    let run = mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--name",
+            "Bo Holm",
+            "--date",
+            "2026-01-01",
+        ])
+        .arg("--previous")
+        .arg(&previous)
+        .arg("-o")
+        .arg(dir.path().join("bo.pdf"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    let at = format!("note: {}: ", previous.display());
+    let notes: Vec<&str> = stderr.lines().filter_map(|l| l.strip_prefix(&at)).collect();
+    assert_eq!(notes.len(), 3, "{stderr}");
+    assert!(notes[0].starts_with("it is the guide of Mette Søgaard (2026-"));
+    assert!(notes[0].ends_with("), and this one is for Bo Holm"));
+    assert_eq!(
+        notes[1],
+        "its dialogue (2026-01-14) is not before this one (2026-01-01)"
+    );
+    assert_eq!(
+        notes[2],
+        "it is not signed by everyone it names: the plan is shown as not signed"
+    );
+}
