@@ -226,7 +226,7 @@ pub(crate) fn inspect_read(
         .map(|node| SignatureField {
             status: match node.value {
                 None | Some(Object::Null) => SignatureStatus::Empty,
-                Some(value) => verify(&context, &node.name, value, visible(&doc, &node))
+                Some(value) => verify(&context, &node.name, value, visible(doc, &node))
                     .unwrap_or_else(|e| SignatureStatus::Invalid {
                         reason: e.to_string(),
                     }),
