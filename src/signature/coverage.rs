@@ -584,7 +584,8 @@ impl Roles {
             if form.is_signed(id) {
                 return only(&[]).map(|p| format!("{p} (a field that was already signed)"));
             }
-            let problem = only(&[b"V", b"AS", b"AP", b"MK"]);
+            // /M is the widget's modification date: pdf.js sets it when a field is filled.
+            let problem = only(&[b"V", b"AS", b"AP", b"MK", b"M"]);
             if problem.is_none() && !signature {
                 filled.insert(node.name.clone());
             }
@@ -975,6 +976,16 @@ mod tests {
             changed(|d| set(d, 10, "ModDate", Object::string_literal("D:2028"))),
             Ok(BTreeSet::new())
         );
+    }
+
+    /// pdf.js stamps a filled widget's /M (modification date).
+    #[test]
+    fn a_filled_widgets_modification_date_may_change() {
+        let filled = changed(|d| {
+            set(d, 5, "V", Object::string_literal("Et svar"));
+            set(d, 5, "M", Object::string_literal("D:20270116"));
+        });
+        assert_eq!(filled, Ok(BTreeSet::from(["svar".to_string()])));
     }
 
     #[test]

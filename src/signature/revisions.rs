@@ -515,7 +515,11 @@ fn read_section(pdf: &[u8], offset: usize) -> Result<Section> {
     let dict = lexer
         .dictionary(0)
         .ok_or_else(|| bad("its dictionary cannot be read"))?;
-    if !dict.has_type(b"XRef") {
+    // PDFium (Chrome, Edge) writes its incremental cross-reference streams without
+    // /Type /XRef (and without `endobj`); every reader follows `startxref` to them all
+    // the same, so an untyped stream with /W and /Size there is taken as one.
+    let untyped_xref = dict.get(b"Type").is_err() && dict.has(b"W") && dict.has(b"Size");
+    if !dict.has_type(b"XRef") && !untyped_xref {
         return Err(bad(
             "the object there is not a cross-reference stream (/Type /XRef)",
         ));
@@ -550,7 +554,8 @@ fn read_section(pdf: &[u8], offset: usize) -> Result<Section> {
         ));
     }
     after.skip_plain_white();
-    if !after.keyword(b"endobj") {
+    // `endobj` may be missing (PDFium): `startxref` must then follow at once.
+    if !after.keyword(b"endobj") && !pdf[after.pos..].starts_with(b"startxref") {
         return Err(bad("it is not closed by `endobj`"));
     }
     let stream = lopdf::Stream::new(dict.clone(), pdf[data_start..data_end].to_vec());
@@ -956,6 +961,31 @@ mod tests {
         ).as_bytes());
         let err = History::read(&pdf).unwrap_err().to_string();
         assert!(err.contains("outside its own bytes"), "{err}");
+    }
+
+    /// PDFium (Chrome, Edge) saves incrementally with an untyped cross-reference stream,
+    /// a type column of width 0, and no `endobj`.
+    #[test]
+    fn pdfiums_untyped_cross_reference_stream_is_read() {
+        let (mut pdf, first) = original();
+        let at = pdf.len();
+        pdf.extend(b"2 0 obj\r\n<< /Type /Pages /Kids [] /Count 0 /X 1 >>\r\nendobj\r\n");
+        let xref = pdf.len();
+        let mut row = (at as u32).to_be_bytes().to_vec();
+        row.push(0);
+        pdf.extend(
+            format!(
+                "3 0 obj <</Root 1 0 R /Size 4/Prev {first}/W[0 4 1]/Index[2 1 ]/Length {}>>stream\r\n",
+                row.len()
+            )
+            .as_bytes(),
+        );
+        pdf.extend(&row);
+        pdf.extend(format!("\r\nendstream\r\nstartxref\r\n{xref}\r\n%%EOF\r\n").as_bytes());
+        let history = History::read(&pdf).unwrap();
+        assert_eq!(history.revisions.len(), 2);
+        let doc = history.document(&pdf, 1).unwrap();
+        assert!(doc.get_dictionary((2, 0)).unwrap().has(b"X"));
     }
 
     #[test]
