@@ -444,41 +444,14 @@ fn table(
             Some((start, width))
         })
         .collect();
-    let (size, leading, pad) = (SMALL_SIZE, 11.0, 5.0);
-    let wrapped: Vec<Vec<Line>> = columns
-        .iter()
-        .zip(&xs)
-        .map(|((_, c), (_, w))| {
-            wrap(
-                &[Span::new(c.clone(), FontStyle::Bold)],
-                m,
-                size,
-                w - 2.0 * pad,
-            )
-        })
-        .collect();
-    let header_height =
-        wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
-    let mut header = Vec::new();
-    for ((x, w), lines) in xs.iter().zip(&wrapped) {
-        header.push(Item::Rect {
-            x: *x,
-            y: 0.0,
-            w: *w,
-            h: header_height,
-            fill: Some(ACCENT_LIGHT),
-            stroke: Some(BOX_STROKE),
-        });
-        for (i, line) in lines.iter().enumerate() {
-            header.extend(line_items(
-                line,
-                x + pad,
-                pad + i as f32 * leading + baseline(size, leading),
-                size,
-                ACCENT,
-            ));
-        }
-    }
+    let (header_height, header) = text_row(
+        &xs,
+        |i| columns.get(i).map_or("", |(_, label)| label.as_str()),
+        FontStyle::Bold,
+        (Some(ACCENT_LIGHT), ACCENT),
+        0,
+        m,
+    );
     let mut out = vec![Fragment {
         height: header_height,
         space_before: PARAGRAPH_GAP,
@@ -524,45 +497,17 @@ fn table(
 /// A table's printed rows: each cell's text wrapped in its column, the row as high as
 /// its tallest cell.
 fn printed_rows(xs: &[(f32, f32)], cells: &[Vec<String>], m: &dyn Measure) -> Vec<Fragment> {
-    let (size, leading, pad) = (SMALL_SIZE, 11.0, 5.0);
     cells
         .iter()
         .map(|row| {
-            let wrapped: Vec<Vec<Line>> = xs
-                .iter()
-                .enumerate()
-                .map(|(i, (_, w))| {
-                    let text = row.get(i).map_or("", String::as_str);
-                    wrap(
-                        &[Span::new(text, FontStyle::Regular)],
-                        m,
-                        size,
-                        w - 2.0 * pad,
-                    )
-                })
-                .collect();
-            let height =
-                wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading + 2.0 * pad;
-            let mut items = Vec::new();
-            for ((x, w), lines) in xs.iter().zip(&wrapped) {
-                items.push(Item::Rect {
-                    x: *x,
-                    y: 0.0,
-                    w: *w,
-                    h: height,
-                    fill: None,
-                    stroke: Some(BOX_STROKE),
-                });
-                for (i, line) in lines.iter().enumerate() {
-                    items.extend(line_items(
-                        line,
-                        x + pad,
-                        pad + i as f32 * leading + baseline(size, leading),
-                        size,
-                        INK,
-                    ));
-                }
-            }
+            let (height, items) = text_row(
+                xs,
+                |i| row.get(i).map_or("", String::as_str),
+                FontStyle::Regular,
+                (None, INK),
+                1,
+                m,
+            );
             Fragment {
                 height,
                 space_before: 0.0,
@@ -572,6 +517,53 @@ fn printed_rows(xs: &[(f32, f32)], cells: &[Vec<String>], m: &dyn Measure) -> Ve
             }
         })
         .collect()
+}
+
+/// One row of a table with text: per column a box (filled with `colors.0`, if any) and
+/// the column's text wrapped in it (in `colors.1`); the row is as high as its tallest
+/// cell, and at least `min_lines` lines.
+fn text_row<'t>(
+    xs: &[(f32, f32)],
+    text: impl Fn(usize) -> &'t str,
+    style: FontStyle,
+    colors: (Option<Color>, Color),
+    min_lines: usize,
+    m: &dyn Measure,
+) -> (f32, Vec<Item>) {
+    let (size, leading, pad) = (SMALL_SIZE, 11.0, 5.0);
+    let wrapped: Vec<Vec<Line>> = xs
+        .iter()
+        .enumerate()
+        .map(|(i, (_, w))| wrap(&[Span::new(text(i), style)], m, size, w - 2.0 * pad))
+        .collect();
+    let lines = wrapped
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(1)
+        .max(min_lines);
+    let height = lines as f32 * leading + 2.0 * pad;
+    let mut items = Vec::new();
+    for ((x, w), lines) in xs.iter().zip(&wrapped) {
+        items.push(Item::Rect {
+            x: *x,
+            y: 0.0,
+            w: *w,
+            h: height,
+            fill: colors.0,
+            stroke: Some(BOX_STROKE),
+        });
+        for (i, line) in lines.iter().enumerate() {
+            items.extend(line_items(
+                line,
+                x + pad,
+                pad + i as f32 * leading + baseline(size, leading),
+                size,
+                colors.1,
+            ));
+        }
+    }
+    (height, items)
 }
 
 /// A label, then a check box and its label for each option; with a name, the boxes are
