@@ -32,23 +32,11 @@ if [[ -z ${MUS:-} ]]; then
   cargo build --release --quiet
 fi
 
-cat >"$work/leaf.ext" <<'EXT'
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, nonRepudiation
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EXT
-openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -utf8 -subj "/O=MUS Test Kommune/CN=MUS Test CA" \
-  -keyout "$work/ca.key" -out "$work/ca.pem" \
-  -addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-leaf() { # NAME SUBJECT
-  openssl req -new -nodes -utf8 -subj "$2" -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-    -keyout "$work/$1.key" -out "$work/$1.csr" 2>/dev/null
-  openssl x509 -req -in "$work/$1.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
-    -days 3650 -sha256 -extfile "$work/leaf.ext" -out "$work/$1.pem" 2>/dev/null
-}
-leaf leader "/O=MUS Test Kommune/CN=Mette Søgaard"
-leaf manager "/O=MUS Test Kommune/CN=Henrik Bæk"
+source scripts/test-pki.sh
+ca ca "/O=MUS Test Kommune/CN=MUS Test CA"
+p256=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+leaf leader "/O=MUS Test Kommune/CN=Mette Søgaard" "${p256[@]}"
+leaf manager "/O=MUS Test Kommune/CN=Henrik Bæk" "${p256[@]}"
 
 "$mus" batch "$out/last-year.csv" --out-dir "$work/guides" --quiet
 guide() { # the file the batch wrote for roster row N, from its manifest

@@ -28,22 +28,8 @@ if [[ -z ${MUS:-} ]]; then
 fi
 
 # --- Certificates ---------------------------------------------------------------------
-cat >"$work/leaf.ext" <<'EXT'
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, nonRepudiation
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EXT
-openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -utf8 -subj "/O=MUS Test Kommune/CN=MUS Three-Signer Test CA" \
-  -keyout "$work/ca.key" -out "$work/ca.pem" \
-  -addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-leaf() { # NAME SUBJECT NEWKEY-ARGS...
-  local name=$1 subject=$2
-  shift 2
-  openssl req -new -nodes -utf8 -subj "$subject" -keyout "$work/$name.key" -out "$work/$name.csr" "$@" 2>/dev/null
-  openssl x509 -req -in "$work/$name.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
-    -days 3650 -sha256 -extfile "$work/leaf.ext" -out "$work/$name.pem" 2>/dev/null
-}
+source scripts/test-pki.sh
+ca ca "/O=MUS Test Kommune/CN=MUS Three-Signer Test CA"
 leaf leader "/O=MUS Test Kommune/CN=Łukasz Øster-Ågård" -newkey rsa:2048
 leaf manager "/O=MUS Test Kommune/CN=Bodil Kjærgård" -newkey ec -pkeyopt ec_paramgen_curve:P-256
 leaf tr "/O=MUS Test Kommune/CN=Tove Ræv" -newkey ec -pkeyopt ec_paramgen_curve:P-256
