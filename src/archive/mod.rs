@@ -207,9 +207,12 @@ pub(crate) fn judge_file(
     bytes: &[u8],
     policy: &Policy,
 ) -> std::result::Result<(GuideInfo, Status, Vec<StoredSignature>), Refusal> {
-    let info = GuideInfo::from_pdf(bytes).map_err(|reason| Refusal::new(reason.to_string()))?;
-    let inspection = signature::inspect(bytes, &policy.anchors)
-        .map_err(|e| Refusal::new(format!("its signatures cannot be read: {e}")))?;
+    // Read once, strictly: the identity and the signatures come from the same reading.
+    let refuse = |reason: guide_info::IdentityError| Refusal::new(reason.to_string());
+    GuideInfo::sniff(bytes).map_err(refuse)?;
+    let (history, doc) = signature::read(bytes).map_err(|e| refuse(e.into()))?;
+    let info = GuideInfo::from_document(&doc).map_err(refuse)?;
+    let inspection = signature::inspect_read(bytes, &history, &doc, &policy.anchors);
     // Said first: "filed under another name" is clearer than "the XMP changed".
     if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
         return Err(Refusal::new(reason));

@@ -211,10 +211,18 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<(usiz
 
 /// What is wrong now with the signatures recorded when `guide` was archived.
 fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<String> {
-    let inspection = match signature::inspect(bytes, anchors) {
-        Ok(i) => i,
-        Err(e) => return vec![format!("its signatures cannot be read: {e}")],
+    // Read once, strictly: the signatures and (below) the identity.
+    let (history, doc) = match signature::read(bytes) {
+        Ok(read) => read,
+        Err(e) => {
+            let e = Error::UnreadablePdf {
+                origin: "the file".into(),
+                message: e.to_string(),
+            };
+            return vec![format!("its signatures cannot be read: {e}")];
+        }
     };
+    let inspection = signature::inspect_read(bytes, &history, &doc, anchors);
     let mut problems = Vec::new();
     for recorded in &guide.signatures {
         let who = match recorded.role {
@@ -269,7 +277,7 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
             allow_unsigned: false,
             anchors: anchors.to_vec(),
         };
-        match GuideInfo::from_pdf(bytes) {
+        match GuideInfo::from_document(&doc) {
             Err(reason) => problems.push(reason.to_string()),
             Ok(info) => {
                 if let Err(refusal) = judge(&inspection, required_signers(&info), &policy) {
