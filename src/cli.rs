@@ -188,6 +188,50 @@ pub enum ArchiveCommand {
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
     },
+    /// The agreed development plans, for HR's competence-development budget: per plan row
+    /// the leader, unit, level, year, goal, action, who and deadline, as CSV for Excel.
+    /// Only the plan leaves the guides; signed guides only, unless --include-unsigned.
+    Plans {
+        /// Only guides of this year's dialogues [default: every year].
+        #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1900..=2999))]
+        year: Option<i32>,
+        /// Only guides of this unit (compared ignoring case and æ/ø/å spelling).
+        #[arg(long, value_name = "UNIT")]
+        unit: Option<String>,
+        /// Where to write the CSV; `-` for standard output.
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+        /// Also the plans of guides that are not signed (marked so in the Status column).
+        #[arg(long)]
+        include_unsigned: bool,
+    },
+    /// The report to the MED committee, as a PDF: completion per unit (who has had the
+    /// dialogue, who has a plan) and the anonymised leadership profile (self-ratings and
+    /// managers' ratings per principle), with groups under --min-group leaders suppressed.
+    Report {
+        /// The roster (CSV, Excel or JSON, as for `mus batch`) or a batch manifest.json.
+        #[arg(long, value_name = "FILE")]
+        roster: PathBuf,
+        /// The Excel sheet to read [default: the first].
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The year of the dialogues [default: this year, or SOURCE_DATE_EPOCH's].
+        #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1900..=2999))]
+        year: Option<i32>,
+        /// Only this unit's leaders (compared ignoring case and æ/ø/å spelling).
+        #[arg(long, value_name = "UNIT")]
+        unit: Option<String>,
+        /// Where to write the PDF.
+        #[arg(long, short = 'o', value_name = "FILE.pdf")]
+        output: PathBuf,
+        /// Also write the figures as CSV (long format, for Excel) to FILE.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// The fewest leaders a profile figure may be built from; smaller groups are not
+        /// shown (nor derivable from the totals).
+        #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+        min_group: u32,
+    },
     /// Re-hash every archived file, re-check its signatures, and find files that are
     /// missing, changed, or not in the index.
     Verify {

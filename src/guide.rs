@@ -338,7 +338,7 @@ impl<'f> Guide<'f> {
             },
             created: self.created,
             key,
-            identity: self.identity(),
+            identity: Some(self.identity()),
         }
     }
 }

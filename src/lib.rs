@@ -25,6 +25,7 @@ pub mod naming;
 pub mod output;
 pub mod pdf;
 pub mod previous;
+pub mod report;
 pub mod roster;
 pub mod show;
 pub mod signature;

@@ -332,6 +332,19 @@ where
     R::Item: IntoIterator<Item = F>,
     F: AsRef<[u8]>,
 {
+    excel_csv_with_numbers(records, &[])
+}
+
+/// [`excel_csv`], except that in the columns `numeric` (0-based) a plain negative number
+/// (`-0,25`: `-`, digits, at most one decimal comma or point) is written as it is, so
+/// Excel reads it as a number. Only for columns the program itself fills with numbers
+/// (the report's values), never for what a roster or a form brought in.
+pub fn excel_csv_with_numbers<R, F>(records: R, numeric: &[usize]) -> Vec<u8>
+where
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::WriterBuilder::new()
@@ -339,9 +352,14 @@ where
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         for record in records {
-            let record = record
-                .into_iter()
-                .map(|cell| neutralise_formula(cell.as_ref()));
+            let record = record.into_iter().enumerate().map(|(i, cell)| {
+                let cell = cell.as_ref();
+                if numeric.contains(&i) && plain_negative_number(cell) {
+                    cell.to_vec()
+                } else {
+                    neutralise_formula(cell)
+                }
+            });
             // Writing into a Vec cannot fail.
             let _ = writer.write_record(record);
         }
@@ -358,6 +376,16 @@ fn neutralise_formula(cell: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(cell);
     out
+}
+
+/// `-` and digits, with at most one decimal comma or point between digits.
+fn plain_negative_number(cell: &[u8]) -> bool {
+    let Some(rest) = cell.strip_prefix(b"-") else {
+        return false;
+    };
+    let mut parts = rest.splitn(2, |b| *b == b',' || *b == b'.');
+    let digits = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+    parts.next().is_some_and(digits) && parts.next().is_none_or(digits)
 }
 
 /// The SHA-256 of `bytes` as lower-case hex, as manifests, the archive index and
@@ -409,6 +437,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.ends_with("missing: the folder does not exist"), "{err}");
+    }
+
+    #[test]
+    fn negative_numbers_stay_numbers_only_in_numeric_columns() {
+        let csv = excel_csv_with_numbers(
+            [
+                ["-1", "-0,25"],
+                ["-1", "-1.5"],
+                ["-1", "-2+3"],
+                ["-1", "-1,"],
+            ],
+            &[1],
+        );
+        assert_eq!(
+            String::from_utf8(csv[3..].to_vec()).unwrap(),
+            "'-1;-0,25\r\n'-1;-1.5\r\n'-1;'-2+3\r\n'-1;'-1,\r\n"
+        );
     }
 
     #[test]

@@ -103,10 +103,10 @@ fn an_identity_round_trips_through_the_pdf_writer() {
         created: 0,
         key: vec![1],
         // The writer lists the document's signature areas, whatever the caller says.
-        identity: GuideIdentity {
+        identity: Some(GuideIdentity {
             signers: Vec::new(),
             ..identity.clone()
-        },
+        }),
     };
     let pdf = mus::pdf::write(&document, FontSet::builtin(), &meta).unwrap();
     assert_eq!(GuideIdentity::from_pdf(&pdf).unwrap(), identity);

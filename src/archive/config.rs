@@ -36,6 +36,23 @@ pub enum Task {
         year: i32,
         csv: Option<CsvOutput>,
     },
+    Plans {
+        year: Option<i32>,
+        unit: Option<String>,
+        csv: CsvOutput,
+        include_unsigned: bool,
+    },
+    Report {
+        roster: PathBuf,
+        sheet: Option<String>,
+        year: i32,
+        unit: Option<String>,
+        output: PathBuf,
+        csv: Option<PathBuf>,
+        min_group: usize,
+        /// Seconds since the Unix epoch: the report's date (SOURCE_DATE_EPOCH, else now).
+        created: i64,
+    },
     Verify {
         anchors: Vec<TrustAnchor>,
     },
@@ -84,14 +101,43 @@ impl ArchiveConfig {
                     Some(y) => *y,
                     None => current_year(source_date_epoch()?),
                 },
-                csv: csv.as_ref().map(|p| {
-                    if p == Path::new("-") {
-                        CsvOutput::Stdout
-                    } else {
-                        CsvOutput::File(p.clone())
-                    }
-                }),
+                csv: csv.as_deref().map(csv_output),
             },
+            ArchiveCommand::Plans {
+                year,
+                unit,
+                csv,
+                include_unsigned,
+            } => Task::Plans {
+                year: *year,
+                unit: unit.clone(),
+                csv: csv_output(csv),
+                include_unsigned: *include_unsigned,
+            },
+            ArchiveCommand::Report {
+                roster,
+                sheet,
+                year,
+                unit,
+                output,
+                csv,
+                min_group,
+            } => {
+                let epoch = source_date_epoch()?;
+                Task::Report {
+                    roster: roster.clone(),
+                    sheet: sheet.clone(),
+                    year: match year {
+                        Some(y) => *y,
+                        None => current_year(epoch),
+                    },
+                    unit: unit.clone(),
+                    output: output.clone(),
+                    csv: csv.clone(),
+                    min_group: *min_group as usize,
+                    created: epoch.unwrap_or_else(|| chrono::Utc::now().timestamp()),
+                }
+            }
             ArchiveCommand::Verify { trust } => Task::Verify {
                 anchors: anchors(trust)?,
             },
@@ -100,6 +146,15 @@ impl ArchiveConfig {
             },
         };
         Ok(ArchiveConfig { dir, task })
+    }
+}
+
+/// `-` is standard output.
+fn csv_output(path: &Path) -> CsvOutput {
+    if path == Path::new("-") {
+        CsvOutput::Stdout
+    } else {
+        CsvOutput::File(path.to_path_buf())
     }
 }
 

@@ -7,12 +7,13 @@
 //! file. The parts: [`policy`] (what "signed by both, unchanged since" means),
 //! [`verify`] (checking the archive again), [`storage`] (where files lie and how they are
 //! written and read — never through a link), [`index`] and the typed values it keeps
-//! ([`stored`]), [`rebuild`] (a new index from the files), [`status`] and the command
-//! line ([`run`]).
+//! ([`stored`]), [`rebuild`] (a new index from the files), [`status`], [`plans`] and the
+//! command line ([`run`]); the MED report is [`crate::report`].
 
 pub mod config;
 pub mod guide_info;
 pub mod index;
+pub mod plans;
 pub mod policy;
 pub mod rebuild;
 pub mod run;

@@ -91,6 +91,89 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             }
             Ok(0)
         }
+        Task::Plans {
+            year,
+            unit,
+            csv,
+            include_unsigned,
+        } => {
+            let archive = Archive::open(&config.dir, false)?;
+            let lines = crate::archive::plans::plans(
+                archive.dir(),
+                &archive.guides()?,
+                *year,
+                unit.as_deref(),
+                *include_unsigned,
+            )?;
+            let bytes = crate::archive::plans::csv(&lines);
+            let guides = lines
+                .iter()
+                .map(|l| &l.guide.guide_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            let summary = format!(
+                "mus archive plans: {} plan row{} from {guides} {}guide{}",
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" },
+                if *include_unsigned { "" } else { "signed " },
+                if guides == 1 { "" } else { "s" },
+            );
+            match csv {
+                CsvOutput::Stdout => write_stdout(&bytes)?,
+                CsvOutput::File(path) => crate::output::write_atomic(path, &bytes)?,
+            }
+            eprintln!("{summary}");
+            Ok(0)
+        }
+        Task::Report {
+            roster,
+            sheet,
+            year,
+            unit,
+            output,
+            csv,
+            min_group,
+            created,
+        } => {
+            let (origin, people) = read_people(roster, sheet.as_deref())?;
+            let order = crate::report::Order::builtin();
+            let request = crate::report::Request {
+                year: *year,
+                unit: unit.as_deref(),
+                min_group: *min_group,
+            };
+            let figures = crate::report::figures(&config.dir, &origin, people, &request, &order)?;
+            if let Some(u) = unit {
+                if figures.total.leaders == 0 {
+                    return Err(crate::error::Error::Value {
+                        option: "--unit".into(),
+                        message: format!(
+                            "no leader on {origin} is in the unit '{u}'; units there: {}",
+                            crate::report::units_on(&origin, roster, sheet.as_deref())?
+                        ),
+                    });
+                }
+            }
+            let pdf = crate::report::document::pdf(
+                &figures,
+                &order,
+                *created,
+                crate::fonts::FontSet::builtin(),
+            )?;
+            crate::output::write_atomic(output, &pdf)?;
+            eprintln!("wrote {}", output.display());
+            if let Some(path) = csv {
+                crate::output::write_atomic(path, &crate::report::csv::csv(&figures, &order))?;
+                eprintln!("wrote {}", path.display());
+            }
+            let t = &figures.total;
+            eprintln!(
+                "mus archive report: MUS {year}: {} leaders — {} signed, {} unsigned, {} missing; \
+                 {} with a plan",
+                t.leaders, t.signed, t.unsigned, t.missing, t.with_plan
+            );
+            Ok(0)
+        }
         Task::Rebuild { anchors } => {
             crate::output::remove_temporary_files_on_signal();
             if anchors.is_empty() {

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::blocks::Block;
 
+pub use blocks::fragments;
 pub use paginate::{paginate, Fragment};
 
 /// The three faces of the guide. The discriminant indexes the font set.

@@ -43,8 +43,9 @@ pub struct Metadata {
     pub key: Vec<u8>,
     /// What identifies the guide, written into its XMP so an archive can recognise the
     /// file without reading its text. Its `signers` are not taken from here: the writer
-    /// lists the signature areas the layout made.
-    pub identity: GuideIdentity,
+    /// lists the signature areas the layout made. `None` for what is not a guide (the MED
+    /// report), which an archive must never take for one.
+    pub identity: Option<GuideIdentity>,
 }
 
 impl Metadata {
@@ -72,7 +73,7 @@ pub fn write_with(
     // Who must sign is what the layout laid out, so the identity can never name a slot
     // the guide lacks, nor miss one it has.
     let meta = &Metadata {
-        identity: GuideIdentity {
+        identity: meta.identity.as_ref().map(|identity| GuideIdentity {
             signers: document
                 .signatures
                 .iter()
@@ -83,8 +84,8 @@ pub fn write_with(
                     name: area.name.clone(),
                 })
                 .collect(),
-            ..meta.identity.clone()
-        },
+            ..identity.clone()
+        }),
         ..meta.clone()
     };
     let mut pdf = PdfDocument::new(&meta.title);

@@ -77,7 +77,20 @@ fn xmp_date(unix: i64) -> String {
 /// a PDF/A extension schema, since PDF/A admits no undescribed XMP property.
 pub fn xmp(meta: &Metadata) -> String {
     let date = xmp_date(meta.created);
-    let own = meta.identity.to_xmp_properties();
+    // A document that is not a guide has no own properties and no extension schema.
+    let (description, extension) = match &meta.identity {
+        Some(identity) => {
+            let own = identity.to_xmp_properties();
+            (
+                own.description,
+                format!(
+                    "  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\" xmlns:pdfaType=\"http://www.aiim.org/pdfa/ns/type#\" xmlns:pdfaField=\"http://www.aiim.org/pdfa/ns/field#\">\n   <pdfaExtension:schemas>\n    <rdf:Bag>\n{}    </rdf:Bag>\n   </pdfaExtension:schemas>\n  </rdf:Description>\n",
+                    own.extension_schema
+                ),
+            )
+        }
+        None => (String::new(), String::new()),
+    };
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>
 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">
@@ -103,13 +116,7 @@ pub fn xmp(meta: &Metadata) -> String {
    <xmp:ModifyDate>{date}</xmp:ModifyDate>
    <xmp:MetadataDate>{date}</xmp:MetadataDate>
   </rdf:Description>
-{description}  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\" xmlns:pdfaType=\"http://www.aiim.org/pdfa/ns/type#\" xmlns:pdfaField=\"http://www.aiim.org/pdfa/ns/field#\">
-   <pdfaExtension:schemas>
-    <rdf:Bag>
-{extension_schema}    </rdf:Bag>
-   </pdfaExtension:schemas>
-  </rdf:Description>
- </rdf:RDF>
+{description}{extension} </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end=\"r\"?>",
         title = escape(&meta.title),
@@ -119,7 +126,5 @@ pub fn xmp(meta: &Metadata) -> String {
         producer = escape(&meta.producer()),
         keywords = escape(&meta.keywords.join(", ")),
         creator = escape(&meta.creator),
-        description = own.description,
-        extension_schema = own.extension_schema,
     )
 }

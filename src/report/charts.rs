@@ -1,0 +1,416 @@
+//! The report's charts as layout fragments: rectangles, rules and labels in the guide's
+//! fonts and colours, vector-drawn by the same PDF writer. Colour never carries meaning
+//! alone: every series also has its own pattern (solid, hatched, open) and the numbers
+//! are printed.
+
+use crate::layout::theme::{
+    ACCENT, ACCENT_LIGHT, BOX_STROKE, CONTENT_WIDTH, HAIRLINE, INK, MARGIN_LEFT, MUTED, TINT, WHITE,
+};
+use crate::layout::{Color, FontStyle, Fragment, Item, Measure, Stroke};
+
+use super::csv::{decimal, TOO_FEW};
+use super::figures::{Cell, Completion, Shown, Tally};
+
+/// Completion: the height of a unit's bar, and the width of the unit's label column.
+pub const COMPLETION_BAR_HEIGHT: f32 = 14.0;
+const LABEL_WIDTH: f32 = 118.0;
+/// The longest bar: the unit with the most leaders.
+pub const COMPLETION_BAR_MAX: f32 = 250.0;
+
+/// Profile: each bar's width, and the height of a bar holding all of a rater's ratings
+/// (100 %): a bar's height is its share of the rater's ratings in the cell.
+pub const PROFILE_BAR_WIDTH: f32 = 9.0;
+pub const PROFILE_FULL_HEIGHT: f32 = 50.0;
+const PANELS_PER_ROW: usize = 3;
+const PANEL_GAP: f32 = 12.0;
+const PANEL_HEIGHT: f32 = 112.0;
+
+/// The signed series (completion) and the self-ratings (profile): solid accent.
+pub const SOLID: Color = ACCENT;
+/// The unsigned series and the managers' ratings: light, outlined and hatched.
+pub const HATCHED: Color = ACCENT_LIGHT;
+const HATCH: Stroke = Stroke {
+    width: 0.5,
+    color: ACCENT,
+};
+const OUTLINE: Stroke = Stroke {
+    width: 0.6,
+    color: ACCENT,
+};
+
+fn text(x: f32, y: f32, size: f32, style: FontStyle, color: Color, text: &str) -> Item {
+    Item::Text {
+        x,
+        y,
+        size,
+        style,
+        color,
+        text: text.to_string(),
+    }
+}
+
+fn centred(
+    m: &dyn Measure,
+    cx: f32,
+    y: f32,
+    size: f32,
+    style: FontStyle,
+    color: Color,
+    t: &str,
+) -> Item {
+    text(cx - m.width(style, t, size) / 2.0, y, size, style, color, t)
+}
+
+/// `t` shortened with an ellipsis until it fits `max`.
+fn fit(m: &dyn Measure, t: &str, size: f32, style: FontStyle, max: f32) -> String {
+    if m.width(style, t, size) <= max {
+        return t.to_string();
+    }
+    let mut chars: Vec<char> = t.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let c = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if m.width(style, &c, size) <= max {
+            return c;
+        }
+    }
+    String::new()
+}
+
+/// Diagonal hatching inside a rectangle (45°, `step` apart), clipped to it by hand.
+fn hatch(items: &mut Vec<Item>, x: f32, y: f32, w: f32, h: f32, step: f32) {
+    if w <= 0.5 || h <= 0.5 {
+        return;
+    }
+    // Lines x' = x + k + t, y' = y + h - t (bottom-left to top-right), for k in steps.
+    let mut k = -h + step / 2.0;
+    while k < w {
+        let t0 = (-k).max(0.0);
+        let t1 = h.min(w - k);
+        if t1 > t0 {
+            items.push(Item::Line {
+                x1: x + k + t0,
+                y1: y + h - t0,
+                x2: x + k + t1,
+                y2: y + h - t1,
+                stroke: HATCH,
+            });
+        }
+        k += step;
+    }
+}
+
+/// A hatched, outlined box: the second series' look.
+fn hatched_box(items: &mut Vec<Item>, x: f32, y: f32, w: f32, h: f32) {
+    items.push(Item::Rect {
+        x,
+        y,
+        w,
+        h,
+        fill: Some(HATCHED),
+        stroke: None,
+    });
+    hatch(items, x, y, w, h, 3.0);
+    items.push(Item::Rect {
+        x,
+        y,
+        w,
+        h,
+        fill: None,
+        stroke: Some(OUTLINE),
+    });
+}
+
+/// One legend entry per series: its swatch and its name.
+pub fn legend(entries: &[(&str, Swatch)], m: &dyn Measure) -> Fragment {
+    let mut items = Vec::new();
+    let mut x = MARGIN_LEFT;
+    for (label, swatch) in entries {
+        swatch.draw(&mut items, x, 1.0, 10.0, 8.0);
+        items.push(text(x + 14.0, 8.0, 7.5, FontStyle::Regular, INK, label));
+        x += 14.0 + m.width(FontStyle::Regular, label, 7.5) + 16.0;
+    }
+    Fragment {
+        height: 12.0,
+        space_before: 6.0,
+        items,
+        ..Fragment::default()
+    }
+}
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Swatch {
+    Solid,
+    Hatched,
+    Open,
+}
+
+impl Swatch {
+    fn draw(self, items: &mut Vec<Item>, x: f32, y: f32, w: f32, h: f32) {
+        match self {
+            Swatch::Solid => items.push(Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill: Some(SOLID),
+                stroke: None,
+            }),
+            Swatch::Hatched => hatched_box(items, x, y, w, h),
+            Swatch::Open => items.push(Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill: Some(WHITE),
+                stroke: Some(BOX_STROKE),
+            }),
+        }
+    }
+}
+
+/// Completion as horizontal stacked bars, one per unit (and one for all): signed (solid),
+/// unsigned (hatched), missing (open), each segment's count printed in or beside it, and
+/// the share with a plan at the bar's end. Bars share one scale: the largest group's
+/// leaders fill [`COMPLETION_BAR_MAX`].
+pub fn completion(
+    units: &[Completion],
+    total: Option<&Completion>,
+    m: &dyn Measure,
+) -> Vec<Fragment> {
+    let most = units
+        .iter()
+        .chain(total)
+        .map(|c| c.leaders)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f32;
+    let scale = COMPLETION_BAR_MAX / most;
+    let mut out = Vec::new();
+    for (i, c) in units.iter().chain(total).enumerate() {
+        let is_total = total.is_some() && i == units.len();
+        let mut items = Vec::new();
+        let style = if is_total {
+            FontStyle::Bold
+        } else {
+            FontStyle::Regular
+        };
+        let label = fit(m, &c.unit, 8.5, style, LABEL_WIDTH - 6.0);
+        items.push(text(MARGIN_LEFT, 10.5, 8.5, style, INK, &label));
+        let mut x = MARGIN_LEFT + LABEL_WIDTH;
+        for (count, swatch) in [
+            (c.signed, Swatch::Solid),
+            (c.unsigned, Swatch::Hatched),
+            (c.missing, Swatch::Open),
+        ] {
+            if count == 0 {
+                continue;
+            }
+            let w = count as f32 * scale;
+            swatch.draw(&mut items, x, 0.0, w, COMPLETION_BAR_HEIGHT);
+            let label = count.to_string();
+            let lw = m.width(FontStyle::Bold, &label, 7.5);
+            // The count inside its segment, on a white tag over hatching; or, when the
+            // segment is too narrow, nothing here — the table above has every count.
+            if w >= lw + 4.0 {
+                let cx = x + w / 2.0;
+                let color = if swatch == Swatch::Solid { WHITE } else { INK };
+                if swatch == Swatch::Hatched {
+                    items.push(Item::Rect {
+                        x: cx - lw / 2.0 - 1.5,
+                        y: 3.0,
+                        w: lw + 3.0,
+                        h: 8.5,
+                        fill: Some(WHITE),
+                        stroke: None,
+                    });
+                }
+                items.push(centred(m, cx, 10.0, 7.5, FontStyle::Bold, color, &label));
+            }
+            x += w;
+        }
+        items.push(text(
+            x + 6.0,
+            10.0,
+            7.5,
+            FontStyle::Regular,
+            MUTED,
+            &format!("med plan: {} %", decimal(c.plan_share(), 0)),
+        ));
+        out.push(Fragment {
+            height: COMPLETION_BAR_HEIGHT + 6.0,
+            space_before: if is_total { 6.0 } else { 0.0 },
+            keep_with_next: true,
+            items,
+            ..Fragment::default()
+        });
+    }
+    if let Some(last) = out.last_mut() {
+        last.keep_with_next = false;
+    }
+    out
+}
+
+/// A principle's cells as small multiples, three to a row.
+pub fn panels(cells: &[(&Cell, String)], m: &dyn Measure) -> Vec<Fragment> {
+    let w = (CONTENT_WIDTH - PANEL_GAP * (PANELS_PER_ROW - 1) as f32) / PANELS_PER_ROW as f32;
+    cells
+        .chunks(PANELS_PER_ROW)
+        .map(|row| {
+            let mut items = Vec::new();
+            for (i, (cell, label)) in row.iter().enumerate() {
+                let x = MARGIN_LEFT + i as f32 * (w + PANEL_GAP);
+                panel(&mut items, cell, label, x, w, m);
+            }
+            Fragment {
+                height: PANEL_HEIGHT,
+                space_before: 6.0,
+                items,
+                ..Fragment::default()
+            }
+        })
+        .collect()
+}
+
+/// One panel: the group and its n, then per rating 1–5 the self-ratings (solid) and the
+/// managers' ratings (hatched), each bar its share of the rater's ratings with the count
+/// above it; the means and the mean gap below. A suppressed cell says so and nothing more.
+fn panel(items: &mut Vec<Item>, cell: &Cell, label: &str, x: f32, w: f32, m: &dyn Measure) {
+    items.push(Item::Rect {
+        x,
+        y: 0.0,
+        w,
+        h: PANEL_HEIGHT,
+        fill: None,
+        stroke: Some(HAIRLINE),
+    });
+    let title = fit(m, label, 8.0, FontStyle::Bold, w - 12.0);
+    items.push(text(x + 6.0, 11.0, 8.0, FontStyle::Bold, INK, &title));
+    let t: &Tally = &cell.tally;
+    if cell.shown != Shown::Yes {
+        items.push(Item::Rect {
+            x: x + 6.0,
+            y: 20.0,
+            w: w - 12.0,
+            h: PANEL_HEIGHT - 26.0,
+            fill: Some(TINT),
+            stroke: None,
+        });
+        items.push(centred(
+            m,
+            x + w / 2.0,
+            PANEL_HEIGHT / 2.0 + 8.0,
+            8.5,
+            FontStyle::Italic,
+            MUTED,
+            TOO_FEW,
+        ));
+        return;
+    }
+    items.push(text(
+        x + 6.0,
+        20.5,
+        7.0,
+        FontStyle::Regular,
+        MUTED,
+        &format!("n = {} ledere", t.leaders),
+    ));
+    let own: u32 = t.own.iter().sum();
+    let manager: u32 = t.manager.iter().sum();
+    if own + manager == 0 {
+        items.push(centred(
+            m,
+            x + w / 2.0,
+            PANEL_HEIGHT / 2.0 + 8.0,
+            8.0,
+            FontStyle::Italic,
+            MUTED,
+            "ingen vurderinger",
+        ));
+        return;
+    }
+    let base = 84.0;
+    items.push(Item::Line {
+        x1: x + 6.0,
+        y1: base,
+        x2: x + w - 6.0,
+        y2: base,
+        stroke: Stroke {
+            width: 0.6,
+            color: MUTED,
+        },
+    });
+    let group_w = (w - 12.0) / 5.0;
+    for score in 0..5 {
+        let gx = x + 6.0 + score as f32 * group_w;
+        let cx = gx + group_w / 2.0;
+        for (k, (count, of, swatch)) in [
+            (t.own[score], own, Swatch::Solid),
+            (t.manager[score], manager, Swatch::Hatched),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let bx = cx - PROFILE_BAR_WIDTH - 0.5 + k as f32 * (PROFILE_BAR_WIDTH + 1.0);
+            let h = if of == 0 {
+                0.0
+            } else {
+                PROFILE_FULL_HEIGHT * count as f32 / of as f32
+            };
+            if count > 0 {
+                swatch.draw(items, bx, base - h, PROFILE_BAR_WIDTH, h);
+            }
+            items.push(centred(
+                m,
+                bx + PROFILE_BAR_WIDTH / 2.0,
+                base - h - 2.0,
+                6.0,
+                FontStyle::Regular,
+                INK,
+                &count.to_string(),
+            ));
+        }
+        items.push(centred(
+            m,
+            cx,
+            base + 8.5,
+            7.0,
+            FontStyle::Bold,
+            MUTED,
+            &(score + 1).to_string(),
+        ));
+    }
+    let mean = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| decimal(v, 2));
+    let gap = t.mean_gap().map_or_else(
+        || "–".to_string(),
+        |g| {
+            let d = decimal(g, 2);
+            if g > 0.0 && d != "0,00" {
+                format!("+{d}")
+            } else {
+                d.replace('-', "–")
+            }
+        },
+    );
+    items.push(text(
+        x + 6.0,
+        base + 17.5,
+        6.5,
+        FontStyle::Regular,
+        INK,
+        &format!(
+            "Gns.: selv {} · leders leder {}",
+            mean(Tally::mean(&t.own)),
+            mean(Tally::mean(&t.manager))
+        ),
+    ));
+    items.push(text(
+        x + 6.0,
+        base + 25.0,
+        6.5,
+        FontStyle::Regular,
+        INK,
+        &format!("Forskel (selv – leders leder): {gap}"),
+    ));
+}

@@ -1,0 +1,475 @@
+//! The report's figures: completion per unit (from `archive status`'s matching of roster
+//! and archive), and the anonymised leadership profile with its suppression. Plain data;
+//! the PDF and the CSV only show what is here.
+
+use std::collections::BTreeMap;
+
+use crate::answers::Rating;
+use crate::archive::status::{Standing, StatusReport};
+use crate::matching::normalize;
+
+/// The ratings' scale.
+pub const SCALE: std::ops::RangeInclusive<u8> = 1..=5;
+
+/// One roster leader as the report sees them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leader {
+    pub unit: String,
+    /// The level of the leader's archived guide ("" when none is archived).
+    pub level: String,
+    pub standing: Standing,
+    /// A signed guide with at least one non-empty plan row.
+    pub has_plan: bool,
+    /// The signed guide's ratings (none for an unsigned or missing guide).
+    pub ratings: Vec<Rating>,
+}
+
+/// Completion of one unit (or of all).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Completion {
+    pub unit: String,
+    pub leaders: usize,
+    pub signed: usize,
+    pub unsigned: usize,
+    pub missing: usize,
+    /// Leaders whose signed guide holds a written development plan.
+    pub with_plan: usize,
+}
+
+impl Completion {
+    /// The share of the unit's leaders with a signed plan, in per cent.
+    pub fn plan_share(&self) -> f64 {
+        if self.leaders == 0 {
+            0.0
+        } else {
+            100.0 * self.with_plan as f64 / self.leaders as f64
+        }
+    }
+
+    fn count(&mut self, leader: &Leader) {
+        self.leaders += 1;
+        match leader.standing {
+            Standing::Signed => self.signed += 1,
+            Standing::Unsigned => self.unsigned += 1,
+            Standing::Missing => self.missing += 1,
+        }
+        self.with_plan += usize::from(leader.has_plan);
+    }
+}
+
+/// Whom a profile cell describes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    All,
+    Level(String),
+    Unit(String),
+}
+
+/// The ratings of one principle in one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// Leaders with at least one rating of the principle.
+    pub leaders: usize,
+    /// Self-ratings 1–5 (index 0 is 1).
+    pub own: [u32; 5],
+    /// The managers' ratings 1–5.
+    pub manager: [u32; 5],
+    /// The sum of (self − manager) over expectations both rated, and how many.
+    pub gap_sum: i64,
+    pub gap_pairs: u32,
+}
+
+impl Tally {
+    fn add(&mut self, ratings: &[&Rating]) {
+        if ratings.is_empty() {
+            return;
+        }
+        self.leaders += 1;
+        for r in ratings {
+            if let Some(s) = r.leader.filter(|s| SCALE.contains(s)) {
+                self.own[usize::from(s - 1)] += 1;
+            }
+            if let Some(s) = r.manager.filter(|s| SCALE.contains(s)) {
+                self.manager[usize::from(s - 1)] += 1;
+            }
+            if let (Some(a), Some(b)) = (r.leader, r.manager) {
+                if SCALE.contains(&a) && SCALE.contains(&b) {
+                    self.gap_sum += i64::from(a) - i64::from(b);
+                    self.gap_pairs += 1;
+                }
+            }
+        }
+    }
+
+    pub fn mean(counts: &[u32; 5]) -> Option<f64> {
+        let n: u32 = counts.iter().sum();
+        (n > 0).then(|| {
+            counts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i + 1) as f64 * *c as f64)
+                .sum::<f64>()
+                / n as f64
+        })
+    }
+
+    /// The mean of (self − manager): positive when leaders rate themselves higher.
+    pub fn mean_gap(&self) -> Option<f64> {
+        (self.gap_pairs > 0).then(|| self.gap_sum as f64 / self.gap_pairs as f64)
+    }
+}
+
+/// Whether a cell is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Yes,
+    /// Built from fewer leaders than the minimum.
+    TooFew,
+    /// Large enough, but hidden so that a too-small cell cannot be derived from the total.
+    Complementary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub group: Group,
+    pub principle: String,
+    pub tally: Tally,
+    pub shown: Shown,
+}
+
+/// What the report says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub year: i32,
+    pub roster: String,
+    /// `--unit`, as the roster spells it.
+    pub unit: Option<String>,
+    pub min_group: usize,
+    pub completion: Vec<Completion>,
+    pub total: Completion,
+    /// Principle ids in the framework's order.
+    pub principles: Vec<String>,
+    /// Level ids in the framework's order.
+    pub levels: Vec<String>,
+    pub units: Vec<String>,
+    pub cells: Vec<Cell>,
+    /// Guides archived for the year that no roster row matches.
+    pub unmatched: usize,
+}
+
+impl Figures {
+    /// Counts and tallies `leaders` (the whole roster), suppresses, and keeps `unit`'s
+    /// part when one is given: a unit's figures are then those the whole report shows for
+    /// it, so two reports cannot be subtracted from each other.
+    pub fn from_leaders(
+        report: &StatusReport,
+        leaders: &[Leader],
+        order: &Order,
+        unit: Option<&str>,
+        min_group: usize,
+    ) -> Figures {
+        // Units as the roster first spells them, compared folded.
+        let mut units: Vec<(String, String)> = Vec::new();
+        for l in leaders {
+            let key = normalize(&l.unit);
+            if !units.iter().any(|(k, _)| *k == key) {
+                units.push((key, l.unit.clone()));
+            }
+        }
+        let unit_of = |l: &Leader| {
+            let key = normalize(&l.unit);
+            units
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, u)| u.clone())
+                .unwrap_or_default()
+        };
+        let mut principles: Vec<String> = leaders
+            .iter()
+            .flat_map(|l| l.ratings.iter().map(|r| r.principle.clone()))
+            .collect();
+        principles.sort_by_key(|p| order.principle(p));
+        principles.dedup();
+        let mut levels: Vec<String> = leaders
+            .iter()
+            .filter(|l| !l.level.is_empty())
+            .map(|l| l.level.clone())
+            .collect();
+        levels.sort_by_key(|l| order.level(l));
+        levels.dedup();
+
+        let mut completion: BTreeMap<usize, Completion> = BTreeMap::new();
+        let mut total = Completion {
+            unit: "I alt".into(),
+            ..Completion::default()
+        };
+        let mut tallies: BTreeMap<(String, Group), Tally> = BTreeMap::new();
+        for l in leaders {
+            let name = unit_of(l);
+            let position = units.iter().position(|(_, u)| *u == name).unwrap_or(0);
+            completion
+                .entry(position)
+                .or_insert_with(|| Completion {
+                    unit: name.clone(),
+                    ..Completion::default()
+                })
+                .count(l);
+            total.count(l);
+            if l.standing != Standing::Signed {
+                continue;
+            }
+            for p in &principles {
+                let of: Vec<&Rating> = l.ratings.iter().filter(|r| &r.principle == p).collect();
+                for group in [
+                    Group::All,
+                    Group::Level(l.level.clone()),
+                    Group::Unit(name.clone()),
+                ] {
+                    tallies.entry((p.clone(), group)).or_default().add(&of);
+                }
+            }
+        }
+        let unit_names: Vec<String> = units.into_iter().map(|(_, u)| u).collect();
+        let mut cells = Vec::new();
+        for p in &principles {
+            let groups = std::iter::once(Group::All)
+                .chain(levels.iter().cloned().map(Group::Level))
+                .chain(unit_names.iter().cloned().map(Group::Unit));
+            for group in groups {
+                let tally = tallies
+                    .get(&(p.clone(), group.clone()))
+                    .copied()
+                    .unwrap_or_default();
+                cells.push(Cell {
+                    group,
+                    principle: p.clone(),
+                    tally,
+                    shown: Shown::Yes,
+                });
+            }
+        }
+        suppress(&mut cells, min_group);
+
+        let wanted = unit.map(normalize);
+        let (completion, total, units, levels) = match &wanted {
+            None => (
+                completion.into_values().collect(),
+                total,
+                unit_names,
+                levels,
+            ),
+            Some(key) => {
+                let mine: Vec<Completion> = completion
+                    .into_values()
+                    .filter(|c| &normalize(&c.unit) == key)
+                    .collect();
+                let total = mine.first().cloned().unwrap_or_else(|| Completion {
+                    unit: unit.unwrap_or_default().to_string(),
+                    ..Completion::default()
+                });
+                let name = total.unit.clone();
+                cells.retain(|c| c.group == Group::Unit(name.clone()));
+                (mine, total, vec![name], Vec::new())
+            }
+        };
+        Figures {
+            year: report.year,
+            roster: report.origin.clone(),
+            unit: unit.map(|_| total.unit.clone()),
+            min_group,
+            completion,
+            total,
+            principles,
+            levels,
+            units,
+            cells,
+            unmatched: report.unmatched.len(),
+        }
+    }
+
+    /// The cell of `principle` for `group`.
+    pub fn cell(&self, principle: &str, group: &Group) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.principle == principle && &c.group == group)
+    }
+}
+
+/// Suppression, per principle: a cell from fewer than `min` leaders is not shown; and in
+/// each breakdown of the total (by level, by unit), as long as the hidden cells together
+/// hold fewer than `min` leaders — so that the total minus the shown cells would give away
+/// a too-small group — the smallest shown cell is hidden too.
+pub fn suppress(cells: &mut [Cell], min: usize) {
+    let principles: Vec<String> = {
+        let mut p: Vec<String> = cells.iter().map(|c| c.principle.clone()).collect();
+        p.dedup();
+        p
+    };
+    for p in principles {
+        for c in cells.iter_mut() {
+            if c.principle == p && c.tally.leaders > 0 && c.tally.leaders < min {
+                c.shown = Shown::TooFew;
+            }
+        }
+        let partitions: [fn(&Group) -> bool; 2] = [
+            |g| matches!(g, Group::Level(_)),
+            |g| matches!(g, Group::Unit(_)),
+        ];
+        for in_partition in partitions {
+            loop {
+                let members: Vec<usize> = (0..cells.len())
+                    .filter(|&i| cells[i].principle == p && in_partition(&cells[i].group))
+                    .filter(|&i| cells[i].tally.leaders > 0)
+                    .collect();
+                let hidden: usize = members
+                    .iter()
+                    .filter(|&&i| cells[i].shown != Shown::Yes)
+                    .map(|&i| cells[i].tally.leaders)
+                    .sum();
+                if hidden == 0 || hidden >= min {
+                    break;
+                }
+                let smallest = members
+                    .iter()
+                    .copied()
+                    .filter(|&i| cells[i].shown == Shown::Yes)
+                    .min_by_key(|&i| (cells[i].tally.leaders, i));
+                match smallest {
+                    Some(i) => cells[i].shown = Shown::Complementary,
+                    None => break,
+                }
+            }
+        }
+    }
+}
+
+/// The order and names of principles and levels (the built-in framework's, then others
+/// alphabetically by id).
+#[derive(Debug, Clone, Default)]
+pub struct Order {
+    pub principles: Vec<(String, String)>,
+    pub levels: Vec<(String, String)>,
+}
+
+impl Order {
+    pub fn builtin() -> Order {
+        match crate::framework::Framework::builtin() {
+            Ok(f) => Order {
+                principles: f
+                    .principles
+                    .iter()
+                    .map(|p| (p.id.clone(), p.name.clone()))
+                    .collect(),
+                levels: f
+                    .levels
+                    .iter()
+                    .map(|l| (l.id.clone(), l.name.clone()))
+                    .collect(),
+            },
+            Err(_) => Order::default(),
+        }
+    }
+
+    fn principle(&self, id: &str) -> (usize, String) {
+        rank(&self.principles, id)
+    }
+
+    fn level(&self, id: &str) -> (usize, String) {
+        rank(&self.levels, id)
+    }
+
+    pub fn principle_name(&self, id: &str) -> String {
+        name(&self.principles, id)
+    }
+
+    pub fn level_name(&self, id: &str) -> String {
+        name(&self.levels, id)
+    }
+}
+
+fn rank(list: &[(String, String)], id: &str) -> (usize, String) {
+    let i = list.iter().position(|(k, _)| k == id).unwrap_or(list.len());
+    (i, id.to_string())
+}
+
+fn name(list: &[(String, String)], id: &str) -> String {
+    list.iter()
+        .find(|(k, _)| k == id)
+        .map_or_else(|| id.to_string(), |(_, n)| n.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(group: Group, leaders: usize) -> Cell {
+        Cell {
+            group,
+            principle: "p".into(),
+            tally: Tally {
+                leaders,
+                ..Tally::default()
+            },
+            shown: Shown::Yes,
+        }
+    }
+
+    fn shown(cells: &[Cell]) -> Vec<Shown> {
+        cells.iter().map(|c| c.shown).collect()
+    }
+
+    #[test]
+    fn one_small_unit_takes_the_next_smallest_with_it() {
+        let mut cells = vec![
+            cell(Group::All, 25),
+            cell(Group::Unit("a".into()), 12),
+            cell(Group::Unit("b".into()), 3),
+            cell(Group::Unit("c".into()), 10),
+        ];
+        suppress(&mut cells, 5);
+        use Shown::*;
+        assert_eq!(shown(&cells), vec![Yes, Yes, TooFew, Complementary]);
+    }
+
+    #[test]
+    fn hidden_cells_together_must_hold_the_minimum() {
+        // 1 + 2 hidden are still a group of 3 by subtraction: 4 goes too.
+        let mut cells = vec![
+            cell(Group::All, 20),
+            cell(Group::Level("x".into()), 1),
+            cell(Group::Level("y".into()), 2),
+            cell(Group::Level("z".into()), 4),
+            cell(Group::Level("w".into()), 13),
+        ];
+        suppress(&mut cells, 5);
+        use Shown::*;
+        assert_eq!(
+            shown(&cells),
+            vec![Yes, TooFew, TooFew, TooFew, Yes],
+            "4 is itself too few"
+        );
+        let mut cells = vec![
+            cell(Group::All, 20),
+            cell(Group::Level("x".into()), 2),
+            cell(Group::Level("z".into()), 6),
+            cell(Group::Level("w".into()), 12),
+        ];
+        suppress(&mut cells, 5);
+        assert_eq!(shown(&cells), vec![Yes, TooFew, Complementary, Yes]);
+    }
+
+    #[test]
+    fn a_small_total_hides_everything_and_nothing_small_means_nothing_hidden() {
+        let mut cells = vec![cell(Group::All, 4), cell(Group::Unit("a".into()), 4)];
+        suppress(&mut cells, 5);
+        assert_eq!(shown(&cells), vec![Shown::TooFew, Shown::TooFew]);
+        let mut cells = vec![
+            cell(Group::All, 10),
+            cell(Group::Unit("a".into()), 5),
+            cell(Group::Unit("b".into()), 5),
+            cell(Group::Unit("c".into()), 0),
+        ];
+        suppress(&mut cells, 5);
+        assert!(cells.iter().all(|c| c.shown == Shown::Yes));
+    }
+}
