@@ -582,7 +582,9 @@ fn the_bars_the_pdf_draws_match_the_figures() {
     let expected = completion();
     let most = expected.iter().map(|(_, c)| c[0]).max().unwrap() as f32;
     let scale = COMPLETION_BAR_MAX / most;
-    let mut bars: Vec<(f32, Vec<([f32; 3], f32)>)> = Vec::new();
+    // Per bar (by its y), its segments: (fill, width).
+    type Segments = Vec<([f32; 3], f32)>;
+    let mut bars: Vec<(f32, Segments)> = Vec::new();
     for (fill, [_, y, w, h]) in filled_rects(&doc, pages[0]) {
         if !near(h, COMPLETION_BAR_HEIGHT) {
             continue;
@@ -592,10 +594,10 @@ fn the_bars_the_pdf_draws_match_the_figures() {
             _ => bars.push((y, vec![(fill, w)])),
         }
     }
-    let got: Vec<Vec<([f32; 3], f32)>> = bars.into_iter().map(|(_, s)| s).collect();
+    let got: Vec<Segments> = bars.into_iter().map(|(_, s)| s).collect();
     assert_eq!(got.len(), expected.len(), "{got:?}");
     for (segs, (unit, [_, signed, unsigned, missing, _])) in got.iter().zip(&expected) {
-        let want: Vec<([f32; 3], f32)> = [(SOLID, signed), (HATCHED, unsigned), (OPEN, missing)]
+        let want: Segments = [(SOLID, signed), (HATCHED, unsigned), (OPEN, missing)]
             .into_iter()
             .filter(|(_, n)| **n > 0)
             .map(|(c, n)| (c, *n as f32 * scale))
