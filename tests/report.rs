@@ -621,18 +621,26 @@ fn the_bars_the_pdf_draws_match_the_figures() {
             }
         }
     }
+    // One scale for all panels: the largest share shown, up to the next 10 %.
+    let shown: Vec<Counted> = PRINCIPLES
+        .iter()
+        .flat_map(|(id, _)| profile(id))
+        .filter(|(_, c, shown)| *shown && c.leaders > 0)
+        .map(|(_, c, _)| c)
+        .collect();
+    let share = |counts: &[u32; 5], i: usize| counts[i] as f32 / counts.iter().sum::<u32>() as f32;
+    let top = shown
+        .iter()
+        .flat_map(|c| (0..5).flat_map(move |i| [share(&c.own, i), share(&c.manager, i)]))
+        .fold(0.0f32, f32::max);
+    let scale = (top * 10.0 - 1e-4).ceil() / 10.0;
+    assert!(scale > 0.3 && scale <= 1.0, "{scale}");
     let mut want = Vec::new();
-    for (id, _) in PRINCIPLES {
-        for (_, c, shown) in profile(id) {
-            if !shown {
-                continue;
-            }
-            let (own, manager): (u32, u32) = (c.own.iter().sum(), c.manager.iter().sum());
-            for i in 0..5 {
-                for (solid, count, of) in [(true, c.own[i], own), (false, c.manager[i], manager)] {
-                    if count > 0 {
-                        want.push((solid, PROFILE_FULL_HEIGHT * count as f32 / of as f32));
-                    }
+    for c in &shown {
+        for i in 0..5 {
+            for (solid, counts) in [(true, &c.own), (false, &c.manager)] {
+                if counts[i] > 0 {
+                    want.push((solid, PROFILE_FULL_HEIGHT * share(counts, i) / scale));
                 }
             }
         }

@@ -17,8 +17,9 @@ const LABEL_WIDTH: f32 = 118.0;
 /// The longest bar: the unit with the most leaders.
 pub const COMPLETION_BAR_MAX: f32 = 250.0;
 
-/// Profile: each bar's width, and the height of a bar holding all of a rater's ratings
-/// (100 %): a bar's height is its share of the rater's ratings in the cell.
+/// Profile: each bar's width, and the height of the chart area: a bar's height is its
+/// share of the rater's ratings in the cell, on one scale for every panel, whose top
+/// ([`profile_scale`]) is the largest share shown, rounded up to the next 10 %.
 pub const PROFILE_BAR_WIDTH: f32 = 9.0;
 pub const PROFILE_FULL_HEIGHT: f32 = 50.0;
 const PANELS_PER_ROW: usize = 3;
@@ -33,6 +34,7 @@ const HATCH: Stroke = Stroke {
     width: 0.5,
     color: ACCENT,
 };
+const GRID: Color = Color(0.85, 0.87, 0.89);
 const OUTLINE: Stroke = Stroke {
     width: 0.6,
     color: ACCENT,
@@ -252,20 +254,40 @@ pub fn completion(
     out
 }
 
-/// A principle's cells as small multiples, three to a row.
-pub fn panels(cells: &[(&Cell, String)], m: &dyn Measure) -> Vec<Fragment> {
+/// The share at the top of every panel's chart: the largest share of a rater's ratings in
+/// any shown cell, rounded up to the next 10 % (at least 10 %).
+pub fn profile_scale<'c>(cells: impl IntoIterator<Item = &'c Cell>) -> f32 {
+    let mut top: f32 = 0.0;
+    for cell in cells.into_iter().filter(|c| c.shown == Shown::Yes) {
+        for counts in [&cell.tally.own, &cell.tally.manager] {
+            let of: u32 = counts.iter().sum();
+            if of > 0 {
+                let most = *counts.iter().max().unwrap_or(&0);
+                top = top.max(most as f32 / of as f32);
+            }
+        }
+    }
+    // In tenths, so the gridlines fall on whole tens of per cent.
+    ((top * 10.0 - 1e-4).ceil().max(1.0)) / 10.0
+}
+
+/// A principle's cells as small multiples, three to a row, kept on one page.
+pub fn panels(cells: &[(&Cell, String)], scale: f32, m: &dyn Measure) -> Vec<Fragment> {
     let w = (CONTENT_WIDTH - PANEL_GAP * (PANELS_PER_ROW - 1) as f32) / PANELS_PER_ROW as f32;
+    let rows = cells.len().div_ceil(PANELS_PER_ROW);
     cells
         .chunks(PANELS_PER_ROW)
-        .map(|row| {
+        .enumerate()
+        .map(|(r, row)| {
             let mut items = Vec::new();
             for (i, (cell, label)) in row.iter().enumerate() {
                 let x = MARGIN_LEFT + i as f32 * (w + PANEL_GAP);
-                panel(&mut items, cell, label, x, w, m);
+                panel(&mut items, cell, label, x, w, scale, m);
             }
             Fragment {
                 height: PANEL_HEIGHT,
                 space_before: 6.0,
+                keep_with_next: r + 1 < rows,
                 items,
                 ..Fragment::default()
             }
@@ -276,7 +298,15 @@ pub fn panels(cells: &[(&Cell, String)], m: &dyn Measure) -> Vec<Fragment> {
 /// One panel: the group and its n, then per rating 1–5 the self-ratings (solid) and the
 /// managers' ratings (hatched), each bar its share of the rater's ratings with the count
 /// above it; the means and the mean gap below. A suppressed cell says so and nothing more.
-fn panel(items: &mut Vec<Item>, cell: &Cell, label: &str, x: f32, w: f32, m: &dyn Measure) {
+fn panel(
+    items: &mut Vec<Item>,
+    cell: &Cell,
+    label: &str,
+    x: f32,
+    w: f32,
+    scale: f32,
+    m: &dyn Measure,
+) {
     items.push(Item::Rect {
         x,
         y: 0.0,
@@ -331,6 +361,29 @@ fn panel(items: &mut Vec<Item>, cell: &Cell, label: &str, x: f32, w: f32, m: &dy
         return;
     }
     let base = 84.0;
+    // A faint rule at every 10 %, up to the scale's top.
+    let tenths = (scale * 10.0).round() as usize;
+    for k in 1..=tenths {
+        let y = base - PROFILE_FULL_HEIGHT * k as f32 / tenths as f32;
+        items.push(Item::Line {
+            x1: x + 6.0,
+            y1: y,
+            x2: x + w - 6.0,
+            y2: y,
+            stroke: Stroke {
+                width: 0.3,
+                color: GRID,
+            },
+        });
+    }
+    items.push(text(
+        x + w - 6.0 - m.width(FontStyle::Regular, &format!("{} %", tenths * 10), 5.5),
+        base - PROFILE_FULL_HEIGHT - 2.0,
+        5.5,
+        FontStyle::Regular,
+        MUTED,
+        &format!("{} %", tenths * 10),
+    ));
     items.push(Item::Line {
         x1: x + 6.0,
         y1: base,
@@ -356,7 +409,7 @@ fn panel(items: &mut Vec<Item>, cell: &Cell, label: &str, x: f32, w: f32, m: &dy
             let h = if of == 0 {
                 0.0
             } else {
-                PROFILE_FULL_HEIGHT * count as f32 / of as f32
+                PROFILE_FULL_HEIGHT * count as f32 / of as f32 / scale
             };
             if count > 0 {
                 swatch.draw(items, bx, base - h, PROFILE_BAR_WIDTH, h);

@@ -166,7 +166,8 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
                 "I samtaleguiden vurderer lederen sig selv fra 1 til 5 ved hver forventning i \
                  årets fokus, og lederens egen leder giver sin vurdering. Her er fordelingen \
                  af alle vurderinger pr. princip – for alle ledere, pr. niveau og pr. enhed. \
-                 Søjlernes højde er andelen af vurderingerne; tallet over søjlen er antallet. \
+                 Søjlernes højde er andelen af vurderingerne, på samme skala i alle felter \
+                 (en tynd linje for hver 10 %); tallet over søjlen er antallet. \
                  Forskellen er selvvurdering minus leders leders vurdering, ved de \
                  forventninger begge har vurderet (positiv: lederen vurderer sig selv højere). \
                  n er antallet af ledere bag tallene. Kun underskrevne guides tæller; ingen \
@@ -188,6 +189,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
         ],
         m,
     ));
+    let scale = charts::profile_scale(&figures.cells);
     for p in &figures.principles {
         let cells: Vec<(&super::figures::Cell, String)> = figures
             .cells
@@ -210,7 +212,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
             last.keep_with_next = true;
         }
         frags.extend(h);
-        frags.extend(charts::panels(&cells, m));
+        frags.extend(charts::panels(&cells, scale, m));
     }
 
     let footer = Footer {
