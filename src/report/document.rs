@@ -94,7 +94,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
             .iter()
             .map(|c| (String::new(), c.to_string()))
             .collect(),
-            widths: vec![2.6, 1.0, 1.3, 1.5, 1.0, 1.4],
+            widths: vec![2.4, 0.9, 1.3, 1.75, 1.0, 1.3],
             cells: rows,
             rows: 0,
             name: None,
