@@ -785,3 +785,29 @@ fn plans_lists_exactly_the_filled_plan_rows_of_the_signed_guides() {
     assert!(got.len() > want.len());
     assert!(rows[1..].iter().any(|r| r[4] == "ikke underskrevet"));
 }
+
+#[test]
+fn a_unit_nobody_on_the_roster_is_in_is_an_error_naming_the_units() {
+    let dir = out_dir("no-unit");
+    let roster = roster();
+    let out = mus()
+        .args(["archive", "--archive"])
+        .arg(archive())
+        .args(["report", "--roster"])
+        .arg(&roster)
+        .args(["--year", "2027", "--unit", "Skole", "-o"])
+        .arg(dir.join("r.pdf"))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "error: --unit: no leader on {} is in the unit 'Skole'; its units: Dagtilbud Nord, \
+             Rådhusets Stab, Skole og Fritid\n",
+            roster.display()
+        )
+    );
+    assert!(!dir.join("r.pdf").exists());
+}

@@ -136,6 +136,14 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             created,
         } => {
             let (origin, people) = read_people(roster, sheet.as_deref())?;
+            let mut units: Vec<&str> = people
+                .iter()
+                .map(|p| p.unit.trim())
+                .filter(|u| !u.is_empty())
+                .collect();
+            units.sort_unstable();
+            units.dedup();
+            let units = units.join(", ");
             let order = crate::report::Order::builtin();
             let request = crate::report::Request {
                 year: *year,
@@ -148,8 +156,7 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
                     return Err(crate::error::Error::Value {
                         option: "--unit".into(),
                         message: format!(
-                            "no leader on {origin} is in the unit '{u}'; units there: {}",
-                            crate::report::units_on(&origin, roster, sheet.as_deref())?
+                            "no leader on {origin} is in the unit '{u}'; its units: {units}"
                         ),
                     });
                 }

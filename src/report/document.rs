@@ -189,6 +189,15 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
         ],
         m,
     ));
+    if figures.principles.is_empty() {
+        text(
+            &[paragraph(&format!(
+                "Ingen underskrevne guides fra {} har vurderinger endnu.",
+                figures.year
+            ))],
+            &mut frags,
+        );
+    }
     let scale = charts::profile_scale(&figures.cells);
     for p in &figures.principles {
         let cells: Vec<(&super::figures::Cell, String)> = figures

@@ -69,16 +69,3 @@ pub fn figures(
         request.min_group,
     ))
 }
-
-/// The units a roster names, for an error about `--unit`.
-pub fn units_on(_origin: &str, roster: &Path, sheet: Option<&str>) -> Result<String> {
-    let (_, people) = crate::archive::status::read_people(roster, sheet)?;
-    let mut units: Vec<String> = people
-        .into_iter()
-        .map(|p| p.unit.trim().to_string())
-        .filter(|u| !u.is_empty())
-        .collect();
-    units.sort();
-    units.dedup();
-    Ok(units.join(", "))
-}
