@@ -53,10 +53,30 @@ fn truth() -> &'static Value {
     })
 }
 
+/// Removes the folders earlier runs of these tests left in the target's temp folder
+/// (named `report-…-<pid>`), when their process is gone.
+fn remove_stale_folders() {
+    let Ok(entries) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("report-")
+            .and_then(|n| n.rsplit('-').next());
+        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 /// The fixtures archived once for all tests (signed and unsigned).
 fn archive() -> &'static Path {
     static ARCHIVE: OnceLock<PathBuf> = OnceLock::new();
     ARCHIVE.get_or_init(|| {
+        remove_stale_folders();
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("report-archive-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
