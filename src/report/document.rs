@@ -244,11 +244,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
 
 fn completion_row(c: &super::figures::Completion) -> Vec<String> {
     vec![
-        if c.unit == "I alt" {
-            "I alt".into()
-        } else {
-            c.unit.clone()
-        },
+        c.unit.clone(),
         c.leaders.to_string(),
         c.signed.to_string(),
         c.unsigned.to_string(),
