@@ -4,14 +4,17 @@
 # guides of the 30 who have had their dialogue, filled in with pypdf
 # (scripts/report-fixtures.py: ratings drawn from a seeded generator, a plan of 0–3 rows,
 # and a free-text answer the report must never show); 27 of them signed by the leader and
-# the unit's manager with pyHanko (its Python API, to
-# reserve less room for each signature), 3 left unsigned. truth.json says what was filled in.
+# the unit's manager with pyHanko's Python API, 3 left unsigned. truth.json says what was
+# filled in: the tests recompute every figure from it. Each signature adds about 16 KB
+# (pyHanko rewrites the 6 KB XMP packet each time), so a signed guide is about 105 KB.
 #
 #   bash scripts/make-report-fixtures.sh [OUT_DIR]   (default: tests/fixtures/report)
 #
 # The roster is also written to examples/rapport/ledere.csv. MUS=path/to/mus uses that
-# binary instead of building target/release/mus. Needs openssl, pypdf and pyHanko. As in the other fixture scripts (scripts/test-pki.sh), the private keys live in a
-# temp dir and are deleted; only the CA certificate is kept.
+# binary instead of building target/release/mus. Needs openssl, pypdf and pyHanko. As in
+# the other fixture scripts (scripts/test-pki.sh), the private keys live in a temp dir and
+# are deleted; only the CA certificate is kept. Regenerating gives the same roster, answers
+# and truth.json, but new keys and signing times (so new bytes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-tests/fixtures/report}
