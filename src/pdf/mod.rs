@@ -325,14 +325,26 @@ fn complete_font(
         cmap.push_str("endbfrange\n");
     }
     cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    let to_unicode = doc.add_object(lopdf::Stream::new(
-        lopdf::Dictionary::new(),
-        cmap.into_bytes(),
-    ));
-    doc.get_object_mut(font)
-        .and_then(Object::as_dict_mut)
-        .map_err(|_| broken("dictionary"))?
-        .set("ToUnicode", Object::Reference(to_unicode));
+    let cmap = lopdf::Stream::new(lopdf::Dictionary::new(), cmap.into_bytes());
+    // printpdf's map (of the page text's glyphs only) is replaced in its own object: a
+    // new object beside it would leave it in the file, unreferenced (690 bytes).
+    let old = doc
+        .get_dictionary(font)
+        .and_then(|f| f.get(b"ToUnicode"))
+        .and_then(Object::as_reference)
+        .ok();
+    match old {
+        Some(id) => {
+            doc.objects.insert(id, Object::Stream(cmap));
+        }
+        None => {
+            let id = doc.add_object(cmap);
+            doc.get_object_mut(font)
+                .and_then(Object::as_dict_mut)
+                .map_err(|_| broken("dictionary"))?
+                .set("ToUnicode", Object::Reference(id));
+        }
+    }
     Ok(())
 }
 
