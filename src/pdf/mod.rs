@@ -7,6 +7,7 @@
 //! document before it is saved, so the same document always gives the same bytes.
 
 mod form;
+mod mupdf;
 mod pdfa;
 mod save;
 
