@@ -11,8 +11,9 @@ saved copy is still a guide (issue 10):
 
 For each saved file: the values read back with pypdf, the typed text in pdftotext's page
 text (where the engine writes an appearance), the page rendered with pdftoppm (PNGs kept
-with --keep DIR, to look at), and `mus archive add --allow-unsigned` accepting it with its
-guide id. Prints a table; exits 1 on any failure.
+with --keep DIR, to look at), the bottom of three long answers (no line cut by the field's
+edge; MuPDF's copy rendered by MuPDF), and `mus archive add --allow-unsigned` accepting it
+with its guide id. Prints a table; exits 1 on any failure.
 
 Needs: pip install pypdf pypdfium2 pymupdf; qpdf and poppler-utils; node with
 `npm install --prefix scripts/.pdfjs pdfjs-dist@4` (or PDFJS_DIR). MUS=path/to/mus
@@ -35,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MUS = os.environ.get("MUS", str(ROOT / "target" / "release" / "mus"))
 
 TYPED = "Fjordvej 3, Łódź – „citat“ »fra« François… 100 € § 7 •"
-# A long answer (650 characters) for a five-line answer field: it must not print as a
-# clipped half-line in any engine.
+# A long answer (650 characters), more than any answer field holds at 12 pt: it must not
+# print as a clipped half-line in any engine.
 LONG = (
     "Vi har i år samlet dagtilbuddets pædagoger om en fælles retning for sprogarbejdet, "
     "og forældrene er inddraget gennem møder i alle fire huse. Det har krævet tid og "
