@@ -96,33 +96,46 @@ def split(tag):
 
 with pikepdf.open(guide) as pdf:
     packet = ET.fromstring(pdf.Root.Metadata.read_bytes())
+def values(node, namespace, name):
+    """A property's values under node, written as elements or as attributes (XMP allows
+    both for simple values)."""
+    tag = f"{{{namespace}}}{name}"
+    for element in node.iter():
+        if element.tag == tag and element.text:
+            yield element.text
+        if tag in element.attrib:
+            yield element.attrib[tag]
+
+
+def first(node, namespace, name):
+    return next(values(node, namespace, name), None)
+
+
 properties, fields, types = {}, {}, set()
 for schema in packet.iter(f"{{{PDFA}extension/}}schemas"):
     for entry in schema.find(f"{{{RDF}}}Bag"):
-        namespace = entry.findtext(f"{{{PDFA}schema#}}namespaceURI")
-        for prop in entry.iter(f"{{{PDFA}property#}}name"):
-            properties.setdefault(namespace, set()).add(prop.text)
-        for value_type in entry.iter(f"{{{PDFA}type#}}namespaceURI"):
-            fields[value_type.text] = set()
+        namespace = first(entry, f"{PDFA}schema#", "namespaceURI")
+        properties.setdefault(namespace, set()).update(values(entry, f"{PDFA}property#", "name"))
         for vt in entry.iterfind(f"{{{PDFA}schema#}}valueType/{{{RDF}}}Seq/{{{RDF}}}li"):
-            types.add(vt.findtext(f"{{{PDFA}type#}}type"))
-            fields[vt.findtext(f"{{{PDFA}type#}}namespaceURI")] = {
-                f.text for f in vt.iter(f"{{{PDFA}field#}}name")}
-    for value_type in schema.iter(f"{{{PDFA}property#}}valueType"):
-        base = value_type.text.split()[-1]
+            types.add(first(vt, f"{PDFA}type#", "type"))
+            fields[first(vt, f"{PDFA}type#", "namespaceURI")] = set(values(vt, f"{PDFA}field#", "name"))
+    for value_type in values(schema, f"{PDFA}property#", "valueType"):
+        base = value_type.split()[-1]
         if base not in {"Text", "Integer", "Date", "Boolean", "URI"} and base not in types:
-            fail(f"XMP property value type {value_type.text!r} is not declared")
+            fail(f"XMP property value type {value_type!r} is not declared")
 used = 0
 for description in packet.iter(f"{{{RDF}}}Description"):
     for element in description.iter():
-        namespace, name = split(element.tag)
-        if namespace in PREDEFINED or namespace.startswith(PDFA):
-            continue
-        used += 1
-        if name not in properties.get(namespace, set()) | fields.get(namespace, set()):
-            fail(f"XMP property {{{namespace}}}{name} is not described by the extension schema")
+        for tag in [element.tag, *element.attrib]:
+            namespace, name = split(tag) if tag.startswith("{") else (RDF, tag)
+            if namespace in PREDEFINED or namespace.startswith(PDFA) or namespace.startswith(
+                    "http://www.w3.org/XML/1998/namespace"):
+                continue
+            used += 1
+            if name not in properties.get(namespace, set()) | fields.get(namespace, set()):
+                fail(f"XMP property {{{namespace}}}{name} is not described by the extension schema")
 signers = packet.findall(f".//{{urn:mus:guide:1.0/}}signers/{{{RDF}}}Seq/{{{RDF}}}li")
-if [li.findtext("{urn:mus:guide:1.0/signer/}role") for li in signers] != ["leader", "manager"]:
+if [first(li, "urn:mus:guide:1.0/signer/", "role") for li in signers] != ["leader", "manager"]:
     fail("mus:signers does not list the leader and the manager")
 print(f"ok: every custom XMP property ({used} uses) is described by the PDF/A extension schema; "
       f"mus:signers lists {len(signers)} signers")

@@ -11,8 +11,9 @@ saved copy is still a guide (issue 10):
 
 For each saved file: the values read back with pypdf, the typed text in pdftotext's page
 text (where the engine writes an appearance), the page rendered with pdftoppm (PNGs kept
-with --keep DIR, to look at), and `mus archive add --allow-unsigned` accepting it with its
-guide id. Prints a table; exits 1 on any failure.
+with --keep DIR, to look at), the bottom of three long answers (no line cut by the field's
+edge; MuPDF's copy rendered by MuPDF), and `mus archive add --allow-unsigned` accepting it
+with its guide id. Prints a table; exits 1 on any failure.
 
 Needs: pip install pypdf pypdfium2 pymupdf; qpdf and poppler-utils; node with
 `npm install --prefix scripts/.pdfjs pdfjs-dist@4` (or PDFJS_DIR). MUS=path/to/mus
@@ -35,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MUS = os.environ.get("MUS", str(ROOT / "target" / "release" / "mus"))
 
 TYPED = "Fjordvej 3, Łódź – „citat“ »fra« François… 100 € § 7 •"
-# A long answer (650 characters) for a five-line answer field: it must not print as a
-# clipped half-line in any engine.
+# A long answer (650 characters), more than any answer field holds at 12 pt: it must not
+# print as a clipped half-line in any engine.
 LONG = (
     "Vi har i år samlet dagtilbuddets pædagoger om en fælles retning for sprogarbejdet, "
     "og forældrene er inddraget gennem møder i alle fire huse. Det har krævet tid og "
@@ -50,11 +51,17 @@ LONG = (
 # Typed characters PDFium sets in its own fallback fonts rather than the field font.
 PDFIUM_OWN_FONTS = set("–—‘’‚“”„«»…•")
 SHORT_FIELD = "opfoelgning.spm1"
-LONG_FIELD = "opfoelgning.spm2"
+LONG_FIELD = "opfoelgning.spm2"  # three rules
 EMPTY_FIELD = "opfoelgning.spm3"
 RADIO = "saet-retning.forventning1.leder"
 RADIO_VALUE = "3"
-VALUES = {LONG_FIELD: LONG, SHORT_FIELD: TYPED, RADIO: RADIO_VALUE}
+# The long answer also in a two-rule and a four-rule field: MuPDF's 13.4 pt lines meet
+# the 16.2 pt rules differently in each.
+LONG_FIELDS = [LONG_FIELD, "saet-retning.forventning1.refleksion", "saet-retning.spm1"]
+# The radio button last: PDFium saved no appearance for a field typed into on a page that
+# a radio click had opened.
+VALUES = {LONG_FIELD: LONG, SHORT_FIELD: TYPED, **{name: LONG for name in LONG_FIELDS[1:]},
+          RADIO: RADIO_VALUE}
 
 
 def run(*args, **kwargs):
@@ -163,6 +170,41 @@ def rewrite_qpdf(src, dst):
         raise SystemExit(f"qpdf: {result.stderr.strip()}")
 
 
+def cut_line(path, name, engine):
+    """Whether the printed field `name` ends in a line cut by its edge: text ink (dark
+    pixels; the printed rules are light) in the last 0.4 pt above where the field's text
+    is clipped. A whole last line keeps its descenders clear of that edge, and a hidden
+    next line its ascenders (src/pdf/mupdf.rs). MuPDF clips to the rectangle inset by the
+    border width and sets its own (non-embedded) Helvetica, so its file is rendered by
+    MuPDF; the others clip to the rectangle and embed the field font, and are rendered by
+    pdftoppm. 4 pixels per point."""
+    (index, rect, _), = widget_positions(path)[name]
+    page = pypdf.PdfReader(path).pages[index]
+    annot = next(a.get_object() for a in page["/Annots"]
+                 if [float(v) for v in a.get_object()["/Rect"]] == rect)
+    inset = float(annot.get("/BS", {}).get("/W", 1)) if engine == "mupdf" else 0.0
+    height = float(page.mediabox.height)
+    scale = 4
+    x, top = rect[0] + inset, height - rect[3] + inset
+    w, h = rect[2] - rect[0] - 2 * inset, rect[3] - rect[1] - 2 * inset
+    if engine == "mupdf":
+        doc = pymupdf.open(path)
+        pix = doc[index].get_pixmap(matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY,
+                                    clip=pymupdf.Rect(x, top, x + w, top + h))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            run("pdftoppm", "-r", str(72 * scale), "-gray", "-png", "-f", str(index + 1), "-l",
+                str(index + 1), "-x", str(round(x * scale)), "-y", str(round(top * scale)), "-W",
+                str(round(w * scale)), "-H", str(round(h * scale)), "-singlefile", path, f"{tmp}/f")
+            pix = pymupdf.Pixmap(f"{tmp}/f.png")
+    inked = [r for r in range(pix.height)
+             if any(v < 110 for v in pix.samples[r * pix.stride:(r + 1) * pix.stride:pix.n])]
+    if not inked:
+        return True, "no ink: the answer does not print"
+    below = (pix.height - 1 - inked[-1]) / scale
+    return below < 0.4, f"lowest ink {below:.2f} pt above the clip"
+
+
 def squeeze(text):
     return "".join(text.split())
 
@@ -193,6 +235,14 @@ def check(engine, path, guide_id, keep, pdfjs_text=None):
         page1 = squeeze(pdfjs_text[0])
         ok = "15.januar2027" in page1 and "BodilKjærgård" in squeeze(" ".join(pdfjs_text))
         rows.append(("pdf.js text has date and names", ok, ""))
+    for name in LONG_FIELDS:
+        cut, where = cut_line(path, name, engine)
+        if engine in ("pypdf", "qpdf"):
+            # pypdf draws every line and lets the field's edge cut them: its own
+            # appearance, not a reader's. Shown, not judged.
+            where = f"{where} (pypdf's own appearance{', cut' if cut else ''})"
+            cut = False
+        rows.append((f"650 characters, no cut line: {name.split('.', 1)[-1]}", not cut, where))
     if keep:
         prefix = Path(keep) / engine
         result = run("pdftoppm", "-r", "60", "-png", "-f", str(page_of[SHORT_FIELD] + 1),

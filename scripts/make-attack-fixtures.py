@@ -50,6 +50,8 @@ import pikepdf
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADER_FIELD = "underskrift.leder.underskrift"
+# The guide id in a packet: an attribute (mus:guideId="…") since 2026-11-29, an element before.
+GUIDE_ID = r'mus:guideId(?:>|=")([^<"]+)'
 MANAGER_FIELD = "underskrift.leders-leder.underskrift"
 LEADER = "Łukasz Øster-Ågård"
 MANAGER = "Bodil Kjærgård"
@@ -788,12 +790,12 @@ def identity_cases(m, unsigned, signed):
                                                  "someone who is neither the leader nor the manager.")
     # Another leader's guide whose XMP guide id was set to the first guide's before signing.
     with open_pdf(unsigned) as pdf:
-        first_id = re.search(r"<mus:guideId>([^<]+)</mus:guideId>", pdf.Root.Metadata.read_bytes().decode())[1]
+        first_id = re.search(GUIDE_ID, pdf.Root.Metadata.read_bytes().decode())[1]
     other = m.guide("Mallory Madsen")
     pdf = open_pdf(other)
     meta = pdf.Root.Metadata
     xmp = meta.read_bytes().decode()
-    own_id = re.search(r"<mus:guideId>([^<]+)</mus:guideId>", xmp)[1]
+    own_id = re.search(GUIDE_ID, xmp)[1]
     xmp = xmp.replace(own_id, first_id)
     body = xmp.encode()
     planted = Update(other).add(meta.objgen[0], stream_body(body, Type=b"/Metadata", Subtype=b"/XML")).write()

@@ -54,8 +54,7 @@ fn the_xmp_metadata_stream_is_unfiltered_utf8() {
     let xmp = std::str::from_utf8(&metadata.content).expect("raw UTF-8");
     assert!(xmp.starts_with("<?xpacket begin=\"\u{feff}\""));
     assert!(
-        xmp.contains("<mus:guideId>2027-")
-            && xmp.contains("<mus:leader>Łukasz Øster-Ågård</mus:leader>"),
+        xmp.contains("mus:guideId=\"2027-") && xmp.contains("mus:leader=\"Łukasz Øster-Ågård\""),
         "{xmp}"
     );
     assert_eq!(
@@ -351,4 +350,77 @@ fn answer_fields_are_auto_sized_in_the_pdf() {
         }
     }
     assert!(auto > 10, "{auto}");
+}
+
+/// MuPDF redraws a filled multi-line field itself (source/pdf/pdf-appearance.c,
+/// `pdf_write_tx_widget_appearance`, `write_variable_text`): Helvetica at the `/DA` size
+/// (12 pt for 0), lines 1.116 sizes apart, the first baseline 2w + 1.116 sizes below the
+/// top, clipped to the rectangle inset by the border width w (`/BS /W`; PyMuPDF writes
+/// 1 for none). No line of a long answer may straddle that clip: Helvetica's lowercase
+/// letters reach 0.756 of the size above the baseline (å) and 0.225 below (ç).
+#[test]
+fn mupdf_prints_a_long_answer_in_whole_lines_in_every_multi_line_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let number = |o: &Object| match o {
+        Object::Integer(i) => *i as f32,
+        Object::Real(r) => *r,
+        o => panic!("not a number: {o:?}"),
+    };
+    let mut fields = 0;
+    for (_, page) in doc.get_pages() {
+        let page = doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in resolve(&doc, annots).as_array().unwrap() {
+            let annot = resolve(&doc, annot).as_dict().unwrap();
+            let multiline = annot
+                .get(b"Ff")
+                .is_ok_and(|f| f.as_i64().unwrap() & (1 << 12) != 0);
+            if !multiline {
+                continue;
+            }
+            fields += 1;
+            let name = String::from_utf8_lossy(annot.get(b"T").unwrap().as_str().unwrap());
+            let rect: Vec<f32> = annot
+                .get(b"Rect")
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(number)
+                .collect();
+            let h = rect[3] - rect[1];
+            let da =
+                String::from_utf8_lossy(annot.get(b"DA").unwrap().as_str().unwrap()).into_owned();
+            let words: Vec<&str> = da.split_whitespace().collect();
+            let tf = words.iter().position(|w| *w == "Tf").unwrap();
+            let size = match words[tf - 1].parse::<f32>().unwrap() {
+                s if s > 0.0 => s,
+                _ => 12.0,
+            };
+            let border = annot
+                .get(b"BS")
+                .and_then(|bs| resolve(&doc, bs).as_dict().unwrap().get(b"W"))
+                .map(number)
+                .unwrap_or(1.0);
+            let mut whole = 0;
+            for line in 1..60 {
+                let baseline = h - 2.0 * border - line as f32 * 1.116 * size;
+                let (top, bottom) = (baseline + 0.756 * size, baseline - 0.225 * size);
+                assert!(
+                    !(top > border && bottom < border),
+                    "{name} ({h} pt high, border {border}): MuPDF cuts line {line}"
+                );
+                whole += usize::from(bottom >= border);
+            }
+            // Whole lines: no fewer than MuPDF's line height allows, less one.
+            assert!(
+                whole + 1 >= (h / (1.116 * size)) as usize - 1,
+                "{name}: only {whole} lines"
+            );
+        }
+    }
+    assert!(fields > 30, "{fields} multi-line fields");
 }

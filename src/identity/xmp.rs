@@ -1,8 +1,9 @@
 //! The identity as XMP: the guide's `rdf:Description` and the PDF/A extension schema that
 //! describes it (PDF/A admits no undescribed XMP property), and reading it back.
 //!
-//! The signers are an `rdf:Seq` of structured values (`rdf:parseType="Resource"`), their
-//! fields in [`SIGNER_NAMESPACE`], described as the value type `Signer`.
+//! The signers are an `rdf:Seq` of structured values, their fields in
+//! [`SIGNER_NAMESPACE`], described as the value type `Signer`. They are written in the
+//! compact attribute form; reading takes every form RDF allows for them.
 
 use chrono::{Datelike, NaiveDate};
 use roxmltree::Node;
@@ -10,55 +11,69 @@ use roxmltree::Node;
 use super::{
     GuideIdentity, IdentityError, RequiredSigner, SignerRole, NAMESPACE, SIGNER_NAMESPACE,
 };
+use crate::xmp::{escape, Category, Property, Schema, ValueType};
 
 const RDF_NAMESPACE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
-/// Every property in [`NAMESPACE`]: name, PDF/A value type, description.
-const PROPERTIES: [(&str, &str, &str); 10] = [
-    ("guideId", "Text", "Guide id"),
-    ("leader", "Text", "Leader"),
-    ("manager", "Text", "The leader's manager"),
-    ("unit", "Text", "Unit"),
-    ("level", "Text", "Level id"),
-    ("focus", "Text", "Focus principle ids"),
-    ("dialogueDate", "Text", "Dialogue date"),
-    ("framework", "Text", "Framework id and version"),
-    ("employeeId", "Text", "The roster's id for the leader"),
-    (
-        "signers",
-        "Seq Signer",
-        "Who must sign the guide, in the order it shows them",
-    ),
-];
+/// The guide's extension schema: every property in [`NAMESPACE`], and the `Signer`
+/// value type of `mus:signers`.
+const SCHEMA: Schema = Schema {
+    name: "mus guide",
+    namespace: NAMESPACE,
+    prefix: "mus",
+    properties: &[
+        text("guideId", "Guide id"),
+        text("leader", "Leader"),
+        text("manager", "Manager"),
+        text("unit", "Unit"),
+        text("level", "Level id"),
+        text("focus", "Focus ids"),
+        text("dialogueDate", "Date"),
+        text("framework", "Framework"),
+        text("employeeId", "Employee id"),
+        Property {
+            name: "signers",
+            value_type: "Seq Signer",
+            category: Category::External,
+            description: "Who signs",
+        },
+    ],
+    value_types: &[ValueType {
+        name: "Signer",
+        namespace: SIGNER_NAMESPACE,
+        prefix: "musSigner",
+        description: "Signer",
+        fields: &[
+            text("slot", "Field name"),
+            text("role", "Role"),
+            text("label", "Label"),
+            text("name", "Name"),
+        ],
+    }],
+};
 
-/// The fields of a `Signer`, in [`SIGNER_NAMESPACE`].
-const SIGNER_FIELDS: [(&str, &str, &str); 4] = [
-    ("slot", "Text", "The signature field's fully qualified name"),
-    ("role", "Text", "leader, manager or other"),
-    ("label", "Text", "The printed label"),
-    ("name", "Text", "The printed name"),
-];
+const fn text(name: &'static str, description: &'static str) -> Property {
+    Property {
+        name,
+        value_type: "Text",
+        category: Category::External,
+        description,
+    }
+}
 
 /// The identity's part of an XMP packet, for the PDF writer to place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct XmpProperties {
     /// An `rdf:Description` holding the guide's properties.
     pub description: String,
-    /// An `rdf:li` for the `pdfaExtension:schemas` bag, describing those properties and
-    /// the `Signer` value type. Uses the prefixes `pdfaSchema`, `pdfaProperty`,
-    /// `pdfaType` and `pdfaField`, which the enclosing element declares.
+    /// An `rdf:li` for the `pdfaExtension:schemas` bag ([`Schema::to_xmp`]), describing
+    /// those properties and the `Signer` value type.
     pub extension_schema: String,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 impl GuideIdentity {
-    /// The identity as XMP, for the PDF writer.
+    /// The identity as XMP, for the PDF writer: simple values as attributes, each signer
+    /// an `rdf:li` with its fields as attributes (see [`crate::xmp`] for why).
     pub fn to_xmp_properties(&self) -> XmpProperties {
         let mut simple = vec![
             ("guideId", self.guide_id.clone()),
@@ -74,80 +89,28 @@ impl GuideIdentity {
             simple.push(("employeeId", id.clone()));
         }
         let mut description = format!(
-            "  <rdf:Description rdf:about=\"\" xmlns:mus=\"{NAMESPACE}\" xmlns:musSigner=\"{SIGNER_NAMESPACE}\">\n"
+            "<rdf:Description rdf:about=\"\" xmlns:mus=\"{NAMESPACE}\" xmlns:musSigner=\"{SIGNER_NAMESPACE}\""
         );
         for (name, value) in simple {
-            description.push_str(&format!("   <mus:{name}>{}</mus:{name}>\n", escape(&value)));
+            description.push_str(&format!(" mus:{name}=\"{}\"", escape(&value)));
         }
-        description.push_str("   <mus:signers>\n    <rdf:Seq>\n");
+        description.push_str(">\n<mus:signers><rdf:Seq>\n");
         for signer in &self.signers {
-            description.push_str("     <rdf:li rdf:parseType=\"Resource\">\n");
+            description.push_str("<rdf:li");
             for (field, value) in [
                 ("slot", signer.slot.as_str()),
                 ("role", signer.role.as_str()),
                 ("label", signer.label.as_str()),
                 ("name", signer.name.as_str()),
             ] {
-                description.push_str(&format!(
-                    "      <musSigner:{field}>{}</musSigner:{field}>\n",
-                    escape(value)
-                ));
+                description.push_str(&format!(" musSigner:{field}=\"{}\"", escape(value)));
             }
-            description.push_str("     </rdf:li>\n");
+            description.push_str("/>\n");
         }
-        description.push_str("    </rdf:Seq>\n   </mus:signers>\n  </rdf:Description>\n");
-
-        let properties: String = PROPERTIES
-            .iter()
-            .map(|(name, value_type, about)| {
-                format!(
-                    "        <rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{name}</pdfaProperty:name>\
-                     <pdfaProperty:valueType>{value_type}</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category>\
-                     <pdfaProperty:description>{}</pdfaProperty:description></rdf:li>\n",
-                    escape(about)
-                )
-            })
-            .collect();
-        let fields: String = SIGNER_FIELDS
-            .iter()
-            .map(|(name, value_type, about)| {
-                format!(
-                    "            <rdf:li rdf:parseType=\"Resource\"><pdfaField:name>{name}</pdfaField:name>\
-                     <pdfaField:valueType>{value_type}</pdfaField:valueType>\
-                     <pdfaField:description>{}</pdfaField:description></rdf:li>\n",
-                    escape(about)
-                )
-            })
-            .collect();
-        let extension_schema = format!(
-            "     <rdf:li rdf:parseType=\"Resource\">
-      <pdfaSchema:schema>mus conversation guide</pdfaSchema:schema>
-      <pdfaSchema:namespaceURI>{NAMESPACE}</pdfaSchema:namespaceURI>
-      <pdfaSchema:prefix>mus</pdfaSchema:prefix>
-      <pdfaSchema:property>
-       <rdf:Seq>
-{properties}       </rdf:Seq>
-      </pdfaSchema:property>
-      <pdfaSchema:valueType>
-       <rdf:Seq>
-        <rdf:li rdf:parseType=\"Resource\">
-         <pdfaType:type>Signer</pdfaType:type>
-         <pdfaType:namespaceURI>{SIGNER_NAMESPACE}</pdfaType:namespaceURI>
-         <pdfaType:prefix>musSigner</pdfaType:prefix>
-         <pdfaType:description>A person who must sign the guide, and where</pdfaType:description>
-         <pdfaType:field>
-          <rdf:Seq>
-{fields}          </rdf:Seq>
-         </pdfaType:field>
-        </rdf:li>
-       </rdf:Seq>
-      </pdfaSchema:valueType>
-     </rdf:li>
-"
-        );
+        description.push_str("</rdf:Seq></mus:signers></rdf:Description>\n");
         XmpProperties {
             description,
-            extension_schema,
+            extension_schema: SCHEMA.to_xmp(),
         }
     }
 
@@ -422,20 +385,35 @@ mod tests {
     fn every_property_and_signer_field_is_declared_in_the_extension_schema() {
         let text = packet(&three_signers());
         let xml = roxmltree::Document::parse(&text).unwrap();
-        let texts = |namespace: &str, tag: &str| -> Vec<String> {
+        // A property is an element or, for a simple value, an attribute.
+        let values = |namespace: &str, name: &str| -> Vec<String> {
             xml.descendants()
-                .filter(|n| n.has_tag_name((namespace, tag)))
-                .map(text_of)
+                .filter(|n| n.is_element())
+                .flat_map(|n| {
+                    let element = n.has_tag_name((namespace, name)).then(|| text_of(n));
+                    element
+                        .into_iter()
+                        .chain(n.attribute((namespace, name)).map(str::to_string))
+                })
                 .collect()
         };
-        let declared = texts("http://www.aiim.org/pdfa/ns/property#", "name");
-        let fields = texts("http://www.aiim.org/pdfa/ns/field#", "name");
+        let declared = values("http://www.aiim.org/pdfa/ns/property#", "name");
+        let fields = values("http://www.aiim.org/pdfa/ns/field#", "name");
         let used = |namespace: &str| -> Vec<String> {
             let mut names: Vec<String> = xml
                 .descendants()
-                .filter(|n| n.is_element() && n.tag_name().namespace() == Some(namespace))
-                .map(|n| n.tag_name().name().to_string())
+                .filter(|n| n.is_element())
+                .flat_map(|n| {
+                    let element = (n.tag_name().namespace() == Some(namespace))
+                        .then(|| n.tag_name().name().to_string());
+                    let attributes = n
+                        .attributes()
+                        .filter(|a| a.namespace() == Some(namespace))
+                        .map(|a| a.name().to_string());
+                    element.into_iter().chain(attributes).collect::<Vec<_>>()
+                })
                 .collect();
+            names.sort();
             names.dedup();
             names
         };
@@ -446,26 +424,25 @@ mod tests {
                 "mus:{property} is not declared"
             );
         }
+        assert_eq!(used(SIGNER_NAMESPACE).len(), 4);
         for field in used(SIGNER_NAMESPACE) {
             assert!(fields.contains(&field), "musSigner:{field} is not declared");
         }
         assert_eq!(
-            texts("http://www.aiim.org/pdfa/ns/type#", "namespaceURI"),
+            values("http://www.aiim.org/pdfa/ns/type#", "namespaceURI"),
             [SIGNER_NAMESPACE]
         );
         assert_eq!(
-            texts("http://www.aiim.org/pdfa/ns/type#", "type"),
+            values("http://www.aiim.org/pdfa/ns/type#", "type"),
             ["Signer"]
         );
         let signers_type = xml
             .descendants()
             .find(|n| {
-                n.has_tag_name(("http://www.aiim.org/pdfa/ns/property#", "name"))
-                    && text_of(*n) == "signers"
+                n.attribute(("http://www.aiim.org/pdfa/ns/property#", "name")) == Some("signers")
             })
-            .and_then(|n| n.next_sibling_element())
-            .map(text_of);
-        assert_eq!(signers_type.as_deref(), Some("Seq Signer"));
+            .and_then(|n| n.attribute(("http://www.aiim.org/pdfa/ns/property#", "valueType")));
+        assert_eq!(signers_type, Some("Seq Signer"));
     }
 
     #[test]
@@ -495,11 +472,14 @@ mod tests {
                 .to_string()
         };
         assert_eq!(
-            error("<musSigner:role>other</musSigner:role>", "<musSigner:role>tr</musSigner:role>"),
+            error("musSigner:role=\"other\"", "musSigner:role=\"tr\""),
             "not a guide made by mus: signer 3 in mus:signers has the role 'tr'; valid roles are leader, manager and other"
         );
         assert_eq!(
-            error("<musSigner:slot>underskrift.leders-leder.underskrift</musSigner:slot>", ""),
+            error(
+                "musSigner:slot=\"underskrift.leders-leder.underskrift\"",
+                ""
+            ),
             "not a guide made by mus: signer 2 in mus:signers has no slot (the signature field's name)"
         );
         assert_eq!(

@@ -122,6 +122,12 @@ pub fn apply(
                             let da = format!("/{} {size} Tf {} rg", font.resource, rgb(INK));
                             widget.set("DA", Object::string_literal(da));
                             widget.set("Ff", Object::Integer(if *multiline { 1 << 12 } else { 0 }));
+                            if *multiline {
+                                // So that MuPDF, redrawing it, prints whole lines only.
+                                let (b, _) = super::mupdf::border_width(*h, *size);
+                                let bs = Dictionary::from_iter(vec![("W", Object::Real(b))]);
+                                widget.set("BS", bs);
+                            }
                             if !value.is_empty() {
                                 widget.set("V", text_string(value));
                             }

@@ -7,6 +7,7 @@
 //! document before it is saved, so the same document always gives the same bytes.
 
 mod form;
+mod mupdf;
 mod pdfa;
 mod save;
 
@@ -96,6 +97,7 @@ pub fn write_with(
         .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
     let mut font_ids = BTreeMap::new();
     let mut field_font = None;
+    let mut maps = Vec::new();
     for (style, chars) in &used {
         let id = FontId(format!("F{}", *style as u8 + 1));
         let parsed = subset(fonts.face(*style), chars)?;
@@ -107,6 +109,7 @@ pub fn write_with(
                 parsed.units_per_em,
             ));
         }
+        maps.push((id.0.clone(), parsed.codepoint_to_glyph.clone()));
         pdf.resources
             .fonts
             .map
@@ -136,11 +139,15 @@ pub fn write_with(
         });
     }
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a)?;
+    for (resource, glyphs) in &maps {
+        let object = font_object(&doc, resource)?;
+        set_to_unicode(&mut doc, object, glyphs)?;
+    }
     if let Some((resource, glyphs, widths, units_per_em)) = field_font {
         let object = font_object(&doc, &resource)?;
         // Field values and typed answers use glyphs the page text may not: the font's
         // widths and ToUnicode map must cover every glyph of the subset.
-        complete_font(&mut doc, object, &glyphs, &widths, units_per_em)?;
+        complete_font(&mut doc, object, &widths, units_per_em)?;
         form::apply(
             &mut doc,
             document,
@@ -223,12 +230,11 @@ fn font_object(doc: &lopdf::Document, resource: &str) -> Result<lopdf::ObjectId>
         .ok_or_else(missing)
 }
 
-/// Gives the Type 0 font `font` a width and a ToUnicode entry for every glyph of its
-/// subset, not only those the pages show.
+/// Gives the Type 0 font `font` a width for every glyph of its subset, not only those the
+/// pages show (its ToUnicode map covers them all: [`set_to_unicode`]).
 fn complete_font(
     doc: &mut lopdf::Document,
     font: lopdf::ObjectId,
-    glyphs: &BTreeMap<u32, u16>,
     widths: &BTreeMap<u16, u16>,
     units_per_em: u16,
 ) -> Result<()> {
@@ -274,6 +280,19 @@ fn complete_font(
         }
     }
 
+    Ok(())
+}
+
+/// Gives the Type 0 font `font` a ToUnicode map for every glyph of `glyphs`, in bfrange
+/// runs where it can: printpdf writes one line per glyph.
+fn set_to_unicode(
+    doc: &mut lopdf::Document,
+    font: lopdf::ObjectId,
+    glyphs: &BTreeMap<u32, u16>,
+) -> Result<()> {
+    let broken = |what: &str| Error::Pdf {
+        message: format!("a font has no {what}"),
+    };
     let mut by_gid: Vec<(u16, u32)> = glyphs.iter().map(|(c, g)| (*g, *c)).collect();
     by_gid.sort_unstable();
     by_gid.dedup_by_key(|(g, _)| *g);
@@ -326,14 +345,26 @@ fn complete_font(
         cmap.push_str("endbfrange\n");
     }
     cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    let to_unicode = doc.add_object(lopdf::Stream::new(
-        lopdf::Dictionary::new(),
-        cmap.into_bytes(),
-    ));
-    doc.get_object_mut(font)
-        .and_then(Object::as_dict_mut)
-        .map_err(|_| broken("dictionary"))?
-        .set("ToUnicode", Object::Reference(to_unicode));
+    let cmap = lopdf::Stream::new(lopdf::Dictionary::new(), cmap.into_bytes());
+    // printpdf's map (of the page text's glyphs only) is replaced in its own object: a
+    // new object beside it would leave it in the file, unreferenced (690 bytes).
+    let old = doc
+        .get_dictionary(font)
+        .and_then(|f| f.get(b"ToUnicode"))
+        .and_then(Object::as_reference)
+        .ok();
+    match old {
+        Some(id) => {
+            doc.objects.insert(id, Object::Stream(cmap));
+        }
+        None => {
+            let id = doc.add_object(cmap);
+            doc.get_object_mut(font)
+                .and_then(Object::as_dict_mut)
+                .map_err(|_| broken("dictionary"))?
+                .set("ToUnicode", Object::Reference(id));
+        }
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 
 use super::Metadata;
+use crate::xmp::{escape, extension_schemas};
 
 /// The sRGB profile LittleCMS builds (`scripts/make-srgb-icc.py`; no copyright).
 const SRGB_ICC: &[u8] = include_bytes!("sRGB.icc");
@@ -57,13 +58,6 @@ pub fn apply(
     Ok(())
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// `2027-01-15T00:00:00Z`, the XMP form of the Info dictionary's dates.
 fn xmp_date(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0)
@@ -74,50 +68,34 @@ fn xmp_date(unix: i64) -> String {
 
 /// The XMP packet. Title, author, subject, keywords, creator tool, producer and dates are
 /// the Info dictionary's, as PDF/A requires; the guide's own properties are described by
-/// a PDF/A extension schema, since PDF/A admits no undescribed XMP property.
+/// a PDF/A extension schema, since PDF/A admits no undescribed XMP property. Simple values
+/// are attributes and nothing is indented: the packet is stored unfiltered
+/// ([`crate::xmp`]).
 pub fn xmp(meta: &Metadata) -> String {
     let date = xmp_date(meta.created);
-    // A document that is not a guide has no own properties and no extension schema.
+    // A document that is not a guide (the archive's report) has no own properties and no
+    // extension schema.
     let (description, extension) = match &meta.identity {
         Some(identity) => {
             let own = identity.to_xmp_properties();
-            (
-                own.description,
-                format!(
-                    "  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\" xmlns:pdfaType=\"http://www.aiim.org/pdfa/ns/type#\" xmlns:pdfaField=\"http://www.aiim.org/pdfa/ns/field#\">\n   <pdfaExtension:schemas>\n    <rdf:Bag>\n{}    </rdf:Bag>\n   </pdfaExtension:schemas>\n  </rdf:Description>\n",
-                    own.extension_schema
-                ),
-            )
+            (own.description, extension_schemas(&[own.extension_schema]))
         }
         None => (String::new(), String::new()),
     };
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>
-<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">
- <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">
-  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">
-   <pdfaid:part>2</pdfaid:part>
-   <pdfaid:conformance>B</pdfaid:conformance>
-  </rdf:Description>
-  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
-   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description>
-   <dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
-  </rdf:Description>
-  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">
-   <pdf:Producer>{producer}</pdf:Producer>
-   <pdf:Keywords>{keywords}</pdf:Keywords>
-  </rdf:Description>
-  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">
-   <xmp:CreatorTool>{creator}</xmp:CreatorTool>
-   <xmp:CreateDate>{date}</xmp:CreateDate>
-   <xmp:ModifyDate>{date}</xmp:ModifyDate>
-   <xmp:MetadataDate>{date}</xmp:MetadataDate>
-  </rdf:Description>
-{description}{extension} </rdf:RDF>
-</x:xmpmeta>
+<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">
+<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" \
+xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
+xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" pdfaid:part=\"2\" pdfaid:conformance=\"B\" \
+dc:format=\"application/pdf\" pdf:Producer=\"{producer}\" pdf:Keywords=\"{keywords}\" \
+xmp:CreatorTool=\"{creator}\" xmp:CreateDate=\"{date}\" xmp:ModifyDate=\"{date}\" xmp:MetadataDate=\"{date}\">
+<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
+</rdf:Description>
+{description}{extension}</rdf:RDF></x:xmpmeta>
 <?xpacket end=\"r\"?>",
         title = escape(&meta.title),
         author = escape(&meta.author),
