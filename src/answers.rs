@@ -60,7 +60,8 @@ pub struct Rating {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signing {
     /// Every required signer signed, intact, and nothing was filled in after the last
-    /// signature; `last` is the day of the last personal signature (UTC).
+    /// signature; `last` is the day of the last personal signature in Danish time
+    /// ([`danish_day`]).
     Signed { last: Option<NaiveDate> },
     /// Not (fully, or soundly) signed: its values are nobody's agreement; `reason` says why.
     Unsigned { reason: String },
@@ -96,6 +97,15 @@ impl Carried {
     pub fn rating(&self, number: u32) -> Option<&Rating> {
         self.ratings.iter().find(|r| r.number == number)
     }
+}
+
+/// The day a moment falls on in Denmark (Europe/Copenhagen, summer time included): a
+/// guide signed at 23:30 UTC on 14 January was signed on 15 January, as the leader who
+/// signed it would say.
+pub fn danish_day(moment: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    moment
+        .with_timezone(&chrono_tz::Europe::Copenhagen)
+        .date_naive()
 }
 
 /// What a form field is, by its name.
@@ -267,7 +277,7 @@ fn signing(inspection: &signature::Inspection, identity: &GuideIdentity) -> Sign
                     _ => None,
                 })
                 .max()
-                .map(|t| t.date_naive());
+                .map(danish_day);
             Signing::Signed { last }
         }
         Ok((Status::Unsigned, _)) => Signing::Unsigned {
@@ -317,6 +327,25 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(refused.contains("another object stands"), "{refused}");
+    }
+
+    #[test]
+    fn the_signing_day_is_the_day_in_copenhagen() {
+        let day = |text: &str| {
+            danish_day(
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .unwrap()
+                    .with_timezone(&chrono::Utc),
+            )
+            .to_string()
+        };
+        // Winter (UTC+1): 23:30 UTC on 14 January is 00:30 on the 15th in Denmark.
+        assert_eq!(day("2027-01-14T23:30:00Z"), "2027-01-15");
+        assert_eq!(day("2027-01-14T22:59:59Z"), "2027-01-14");
+        assert_eq!(day("2027-01-14T23:00:00Z"), "2027-01-15");
+        // Summer (UTC+2): midnight is at 22:00 UTC.
+        assert_eq!(day("2027-06-14T21:59:59Z"), "2027-06-14");
+        assert_eq!(day("2027-06-14T22:00:00Z"), "2027-06-15");
     }
 
     #[test]
