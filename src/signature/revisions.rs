@@ -22,6 +22,7 @@
 //! lopdf's own resolution, which differs for hybrid files and lets object streams define
 //! objects no cross-reference lists.
 
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lopdf::xref::{Xref, XrefEntry, XrefType};
@@ -342,35 +343,14 @@ impl History {
                 }
                 Entry::Compressed { container, .. } => {
                     self.check_container(id, container, number)?;
-                    if !streams.contains_key(&container) {
-                        let members: Vec<(u32, usize)> = resolved
-                            .iter()
-                            .filter_map(|(&member, &(entry, _))| match entry {
-                                Entry::Compressed {
-                                    container: c,
-                                    index,
-                                } if c == container => Some((member, index)),
-                                _ => None,
-                            })
-                            .collect();
-                        let stream = match resolved.get(&container) {
-                            Some(&(Entry::Direct { offset, generation }, _)) => {
-                                parse_object(&reader, container, generation, offset)?
-                            }
-                            _ => return Err(not_an_object_stream(id, container)),
-                        };
-                        let stream = stream
-                            .as_stream()
-                            .ok()
-                            .filter(|s| s.dict.has_type(b"ObjStm"))
-                            .cloned()
-                            .ok_or_else(|| not_an_object_stream(id, container))?;
-                        let parsed = object_stream(container, stream, &members)?;
-                        streams.insert(container, parsed.into_iter().collect());
-                    }
-                    let object = streams
-                        .get_mut(&container)
-                        .and_then(|members| members.remove(&id))
+                    let members = match streams.entry(container) {
+                        Slot::Occupied(slot) => slot.into_mut(),
+                        Slot::Vacant(slot) => {
+                            slot.insert(read_container(&reader, &resolved, id, container)?)
+                        }
+                    };
+                    let object = members
+                        .remove(&id)
                         .ok_or_else(|| not_an_object_stream(id, container))?;
                     (0, object)
                 }
@@ -462,6 +442,42 @@ impl History {
         document.version = version(pdf);
         document
     }
+}
+
+/// The members of object stream `container` that `resolved` lists there, by object
+/// number, each checked to be the object the stream's header says (object `id` is the one
+/// asked for).
+fn read_container(
+    reader: &Reader,
+    resolved: &BTreeMap<u32, (Entry, usize)>,
+    id: u32,
+    container: u32,
+) -> Result<HashMap<u32, Object>> {
+    let members: Vec<(u32, usize)> = resolved
+        .iter()
+        .filter_map(|(&member, &(entry, _))| match entry {
+            Entry::Compressed {
+                container: c,
+                index,
+            } if c == container => Some((member, index)),
+            _ => None,
+        })
+        .collect();
+    let stream = match resolved.get(&container) {
+        Some(&(Entry::Direct { offset, generation }, _)) => {
+            parse_object(reader, container, generation, offset)?
+        }
+        _ => return Err(not_an_object_stream(id, container)),
+    };
+    let stream = stream
+        .as_stream()
+        .ok()
+        .filter(|s| s.dict.has_type(b"ObjStm"))
+        .cloned()
+        .ok_or_else(|| not_an_object_stream(id, container))?;
+    Ok(object_stream(container, stream, &members)?
+        .into_iter()
+        .collect())
 }
 
 fn not_an_object_stream(id: u32, container: u32) -> StructureError {
