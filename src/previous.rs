@@ -138,14 +138,17 @@ fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carr
     }
     let signing = match guide.status {
         Status::Signed => Signing::Signed {
-            // "2027-01-15T09:30:00Z": the day of the last personal signature.
+            // "2027-01-14T23:30:00Z" (RFC 3339, UTC): the last personal signature, on the
+            // day it was in Denmark (15 January).
             last: guide
                 .signatures
                 .iter()
                 .filter(|s| ["leader", "manager", "other"].contains(&s.role.as_str()))
                 .filter_map(|s| s.signing_time.as_deref())
-                .filter_map(|t| chrono::NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
-                .max(),
+                .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .max()
+                .map(answers::danish_day),
         },
         Status::Unsigned => Signing::Unsigned {
             reason: "archived as unsigned".into(),

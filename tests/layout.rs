@@ -126,3 +126,81 @@ fn every_guide_ends_with_plan_and_signatures_together() {
         );
     }
 }
+
+/// Last year's plan and its status questions stand together: the printed table (its
+/// rows kept together) and the first "Aftale 1: Hvordan er det gået?" with its choice
+/// never fall on separate pages, wherever the table's end falls.
+#[test]
+fn last_years_plan_table_stays_with_its_status_questions() {
+    let framework = Framework::builtin().unwrap();
+    let templates = Templates::builtin().unwrap();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/previous/signed.pdf");
+    let last_year = mus::answers::read(&std::fs::read(fixture).unwrap()).unwrap();
+    let level = framework.level("leder-af-medarbejdere").unwrap();
+    let words = "Styrke den fælles retning i hverdagen med faste aftaler og opfølgning ";
+    let page_of = |doc: &Document, wanted: &dyn Fn(&str) -> bool| {
+        doc.pages
+            .iter()
+            .position(|p| {
+                p.items
+                    .iter()
+                    .any(|i| matches!(i, Item::Text { text, .. } if wanted(text)))
+            })
+            .unwrap()
+    };
+    let mut layouts = 0;
+    for rows in 1..=3u32 {
+        for length in (10..=230).step_by(11) {
+            let mut carried = last_year.clone();
+            carried.plan = (1..=rows)
+                .map(|row| mus::answers::PlanRow {
+                    row,
+                    maal: words
+                        .repeat(4)
+                        .chars()
+                        .take(length)
+                        .collect::<String>()
+                        .trim()
+                        .to_string(),
+                    handling: "Møder".into(),
+                    hvem: format!("Q{row}"),
+                    frist: "1. juni".into(),
+                    opfoelgning: String::new(),
+                })
+                .collect();
+            let guide = Guide {
+                framework: &framework,
+                level,
+                focus: framework.principles.iter().take(2).collect(),
+                people: People {
+                    name: "Mette Søgaard".into(),
+                    manager: "Henrik Bæk".into(),
+                    unit: "Dagtilbud Nord".into(),
+                    employee_id: None,
+                },
+                date: chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+                created: 0,
+                form: true,
+                previous: Some(&carried),
+            };
+            let doc = guide.layout(&templates, FontSet::builtin()).unwrap();
+            let header = page_of(&doc, &|t| t == "Handling");
+            let last_row = page_of(&doc, &|t| t == format!("Q{rows}"));
+            let question = page_of(&doc, &|t| t.starts_with("Aftale 1"));
+            let status = page_of(&doc, &|t| t.starts_with("nået"));
+            assert_eq!(
+                (header, last_row, question),
+                (question, question, status),
+                "{rows} rows, goals of {length} characters: table header p{}, last row p{}, \
+                 'Aftale 1' p{}, its choice p{}",
+                header + 1,
+                last_row + 1,
+                question + 1,
+                status + 1
+            );
+            layouts += 1;
+        }
+    }
+    assert_eq!(layouts, 63);
+}

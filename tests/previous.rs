@@ -442,3 +442,129 @@ fn someone_elses_or_a_later_guide_is_followed_up_with_a_note() {
         "it is not signed by everyone it names: the plan is shown as not signed"
     );
 }
+
+/// Last year's guides of tests/fixtures/cycle (scripts/make-cycle-fixtures.sh), archived.
+fn cycle_archive(dir: &Path) -> PathBuf {
+    let archive = dir.join("arkiv");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cycle");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 7);
+    mus()
+        .arg("archive")
+        .arg("--archive")
+        .arg(&archive)
+        .args(["add", "--allow-unsigned"])
+        .args(&files)
+        .assert()
+        .success();
+    archive
+}
+
+/// The 120-row example roster (scripts/make-roster.py 120) against an archive holding last
+/// year's guides of five of its leaders, one since renamed and moved, and two guides of a
+/// sixth's namesakes without an employee id.
+#[test]
+fn a_batch_of_120_follows_up_exactly_the_archived_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = cycle_archive(dir.path());
+    let roster = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cycle/roster-120.csv");
+    let roster_name = roster.display().to_string();
+    // Rows 2, 9, 12 and 13 by id, name and unit as last year; row 32 by id alone (last
+    // year "Dmitrij Holm" in Skoler Syd, now "Maja Sørensen" in Sundhedsplejen).
+    let followed = [2, 9, 12, 13, 32];
+
+    let dry = mus()
+        .arg("batch")
+        .arg(&roster)
+        .arg("--out-dir")
+        .arg(dir.path().join("2027"))
+        .arg("--previous")
+        .arg(&archive)
+        .arg("--dry-run")
+        .assert()
+        .success();
+    let stdout = String::from_utf8(dry.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 120);
+    for (i, line) in lines.iter().enumerate() {
+        let row = i + 2;
+        assert!(
+            line.starts_with(&format!("{roster_name}:{row}: ")),
+            "{line}"
+        );
+        if followed.contains(&row) {
+            assert!(line.contains(" · follows up "), "{line}");
+        } else if row == 47 {
+            assert!(
+                line.ends_with(" · 2 possible previous guides, none used"),
+                "{line}"
+            );
+        } else {
+            assert!(line.ends_with(" · no previous guide"), "{line}");
+        }
+    }
+    assert!(
+        lines[30].contains("2026/skoler-syd/dmitrij-holm-2026-"),
+        "{}",
+        lines[30]
+    );
+
+    let out_dir = dir.path().join("2027");
+    let run = mus()
+        .arg("batch")
+        .arg(&roster)
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .arg("--previous")
+        .arg(&archive)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(": 5 guides follow up last year's, 114 rows have none, 1 have several candidates (none used)"),
+        "{stderr}"
+    );
+    let ambiguous = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("note: {roster_name}:47: ")))
+        .unwrap_or_else(|| panic!("row 47 is not reported: {stderr}"));
+    assert!(
+        ambiguous.contains("2 guides in")
+            && ambiguous
+                .matches("2026/jobcenter/aerling-papadopoulou-2026-")
+                .count()
+                == 2
+            && ambiguous.contains("none is used"),
+        "{ambiguous}"
+    );
+
+    // Read back from every guide: exactly the followed rows carry last year's plan.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
+    let records = manifest["guides"].as_array().unwrap();
+    assert_eq!(records.len(), 120);
+    let mut with_plan = Vec::new();
+    for record in records {
+        let row = record["row"].as_u64().unwrap() as usize;
+        let text = pdf_text(&out_dir.join(record["file"].as_str().unwrap()));
+        let has_plan = text.contains("Opfølgning på sidste års udviklingsplan");
+        assert_eq!(
+            has_plan,
+            squeeze(&text).contains(&squeeze(GOAL)),
+            "row {row}: the heading and last year's goal go together"
+        );
+        if has_plan {
+            assert!(text.contains("Ikke underskrevet"), "row {row}");
+            with_plan.push(row);
+        }
+    }
+    with_plan.sort();
+    // Row 82 (Søren Østergård, Dagtilbud Nord, id 100080) shares row 2's name and unit
+    // but not its id: last year's guide is row 2's alone.
+    assert_eq!(with_plan, followed);
+}

@@ -35,7 +35,16 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
                         | Block::Figure { .. }
                 )
             ));
-        if introduces {
+        // A printed table (last year's plan) stays with the question about it that
+        // follows ("Aftale 1: Hvordan er det gået?" and its choice): apart, the question
+        // on the next page read as about nothing.
+        let asks_about = matches!(block, Block::Table { cells, .. } if !cells.is_empty())
+            && matches!(next, Some(Block::Paragraph { .. }))
+            && matches!(
+                blocks.get(i + 2),
+                Some(Block::Choice { .. } | Block::Answer { .. } | Block::Scale { .. })
+            );
+        if introduces || asks_about {
             if let Some(last) = frags.last_mut() {
                 last.keep_with_next = true;
             }
@@ -459,7 +468,14 @@ fn table(
         page_break: false,
         items: header,
     }];
-    out.extend(printed_rows(&xs, cells, m));
+    // A printed table's rows stay together (and with the empty rows after them), as the
+    // empty rows do: a table taller than a page still breaks where it must.
+    let mut printed = printed_rows(&xs, cells, m);
+    let count = printed.len();
+    for (i, row) in printed.iter_mut().enumerate() {
+        row.keep_with_next = i + 1 < count || rows > 0;
+    }
+    out.extend(printed);
     let row_height = 36.0;
     for r in 0..rows {
         let mut items = Vec::new();

@@ -147,6 +147,127 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// `<< /Key value … >>` holding only the entries whose key `keep` accepts; the other
+    /// values are stepped over without being built. For a reader that needs a few keys of
+    /// many dictionaries (a form's field tree: `/T`, `/V`, `/Kids`, not the appearances).
+    pub fn dictionary_keeping(
+        &mut self,
+        depth: usize,
+        keep: &dyn Fn(&[u8]) -> bool,
+    ) -> Option<Dictionary> {
+        self.skip_white();
+        if !self.pdf[self.pos..].starts_with(b"<<") {
+            return None;
+        }
+        self.pos += 2;
+        let mut dict = Dictionary::new();
+        loop {
+            self.skip_white();
+            if self.pdf[self.pos..].starts_with(b">>") {
+                self.pos += 2;
+                return Some(dict);
+            }
+            let key = self.name()?;
+            if !keep(&key) {
+                self.skip_object(depth + 1)?;
+                continue;
+            }
+            let value = self.object(depth + 1)?;
+            if dict.has(&key) {
+                return None;
+            }
+            dict.set(key, value);
+        }
+    }
+
+    /// Moves past one direct object (`N G R` included) without building it; `None` where
+    /// [`Lexer::object`] would find none.
+    pub fn skip_object(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.skip_white();
+        match self.peek()? {
+            b'/' => {
+                self.pos += 1;
+                self.pos += self.word_at(self.pos).len();
+            }
+            b'(' => {
+                self.pos += 1;
+                let mut open = 0usize;
+                loop {
+                    match self.peek()? {
+                        b'\\' => self.pos += 1,
+                        b'(' => open += 1,
+                        b')' if open == 0 => break,
+                        b')' => open -= 1,
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+                self.pos += 1;
+            }
+            b'<' if self.pdf.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                loop {
+                    self.skip_white();
+                    if self.pdf[self.pos..].starts_with(b">>") {
+                        self.pos += 2;
+                        break;
+                    }
+                    if self.peek()? != b'/' {
+                        return None;
+                    }
+                    self.skip_object(depth + 1)?;
+                    self.skip_object(depth + 1)?;
+                }
+            }
+            b'<' => {
+                self.pos += 1;
+                loop {
+                    let b = self.peek()?;
+                    self.pos += 1;
+                    match b {
+                        b'>' => break,
+                        b if is_white(b) || b.is_ascii_hexdigit() => {}
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                loop {
+                    self.skip_white();
+                    if self.peek()? == b']' {
+                        self.pos += 1;
+                        break;
+                    }
+                    self.skip_object(depth + 1)?;
+                }
+            }
+            _ => {
+                let word = self.word_at(self.pos);
+                if word.is_empty() {
+                    return None;
+                }
+                self.pos += word.len();
+                // `N G R` is one object.
+                if word.iter().all(u8::is_ascii_digit) {
+                    let after = self.pos;
+                    self.skip_white();
+                    if self.unsigned().is_some() {
+                        self.skip_white();
+                        if self.keyword(b"R") {
+                            return Some(());
+                        }
+                    }
+                    self.pos = after;
+                }
+            }
+        }
+        Some(())
+    }
+
     fn name(&mut self) -> Option<Vec<u8>> {
         if self.peek()? != b'/' {
             return None;
@@ -319,6 +440,46 @@ mod tests {
         assert_eq!(parse("null").unwrap().0, Object::Null);
         assert_eq!(parse("[1 2 R 3]").unwrap().0.as_array().unwrap().len(), 2);
         assert_eq!(parse("(\\101\\n)").unwrap().0.as_str().unwrap(), b"A\n");
+    }
+
+    #[test]
+    fn a_dictionary_can_keep_some_keys_and_step_over_the_rest() {
+        let text =
+            "<< /AP << /N << /1 5 0 R /Off 6 0 R >> >> /T (a\\)\\\\\\(b) /Rect [1 2.5 -3 4] \
+                    /Contents <0A 0b> /P 49 0 R /V /1 /Kids [7 0 R 8 0 R] /M (x(y)z) >> endobj";
+        let keep = |k: &[u8]| matches!(k, b"T" | b"V" | b"Kids");
+        let mut lexer = Lexer::new(text.as_bytes(), 0);
+        let dict = lexer.dictionary_keeping(0, &keep).unwrap();
+        assert_eq!(&text[lexer.pos..], " endobj");
+        assert_eq!(
+            dict.iter().map(|(k, _)| k.as_slice()).collect::<Vec<_>>(),
+            [b"T".as_slice(), b"V", b"Kids"]
+        );
+        assert_eq!(dict.get(b"T").unwrap().as_str().unwrap(), b"a)\\(b");
+        assert_eq!(dict.get(b"Kids").unwrap().as_array().unwrap().len(), 2);
+        // Every object `object` reads, `skip_object` steps over to the same place.
+        for text in [
+            "<< /A [1 0 R (s) <00>] >>",
+            "12 0 R",
+            "12 0",
+            "-3.5",
+            "/N#20x",
+            "(a\\(b)",
+            "[[[]] true null]",
+        ] {
+            let (mut built, mut skipped) = (
+                Lexer::new(text.as_bytes(), 0),
+                Lexer::new(text.as_bytes(), 0),
+            );
+            built.object(0).unwrap();
+            skipped.skip_object(0).unwrap();
+            assert_eq!(built.pos, skipped.pos, "{text}");
+        }
+        assert!(Lexer::new(b"<zz>", 0).skip_object(0).is_none());
+        assert!(Lexer::new(b"<< /A (open >>", 0).skip_object(0).is_none());
+        assert!(Lexer::new("[".repeat(100).as_bytes(), 0)
+            .skip_object(0)
+            .is_none());
     }
 
     #[test]

@@ -252,6 +252,39 @@ pub(crate) fn read(pdf: &[u8]) -> std::result::Result<(History, Document), Struc
     Ok((history, doc))
 }
 
+/// What a returned guide's answers are read from, and no more: the catalog, the form's
+/// fields (name, type, value, kids) and the XMP, as the last revision shows them, found
+/// through the same strict revision chain as [`read`]. Pages, fonts, appearances and every
+/// other key are not parsed, so nothing else about the file is judged: only for a file
+/// already judged whole, as the archive judged a file it took in (see
+/// `answers::read_archived`).
+pub(crate) fn read_form(pdf: &[u8]) -> std::result::Result<Document, StructureError> {
+    let history = History::read(pdf)?;
+    // What `fields::walk`, `answers` and the identity look at; the rest of each
+    // dictionary (appearances, pages, rectangles) is stepped over.
+    let keys = |key: &[u8]| {
+        matches!(
+            key,
+            b"Root"
+                | b"AcroForm"
+                | b"Fields"
+                | b"Kids"
+                | b"T"
+                | b"FT"
+                | b"V"
+                | b"Metadata"
+                | b"Type"
+        )
+    };
+    let doc = history.document_reaching(pdf, history.revisions.len() - 1, &keys)?;
+    if doc.catalog().is_err() {
+        return Err(StructureError::Ambiguous(
+            "its trailer's /Root is not a catalog".into(),
+        ));
+    }
+    Ok(doc)
+}
+
 /// The document a handed-in PDF shows, read strictly (see [`revisions`]): every reading
 /// of a handed-in PDF goes through here, so what the archive reads is what viewers show.
 pub(crate) fn parse(pdf: &[u8]) -> std::result::Result<Document, StructureError> {

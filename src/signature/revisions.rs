@@ -22,6 +22,7 @@
 //! lopdf's own resolution, which differs for hybrid files and lets object streams define
 //! objects no cross-reference lists.
 
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lopdf::xref::{Xref, XrefEntry, XrefType};
@@ -264,14 +265,123 @@ impl History {
 
     /// The document as it stands after revision `upto` (0-based).
     pub fn document(&self, pdf: &[u8], upto: usize) -> Result<Document> {
-        let mut resolved: BTreeMap<u32, (Entry, usize)> = BTreeMap::new();
+        let resolved = self.resolved(upto);
+        let reader = self.reader(pdf, upto, &resolved);
+        let mut objects: BTreeMap<ObjectId, Object> = BTreeMap::new();
+        let mut compressed: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
+        for (&id, &(entry, number)) in &resolved {
+            match entry {
+                Entry::Direct { offset, generation } => {
+                    let object = parse_object(&reader, id, generation, offset)?;
+                    objects.insert((id, generation), object);
+                }
+                Entry::Compressed { container, index } => {
+                    self.check_container(id, container, number)?;
+                    compressed.entry(container).or_default().push((id, index));
+                }
+                Entry::Free => {}
+            }
+        }
+        for (container, members) in compressed {
+            let stream = objects
+                .iter()
+                .find(|((id, _), _)| *id == container)
+                .and_then(|(_, o)| o.as_stream().ok())
+                .filter(|s| s.dict.has_type(b"ObjStm"))
+                .cloned()
+                .ok_or_else(|| not_an_object_stream(members[0].0, container))?;
+            for (id, object) in object_stream(container, stream, &members)? {
+                objects.insert((id, 0), object);
+            }
+        }
+        Ok(self.finish(pdf, upto, reader, objects))
+    }
+
+    /// The document as revision `upto` shows it, holding only the objects reached from its
+    /// trailer through the dictionary keys `keys` accepts (and through arrays), and of
+    /// their dictionaries only those keys; nothing else is built. Each object is read from
+    /// the location this reader resolved and must be the object it says it is, as in
+    /// [`History::document`]; a stream (the XMP) is read whole, by lopdf.
+    ///
+    /// For a file whose every object was judged before — an archived guide, whose SHA-256
+    /// is still the one the archive took in — a reader that needs only the form's values
+    /// and the XMP need not parse every page, font and appearance.
+    pub fn document_reaching(
+        &self,
+        pdf: &[u8],
+        upto: usize,
+        keys: &dyn Fn(&[u8]) -> bool,
+    ) -> Result<Document> {
+        let follow = keys;
+        let resolved = self.resolved(upto);
+        let reader = self.reader(pdf, upto, &resolved);
+        let mut objects: BTreeMap<ObjectId, Object> = BTreeMap::new();
+        // Object streams read so far: their members, by object number.
+        let mut streams: HashMap<u32, HashMap<u32, Object>> = HashMap::new();
+        let mut queue = Vec::new();
+        for (key, value) in &self.revisions[upto].trailer {
+            if follow(key) {
+                references(value, follow, &mut queue);
+            }
+        }
+        let mut seen = HashSet::new();
+        while let Some(id) = queue.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            // A reference to nothing is left out, as lopdf leaves it out: it reads as null.
+            let Some(&(entry, number)) = resolved.get(&id) else {
+                continue;
+            };
+            let (generation, object) = match entry {
+                Entry::Direct { offset, generation } => {
+                    let object = match parse_keeping(reader.buffer, id, generation, offset, keys)? {
+                        Some(object) => object,
+                        None => parse_object(&reader, id, generation, offset)?,
+                    };
+                    (generation, object)
+                }
+                Entry::Compressed { container, .. } => {
+                    self.check_container(id, container, number)?;
+                    let members = match streams.entry(container) {
+                        Slot::Occupied(slot) => slot.into_mut(),
+                        Slot::Vacant(slot) => {
+                            slot.insert(read_container(&reader, &resolved, id, container)?)
+                        }
+                    };
+                    let object = members
+                        .remove(&id)
+                        .ok_or_else(|| not_an_object_stream(id, container))?;
+                    (0, object)
+                }
+                Entry::Free => continue,
+            };
+            references(&object, follow, &mut queue);
+            objects.insert((id, generation), object);
+        }
+        Ok(self.finish(pdf, upto, reader, objects))
+    }
+
+    /// Where each object stands after revision `upto`, and which revision wrote it.
+    fn resolved(&self, upto: usize) -> BTreeMap<u32, (Entry, usize)> {
+        let mut resolved = BTreeMap::new();
         for (number, revision) in self.revisions[..=upto].iter().enumerate() {
             for (&id, &entry) in &revision.entries {
                 resolved.insert(id, (entry, number));
             }
         }
+        resolved
+    }
+
+    /// A lopdf reader of revision `upto`'s bytes that finds objects where `resolved` says.
+    fn reader<'p>(
+        &self,
+        pdf: &'p [u8],
+        upto: usize,
+        resolved: &BTreeMap<u32, (Entry, usize)>,
+    ) -> Reader<'p> {
         let mut xref = Xref::new(0, XrefType::CrossReferenceStream);
-        for (&id, &(entry, _)) in &resolved {
+        for (&id, &(entry, _)) in resolved {
             match entry {
                 Entry::Direct { offset, generation } => xref.insert(
                     id,
@@ -290,75 +400,113 @@ impl History {
                 Entry::Free => {}
             }
         }
-        let revision = &self.revisions[upto];
-        let bytes = &pdf[..revision.end];
         let mut document = Document::new();
         document.reference_table = xref;
-        let reader = Reader {
-            buffer: bytes,
+        Reader {
+            buffer: &pdf[..self.revisions[upto].end],
             document,
             encryption_state: None,
             raw_objects: BTreeMap::new(),
             password: None,
             strict: false,
             max_decompressed_size: Some(MAX_DECOMPRESSED),
-        };
-        let mut objects: BTreeMap<ObjectId, Object> = BTreeMap::new();
-        let mut compressed: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
-        for (&id, &(entry, number)) in &resolved {
-            match entry {
-                Entry::Direct { offset, generation } => {
-                    let object = parse_object(&reader, id, generation, offset)?;
-                    objects.insert((id, generation), object);
-                }
-                Entry::Compressed { container, index } => {
-                    // The container must be an object the same revision wrote.
-                    match self.revisions[number].entries.get(&container) {
-                        Some(Entry::Direct { .. }) => {}
-                        _ => {
-                            return Err(StructureError::Ambiguous(format!(
-                                "revision {} lists object {id} in object stream {container}, \
-                                 which that revision did not write",
-                                number + 1
-                            )))
-                        }
-                    }
-                    compressed.entry(container).or_default().push((id, index));
-                }
-                Entry::Free => {}
+        }
+    }
+
+    /// Object `id`, listed in object stream `container` by revision `number` (0-based):
+    /// the container must be an object the same revision wrote.
+    fn check_container(&self, id: u32, container: u32, number: usize) -> Result<()> {
+        match self.revisions[number].entries.get(&container) {
+            Some(Entry::Direct { .. }) => Ok(()),
+            _ => Err(StructureError::Ambiguous(format!(
+                "revision {} lists object {id} in object stream {container}, which that \
+                 revision did not write",
+                number + 1
+            ))),
+        }
+    }
+
+    /// The document of revision `upto`, holding `objects`.
+    fn finish(
+        &self,
+        pdf: &[u8],
+        upto: usize,
+        reader: Reader,
+        objects: BTreeMap<ObjectId, Object>,
+    ) -> Document {
+        let mut document = reader.document;
+        document.objects = objects;
+        document.trailer = self.revisions[upto].trailer.clone();
+        document.trailer.remove(b"Prev");
+        document.max_id = document.objects.keys().map(|k| k.0).max().unwrap_or(0);
+        document.version = version(pdf);
+        document
+    }
+}
+
+/// The members of object stream `container` that `resolved` lists there, by object
+/// number, each checked to be the object the stream's header says (object `id` is the one
+/// asked for).
+fn read_container(
+    reader: &Reader,
+    resolved: &BTreeMap<u32, (Entry, usize)>,
+    id: u32,
+    container: u32,
+) -> Result<HashMap<u32, Object>> {
+    let members: Vec<(u32, usize)> = resolved
+        .iter()
+        .filter_map(|(&member, &(entry, _))| match entry {
+            Entry::Compressed {
+                container: c,
+                index,
+            } if c == container => Some((member, index)),
+            _ => None,
+        })
+        .collect();
+    let stream = match resolved.get(&container) {
+        Some(&(Entry::Direct { offset, generation }, _)) => {
+            parse_object(reader, container, generation, offset)?
+        }
+        _ => return Err(not_an_object_stream(id, container)),
+    };
+    let stream = stream
+        .as_stream()
+        .ok()
+        .filter(|s| s.dict.has_type(b"ObjStm"))
+        .cloned()
+        .ok_or_else(|| not_an_object_stream(id, container))?;
+    Ok(object_stream(container, stream, &members)?
+        .into_iter()
+        .collect())
+}
+
+fn not_an_object_stream(id: u32, container: u32) -> StructureError {
+    StructureError::Ambiguous(format!(
+        "object {id} is listed in object {container}, which is not an object stream"
+    ))
+}
+
+/// The objects `object` refers to, through arrays and the dictionary keys `follow`
+/// accepts, pushed onto `out`.
+fn references(object: &Object, follow: &dyn Fn(&[u8]) -> bool, out: &mut Vec<u32>) {
+    match object {
+        Object::Reference((id, _)) => out.push(*id),
+        Object::Array(items) => {
+            for item in items {
+                references(item, follow, out);
             }
         }
-        for (container, members) in compressed {
-            let stream = objects
-                .iter()
-                .find(|((id, _), _)| *id == container)
-                .and_then(|(_, o)| o.as_stream().ok())
-                .filter(|s| s.dict.has_type(b"ObjStm"))
-                .cloned()
-                .ok_or_else(|| {
-                    StructureError::Ambiguous(format!(
-                        "object {} is listed in object {container}, which is not an object \
-                         stream",
-                        members[0].0
-                    ))
-                })?;
-            for (id, object) in object_stream(container, stream, &members)? {
-                objects.insert((id, 0), object);
-            }
+        Object::Dictionary(dict) => dictionary_references(dict, follow, out),
+        Object::Stream(stream) => dictionary_references(&stream.dict, follow, out),
+        _ => {}
+    }
+}
+
+fn dictionary_references(dict: &Dictionary, follow: &dyn Fn(&[u8]) -> bool, out: &mut Vec<u32>) {
+    for (key, value) in dict {
+        if follow(key) {
+            references(value, follow, out);
         }
-        let mut reader = reader;
-        reader.document.objects = objects;
-        reader.document.trailer = revision.trailer.clone();
-        reader.document.trailer.remove(b"Prev");
-        reader.document.max_id = reader
-            .document
-            .objects
-            .keys()
-            .map(|k| k.0)
-            .max()
-            .unwrap_or(0);
-        reader.document.version = version(pdf);
-        Ok(reader.document)
     }
 }
 
@@ -391,6 +539,54 @@ fn parse_object(reader: &Reader, id: u32, generation: u16, offset: usize) -> Res
         Ok(Err(e)) => Err(failed(e.to_string())),
         Err(_) => Err(failed("the PDF parser failed".into())),
     }
+}
+
+/// The object the cross-reference puts at `offset`, which must be `id generation`, with
+/// only the dictionary entries `keys` accepts (see [`Lexer::dictionary_keeping`]); `None`
+/// when it is a stream, whose data lopdf reads.
+fn parse_keeping(
+    bytes: &[u8],
+    id: u32,
+    generation: u16,
+    offset: usize,
+    keys: &dyn Fn(&[u8]) -> bool,
+) -> Result<Option<Object>> {
+    let failed = |what: &str| StructureError::Object {
+        id,
+        generation,
+        offset,
+        what: what.into(),
+    };
+    let mut lexer = Lexer::new(bytes, offset);
+    lexer.skip_white();
+    let number = lexer.unsigned();
+    lexer.skip_white();
+    let stated = lexer.unsigned();
+    lexer.skip_white();
+    if number.is_none() || stated.is_none() || !lexer.keyword(b"obj") {
+        return Err(failed("it does not start with `N G obj`"));
+    }
+    if number != Some(u64::from(id)) || stated != Some(u64::from(generation)) {
+        return Err(StructureError::Ambiguous(format!(
+            "the cross-reference puts object {id} {generation} at byte {offset}, where \
+             another object stands"
+        )));
+    }
+    lexer.skip_white();
+    if !bytes[lexer.pos.min(bytes.len())..].starts_with(b"<<") {
+        return lexer
+            .object(0)
+            .map(Some)
+            .ok_or_else(|| failed("it cannot be read"));
+    }
+    let dict = lexer
+        .dictionary_keeping(0, keys)
+        .ok_or_else(|| failed("its dictionary cannot be read"))?;
+    lexer.skip_white();
+    if lexer.keyword(b"stream") {
+        return Ok(None);
+    }
+    Ok(Some(Object::Dictionary(dict)))
 }
 
 /// The objects `members` (id, index) of an object stream, each checked to be the object
@@ -819,15 +1015,11 @@ fn integer(dict: &Dictionary, key: &[u8]) -> Result<Option<usize>> {
 }
 
 fn find_all<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    haystack
-        .windows(needle.len())
-        .enumerate()
-        .filter(move |(_, w)| *w == needle)
-        .map(|(i, _)| i)
+    memchr::memmem::find_iter(haystack, needle)
 }
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+    memchr::memmem::rfind(haystack, needle)
 }
 
 #[cfg(test)]
