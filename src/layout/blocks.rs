@@ -35,7 +35,17 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
                         | Block::Figure { .. }
                 )
             ));
-        if introduces {
+        // A rating row stays with the question after it: at the foot of a page, alone,
+        // it read as finished, its questions stood on the next page, and poppler read
+        // the footer into the row. What introduces a scale (an expectation, then "last
+        // year's ratings") stays with it in turn.
+        let after_next = blocks.get(i + 2);
+        let holds_on = (matches!(block, Block::Scale { .. })
+            && matches!(next, Some(Block::Paragraph { .. } | Block::Answer { .. })))
+            || (matches!(block, Block::List { .. })
+                && matches!(next, Some(Block::Paragraph { .. }))
+                && matches!(after_next, Some(Block::Scale { .. })));
+        if introduces || holds_on {
             if let Some(last) = frags.last_mut() {
                 last.keep_with_next = true;
             }
