@@ -29,6 +29,7 @@ pub mod roster;
 pub mod show;
 pub mod signature;
 pub mod templates;
+pub mod tooltip;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

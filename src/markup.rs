@@ -15,6 +15,10 @@
 //! | `figure` | — | `center: text`, then one principle per line, `*` before a highlighted one |
 //! | `pagebreak` | — | — |
 //!
+//! `answer`, `scale`, `table` and `choice` take a `tooltip:` line in their body: what a
+//! screen reader calls their fields (see [`crate::tooltip`]); `scale` fills `{rater}`,
+//! `{min}` and `{max}`, `table` fills `{row}` and `{column}`.
+//!
 //! Values the templates insert are Markdown-escaped (see [`escape`]); directive bodies
 //! are taken literally, so the parser undoes that escaping there.
 
@@ -25,6 +29,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use crate::blocks::{Block, ListItem, Party, Span};
 use crate::error::{Error, Result};
 use crate::layout::FontStyle;
+use crate::tooltip::Tooltip;
 
 /// Escapes text so Markdown shows it as written: every ASCII punctuation character that
 /// could start markup gets a backslash (CommonMark allows escaping any of them), and line
@@ -261,11 +266,22 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
         args.insert(key, value);
     }
     // Lines stay escaped until they are split, so a value cannot add a cell or a marker.
-    let lines: Vec<&str> = body
+    let mut lines: Vec<&str> = body
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
+    // A `tooltip:` line names the directive's fields for screen readers (any position).
+    let tooltip_line = lines
+        .iter()
+        .position(|l| l.starts_with("tooltip:"))
+        .map(|i| lines.remove(i)["tooltip:".len()..].to_string());
+    let tooltip = |slots: &[&str]| {
+        tooltip_line
+            .as_deref()
+            .map(|t| Tooltip::parse(t, slots).map_err(|e| format!("'{name}': {e}")))
+            .transpose()
+    };
     let number = |key: &str, default: u32, max: u32| -> std::result::Result<u32, String> {
         match args.get(key) {
             None => Ok(default),
@@ -307,6 +323,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
         "answer" => Block::Answer {
             lines: number("lines", 3, 40)?,
             name: field_name,
+            tooltip: tooltip(&[])?,
         },
         "scale" => {
             let min = number("min", 1, 10)? as u8;
@@ -322,6 +339,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 max,
                 raters: lines.iter().map(|l| keyed(l)).collect(),
                 name: field_name,
+                tooltip: tooltip(&["rater", "min", "max"])?,
             }
         }
         "table" => {
@@ -369,6 +387,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 cells,
                 rows,
                 name: field_name,
+                tooltip: tooltip(&["row", "column"])?,
             }
         }
         "choice" => {
@@ -387,6 +406,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 label,
                 options: options.iter().map(|l| keyed(l)).collect(),
                 name: field_name,
+                tooltip: tooltip(&[])?,
             }
         }
         "signatures" => Block::Signatures {
@@ -533,6 +553,7 @@ mod tests {
                     ("ikke-naaet".into(), "ikke nået".into())
                 ],
                 name: Some("o.plan.1.status".into()),
+                tooltip: None,
             }
         );
         let error = parse("```table\na | b\n> 1 | 2 | 3\n```\n").unwrap_err();
@@ -551,7 +572,8 @@ mod tests {
             blocks[0],
             Block::Answer {
                 lines: 4,
-                name: Some("saet-retning.spm1".into())
+                name: Some("saet-retning.spm1".into()),
+                tooltip: None,
             }
         );
         assert_eq!(
@@ -564,6 +586,7 @@ mod tests {
                     ("lederens-vurdering".into(), "Lederens vurdering".into())
                 ],
                 name: Some("x.forventning1".into()),
+                tooltip: None,
             }
         );
         let err = parse("```answer name=Spm.1\n```\n")

@@ -82,6 +82,7 @@ fn an_identity_round_trips_through_the_pdf_writer() {
                 color: Color(0.0, 0.0, 0.0),
                 text: "Underskrifter".into(),
             }],
+            bookmarks: Vec::new(),
         }],
         signatures: areas
             .iter()

@@ -6,6 +6,7 @@ use super::theme::*;
 use super::wrap::{wrap, wrap_with, Line};
 use super::{Color, FieldKind, FontStyle, Item, Measure, Segment, SignatureArea, Stroke};
 use crate::blocks::{Block, ListItem, Party, Span};
+use crate::tooltip::{self, Tooltip};
 
 /// Indent of list text from the list's left edge.
 const LIST_INDENT: f32 = 20.0;
@@ -16,10 +17,70 @@ pub const ANSWER_PITCH: f32 = 16.2;
 /// field's top is one pitch above the first rule, its bottom on the last.
 const ANSWER_TOP: f32 = 2.0;
 
+/// What a sighted reader has just read when they reach a field: the fallback for its
+/// tooltip when the template gives none.
+#[derive(Default)]
+struct Context {
+    /// The last paragraph or list item (a question, an expectation).
+    before: String,
+    /// The last heading (a table's section).
+    heading: String,
+}
+
+impl Context {
+    fn read(&mut self, block: &Block) {
+        match block {
+            Block::Heading { spans, .. } => {
+                self.heading = plain(spans);
+                self.before = self.heading.clone();
+            }
+            Block::Paragraph { spans } => self.before = plain(spans),
+            Block::List { start, items, .. } => {
+                if let Some(last) = items.last() {
+                    self.before = match start {
+                        Some(first) => {
+                            format!("{}. {}", first + items.len() as u64 - 1, plain(&last.spans))
+                        }
+                        None => plain(&last.spans),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text of `spans` as one line.
+fn plain(spans: &[Span]) -> String {
+    let text: String = spans
+        .iter()
+        .map(|s| if s.text == "\n" { " " } else { s.text.as_str() })
+        .collect();
+    tooltip::clean(&text)
+}
+
+/// A field's tooltip: the template's pattern with `slots` filled, or `fallback`.
+fn name_field(pattern: Option<&Tooltip>, slots: &[(&str, &str)], fallback: String) -> String {
+    let named = pattern.map(|t| {
+        t.fill(|slot| {
+            slots
+                .iter()
+                .find(|(k, _)| *k == slot)
+                .map(|(_, v)| v.to_string())
+        })
+    });
+    match named {
+        Some(n) if !n.is_empty() => n,
+        _ => tooltip::clean(&fallback),
+    }
+}
+
 pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
     let mut out: Vec<Fragment> = Vec::new();
+    let mut context = Context::default();
     for (i, block) in blocks.iter().enumerate() {
-        let mut frags = block_fragments(block, measure);
+        let mut frags = block_fragments(block, measure, &context);
+        context.read(block);
         // What introduces an answer area, a scale, a list or a table stays with it.
         let next = blocks.get(i + 1);
         let introduces = matches!(
@@ -55,7 +116,7 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
     out
 }
 
-fn block_fragments(block: &Block, m: &dyn Measure) -> Vec<Fragment> {
+fn block_fragments(block: &Block, m: &dyn Measure, context: &Context) -> Vec<Fragment> {
     match block {
         Block::Heading { level, spans } => vec![heading_fragment(*level, spans, m)],
         Block::Paragraph { spans } => text_fragments(
@@ -90,25 +151,69 @@ fn block_fragments(block: &Block, m: &dyn Measure) -> Vec<Fragment> {
             page_break: true,
             ..Fragment::default()
         }],
-        Block::Answer { lines, name } => vec![answer(*lines, name.as_deref())],
+        Block::Answer {
+            lines,
+            name,
+            tooltip,
+        } => {
+            let tooltip = name_field(tooltip.as_ref(), &[], context.before.clone());
+            vec![answer(*lines, name.as_deref(), &tooltip)]
+        }
         Block::Scale {
             min,
             max,
             raters,
             name,
-        } => vec![scale(*min, *max, raters, name.as_deref(), m)],
+            tooltip,
+        } => {
+            let (lo, hi) = (min.to_string(), max.to_string());
+            let tooltips: Vec<String> = raters
+                .iter()
+                .map(|(_, rater)| {
+                    name_field(
+                        tooltip.as_ref(),
+                        &[("rater", rater), ("min", &lo), ("max", &hi)],
+                        format!("{rater}: {}, {lo}–{hi}", context.before),
+                    )
+                })
+                .collect();
+            vec![scale(*min, *max, raters, name.as_deref(), &tooltips, m)]
+        }
         Block::Table {
             columns,
             widths,
             cells,
             rows,
             name,
-        } => table(columns, widths, cells, *rows, name.as_deref(), m),
+            tooltip,
+        } => {
+            let cell_tooltip = |row: u32, column: &str| {
+                let row = row.to_string();
+                name_field(
+                    tooltip.as_ref(),
+                    &[("row", &row), ("column", column)],
+                    format!("{}, {column}, {row}", context.heading),
+                )
+            };
+            table(
+                columns,
+                widths,
+                cells,
+                *rows,
+                name.as_deref(),
+                &cell_tooltip,
+                m,
+            )
+        }
         Block::Choice {
             label,
             options,
             name,
-        } => vec![choice(label, options, name.as_deref(), m)],
+            tooltip,
+        } => {
+            let tooltip = name_field(tooltip.as_ref(), &[], format!("{} {label}", context.before));
+            vec![choice(label, options, name.as_deref(), &tooltip, m)]
+        }
         Block::Signatures {
             parties,
             name,
@@ -172,6 +277,7 @@ fn text_fragments(
             space_before: if i == 0 { space_before } else { 0.0 },
             keep_with_next: n >= 2 && (i == 0 || i == n - 2),
             page_break: false,
+            bookmark: None,
             items: line_items(
                 line,
                 MARGIN_LEFT + indent,
@@ -216,11 +322,14 @@ fn heading_fragment(level: u8, spans: &[Span], m: &dyn Measure) -> Fragment {
         });
         y += 3.0;
     }
+    // Sections (H2) are the outline: 9–15 pages of them are worth a table of contents.
+    let title = spans.iter().map(|s| s.text.as_str()).collect::<String>();
     Fragment {
         height: y + after,
         space_before: before,
         keep_with_next: true,
         page_break: false,
+        bookmark: (level == 2).then(|| tooltip::clean(&title)),
         items,
     }
 }
@@ -298,11 +407,12 @@ fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
         space_before: 10.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
 
-fn answer(lines: u32, name: Option<&str>) -> Fragment {
+fn answer(lines: u32, name: Option<&str>, tooltip: &str) -> Fragment {
     let mut items: Vec<Item> = (1..=lines)
         .map(|i| {
             let y = ANSWER_TOP + i as f32 * ANSWER_PITCH;
@@ -321,6 +431,7 @@ fn answer(lines: u32, name: Option<&str>) -> Fragment {
         // long answer shrinks until all of it shows instead of printing a clipped line.
         items.push(Item::Field {
             name: name.to_string(),
+            tooltip: tooltip.to_string(),
             kind: text_field(
                 true,
                 "",
@@ -341,6 +452,7 @@ fn answer(lines: u32, name: Option<&str>) -> Fragment {
         space_before: 0.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
@@ -370,6 +482,7 @@ fn scale(
     max: u8,
     raters: &[(String, String)],
     name: Option<&str>,
+    tooltips: &[String],
     m: &dyn Measure,
 ) -> Fragment {
     let size = SMALL_SIZE;
@@ -383,7 +496,7 @@ fn scale(
         .fold(0.0, f32::max);
     let mut items = Vec::new();
     let y = 13.0;
-    for (i, (key, rater)) in raters.iter().enumerate() {
+    for (i, ((key, rater), tooltip)) in raters.iter().zip(tooltips).enumerate() {
         let x = x0 + i as f32 * column;
         items.push(Item::Text {
             x,
@@ -416,8 +529,10 @@ fn scale(
             if let Some(name) = name {
                 items.push(Item::Field {
                     name: format!("{name}.{key}"),
+                    tooltip: tooltip.clone(),
                     kind: FieldKind::Radio {
                         value: value.to_string(),
+                        label: value.to_string(),
                     },
                     x: bx,
                     y: top,
@@ -432,6 +547,7 @@ fn scale(
         space_before: 2.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
@@ -442,6 +558,7 @@ fn table(
     cells: &[Vec<String>],
     rows: u32,
     name: Option<&str>,
+    tooltip: &dyn Fn(u32, &str) -> String,
     m: &dyn Measure,
 ) -> Vec<Fragment> {
     let total: f32 = widths.iter().sum();
@@ -467,13 +584,14 @@ fn table(
         space_before: PARAGRAPH_GAP,
         keep_with_next: true,
         page_break: false,
+        bookmark: None,
         items: header,
     }];
     out.extend(printed_rows(&xs, cells, m));
     let row_height = 36.0;
     for r in 0..rows {
         let mut items = Vec::new();
-        for ((x, w), (key, _)) in xs.iter().zip(columns) {
+        for ((x, w), (key, label)) in xs.iter().zip(columns) {
             items.push(Item::Rect {
                 x: *x,
                 y: 0.0,
@@ -485,6 +603,7 @@ fn table(
             if let Some(name) = name {
                 items.push(Item::Field {
                     name: format!("{name}.{}.{key}", r + 1),
+                    tooltip: tooltip(r + 1, label),
                     kind: text_field(true, "", Vec::new(), 9.0, 11.0, 11.0, None),
                     x: x + 1.0,
                     y: 1.0,
@@ -498,6 +617,7 @@ fn table(
             space_before: 0.0,
             keep_with_next: r + 1 < rows,
             page_break: false,
+            bookmark: None,
             items,
         });
     }
@@ -523,6 +643,7 @@ fn printed_rows(xs: &[(f32, f32)], cells: &[Vec<String>], m: &dyn Measure) -> Ve
                 space_before: 0.0,
                 keep_with_next: false,
                 page_break: false,
+                bookmark: None,
                 items,
             }
         })
@@ -582,6 +703,7 @@ fn choice(
     label: &str,
     options: &[(String, String)],
     name: Option<&str>,
+    tooltip: &str,
     m: &dyn Measure,
 ) -> Fragment {
     let size = SMALL_SIZE;
@@ -613,7 +735,11 @@ fn choice(
         if let Some(name) = name {
             items.push(Item::Field {
                 name: name.to_string(),
-                kind: FieldKind::Radio { value: key.clone() },
+                tooltip: tooltip.to_string(),
+                kind: FieldKind::Radio {
+                    value: key.clone(),
+                    label: text.clone(),
+                },
                 x,
                 y: top,
                 w: box_size,
@@ -635,9 +761,13 @@ fn choice(
         space_before: 2.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
+
+/// The word printed in a signature box, and the start of its field's tooltip.
+const SIGNATURE_LABEL: &str = "Underskrift";
 
 /// The fully qualified name of a party's signature field: the one place it is spelled.
 fn signature_slot(directive: &str, key: &str) -> String {
@@ -702,11 +832,17 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                     size: 7.0,
                     style: FontStyle::Regular,
                     color: MUTED,
-                    text: "Underskrift".into(),
+                    text: SIGNATURE_LABEL.into(),
                 });
                 if let Some(name) = name {
+                    let signer = if party.name.is_empty() {
+                        party.role.clone()
+                    } else {
+                        format!("{}, {}", party.role, party.name)
+                    };
                     items.push(Item::Field {
                         name: signature_slot(name, &party.key),
+                        tooltip: tooltip::clean(&format!("{SIGNATURE_LABEL}: {signer}")),
                         kind: FieldKind::Signature,
                         x,
                         y: top,
@@ -745,6 +881,7 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                     if let Some(name) = name {
                         items.push(Item::Field {
                             name: format!("{name}.{}.{key}", party.key),
+                            tooltip: tooltip::clean(&format!("{label}, {}", party.role)),
                             kind: text_field(
                                 n > 1,
                                 value,
@@ -777,6 +914,7 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                 space_before: 12.0,
                 keep_with_next: false,
                 page_break: false,
+                bookmark: None,
                 items,
             }
         })
@@ -837,6 +975,7 @@ fn fields(
             if let Some(name) = field {
                 items.push(Item::Field {
                     name: format!("{name}.{key}"),
+                    tooltip: tooltip::clean(label),
                     kind: text_field(
                         lines.len() > 1,
                         value,
@@ -864,6 +1003,7 @@ fn fields(
         space_before: 8.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
@@ -965,6 +1105,7 @@ fn figure(center: &str, principles: &[(String, bool)], m: &dyn Measure) -> Fragm
         space_before: 10.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }

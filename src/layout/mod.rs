@@ -79,8 +79,9 @@ pub enum FieldKind {
         baseline: f32,
         background: Option<Color>,
     },
-    /// One button of a radio group (the field's name); `value` is what choosing it means.
-    Radio { value: String },
+    /// One button of a radio group (the field's name); `value` is what choosing it means,
+    /// `label` what the page shows beside it ("3", "nået").
+    Radio { value: String, label: String },
     /// An empty signature field.
     Signature,
 }
@@ -118,9 +119,11 @@ pub enum Item {
         fill: Option<Color>,
         stroke: Option<Stroke>,
     },
-    /// A form field's widget over the rectangle (`y` is its top).
+    /// A form field's widget over the rectangle (`y` is its top). `tooltip` is what a
+    /// screen reader calls the field (a radio button: its group), never empty.
     Field {
         name: String,
+        tooltip: String,
         kind: FieldKind,
         x: f32,
         y: f32,
@@ -167,6 +170,15 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Page {
     pub items: Vec<Item>,
+    /// The section headings that start on this page, for the document outline.
+    pub bookmarks: Vec<Bookmark>,
+}
+
+/// An entry of the document outline: a section heading and the top of its first line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bookmark {
+    pub title: String,
+    pub y: f32,
 }
 
 /// A place where someone signs the guide, as the layout made it.

@@ -7,6 +7,7 @@
 //! document before it is saved, so the same document always gives the same bytes.
 
 mod form;
+mod outline;
 mod pdfa;
 mod save;
 
@@ -135,6 +136,8 @@ pub fn write_with(
         });
     }
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a)?;
+    outline::apply(&mut doc, document, root)?;
+    tab_order(&mut doc)?;
     if let Some((resource, glyphs, widths, units_per_em)) = field_font {
         let object = font_object(&doc, &resource)?;
         // Field values and typed answers use glyphs the page text may not: the font's
@@ -155,6 +158,21 @@ pub fn write_with(
     compress(&mut doc, &mut deflater);
     let bytes = save::save(&doc, &mut deflater).map_err(|message| Error::Pdf { message })?;
     Ok(bytes)
+}
+
+/// `/Tabs /S` on every page: Tab moves through the fields in the order of the structure
+/// tree, which is reading order (ISO 14289-1, 7.18.3), not in the order of `/Annots`.
+fn tab_order(doc: &mut lopdf::Document) -> Result<()> {
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
+    for id in pages {
+        doc.get_object_mut(id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| Error::Pdf {
+                message: format!("page {} {}: {e}", id.0, id.1),
+            })?
+            .set("Tabs", Object::Name(b"S".to_vec()));
+    }
+    Ok(())
 }
 
 /// Every character each face shows, so each can be subset to exactly that.
@@ -642,6 +660,36 @@ fn text_string(s: &str) -> Object {
         bytes.extend(unit.to_be_bytes());
     }
     Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// A PDF text string, one byte a character where PDFDocEncoding has them all (Danish
+/// text does: æ, ø, å, …, –), else as [`text_string`]. For the many field tooltips,
+/// where UTF-16 would double their size.
+fn compact_text_string(s: &str) -> Object {
+    let pdfdoc: Option<Vec<u8>> = s.chars().map(pdfdoc_byte).collect();
+    match pdfdoc {
+        Some(bytes) => Object::String(bytes, StringFormat::Literal),
+        None => text_string(s),
+    }
+}
+
+/// `c` in PDFDocEncoding (ISO 32000-1, D.2), for the characters it shares with Latin-1
+/// and the punctuation Danish text uses.
+fn pdfdoc_byte(c: char) -> Option<u8> {
+    match c {
+        ' '..='~' => Some(c as u8),
+        '\u{A1}'..='\u{FF}' if c != '\u{AD}' => Some(c as u32 as u8),
+        '•' => Some(0x80),
+        '…' => Some(0x83),
+        '—' => Some(0x84),
+        '–' => Some(0x85),
+        '„' => Some(0x8C),
+        '“' => Some(0x8D),
+        '”' => Some(0x8E),
+        '‘' => Some(0x8F),
+        '’' => Some(0x90),
+        _ => None,
+    }
 }
 
 /// `D:YYYYMMDDHHmmSSZ` (ISO 32000-1, 7.9.4).
