@@ -12,7 +12,7 @@
 //! | `choice` | — | `label: text` first, then one option per line: `key \| label` |
 //! | `signatures` | — | one party per line: `role \| printed name` |
 //! | `fields` | — | one `label: value` per line |
-//! | `figure` | — | `center: text`, then one principle per line, `*` before a highlighted one |
+//! | `figure` | `alt="text"` (optional; or in single quotes) | `center: text`, then one principle per line, `*` before a highlighted one |
 //! | `pagebreak` | — | — |
 //!
 //! Values the templates insert are Markdown-escaped (see [`escape`]); directive bodies
@@ -667,5 +667,27 @@ mod tests {
                 alt: None,
             }
         );
+    }
+
+    #[test]
+    fn a_figure_takes_an_alt_text_in_quotes() {
+        let figure = |info: &str| parse(&format!("```figure {info}\ncenter: K\nA\n```\n"));
+        let alt = |info: &str| match &figure(info).unwrap()[0] {
+            Block::Figure { alt, .. } => alt.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(alt(""), None);
+        assert_eq!(alt("alt=\"Tre  cirkler\""), Some("Tre  cirkler".into()));
+        assert_eq!(
+            alt("alt='Om \"kerneopgaven\"'"),
+            Some("Om \"kerneopgaven\"".into())
+        );
+        let err = figure("alt=\"Tre").unwrap_err().to_string();
+        assert!(
+            err.ends_with("'figure alt=\"Tre': a quote is not closed"),
+            "{err}"
+        );
+        let err = figure("alt=\" \"").unwrap_err().to_string();
+        assert!(err.ends_with("would leave the figure undescribed"), "{err}");
     }
 }
