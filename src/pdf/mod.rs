@@ -117,7 +117,13 @@ pub fn write_as(
         ..meta.clone()
     };
     let mut pdf = PdfDocument::new(&meta.title);
-    let used = used_characters(document);
+    let mut used = used_characters(document);
+    if tagged {
+        // Tagged text ends a line with the space it broke at (see `tags::line_ends`).
+        for chars in used.values_mut() {
+            chars.insert(' ');
+        }
+    }
     let has_form = document
         .pages
         .iter()
@@ -461,7 +467,12 @@ fn page_ops(
     let mut ops = Vec::new();
     let mut in_text = false;
     let mut state = GraphicsState::default();
-    for item in items {
+    let spaced = if tags.is_some() {
+        tags::line_ends(items)
+    } else {
+        Vec::new()
+    };
+    for (index, item) in items.iter().enumerate() {
         let draws = !matches!(item, Item::Mark(_) | Item::Field { .. });
         if let Some(tags) = tags.as_deref_mut() {
             tags.item(item);
@@ -516,8 +527,12 @@ fn page_ops(
                 ops.push(Op::SetTextMatrix {
                     matrix: TextMatrix::Translate(Pt(*x), Pt(height - y)),
                 });
+                let text = match spaced.get(index) {
+                    Some(true) => format!("{text} "),
+                    _ => text.clone(),
+                };
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(text.clone())],
+                    items: vec![TextItem::Text(text)],
                 });
             }
             Item::Line {

@@ -207,6 +207,35 @@ impl PageTags<'_, '_> {
     }
 }
 
+/// Which text items end a line that the same element's text goes on from: they are
+/// shown with the space the line broke at, which draws nothing, so whoever reads the
+/// element's content as a string (a screen reader, `pdfinfo -struct-text`) reads two
+/// words, not one. A line broken after a hyphen keeps it as it is.
+pub fn line_ends(items: &[Item]) -> Vec<bool> {
+    let mut ends = vec![false; items.len()];
+    let mut mark = Mark::Artifact;
+    // The last text item: its index, its mark, its baseline, and whether it may take a
+    // space (it ends in none and in no hyphen).
+    let mut last: Option<(usize, Mark, f32, bool)> = None;
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Mark(m) => mark = *m,
+            Item::Text { y, text, .. } => {
+                if let Some((j, m, last_y, open)) = last {
+                    ends[j] = open
+                        && m == mark
+                        && matches!(mark, Mark::Content(_))
+                        && (y - last_y).abs() > 0.01;
+                }
+                let open = !text.ends_with(|c: char| c.is_whitespace() || c == '-');
+                last = Some((i, mark, *y, open));
+            }
+            _ => {}
+        }
+    }
+    ends
+}
+
 fn broken(what: &str) -> Error {
     Error::Pdf {
         message: format!("tagging: {what}"),
@@ -353,5 +382,42 @@ impl Tagger<'_> {
             Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
         );
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Color, FontStyle};
+
+    fn text(y: f32, text: &str) -> Item {
+        Item::Text {
+            x: 0.0,
+            y,
+            size: 10.0,
+            style: FontStyle::Regular,
+            color: Color(0.0, 0.0, 0.0),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_line_the_same_element_goes_on_from_ends_in_a_space() {
+        let items = vec![
+            Item::Mark(Mark::Content(1)),
+            text(10.0, "fremad"),
+            text(10.0, "rettet"), // the same line, another run
+            text(20.0, "samtale"),
+            text(30.0, "Børne-"), // broken after a hyphen
+            text(40.0, "og"),
+            Item::Mark(Mark::Content(2)),
+            text(50.0, "ny"), // another element
+            Item::Mark(Mark::Footer),
+            text(60.0, "Side"),
+            text(70.0, "1"),
+        ];
+        let ends = line_ends(&items);
+        let spaced: Vec<usize> = (0..items.len()).filter(|i| ends[*i]).collect();
+        assert_eq!(spaced, [2, 3]);
     }
 }
