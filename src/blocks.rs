@@ -111,9 +111,12 @@ pub enum Block {
         name: Option<String>,
         editable: Vec<String>,
     },
-    /// The principles around the core task; `true` marks a highlighted principle.
+    /// The principles around the core task; `true` marks a highlighted principle. `alt`
+    /// replaces the figure's description for readers who cannot see it (by default it
+    /// names the centre, the principles and the highlighted ones).
     Figure {
         center: String,
         items: Vec<(String, bool)>,
+        alt: Option<String>,
     },
 }

@@ -12,7 +12,7 @@
 //! | `choice` | — | `label: text` first, then one option per line: `key \| label` |
 //! | `signatures` | — | one party per line: `role \| printed name` |
 //! | `fields` | — | one `label: value` per line |
-//! | `figure` | — | `center: text`, then one principle per line, `*` before a highlighted one |
+//! | `figure` | `alt="text"` (optional; or in single quotes) | `center: text`, then one principle per line, `*` before a highlighted one |
 //! | `pagebreak` | — | — |
 //!
 //! `answer`, `scale`, `table` and `choice` take a `tooltip:` line in their body: what a
@@ -255,11 +255,47 @@ impl BlockParser {
 
 const DIRECTIVES: &str = "answer, scale, table, choice, signatures, fields, figure, pagebreak";
 
+/// The words of a directive's info string: split at white space, except inside double
+/// or single quotes (`alt="Tre cirkler"`, `alt='Om "kerneopgaven"'`), which are dropped.
+/// (CommonMark has already undone backslash escapes in an info string.)
+fn words(info: &str) -> std::result::Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in info.chars() {
+        match (c, quote) {
+            ('"' | '\'', None) => {
+                quote = Some(c);
+                started = true;
+            }
+            (c, Some(q)) if c == q => quote = None,
+            (c, None) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (c, _) => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err(format!("'{}': a quote is not closed", info.trim()));
+    }
+    if started {
+        words.push(word);
+    }
+    Ok(words)
+}
+
 fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
-    let mut words = info.split_whitespace();
-    let name = words.next().unwrap_or_default();
+    let words = words(info)?;
+    let name = words.first().map(String::as_str).unwrap_or_default();
     let mut args = BTreeMap::new();
-    for word in words {
+    for word in &words[words.len().min(1)..] {
         let (key, value) = word
             .split_once('=')
             .ok_or_else(|| format!("'{name}': argument '{word}' is not of the form key=value"))?;
@@ -462,7 +498,15 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             if items.is_empty() {
                 return Err("'figure' needs one principle per line".into());
             }
-            Block::Figure { center, items }
+            // The figure's description for those who cannot see it, if the default
+            // (centre, principles, highlighted ones) does not say what it shows.
+            let alt = match args.get("alt") {
+                Some(alt) if alt.trim().is_empty() => {
+                    return Err("'figure': alt=\"\" would leave the figure undescribed".into())
+                }
+                alt => alt.map(|a| a.trim().to_string()),
+            };
+            Block::Figure { center, items, alt }
         }
         "pagebreak" => Block::PageBreak,
         other => {
@@ -642,8 +686,31 @@ mod tests {
             blocks[2],
             Block::Figure {
                 center: "Kerne".into(),
-                items: vec![("* Stjerne".into(), false), ("center: X".into(), true)]
+                items: vec![("* Stjerne".into(), false), ("center: X".into(), true)],
+                alt: None,
             }
         );
+    }
+
+    #[test]
+    fn a_figure_takes_an_alt_text_in_quotes() {
+        let figure = |info: &str| parse(&format!("```figure {info}\ncenter: K\nA\n```\n"));
+        let alt = |info: &str| match &figure(info).unwrap()[0] {
+            Block::Figure { alt, .. } => alt.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(alt(""), None);
+        assert_eq!(alt("alt=\"Tre  cirkler\""), Some("Tre  cirkler".into()));
+        assert_eq!(
+            alt("alt='Om \"kerneopgaven\"'"),
+            Some("Om \"kerneopgaven\"".into())
+        );
+        let err = figure("alt=\"Tre").unwrap_err().to_string();
+        assert!(
+            err.ends_with("'figure alt=\"Tre': a quote is not closed"),
+            "{err}"
+        );
+        let err = figure("alt=\" \"").unwrap_err().to_string();
+        assert!(err.ends_with("would leave the figure undescribed"), "{err}");
     }
 }

@@ -2,6 +2,7 @@
 //! the paginator places.
 
 use super::paginate::Fragment;
+use super::structure::{Mark, NodeId, Role, Scope, Structure};
 use super::theme::*;
 use super::wrap::{wrap, wrap_with, Line};
 use super::{Color, FieldKind, FontStyle, Item, Measure, Segment, SignatureArea, Stroke};
@@ -75,11 +76,34 @@ fn name_field(pattern: Option<&Tooltip>, slots: &[(&str, &str)], fallback: Strin
     }
 }
 
-pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
+/// The fragments of `blocks`, their elements added to `s` as they are placed.
+pub fn fragments(blocks: &[Block], measure: &dyn Measure, s: &mut Structure) -> Vec<Fragment> {
     let mut out: Vec<Fragment> = Vec::new();
     let mut context = Context::default();
+    // The body of the last item of the lists at each depth: a deeper list right after
+    // belongs to that item.
+    let mut lists: Vec<NodeId> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        let mut frags = block_fragments(block, measure, &context);
+        let mut frags = match block {
+            Block::List {
+                start,
+                depth,
+                items,
+            } => {
+                let depth = (*depth as usize).min(lists.len());
+                let parent = depth
+                    .checked_sub(1)
+                    .map_or(Structure::DOCUMENT, |d| lists[d]);
+                let (frags, body) = list(*start, depth as u8, items, measure, s, parent);
+                lists.truncate(depth);
+                lists.extend(body);
+                frags
+            }
+            _ => {
+                lists.clear();
+                block_fragments(block, measure, s, &context)
+            }
+        };
         context.read(block);
         // What introduces an answer area, a scale, a list or a table stays with it.
         let next = blocks.get(i + 1);
@@ -116,48 +140,79 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
     out
 }
 
-fn block_fragments(block: &Block, m: &dyn Measure, context: &Context) -> Vec<Fragment> {
+/// Makes every fragment start with `mark`, so what a block draws before its own marks
+/// belongs to the block's element, never to the block before it.
+fn marked(mut frags: Vec<Fragment>, mark: Mark) -> Vec<Fragment> {
+    for f in &mut frags {
+        f.items.insert(0, Item::Mark(mark));
+    }
+    frags
+}
+
+fn block_fragments(
+    block: &Block,
+    m: &dyn Measure,
+    s: &mut Structure,
+    context: &Context,
+) -> Vec<Fragment> {
+    let doc = Structure::DOCUMENT;
+    let mut element = |role| Mark::Content(s.add(role, doc));
     match block {
-        Block::Heading { level, spans } => vec![heading_fragment(*level, spans, m)],
-        Block::Paragraph { spans } => text_fragments(
-            spans,
-            m,
-            0.0,
-            CONTENT_WIDTH,
-            BODY_SIZE,
-            BODY_LEADING,
-            INK,
-            PARAGRAPH_GAP,
+        Block::Heading { level, spans } => marked(
+            vec![heading_fragment(*level, spans, m)],
+            element(Role::Heading((*level).clamp(1, 6))),
         ),
+        Block::Paragraph { spans } => marked(
+            text_fragments(
+                spans,
+                m,
+                0.0,
+                CONTENT_WIDTH,
+                BODY_SIZE,
+                BODY_LEADING,
+                INK,
+                PARAGRAPH_GAP,
+            ),
+            element(Role::P),
+        ),
+        // Laid out by `fragments`, which knows the list it nests in.
         Block::List {
             start,
             depth,
             items,
-        } => list(*start, *depth, items, m),
-        Block::Callout { paragraphs } => vec![callout(paragraphs, m)],
+        } => list(*start, *depth, items, m, s, doc).0,
+        Block::Callout { paragraphs } => vec![callout(paragraphs, m, s)],
         Block::Rule => vec![Fragment {
             height: 14.0,
             space_before: 4.0,
-            items: vec![Item::Line {
-                x1: MARGIN_LEFT,
-                y1: 7.0,
-                x2: MARGIN_LEFT + CONTENT_WIDTH,
-                y2: 7.0,
-                stroke: HAIRLINE,
-            }],
+            items: vec![
+                Item::Mark(Mark::Artifact),
+                Item::Line {
+                    x1: MARGIN_LEFT,
+                    y1: 7.0,
+                    x2: MARGIN_LEFT + CONTENT_WIDTH,
+                    y2: 7.0,
+                    stroke: HAIRLINE,
+                },
+            ],
             ..Fragment::default()
         }],
         Block::PageBreak => vec![Fragment {
             page_break: true,
             ..Fragment::default()
         }],
+        // The ruled lines are decoration; the field, if any, is the answer.
         Block::Answer {
             lines,
             name,
             tooltip,
         } => {
+            let mark = match name {
+                Some(_) => element(Role::Form),
+                None => Mark::Artifact,
+            };
             let tooltip = name_field(tooltip.as_ref(), &[], context.before.clone());
-            vec![answer(*lines, name.as_deref(), &tooltip)]
+            marked(vec![answer(*lines, name.as_deref(), &tooltip)], mark)
         }
         Block::Scale {
             min,
@@ -177,7 +232,7 @@ fn block_fragments(block: &Block, m: &dyn Measure, context: &Context) -> Vec<Fra
                     )
                 })
                 .collect();
-            vec![scale(*min, *max, raters, name.as_deref(), &tooltips, m)]
+            vec![scale(*min, *max, raters, name.as_deref(), &tooltips, m, s)]
         }
         Block::Table {
             columns,
@@ -203,6 +258,7 @@ fn block_fragments(block: &Block, m: &dyn Measure, context: &Context) -> Vec<Fra
                 name.as_deref(),
                 &cell_tooltip,
                 m,
+                s,
             )
         }
         Block::Choice {
@@ -212,20 +268,46 @@ fn block_fragments(block: &Block, m: &dyn Measure, context: &Context) -> Vec<Fra
             tooltip,
         } => {
             let tooltip = name_field(tooltip.as_ref(), &[], format!("{} {label}", context.before));
-            vec![choice(label, options, name.as_deref(), &tooltip, m)]
+            vec![choice(label, options, name.as_deref(), &tooltip, m, s)]
         }
         Block::Signatures {
             parties,
             name,
             form,
-        } => signatures(parties, name.as_deref().filter(|_| *form), m),
+        } => signatures(parties, name.as_deref().filter(|_| *form), m, s),
         Block::Fields {
             rows,
             name,
             editable,
-        } => vec![fields(rows, name.as_deref(), editable, m)],
-        Block::Figure { center, items } => vec![figure(center, items, m)],
+        } => vec![fields(rows, name.as_deref(), editable, m, s)],
+        Block::Figure { center, items, alt } => {
+            let figure_node = s.add(Role::Figure, doc);
+            s.nodes[figure_node].alt = Some(match alt {
+                Some(alt) => alt.clone(),
+                None => figure_alt(center, items),
+            });
+            marked(vec![figure(center, items, m)], Mark::Content(figure_node))
+        }
     }
+}
+
+/// What the principles figure shows, in words: the highlight is colour only.
+fn figure_alt(center: &str, principles: &[(String, bool)]) -> String {
+    let names: Vec<&str> = principles.iter().map(|(p, _)| p.as_str()).collect();
+    let focus: Vec<&str> = principles
+        .iter()
+        .filter(|(_, h)| *h)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let mut alt = format!(
+        "Figur: {center} i midten, omgivet af {} principper: {}.",
+        names.len(),
+        names.join(", ")
+    );
+    if !focus.is_empty() {
+        alt.push_str(&format!(" Årets fokus: {}.", focus.join(", ")));
+    }
+    alt
 }
 
 /// Where the baseline of a line of `size` sits below the top of its `leading`-high slot.
@@ -334,12 +416,27 @@ fn heading_fragment(level: u8, spans: &[Span], m: &dyn Measure) -> Fragment {
     }
 }
 
-fn list(start: Option<u64>, depth: u8, items: &[ListItem], m: &dyn Measure) -> Vec<Fragment> {
+/// A list's fragments (an `L` under `parent`, an `LI` with `Lbl` and `LBody` per item),
+/// and the body of its last item.
+fn list(
+    start: Option<u64>,
+    depth: u8,
+    items: &[ListItem],
+    m: &dyn Measure,
+    s: &mut Structure,
+    parent: NodeId,
+) -> (Vec<Fragment>, Option<NodeId>) {
     let indent = depth as f32 * LIST_INDENT;
     let mut out = Vec::new();
+    let l = s.add(Role::L, parent);
+    let mut last = None;
     for (i, item) in items.iter().enumerate() {
+        let li = s.add(Role::LI, l);
+        let label = s.add(Role::Lbl, li);
+        let body = s.add(Role::LBody, li);
+        last = Some(body);
         let gap = if i == 0 { PARAGRAPH_GAP } else { 3.0 };
-        let mut frags = text_fragments(
+        let frags = text_fragments(
             &item.spans,
             m,
             indent + LIST_INDENT,
@@ -372,22 +469,28 @@ fn list(start: Option<u64>, depth: u8, items: &[ListItem], m: &dyn Measure) -> V
                 text: "•".into(),
             },
         };
+        let mut frags = marked(frags, Mark::Content(body));
         if let Some(first) = frags.first_mut() {
-            first.items.insert(0, marker);
+            first
+                .items
+                .splice(0..0, [Item::Mark(Mark::Content(label)), marker]);
         }
         out.extend(frags);
     }
-    out
+    (out, last)
 }
 
-fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
+/// A shaded box: a `BlockQuote` of paragraphs.
+fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure, s: &mut Structure) -> Fragment {
     let (size, leading, pad) = (9.5, 13.5, 10.0);
+    let quote = s.add(Role::BlockQuote, Structure::DOCUMENT);
     let mut items = Vec::new();
     let mut y = pad;
     for (i, spans) in paragraphs.iter().enumerate() {
         if i > 0 {
             y += 5.0;
         }
+        items.push(Item::Mark(Mark::Content(s.add(Role::P, quote))));
         for line in wrap(spans, m, size, CONTENT_WIDTH - 2.0 * pad - 4.0) {
             items.extend(line_items(
                 &line,
@@ -402,6 +505,7 @@ fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
     let height = y + pad;
     // A tinted box with an accent bar down its left edge, behind the text.
     backdrop(&mut items, height, ACCENT_LIGHT, (3.0, height));
+    items.insert(0, Item::Mark(Mark::Artifact));
     Fragment {
         height,
         space_before: 10.0,
@@ -477,6 +581,8 @@ fn text_field(
     }
 }
 
+/// A row of boxes per rater: one `P` per rater (its label and the numbers), holding a
+/// `Form` per button, in reading order.
 fn scale(
     min: u8,
     max: u8,
@@ -484,6 +590,7 @@ fn scale(
     name: Option<&str>,
     tooltips: &[String],
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Fragment {
     let size = SMALL_SIZE;
     let box_size = 9.0;
@@ -498,6 +605,9 @@ fn scale(
     let y = 13.0;
     for (i, ((key, rater), tooltip)) in raters.iter().zip(tooltips).enumerate() {
         let x = x0 + i as f32 * column;
+        let p = s.add(Role::P, Structure::DOCUMENT);
+        let group = Item::Mark(Mark::Content(p));
+        items.push(group.clone());
         items.push(Item::Text {
             x,
             y,
@@ -518,15 +628,8 @@ fn scale(
                 fill: None,
                 stroke: Some(BOX_STROKE),
             });
-            items.push(Item::Text {
-                x: bx + box_size + 3.0,
-                y,
-                size: 7.5,
-                style: FontStyle::Regular,
-                color: MUTED,
-                text: value.to_string(),
-            });
             if let Some(name) = name {
+                items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
                 items.push(Item::Field {
                     name: format!("{name}.{key}"),
                     tooltip: tooltip.clone(),
@@ -539,7 +642,16 @@ fn scale(
                     w: box_size,
                     h: box_size,
                 });
+                items.push(group.clone());
             }
+            items.push(Item::Text {
+                x: bx + box_size + 3.0,
+                y,
+                size: 7.5,
+                style: FontStyle::Regular,
+                color: MUTED,
+                text: value.to_string(),
+            });
         }
     }
     Fragment {
@@ -552,6 +664,9 @@ fn scale(
     }
 }
 
+/// A `Table`: a header row of `TH` (column scope), then printed and empty rows of `TD`,
+/// an empty row's cells each holding its field's `Form`.
+#[allow(clippy::too_many_arguments)]
 fn table(
     columns: &[(String, String)],
     widths: &[f32],
@@ -560,7 +675,13 @@ fn table(
     name: Option<&str>,
     tooltip: &dyn Fn(u32, &str) -> String,
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Vec<Fragment> {
+    let table = s.add(Role::Table, Structure::DOCUMENT);
+    let row = |s: &mut Structure, role: Role| -> Vec<NodeId> {
+        let tr = s.add(Role::TR, table);
+        (0..widths.len()).map(|_| s.add(role, tr)).collect()
+    };
     let total: f32 = widths.iter().sum();
     let xs: Vec<(f32, f32)> = widths
         .iter()
@@ -571,6 +692,7 @@ fn table(
             Some((start, width))
         })
         .collect();
+    let header_cells = row(s, Role::TH(Scope::Column));
     let (header_height, header) = text_row(
         &xs,
         |i| columns.get(i).map_or("", |(_, label)| label.as_str()),
@@ -578,6 +700,7 @@ fn table(
         (Some(ACCENT_LIGHT), ACCENT),
         0,
         m,
+        &header_cells,
     );
     let mut out = vec![Fragment {
         height: header_height,
@@ -587,11 +710,16 @@ fn table(
         bookmark: None,
         items: header,
     }];
-    out.extend(printed_rows(&xs, cells, m));
+    for printed in cells {
+        let cells = row(s, Role::TD);
+        out.push(printed_row(&xs, printed, m, &cells));
+    }
     let row_height = 36.0;
     for r in 0..rows {
         let mut items = Vec::new();
-        for ((x, w), (key, label)) in xs.iter().zip(columns) {
+        let tds = row(s, Role::TD);
+        for (((x, w), (key, label)), td) in xs.iter().zip(columns).zip(tds) {
+            items.push(Item::Mark(Mark::Content(td)));
             items.push(Item::Rect {
                 x: *x,
                 y: 0.0,
@@ -601,6 +729,7 @@ fn table(
                 stroke: Some(BOX_STROKE),
             });
             if let Some(name) = name {
+                items.push(Item::Mark(Mark::Content(s.add(Role::Form, td))));
                 items.push(Item::Field {
                     name: format!("{name}.{}.{key}", r + 1),
                     tooltip: tooltip(r + 1, label),
@@ -624,35 +753,32 @@ fn table(
     out
 }
 
-/// A table's printed rows: each cell's text wrapped in its column, the row as high as
-/// its tallest cell.
-fn printed_rows(xs: &[(f32, f32)], cells: &[Vec<String>], m: &dyn Measure) -> Vec<Fragment> {
-    cells
-        .iter()
-        .map(|row| {
-            let (height, items) = text_row(
-                xs,
-                |i| row.get(i).map_or("", String::as_str),
-                FontStyle::Regular,
-                (None, INK),
-                1,
-                m,
-            );
-            Fragment {
-                height,
-                space_before: 0.0,
-                keep_with_next: false,
-                page_break: false,
-                bookmark: None,
-                items,
-            }
-        })
-        .collect()
+/// A table's printed row: each cell's text wrapped in its column (and element), the row
+/// as high as its tallest cell.
+fn printed_row(xs: &[(f32, f32)], row: &[String], m: &dyn Measure, cells: &[NodeId]) -> Fragment {
+    let (height, items) = text_row(
+        xs,
+        |i| row.get(i).map_or("", String::as_str),
+        FontStyle::Regular,
+        (None, INK),
+        1,
+        m,
+        cells,
+    );
+    Fragment {
+        height,
+        space_before: 0.0,
+        keep_with_next: false,
+        page_break: false,
+        bookmark: None,
+        items,
+    }
 }
 
 /// One row of a table with text: per column a box (filled with `colors.0`, if any) and
 /// the column's text wrapped in it (in `colors.1`); the row is as high as its tallest
-/// cell, and at least `min_lines` lines.
+/// cell, and at least `min_lines` lines. Each column's text belongs to its element of
+/// `cells`.
 fn text_row<'t>(
     xs: &[(f32, f32)],
     text: impl Fn(usize) -> &'t str,
@@ -660,6 +786,7 @@ fn text_row<'t>(
     colors: (Option<Color>, Color),
     min_lines: usize,
     m: &dyn Measure,
+    cells: &[NodeId],
 ) -> (f32, Vec<Item>) {
     let (size, leading, pad) = (SMALL_SIZE, 11.0, 5.0);
     let wrapped: Vec<Vec<Line>> = xs
@@ -675,7 +802,8 @@ fn text_row<'t>(
         .max(min_lines);
     let height = lines as f32 * leading + 2.0 * pad;
     let mut items = Vec::new();
-    for ((x, w), lines) in xs.iter().zip(&wrapped) {
+    for (((x, w), lines), cell) in xs.iter().zip(&wrapped).zip(cells) {
+        items.push(Item::Mark(Mark::Content(*cell)));
         items.push(Item::Rect {
             x: *x,
             y: 0.0,
@@ -699,18 +827,21 @@ fn text_row<'t>(
 
 /// A label, then a check box and its label for each option; with a name, the boxes are
 /// one radio group whose values are the options' keys.
+/// In the structure, one `P` (label and options) holding a `Form` per button.
 fn choice(
     label: &str,
     options: &[(String, String)],
     name: Option<&str>,
     tooltip: &str,
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Fragment {
     let size = SMALL_SIZE;
     let box_size = 9.0;
     let y = 13.0;
     let mut x = MARGIN_LEFT + LIST_INDENT;
-    let mut items = Vec::new();
+    let p = s.add(Role::P, Structure::DOCUMENT);
+    let mut items = vec![Item::Mark(Mark::Content(p))];
     if !label.is_empty() {
         items.push(Item::Text {
             x,
@@ -733,6 +864,7 @@ fn choice(
             stroke: Some(BOX_STROKE),
         });
         if let Some(name) = name {
+            items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
             items.push(Item::Field {
                 name: name.to_string(),
                 tooltip: tooltip.to_string(),
@@ -745,6 +877,7 @@ fn choice(
                 w: box_size,
                 h: box_size,
             });
+            items.push(Item::Mark(Mark::Content(p)));
         }
         items.push(Item::Text {
             x: x + box_size + 4.0,
@@ -797,7 +930,14 @@ pub fn signature_areas(blocks: &[Block]) -> Vec<SignatureArea> {
         .collect()
 }
 
-fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fragment> {
+/// In the structure, a `Div` per party: its role, the signature field's `Form` with its
+/// caption, and a `P` for the name and the date, each with its field's `Form`.
+fn signatures(
+    parties: &[Party],
+    name: Option<&str>,
+    m: &dyn Measure,
+    s: &mut Structure,
+) -> Vec<Fragment> {
     let gap = 28.0;
     let width = (CONTENT_WIDTH - gap) / 2.0;
     let area = 62.0;
@@ -810,6 +950,8 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
             let mut bottom: f32 = 0.0;
             for (i, party) in pair.iter().enumerate() {
                 let x = MARGIN_LEFT + i as f32 * (width + gap);
+                let div = s.add(Role::Div, Structure::DOCUMENT);
+                items.push(Item::Mark(Mark::Content(s.add(Role::P, div))));
                 items.push(Item::Text {
                     x,
                     y: 11.0,
@@ -826,6 +968,7 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                     fill: Some(TINT),
                     stroke: Some(HAIRLINE),
                 });
+                items.push(Item::Mark(Mark::Content(s.add(Role::P, div))));
                 items.push(Item::Text {
                     x: x + 6.0,
                     y: top + area - 6.0,
@@ -840,6 +983,7 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                     } else {
                         format!("{}, {}", party.role, party.name)
                     };
+                    items.push(Item::Mark(Mark::Content(s.add(Role::Form, div))));
                     items.push(Item::Field {
                         name: signature_slot(name, &party.key),
                         tooltip: tooltip::clean(&format!("{SIGNATURE_LABEL}: {signer}")),
@@ -855,6 +999,8 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                     [("Navn", "navn", party.name.as_str()), ("Dato", "dato", "")]
                 {
                     let lw = m.width(FontStyle::Regular, label, SMALL_SIZE);
+                    let p = s.add(Role::P, div);
+                    items.push(Item::Mark(Mark::Content(p)));
                     items.push(Item::Text {
                         x,
                         y,
@@ -879,6 +1025,7 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                         items.extend(line_items(line, vx, y + k as f32 * leading, BODY_SIZE, INK));
                     }
                     if let Some(name) = name {
+                        items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
                         items.push(Item::Field {
                             name: format!("{name}.{}.{key}", party.key),
                             tooltip: tooltip::clean(&format!("{label}, {}", party.role)),
@@ -921,12 +1068,16 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
         .collect()
 }
 
+/// In the structure, a `Table` of one row per field: its label a `TH` (row scope), its
+/// value a `TD` holding the field's `Form` if it is editable.
 fn fields(
     rows: &[(String, String, String)],
     name: Option<&str>,
     editable: &[String],
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Fragment {
+    let table = s.add(Role::Table, Structure::DOCUMENT);
     let pad = 12.0;
     let gap = 18.0;
     let width = (CONTENT_WIDTH - 2.0 * pad - gap) / 2.0;
@@ -937,6 +1088,9 @@ fn fields(
         let mut row_height: f32 = 0.0;
         for (i, (key, label, value)) in pair.iter().enumerate() {
             let x = MARGIN_LEFT + pad + i as f32 * (width + gap);
+            let tr = s.add(Role::TR, table);
+            items.push(Item::Mark(Mark::Content(s.add(Role::TH(Scope::Row), tr))));
+            let td = s.add(Role::TD, tr);
             items.push(Item::Text {
                 x,
                 y: y + 8.0,
@@ -959,6 +1113,7 @@ fn fields(
             );
             let top = y + 12.0;
             let field = name.filter(|_| editable.contains(key));
+            items.push(Item::Mark(Mark::Content(td)));
             // A value is page text (extractors read it); a field over it shows it too,
             // its appearance covering the page text. An empty field's dash is only shown.
             if field.is_none() || !value.is_empty() {
@@ -973,6 +1128,7 @@ fn fields(
                 }
             }
             if let Some(name) = field {
+                items.push(Item::Mark(Mark::Content(s.add(Role::Form, td))));
                 items.push(Item::Field {
                     name: format!("{name}.{key}"),
                     tooltip: tooltip::clean(label),
@@ -998,6 +1154,7 @@ fn fields(
     let height = y - 8.0 + pad;
     // A tinted box with an accent rule along its top, behind the fields.
     backdrop(&mut items, height, TINT, (CONTENT_WIDTH, 2.0));
+    items.insert(0, Item::Mark(Mark::Artifact));
     Fragment {
         height,
         space_before: 8.0,

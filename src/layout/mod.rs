@@ -6,6 +6,7 @@
 
 mod blocks;
 mod paginate;
+mod structure;
 pub mod theme;
 pub mod wrap;
 
@@ -14,6 +15,7 @@ use serde::Serialize;
 use crate::blocks::Block;
 
 pub use paginate::{paginate, Fragment};
+pub use structure::{Mark, Node, NodeId, Role, Scope, Structure};
 
 /// The three faces of the guide. The discriminant indexes the font set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -130,6 +132,8 @@ pub enum Item {
         w: f32,
         h: f32,
     },
+    /// What the items after it belong to in the document's structure (draws nothing).
+    Mark(Mark),
 }
 
 impl Item {
@@ -146,6 +150,7 @@ impl Item {
                 *y1 += dy;
                 *y2 += dy;
             }
+            Item::Mark(_) => {}
             Item::Path { segments, .. } => {
                 for s in segments {
                     match s {
@@ -203,6 +208,8 @@ pub struct Document {
     pub pages: Vec<Page>,
     /// Every signature area on the pages, in document order.
     pub signatures: Vec<SignatureArea>,
+    /// The logical structure the pages' marks refer to.
+    pub structure: Structure,
 }
 
 impl Document {
@@ -248,7 +255,8 @@ pub struct Footer {
 
 /// Lays out `blocks` on A4 pages and adds the footer to each.
 pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Document {
-    let fragments = blocks::fragments(blocks, measure);
+    let mut structure = Structure::default();
+    let fragments = blocks::fragments(blocks, measure, &mut structure);
     let mut pages = paginate(fragments);
     let total = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
@@ -259,5 +267,6 @@ pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Docum
         height: theme::PAGE_HEIGHT,
         pages,
         signatures: blocks::signature_areas(blocks),
+        structure,
     }
 }

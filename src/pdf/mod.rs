@@ -10,6 +10,7 @@ mod form;
 mod outline;
 mod pdfa;
 mod save;
+mod tags;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -57,19 +58,47 @@ impl Metadata {
 
 pub use crate::identity::NAMESPACE as MUS_NAMESPACE;
 
-/// Writes `document` as PDF/A-2b.
+/// Writes `document` as a tagged PDF/A-2a and PDF/UA-1.
 pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>> {
     write_with(document, fonts, meta, true)
 }
 
-/// Writes `document` as PDF, as PDF/A-2b or without its metadata packet and output
-/// intent (the benchmarks weigh what PDF/A costs; every guide mus makes is PDF/A).
+/// What a guide is written as. Every guide mus makes is both; the benchmarks weigh what
+/// each costs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// PDF/A: the metadata packet and the output intent.
+    pub pdf_a: bool,
+    /// Tagged (PDF/UA-1, and PDF/A level A): marked content and the structure tree.
+    pub tagged: bool,
+}
+
+/// Writes `document` tagged, as PDF/A or without its metadata packet and output intent.
 pub fn write_with(
     document: &Document,
     fonts: &FontSet,
     meta: &Metadata,
     pdf_a: bool,
 ) -> Result<Vec<u8>> {
+    write_as(
+        document,
+        fonts,
+        meta,
+        Options {
+            pdf_a,
+            tagged: true,
+        },
+    )
+}
+
+/// Writes `document` as `options` say.
+pub fn write_as(
+    document: &Document,
+    fonts: &FontSet,
+    meta: &Metadata,
+    options: Options,
+) -> Result<Vec<u8>> {
+    let Options { pdf_a, tagged } = options;
     // Who must sign is what the layout laid out, so the identity can never name a slot
     // the guide lacks, nor miss one it has.
     let meta = &Metadata {
@@ -89,7 +118,13 @@ pub fn write_with(
         ..meta.clone()
     };
     let mut pdf = PdfDocument::new(&meta.title);
-    let used = used_characters(document);
+    let mut used = used_characters(document);
+    if tagged {
+        // Tagged text ends a line with the space it broke at (see `tags::line_ends`).
+        for chars in used.values_mut() {
+            chars.insert(' ');
+        }
+    }
     let has_form = document
         .pages
         .iter()
@@ -113,11 +148,13 @@ pub fn write_with(
             .insert(id.clone(), PdfFont::new(parsed));
         font_ids.insert(*style, id);
     }
+    let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
     pdf.pages = document
         .pages
         .iter()
         .map(|page| {
-            let ops = page_ops(&page.items, document.height, &font_ids);
+            let mut tags = tagger.as_mut().map(|t| t.page());
+            let ops = page_ops(&page.items, document.height, &font_ids, tags.as_mut());
             PdfPage::new(Pt(document.width).into(), Pt(document.height).into(), ops)
         })
         .collect();
@@ -135,7 +172,7 @@ pub fn write_with(
             message: format!("{w:?}"),
         });
     }
-    let root = finish(&mut doc, meta, &document_id(meta), pdf_a)?;
+    let root = finish(&mut doc, meta, &document_id(meta), pdf_a, tagged)?;
     outline::apply(&mut doc, document, root)?;
     tab_order(&mut doc)?;
     if let Some((resource, glyphs, widths, units_per_em)) = field_font {
@@ -153,6 +190,9 @@ pub fn write_with(
                 glyphs,
             },
         )?;
+    }
+    if let Some(tagger) = tagger {
+        tagger.write(&mut doc, root)?;
     }
     let mut deflater = save::Deflater::new();
     compress(&mut doc, &mut deflater);
@@ -434,16 +474,48 @@ fn rgb(c: Color) -> printpdf::Color {
     })
 }
 
-/// The drawing operations of one page. Layout measures from the top; PDF from the bottom.
-fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) -> Vec<Op> {
+/// The drawing operations of one page, as marked content if `tags` is given. Layout
+/// measures from the top; PDF from the bottom.
+fn page_ops(
+    items: &[Item],
+    height: f32,
+    fonts: &BTreeMap<FontStyle, FontId>,
+    mut tags: Option<&mut tags::PageTags>,
+) -> Vec<Op> {
     let mut ops = Vec::new();
     let mut in_text = false;
     let mut state = GraphicsState::default();
-    for item in items {
+    let spaced = if tags.is_some() {
+        tags::line_ends(items)
+    } else {
+        Vec::new()
+    };
+    for (index, item) in items.iter().enumerate() {
+        let draws = !matches!(item, Item::Mark(_) | Item::Field { .. });
+        if let Some(tags) = tags.as_deref_mut() {
+            tags.item(item);
+        }
+        if !draws {
+            continue;
+        }
         let is_text = matches!(item, Item::Text { .. });
         if in_text && !is_text {
+            if let Some(tags) = tags.as_deref_mut() {
+                tags.before_end_text(&mut ops);
+            }
             ops.push(Op::EndTextSection);
             in_text = false;
+        }
+        if is_text && !in_text {
+            if let Some(tags) = tags.as_deref_mut() {
+                tags.before_begin_text(&mut ops);
+            }
+        }
+        if let Some(tags) = tags.as_deref_mut() {
+            // Opened inside the text object when the item is text (its `BT` comes first).
+            if !is_text {
+                tags.draw(item, false, &mut ops);
+            }
         }
         match item {
             Item::Text {
@@ -459,6 +531,9 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                     in_text = true;
                     state.font = None;
                 }
+                if let Some(tags) = tags.as_deref_mut() {
+                    tags.draw(item, true, &mut ops);
+                }
                 if state.font != Some((*style, *size)) {
                     ops.push(Op::SetFont {
                         font: PdfFontHandle::External(fonts[style].clone()),
@@ -470,8 +545,12 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                 ops.push(Op::SetTextMatrix {
                     matrix: TextMatrix::Translate(Pt(*x), Pt(height - y)),
                 });
+                let text = match spaced.get(index) {
+                    Some(true) => format!("{text} "),
+                    _ => text.clone(),
+                };
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(text.clone())],
+                    items: vec![TextItem::Text(text)],
                 });
             }
             Item::Line {
@@ -512,8 +591,9 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                     },
                 });
             }
-            // Fields are widget annotations, added after printpdf (see `form`).
-            Item::Field { .. } => {}
+            // Fields are widget annotations, added after printpdf (see `form`); marks
+            // draw nothing.
+            Item::Field { .. } | Item::Mark(_) => {}
             Item::Path {
                 segments,
                 closed: _,
@@ -543,6 +623,9 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                 });
             }
         }
+    }
+    if let Some(tags) = tags {
+        tags.finish(&mut ops);
     }
     if in_text {
         ops.push(Op::EndTextSection);
@@ -705,6 +788,7 @@ fn finish(
     meta: &Metadata,
     id: &[u8; 16],
     pdf_a: bool,
+    tagged: bool,
 ) -> Result<lopdf::ObjectId> {
     doc.version = "1.7".into();
     let missing = |what: &str| Error::Pdf {
@@ -750,7 +834,7 @@ fn finish(
     );
     catalog.remove(b"Metadata");
     if pdf_a {
-        pdfa::apply(doc, root, meta).map_err(|e| Error::Pdf {
+        pdfa::apply(doc, root, meta, tagged).map_err(|e| Error::Pdf {
             message: format!("PDF/A: {e}"),
         })?;
     }

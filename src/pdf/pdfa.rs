@@ -16,13 +16,14 @@ pub fn apply(
     doc: &mut lopdf::Document,
     catalog: lopdf::ObjectId,
     meta: &Metadata,
+    tagged: bool,
 ) -> lopdf::Result<()> {
     let mut metadata = Stream::new(
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Metadata".to_vec())),
             ("Subtype", Object::Name(b"XML".to_vec())),
         ]),
-        xmp(meta).into_bytes(),
+        xmp(meta, tagged).into_bytes(),
     );
     // PDF/A-2 would allow a deflated metadata stream, but PDFium (Chrome, Edge) writes a
     // deflated one back without its /Filter when it saves, and the archive could no
@@ -57,6 +58,31 @@ pub fn apply(
     Ok(())
 }
 
+/// PDF/UA-1's identification (ISO 14289-1, 5).
+const UA_DESCRIPTION: &str =
+    "  <rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>
+";
+
+/// `pdfuaid` is not among PDF/A's predefined schemas, so it is described.
+const UA_SCHEMA: &str = "     <rdf:li rdf:parseType=\"Resource\">
+      <pdfaSchema:schema>PDF/UA identification</pdfaSchema:schema>
+      <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+      <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+      <pdfaSchema:property>
+       <rdf:Seq>
+        <rdf:li rdf:parseType=\"Resource\">
+         <pdfaProperty:name>part</pdfaProperty:name>
+         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+         <pdfaProperty:category>internal</pdfaProperty:category>
+         <pdfaProperty:description>Part of ISO 14289</pdfaProperty:description>
+        </rdf:li>
+       </rdf:Seq>
+      </pdfaSchema:property>
+     </rdf:li>
+";
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -74,18 +100,25 @@ fn xmp_date(unix: i64) -> String {
 
 /// The XMP packet. Title, author, subject, keywords, creator tool, producer and dates are
 /// the Info dictionary's, as PDF/A requires; the guide's own properties are described by
-/// a PDF/A extension schema, since PDF/A admits no undescribed XMP property.
-pub fn xmp(meta: &Metadata) -> String {
+/// a PDF/A extension schema, since PDF/A admits no undescribed XMP property. A tagged
+/// guide is PDF/A level A and says it is PDF/UA-1 (`pdfuaid`, described the same way).
+pub fn xmp(meta: &Metadata, tagged: bool) -> String {
     let date = xmp_date(meta.created);
     let own = meta.identity.to_xmp_properties();
+    let (conformance, ua, ua_schema) = if tagged {
+        ("A", UA_DESCRIPTION, UA_SCHEMA)
+    } else {
+        ("B", "", "")
+    };
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>
 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">
  <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">
   <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">
    <pdfaid:part>2</pdfaid:part>
-   <pdfaid:conformance>B</pdfaid:conformance>
+   <pdfaid:conformance>{conformance}</pdfaid:conformance>
   </rdf:Description>
+{ua}
   <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>
@@ -106,7 +139,7 @@ pub fn xmp(meta: &Metadata) -> String {
 {description}  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\" xmlns:pdfaType=\"http://www.aiim.org/pdfa/ns/type#\" xmlns:pdfaField=\"http://www.aiim.org/pdfa/ns/field#\">
    <pdfaExtension:schemas>
     <rdf:Bag>
-{extension_schema}    </rdf:Bag>
+{extension_schema}{ua_schema}    </rdf:Bag>
    </pdfaExtension:schemas>
   </rdf:Description>
  </rdf:RDF>
