@@ -101,7 +101,7 @@ def struct_elements(path):
                     element[3] = False
             # An element may carry its title inline: H2 "Udviklingsplan" (block).
             inline = re.findall(r'"([^"]*)"', stripped)
-            elements.append([stripped.split()[0], depth, list(inline), True])
+            elements.append([stripped.split()[0].rstrip(":"), depth, list(inline), True])
     return [(role, " ".join(texts)) for role, _, texts, _ in elements]
 
 
