@@ -651,6 +651,35 @@ mod tests {
     }
 
     #[test]
+    fn a_tooltip_line_names_fields_and_is_no_rater_or_header() {
+        let blocks = parse(&format!(
+            "```scale name=x.forventning1\nleder | Din vurdering\ntooltip: {{rater}} af {}, {{min}} til {{max}}\n```\n",
+            escape("{row} | 1. mål")
+        ))
+        .unwrap();
+        let Block::Scale {
+            raters, tooltip, ..
+        } = &blocks[0]
+        else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(raters, &vec![("leder".into(), "Din vurdering".into())]);
+        let filled = tooltip
+            .as_ref()
+            .unwrap()
+            .fill(|slot| Some(slot.to_uppercase()));
+        assert_eq!(filled, "RATER af {row} | 1. mål, MIN til MAX");
+        let err = parse("```table name=plan\ntooltip: Plan {rækk}\nMål | Frist\n```\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "the guide's markup: line 1 ('```table name=plan'): 'table': tooltip: '{rækk}' is \
+             not a slot; valid slots: {row}, {column}"
+        );
+    }
+
+    #[test]
     fn a_value_cannot_add_cells_or_markers_to_a_directive() {
         let name = "Ane | B: c";
         let markup = format!(
