@@ -170,8 +170,16 @@ fn label_parts(tooltip: &str) -> Vec<String> {
         })
         .filter(|part| {
             !part.is_empty()
-                && !["# til #", "række #", "Aftale #", "status", "kommentar"]
-                    .contains(&shape(part).as_str())
+                && ![
+                    "# til #",
+                    "#–#",
+                    "#",
+                    "række #",
+                    "Aftale #",
+                    "status",
+                    "kommentar",
+                ]
+                .contains(&shape(part).as_str())
         })
         .map(str::to_string)
         .collect()
@@ -201,7 +209,77 @@ fn widgets(doc: &Document) -> Vec<(u32, ObjectId, String)> {
 fn every_field_is_named_by_what_a_sighted_reader_sees_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     for (what, path, _) in guides(dir.path()) {
-        let doc = Document::load(&path).unwrap();
+        assert_fields_named(what, &path);
+    }
+}
+
+/// Regression guard for custom templates: without any `tooltip:` line, every field is
+/// still named by the text before it.
+#[test]
+fn a_custom_template_without_tooltip_lines_still_names_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("mine");
+    Command::cargo_bin("mus")
+        .unwrap()
+        .args(["templates", "export"])
+        .arg(&templates)
+        .assert()
+        .success();
+    let mut removed = 0;
+    for entry in std::fs::read_dir(&templates).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("tooltip:"))
+            .collect();
+        removed += text.lines().count() - kept.len();
+        std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    }
+    assert!(
+        removed >= 2,
+        "the built-in templates name their scales and plan"
+    );
+    let previous = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/previous/signed.pdf");
+    let path = guide(
+        dir.path(),
+        "mine.pdf",
+        &[
+            &["--templates", templates.to_str().unwrap()][..],
+            &["--role", "leder-af-medarbejdere", "--focus", "saet-retning"],
+            &PEOPLE,
+            &["--previous", previous.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_fields_named("templates without tooltip lines", &path);
+    // A scale is named by the expectation it rates, not by last year's ratings between.
+    let doc = Document::load(&path).unwrap();
+    let groups: Vec<String> = widgets(&doc)
+        .iter()
+        .filter_map(|(_, id, _)| {
+            let parent = doc.get_dictionary(*id).unwrap().get(b"Parent").ok()?;
+            let group = doc.get_dictionary(parent.as_reference().unwrap()).unwrap();
+            group.has(b"FT").then(|| tooltip(&doc, group))
+        })
+        .collect();
+    assert!(
+        groups.iter().any(|t| t.starts_with(
+            "Din vurdering: 1. Giver tydelige udmeldinger omkring politiske visioner"
+        )),
+        "{groups:?}"
+    );
+    assert!(
+        !groups.iter().any(|t| t.contains("Sidste år")),
+        "{groups:?}"
+    );
+}
+
+/// Every widget of the guide at `path` has a tooltip that names labels its page (or a
+/// page before) shows; a print-only guide has no widgets.
+fn assert_fields_named(what: &str, path: &Path) {
+    {
+        let doc = Document::load(path).unwrap();
         let widgets = widgets(&doc);
         let prose: Vec<String> = doc
             .get_pages()
@@ -213,7 +291,7 @@ fn every_field_is_named_by_what_a_sighted_reader_sees_beside_it() {
                 widgets.is_empty(),
                 "{what}: a print-only guide has no fields"
             );
-            continue;
+            return;
         }
         assert!(widgets.len() > 50, "{what}: only {} widgets", widgets.len());
         for (page, id, text) in &widgets {

@@ -26,6 +26,9 @@ struct Context {
     before: String,
     /// The last heading (a table's section).
     heading: String,
+    /// The last list item since the last field: what a scale rates, even with a
+    /// paragraph between them ("Sidste år: 3 · 4").
+    item: Option<String>,
 }
 
 impl Context {
@@ -34,6 +37,7 @@ impl Context {
             Block::Heading { spans, .. } => {
                 self.heading = plain(spans);
                 self.before = self.heading.clone();
+                self.item = None;
             }
             Block::Paragraph { spans } => self.before = plain(spans),
             Block::List { start, items, .. } => {
@@ -44,8 +48,15 @@ impl Context {
                         }
                         None => plain(&last.spans),
                     };
+                    self.item = Some(self.before.clone());
                 }
             }
+            Block::Answer { .. }
+            | Block::Scale { .. }
+            | Block::Table { .. }
+            | Block::Choice { .. }
+            | Block::Signatures { .. }
+            | Block::Fields { .. } => self.item = None,
             _ => {}
         }
     }
@@ -228,7 +239,10 @@ fn block_fragments(
                     name_field(
                         tooltip.as_ref(),
                         &[("rater", rater), ("min", &lo), ("max", &hi)],
-                        format!("{rater}: {}, {lo}–{hi}", context.before),
+                        format!(
+                            "{rater}: {}, {lo}–{hi}",
+                            context.item.as_ref().unwrap_or(&context.before)
+                        ),
                     )
                 })
                 .collect();
