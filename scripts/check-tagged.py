@@ -12,13 +12,15 @@ For each guide:
   pdf.js         scripts/pdfjs-tagged.mjs: the document says it is tagged (MarkInfo), every
                  page has a structure tree, and every widget has a tooltip
                  (alternativeText, Firefox's accessible name for the field);
+  PDFium         (pypdfium2; Chrome, Edge) every widget's field has a tooltip
+                 (FPDFAnnot_GetFormFieldAlternateName);
 and for each guide with a form:
   pyHanko        signs both signature fields in turn (certificates named after the two
                  people, from a throwaway CA) and validates: both VALID;
   mus archive    `mus archive add` files the signed guide.
 
 Prints one line per check; exits 1 if any fails. Installs nothing: .ci/run installs
-pdfua, pyhanko, pyhanko-cli, pikepdf (pip), poppler-utils and openssl (apt) and pdfjs-dist
+pdfua, pyhanko, pyhanko-cli, pikepdf, pypdfium2 (pip), poppler-utils and openssl (apt) and pdfjs-dist
 (npm, into scripts/.pdfjs; or set PDFJS_DIR). MUS=path/to/mus (default target/release/mus);
 --keep DIR keeps the guides and signed files.
 """
@@ -31,7 +33,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import ctypes
+
 import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 ROOT = Path(__file__).resolve().parent.parent
 MUS = os.environ.get("MUS", str(ROOT / "target" / "release" / "mus"))
@@ -144,6 +150,28 @@ def check_pdfjs(guide, path, form):
           f"{len(seen['widgets'])} of {widgets} widgets seen; without a tooltip: {unnamed[:5] or 'none'}")
 
 
+def check_pdfium(guide, path):
+    pdf = pdfium.PdfDocument(str(path))
+    pdf.init_forms()
+    widgets, unnamed = 0, []
+    for index in range(len(pdf)):
+        page = pdf[index]
+        for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
+            annot = pdfium_c.FPDFPage_GetAnnot(page, i)
+            if pdfium_c.FPDFAnnot_GetSubtype(annot) == pdfium_c.FPDF_ANNOT_WIDGET:
+                widgets += 1
+                size = pdfium_c.FPDFAnnot_GetFormFieldAlternateName(pdf.formenv.raw, annot, None, 0)
+                buffer = (ctypes.c_ushort * max(size // 2, 1))()
+                pdfium_c.FPDFAnnot_GetFormFieldAlternateName(pdf.formenv.raw, annot, buffer, size)
+                if not bytes(buffer)[:-2].decode("utf-16-le").strip():
+                    unnamed.append(f"p{index + 1}#{i}")
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+        page.close()
+    pdf.close()
+    check(guide, "PDFium: a tooltip on every field", not unnamed,
+          f"{widgets} widgets; without a tooltip: {unnamed[:5] or 'none'}")
+
+
 def make_pki(work):
     def openssl(*args):
         result = run("openssl", *args)
@@ -202,6 +230,7 @@ def main():
             check_pdfua(guide, path)
             check_reading_order(guide, path)
             check_pdfjs(guide, path, form)
+            check_pdfium(guide, path)
             if form:
                 check_signing(guide, path, work)
     failed = [r for r in results if not r[2]]
