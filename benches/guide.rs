@@ -65,18 +65,21 @@ fn guides(c: &mut Criterion) {
     });
     let meta = two.metadata(vec![1, 2, 3]);
     // The same guide laid out without and with the form, written without and with
-    // PDF/A: the differences are what the form and PDF/A cost.
+    // PDF/A and tags: the differences are what the form, PDF/A and tagging cost.
     let plain = two.layout(&templates, fonts).unwrap();
     let with_form = two_form.layout(&templates, fonts).unwrap();
-    for (label, layout, pdf_a) in [
-        ("plain", &plain, false),
-        ("pdf-a", &plain, true),
-        ("pdf-a+form", &with_form, true),
+    let options = |pdf_a, tagged| mus::pdf::Options { pdf_a, tagged };
+    for (label, layout, options) in [
+        ("plain", &plain, options(false, false)),
+        ("pdf-a-untagged", &plain, options(true, false)),
+        ("pdf-a", &plain, options(true, true)),
+        ("pdf-a+form-untagged", &with_form, options(true, false)),
+        ("pdf-a+form", &with_form, options(true, true)),
     ] {
-        let bytes = mus::pdf::write_with(layout, fonts, &meta, pdf_a).unwrap();
+        let bytes = mus::pdf::write_as(layout, fonts, &meta, options).unwrap();
         eprintln!("pdf-write/{label}: {} bytes", bytes.len());
         group.bench_function(format!("pdf-write/{label}"), |b| {
-            b.iter(|| mus::pdf::write_with(layout, fonts, &meta, pdf_a).unwrap())
+            b.iter(|| mus::pdf::write_as(layout, fonts, &meta, options).unwrap())
         });
     }
     group.finish();

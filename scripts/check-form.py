@@ -34,10 +34,10 @@ run(MUS, "guide", "--role", "leder-af-medarbejdere", "--focus", "saet-retning", 
     "--name", "Łukasz Øster-Ågård", "--manager", "Bodil Kjærgård", "--unit", "Dagtilbud Nord",
     "--date", "2027-01-15", "-o", str(guide))
 
-# --- PDF/A-2b structure (pikepdf) -------------------------------------------------------
+# --- PDF/A-2a structure (pikepdf) -------------------------------------------------------
 with pikepdf.open(guide) as pdf:
     meta = pdf.open_metadata()
-    if meta.get("pdfaid:part") != "2" or meta.get("pdfaid:conformance") != "B":
+    if meta.get("pdfaid:part") != "2" or meta.get("pdfaid:conformance") != "A":
         fail(f"XMP identification: part={meta.get('pdfaid:part')} conformance={meta.get('pdfaid:conformance')}")
     info = pdf.docinfo
     if str(info.Title) != meta.get("dc:title"):
@@ -75,7 +75,7 @@ with pikepdf.open(guide) as pdf:
                 fail(f"widget {annot.get('/T')} is not a printed widget")
             if "/AP" not in annot or list(annot.AP.keys()) != ["/N"]:
                 fail(f"widget {annot.get('/T')} lacks a normal appearance (or has more than /N)")
-    print(f"ok: PDF/A-2b structure (XMP, sRGB intent, {fonts} font uses embedded, {widgets} widgets with appearances)")
+    print(f"ok: PDF/A-2a structure (XMP, sRGB intent, {fonts} font uses embedded, {widgets} widgets with appearances)")
 
 # --- Every custom XMP property is described (PDF/A-2, 6.6.2.3) ---------------------------
 # As veraPDF checks it: a property outside the predefined schemas must be declared in the

@@ -4,6 +4,7 @@
 //! positions and no fonts, only structure and styled text.
 
 use crate::layout::FontStyle;
+use crate::tooltip::Tooltip;
 
 /// A run of text in one style. A `"\n"` span is a forced line break.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,9 +59,13 @@ pub enum Block {
     Rule,
     PageBreak,
     /// Ruled lines to write an answer on; with a name, also a form field.
+    ///
+    /// A field's `tooltip` is the template's `tooltip:` line; without one the layout
+    /// names the field by the text before it (`crate::tooltip`).
     Answer {
         lines: u32,
         name: Option<String>,
+        tooltip: Option<Tooltip>,
     },
     /// A row of check boxes `min..=max` for each rater (key, label); with a name, one
     /// radio group per rater, `<name>.<key>`.
@@ -69,6 +74,8 @@ pub enum Block {
         max: u8,
         raters: Vec<(String, String)>,
         name: Option<String>,
+        /// Slots `{rater}`, `{min}`, `{max}`.
+        tooltip: Option<Tooltip>,
     },
     /// A table with a header row of (key, label), the printed rows `cells`, and `rows`
     /// empty rows; with a name, a field per empty cell, `<name>.<row>.<column key>`.
@@ -78,6 +85,8 @@ pub enum Block {
         cells: Vec<Vec<String>>,
         rows: u32,
         name: Option<String>,
+        /// Slots `{row}` (1, 2 …) and `{column}` (its header).
+        tooltip: Option<Tooltip>,
     },
     /// One choice among labelled options (key, label), e.g. nået / delvist / ikke nået;
     /// with a name, one radio group `<name>` whose buttons' values are the keys.
@@ -85,6 +94,7 @@ pub enum Block {
         label: String,
         options: Vec<(String, String)>,
         name: Option<String>,
+        tooltip: Option<Tooltip>,
     },
     /// With a name, each party's signature area is the slot `<name>.<key>.underskrift`,
     /// and with `form` also that signature field and `.navn` and `.dato` fields. A
@@ -101,9 +111,12 @@ pub enum Block {
         name: Option<String>,
         editable: Vec<String>,
     },
-    /// The principles around the core task; `true` marks a highlighted principle.
+    /// The principles around the core task; `true` marks a highlighted principle. `alt`
+    /// replaces the figure's description for readers who cannot see it (by default it
+    /// names the centre, the principles and the highlighted ones).
     Figure {
         center: String,
         items: Vec<(String, bool)>,
+        alt: Option<String>,
     },
 }

@@ -30,6 +30,7 @@ pub mod roster;
 pub mod show;
 pub mod signature;
 pub mod templates;
+pub mod tooltip;
 pub mod xmp;
 
 use std::ffi::OsString;

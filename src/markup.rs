@@ -12,8 +12,12 @@
 //! | `choice` | — | `label: text` first, then one option per line: `key \| label` |
 //! | `signatures` | — | one party per line: `role \| printed name` |
 //! | `fields` | — | one `label: value` per line |
-//! | `figure` | — | `center: text`, then one principle per line, `*` before a highlighted one |
+//! | `figure` | `alt="text"` (optional; or in single quotes) | `center: text`, then one principle per line, `*` before a highlighted one |
 //! | `pagebreak` | — | — |
+//!
+//! `answer`, `scale`, `table` and `choice` take a `tooltip:` line in their body: what a
+//! screen reader calls their fields (see [`crate::tooltip`]); `scale` fills `{rater}`,
+//! `{min}` and `{max}`, `table` fills `{row}` and `{column}`.
 //!
 //! Values the templates insert are Markdown-escaped (see [`escape`]); directive bodies
 //! are taken literally, so the parser undoes that escaping there.
@@ -25,6 +29,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use crate::blocks::{Block, ListItem, Party, Span};
 use crate::error::{Error, Result};
 use crate::layout::FontStyle;
+use crate::tooltip::Tooltip;
 
 /// Escapes text so Markdown shows it as written: every ASCII punctuation character that
 /// could start markup gets a backslash (CommonMark allows escaping any of them), and line
@@ -250,22 +255,69 @@ impl BlockParser {
 
 const DIRECTIVES: &str = "answer, scale, table, choice, signatures, fields, figure, pagebreak";
 
+/// The words of a directive's info string: split at white space, except inside double
+/// or single quotes (`alt="Tre cirkler"`, `alt='Om "kerneopgaven"'`), which are dropped.
+/// (CommonMark has already undone backslash escapes in an info string.)
+fn words(info: &str) -> std::result::Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in info.chars() {
+        match (c, quote) {
+            ('"' | '\'', None) => {
+                quote = Some(c);
+                started = true;
+            }
+            (c, Some(q)) if c == q => quote = None,
+            (c, None) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (c, _) => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err(format!("'{}': a quote is not closed", info.trim()));
+    }
+    if started {
+        words.push(word);
+    }
+    Ok(words)
+}
+
 fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
-    let mut words = info.split_whitespace();
-    let name = words.next().unwrap_or_default();
+    let words = words(info)?;
+    let name = words.first().map(String::as_str).unwrap_or_default();
     let mut args = BTreeMap::new();
-    for word in words {
+    for word in &words[words.len().min(1)..] {
         let (key, value) = word
             .split_once('=')
             .ok_or_else(|| format!("'{name}': argument '{word}' is not of the form key=value"))?;
         args.insert(key, value);
     }
     // Lines stay escaped until they are split, so a value cannot add a cell or a marker.
-    let lines: Vec<&str> = body
+    let mut lines: Vec<&str> = body
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
+    // A `tooltip:` line names the directive's fields for screen readers (any position).
+    let tooltip_line = lines
+        .iter()
+        .position(|l| l.starts_with("tooltip:"))
+        .map(|i| lines.remove(i)["tooltip:".len()..].to_string());
+    let tooltip = |slots: &[&str]| {
+        tooltip_line
+            .as_deref()
+            .map(|t| Tooltip::parse(t, slots).map_err(|e| format!("'{name}': {e}")))
+            .transpose()
+    };
     let number = |key: &str, default: u32, max: u32| -> std::result::Result<u32, String> {
         match args.get(key) {
             None => Ok(default),
@@ -307,6 +359,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
         "answer" => Block::Answer {
             lines: number("lines", 3, 40)?,
             name: field_name,
+            tooltip: tooltip(&[])?,
         },
         "scale" => {
             let min = number("min", 1, 10)? as u8;
@@ -322,6 +375,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 max,
                 raters: lines.iter().map(|l| keyed(l)).collect(),
                 name: field_name,
+                tooltip: tooltip(&["rater", "min", "max"])?,
             }
         }
         "table" => {
@@ -369,6 +423,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 cells,
                 rows,
                 name: field_name,
+                tooltip: tooltip(&["row", "column"])?,
             }
         }
         "choice" => {
@@ -387,6 +442,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 label,
                 options: options.iter().map(|l| keyed(l)).collect(),
                 name: field_name,
+                tooltip: tooltip(&[])?,
             }
         }
         "signatures" => Block::Signatures {
@@ -442,7 +498,15 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             if items.is_empty() {
                 return Err("'figure' needs one principle per line".into());
             }
-            Block::Figure { center, items }
+            // The figure's description for those who cannot see it, if the default
+            // (centre, principles, highlighted ones) does not say what it shows.
+            let alt = match args.get("alt") {
+                Some(alt) if alt.trim().is_empty() => {
+                    return Err("'figure': alt=\"\" would leave the figure undescribed".into())
+                }
+                alt => alt.map(|a| a.trim().to_string()),
+            };
+            Block::Figure { center, items, alt }
         }
         "pagebreak" => Block::PageBreak,
         other => {
@@ -533,6 +597,7 @@ mod tests {
                     ("ikke-naaet".into(), "ikke nået".into())
                 ],
                 name: Some("o.plan.1.status".into()),
+                tooltip: None,
             }
         );
         let error = parse("```table\na | b\n> 1 | 2 | 3\n```\n").unwrap_err();
@@ -551,7 +616,8 @@ mod tests {
             blocks[0],
             Block::Answer {
                 lines: 4,
-                name: Some("saet-retning.spm1".into())
+                name: Some("saet-retning.spm1".into()),
+                tooltip: None,
             }
         );
         assert_eq!(
@@ -564,6 +630,7 @@ mod tests {
                     ("lederens-vurdering".into(), "Lederens vurdering".into())
                 ],
                 name: Some("x.forventning1".into()),
+                tooltip: None,
             }
         );
         let err = parse("```answer name=Spm.1\n```\n")
@@ -580,6 +647,35 @@ mod tests {
             err,
             "the guide's markup: line 3 ('```scael'): unknown block directive 'scael'; the directives are: \
              answer, scale, table, choice, signatures, fields, figure, pagebreak"
+        );
+    }
+
+    #[test]
+    fn a_tooltip_line_names_fields_and_is_no_rater_or_header() {
+        let blocks = parse(&format!(
+            "```scale name=x.forventning1\nleder | Din vurdering\ntooltip: {{rater}} af {}, {{min}} til {{max}}\n```\n",
+            escape("{row} | 1. mål")
+        ))
+        .unwrap();
+        let Block::Scale {
+            raters, tooltip, ..
+        } = &blocks[0]
+        else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(raters, &vec![("leder".into(), "Din vurdering".into())]);
+        let filled = tooltip
+            .as_ref()
+            .unwrap()
+            .fill(|slot| Some(slot.to_uppercase()));
+        assert_eq!(filled, "RATER af {row} | 1. mål, MIN til MAX");
+        let err = parse("```table name=plan\ntooltip: Plan {rækk}\nMål | Frist\n```\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "the guide's markup: line 1 ('```table name=plan'): 'table': tooltip: '{rækk}' is \
+             not a slot; valid slots: {row}, {column}"
         );
     }
 
@@ -619,8 +715,31 @@ mod tests {
             blocks[2],
             Block::Figure {
                 center: "Kerne".into(),
-                items: vec![("* Stjerne".into(), false), ("center: X".into(), true)]
+                items: vec![("* Stjerne".into(), false), ("center: X".into(), true)],
+                alt: None,
             }
         );
+    }
+
+    #[test]
+    fn a_figure_takes_an_alt_text_in_quotes() {
+        let figure = |info: &str| parse(&format!("```figure {info}\ncenter: K\nA\n```\n"));
+        let alt = |info: &str| match &figure(info).unwrap()[0] {
+            Block::Figure { alt, .. } => alt.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(alt(""), None);
+        assert_eq!(alt("alt=\"Tre  cirkler\""), Some("Tre  cirkler".into()));
+        assert_eq!(
+            alt("alt='Om \"kerneopgaven\"'"),
+            Some("Om \"kerneopgaven\"".into())
+        );
+        let err = figure("alt=\"Tre").unwrap_err().to_string();
+        assert!(
+            err.ends_with("'figure alt=\"Tre': a quote is not closed"),
+            "{err}"
+        );
+        let err = figure("alt=\" \"").unwrap_err().to_string();
+        assert!(err.ends_with("would leave the figure undescribed"), "{err}");
     }
 }

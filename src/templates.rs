@@ -107,6 +107,10 @@ impl Templates {
         // `{{inc @index}}`: 1-based numbers for field names and questions.
         handlebars::handlebars_helper!(inc: |x: u64| x + 1);
         registry.register_helper("inc", Box::new(inc));
+        // `{{short text}}`: text cut at a word to 80 characters, for field tooltips.
+        // A final full stop goes: a tooltip continues after it ("…feedback, 1 til 5").
+        handlebars::handlebars_helper!(short: |s: String| crate::tooltip::shorten(s.trim_end_matches('.'), 80));
+        registry.register_helper("short", Box::new(short));
         let mut origins = Vec::new();
         for (file, origin, text) in sources {
             let name = file.trim_end_matches(EXTENSION).to_string();

@@ -1108,7 +1108,7 @@ fn output_into_a_missing_folder_says_so() {
 }
 
 #[test]
-fn the_guide_identifies_itself_as_pdf_a_2b_with_matching_xmp() {
+fn the_guide_identifies_itself_as_pdf_a_2a_with_matching_xmp() {
     let dir = tempfile::tempdir().unwrap();
     let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
     let catalog = doc.catalog().unwrap();
@@ -1125,7 +1125,9 @@ fn the_guide_identifies_itself_as_pdf_a_2b_with_matching_xmp() {
     let xmp = String::from_utf8(metadata.get_plain_content().unwrap()).unwrap();
     for expected in [
         "pdfaid:part=\"2\"",
-        "pdfaid:conformance=\"B\"",
+        // Level A: the guide is tagged (and PDF/UA-1, tests/tagged.rs).
+        "pdfaid:conformance=\"A\"",
+        "pdfuaid:part=\"1\"",
         "<rdf:li xml:lang=\"x-default\">Samtaleguide til MUS – Łukasz Øster-Ågård – 15. januar 2027</rdf:li>",
         "<dc:creator><rdf:Seq><rdf:li>Łukasz Øster-Ågård</rdf:li></rdf:Seq></dc:creator>",
         "xmp:CreateDate=\"2027-01-15T00:00:00Z\"",

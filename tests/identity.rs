@@ -71,6 +71,7 @@ fn an_identity_round_trips_through_the_pdf_writer() {
             .collect(),
     };
     let document = mus::layout::Document {
+        structure: Default::default(),
         width: 595.0,
         height: 842.0,
         pages: vec![Page {
@@ -82,6 +83,7 @@ fn an_identity_round_trips_through_the_pdf_writer() {
                 color: Color(0.0, 0.0, 0.0),
                 text: "Underskrifter".into(),
             }],
+            bookmarks: Vec::new(),
         }],
         signatures: areas
             .iter()

@@ -204,3 +204,81 @@ fn last_years_plan_table_stays_with_its_status_questions() {
     }
     assert_eq!(layouts, 63);
 }
+
+/// Every guide of every level, with the long names above and with the README's example
+/// names (whose guide for `direktion` showed the fault on pages 5 and 11).
+fn layout_all_levels_both_names() -> Vec<(String, Document)> {
+    let framework = Framework::builtin().unwrap();
+    let templates = Templates::builtin().unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+    let mut out = layout_all_levels();
+    for level in &framework.levels {
+        let guide = Guide {
+            framework: &framework,
+            level,
+            focus: framework.principles.iter().collect(),
+            people: People {
+                name: "Łukasz Øster-Ågård".into(),
+                manager: "Bodil Kjærgård".into(),
+                unit: "Dagtilbud Nord".into(),
+                employee_id: None,
+            },
+            date,
+            created: 0,
+            form: true,
+            previous: None,
+        };
+        let doc = guide.layout(&templates, FontSet::builtin()).unwrap();
+        out.push((format!("{} (example names)", level.id), doc));
+    }
+    out
+}
+
+/// Regression: a rating row that ended a page left its reflection questions for the next
+/// page (`--role direktion`, pages 5 and 11), and poppler then read the footer into the
+/// row. An expectation's scale now stays with its first question.
+#[test]
+fn a_rating_row_never_ends_a_page_without_its_first_question() {
+    for (level, doc) in layout_all_levels_both_names() {
+        for (p, page) in doc.pages.iter().enumerate() {
+            let names: Vec<&str> = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Field { name, .. } => Some(name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let scales = page.items.iter().filter_map(|i| match i {
+                Item::Field {
+                    name,
+                    kind: mus::layout::FieldKind::Radio { .. },
+                    ..
+                } => Some(name),
+                _ => None,
+            });
+            for name in scales {
+                // The scale's groups are `<principle>.forventning<n>.<rater>`; its first
+                // question is `<principle>.forventning<n>.refleksion`.
+                let Some((expectation, _)) = name.rsplit_once('.') else {
+                    continue;
+                };
+                if !expectation
+                    .rsplit('.')
+                    .next()
+                    .unwrap()
+                    .starts_with("forventning")
+                {
+                    continue;
+                }
+                let question = format!("{expectation}.refleksion");
+                assert!(
+                    names.contains(&question.as_str()),
+                    "{level} page {}: the rating row of {expectation} ends the page; \
+                     its question {question} is on another page",
+                    p + 1
+                );
+            }
+        }
+    }
+}

@@ -270,6 +270,7 @@ fn answer_fields_cover_exactly_their_ruled_lines_at_the_readers_line_height() {
         for item in &page.items {
             let Item::Field {
                 name,
+                tooltip: _,
                 kind:
                     FieldKind::Text {
                         multiline: true,

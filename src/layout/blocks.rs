@@ -2,10 +2,12 @@
 //! the paginator places.
 
 use super::paginate::Fragment;
+use super::structure::{Mark, NodeId, Role, Scope, Structure};
 use super::theme::*;
 use super::wrap::{wrap, wrap_with, Line};
 use super::{Color, FieldKind, FontStyle, Item, Measure, Segment, SignatureArea, Stroke};
 use crate::blocks::{Block, ListItem, Party, Span};
+use crate::tooltip::{self, Tooltip};
 
 /// Indent of list text from the list's left edge.
 const LIST_INDENT: f32 = 20.0;
@@ -16,10 +18,104 @@ pub const ANSWER_PITCH: f32 = 16.2;
 /// field's top is one pitch above the first rule, its bottom on the last.
 const ANSWER_TOP: f32 = 2.0;
 
-pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
+/// What a sighted reader has just read when they reach a field: the fallback for its
+/// tooltip when the template gives none.
+#[derive(Default)]
+struct Context {
+    /// The last paragraph or list item (a question, an expectation).
+    before: String,
+    /// The last heading (a table's section).
+    heading: String,
+    /// The last list item since the last field: what a scale rates, even with a
+    /// paragraph between them ("Sidste år: 3 · 4").
+    item: Option<String>,
+}
+
+impl Context {
+    fn read(&mut self, block: &Block) {
+        match block {
+            Block::Heading { spans, .. } => {
+                self.heading = plain(spans);
+                self.before = self.heading.clone();
+                self.item = None;
+            }
+            Block::Paragraph { spans } => self.before = plain(spans),
+            Block::List { start, items, .. } => {
+                if let Some(last) = items.last() {
+                    self.before = match start {
+                        Some(first) => {
+                            format!("{}. {}", first + items.len() as u64 - 1, plain(&last.spans))
+                        }
+                        None => plain(&last.spans),
+                    };
+                    self.item = Some(self.before.clone());
+                }
+            }
+            Block::Answer { .. }
+            | Block::Scale { .. }
+            | Block::Table { .. }
+            | Block::Choice { .. }
+            | Block::Signatures { .. }
+            | Block::Fields { .. } => self.item = None,
+            _ => {}
+        }
+    }
+}
+
+/// The text of `spans` as one line.
+fn plain(spans: &[Span]) -> String {
+    let text: String = spans
+        .iter()
+        .map(|s| if s.text == "\n" { " " } else { s.text.as_str() })
+        .collect();
+    tooltip::clean(&text)
+}
+
+/// A field's tooltip: the template's pattern with `slots` filled, or `fallback`.
+fn name_field(pattern: Option<&Tooltip>, slots: &[(&str, &str)], fallback: String) -> String {
+    let named = pattern.map(|t| {
+        t.fill(|slot| {
+            slots
+                .iter()
+                .find(|(k, _)| *k == slot)
+                .map(|(_, v)| v.to_string())
+        })
+    });
+    match named {
+        Some(n) if !n.is_empty() => n,
+        _ => tooltip::clean(&fallback),
+    }
+}
+
+/// The fragments of `blocks`, their elements added to `s` as they are placed.
+pub fn fragments(blocks: &[Block], measure: &dyn Measure, s: &mut Structure) -> Vec<Fragment> {
     let mut out: Vec<Fragment> = Vec::new();
+    let mut context = Context::default();
+    // The body of the last item of the lists at each depth: a deeper list right after
+    // belongs to that item.
+    let mut lists: Vec<NodeId> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        let mut frags = block_fragments(block, measure);
+        let mut frags = match block {
+            Block::List {
+                start,
+                depth,
+                items,
+            } => {
+                let depth = (*depth as usize).min(lists.len());
+                let parent = depth
+                    .checked_sub(1)
+                    .map_or(Structure::DOCUMENT, |d| lists[d]);
+                let (frags, body) = list(*start, depth as u8, items, measure, s, parent);
+                lists.truncate(depth);
+                lists.extend(body);
+                frags
+            }
+            _ => {
+                lists.clear();
+                block_fragments(block, measure, s, &context)
+            }
+        };
+        context.read(block);
         // What introduces an answer area, a scale, a list or a table stays with it.
         let next = blocks.get(i + 1);
         let introduces = matches!(
@@ -44,7 +140,17 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
                 blocks.get(i + 2),
                 Some(Block::Choice { .. } | Block::Answer { .. } | Block::Scale { .. })
             );
-        if introduces || asks_about {
+        // A rating row stays with the question after it: at the foot of a page, alone,
+        // it read as finished, its questions stood on the next page, and poppler read
+        // the footer into the row. What introduces a scale (an expectation, then "last
+        // year's ratings") stays with it in turn.
+        let after_next = blocks.get(i + 2);
+        let holds_on = (matches!(block, Block::Scale { .. })
+            && matches!(next, Some(Block::Paragraph { .. } | Block::Answer { .. })))
+            || (matches!(block, Block::List { .. })
+                && matches!(next, Some(Block::Paragraph { .. }))
+                && matches!(after_next, Some(Block::Scale { .. })));
+        if introduces || holds_on || asks_about {
             if let Some(last) = frags.last_mut() {
                 last.keep_with_next = true;
             }
@@ -54,72 +160,177 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure) -> Vec<Fragment> {
     out
 }
 
-fn block_fragments(block: &Block, m: &dyn Measure) -> Vec<Fragment> {
+/// Makes every fragment start with `mark`, so what a block draws before its own marks
+/// belongs to the block's element, never to the block before it.
+fn marked(mut frags: Vec<Fragment>, mark: Mark) -> Vec<Fragment> {
+    for f in &mut frags {
+        f.items.insert(0, Item::Mark(mark));
+    }
+    frags
+}
+
+fn block_fragments(
+    block: &Block,
+    m: &dyn Measure,
+    s: &mut Structure,
+    context: &Context,
+) -> Vec<Fragment> {
+    let doc = Structure::DOCUMENT;
+    let mut element = |role| Mark::Content(s.add(role, doc));
     match block {
-        Block::Heading { level, spans } => vec![heading_fragment(*level, spans, m)],
-        Block::Paragraph { spans } => text_fragments(
-            spans,
-            m,
-            0.0,
-            CONTENT_WIDTH,
-            BODY_SIZE,
-            BODY_LEADING,
-            INK,
-            PARAGRAPH_GAP,
+        Block::Heading { level, spans } => marked(
+            vec![heading_fragment(*level, spans, m)],
+            element(Role::Heading((*level).clamp(1, 6))),
         ),
+        Block::Paragraph { spans } => marked(
+            text_fragments(
+                spans,
+                m,
+                0.0,
+                CONTENT_WIDTH,
+                BODY_SIZE,
+                BODY_LEADING,
+                INK,
+                PARAGRAPH_GAP,
+            ),
+            element(Role::P),
+        ),
+        // Laid out by `fragments`, which knows the list it nests in.
         Block::List {
             start,
             depth,
             items,
-        } => list(*start, *depth, items, m),
-        Block::Callout { paragraphs } => vec![callout(paragraphs, m)],
+        } => list(*start, *depth, items, m, s, doc).0,
+        Block::Callout { paragraphs } => vec![callout(paragraphs, m, s)],
         Block::Rule => vec![Fragment {
             height: 14.0,
             space_before: 4.0,
-            items: vec![Item::Line {
-                x1: MARGIN_LEFT,
-                y1: 7.0,
-                x2: MARGIN_LEFT + CONTENT_WIDTH,
-                y2: 7.0,
-                stroke: HAIRLINE,
-            }],
+            items: vec![
+                Item::Mark(Mark::Artifact),
+                Item::Line {
+                    x1: MARGIN_LEFT,
+                    y1: 7.0,
+                    x2: MARGIN_LEFT + CONTENT_WIDTH,
+                    y2: 7.0,
+                    stroke: HAIRLINE,
+                },
+            ],
             ..Fragment::default()
         }],
         Block::PageBreak => vec![Fragment {
             page_break: true,
             ..Fragment::default()
         }],
-        Block::Answer { lines, name } => vec![answer(*lines, name.as_deref())],
+        // The ruled lines are decoration; the field, if any, is the answer.
+        Block::Answer {
+            lines,
+            name,
+            tooltip,
+        } => {
+            let mark = match name {
+                Some(_) => element(Role::Form),
+                None => Mark::Artifact,
+            };
+            let tooltip = name_field(tooltip.as_ref(), &[], context.before.clone());
+            marked(vec![answer(*lines, name.as_deref(), &tooltip)], mark)
+        }
         Block::Scale {
             min,
             max,
             raters,
             name,
-        } => vec![scale(*min, *max, raters, name.as_deref(), m)],
+            tooltip,
+        } => {
+            let (lo, hi) = (min.to_string(), max.to_string());
+            let tooltips: Vec<String> = raters
+                .iter()
+                .map(|(_, rater)| {
+                    name_field(
+                        tooltip.as_ref(),
+                        &[("rater", rater), ("min", &lo), ("max", &hi)],
+                        format!(
+                            "{rater}: {}, {lo}–{hi}",
+                            context.item.as_ref().unwrap_or(&context.before)
+                        ),
+                    )
+                })
+                .collect();
+            vec![scale(*min, *max, raters, name.as_deref(), &tooltips, m, s)]
+        }
         Block::Table {
             columns,
             widths,
             cells,
             rows,
             name,
-        } => table(columns, widths, cells, *rows, name.as_deref(), m),
+            tooltip,
+        } => {
+            let cell_tooltip = |row: u32, column: &str| {
+                let row = row.to_string();
+                name_field(
+                    tooltip.as_ref(),
+                    &[("row", &row), ("column", column)],
+                    format!("{}, {column}, {row}", context.heading),
+                )
+            };
+            table(
+                columns,
+                widths,
+                cells,
+                *rows,
+                name.as_deref(),
+                &cell_tooltip,
+                m,
+                s,
+            )
+        }
         Block::Choice {
             label,
             options,
             name,
-        } => vec![choice(label, options, name.as_deref(), m)],
+            tooltip,
+        } => {
+            let tooltip = name_field(tooltip.as_ref(), &[], format!("{} {label}", context.before));
+            vec![choice(label, options, name.as_deref(), &tooltip, m, s)]
+        }
         Block::Signatures {
             parties,
             name,
             form,
-        } => signatures(parties, name.as_deref().filter(|_| *form), m),
+        } => signatures(parties, name.as_deref().filter(|_| *form), m, s),
         Block::Fields {
             rows,
             name,
             editable,
-        } => vec![fields(rows, name.as_deref(), editable, m)],
-        Block::Figure { center, items } => vec![figure(center, items, m)],
+        } => vec![fields(rows, name.as_deref(), editable, m, s)],
+        Block::Figure { center, items, alt } => {
+            let figure_node = s.add(Role::Figure, doc);
+            s.nodes[figure_node].alt = Some(match alt {
+                Some(alt) => alt.clone(),
+                None => figure_alt(center, items),
+            });
+            marked(vec![figure(center, items, m)], Mark::Content(figure_node))
+        }
     }
+}
+
+/// What the principles figure shows, in words: the highlight is colour only.
+fn figure_alt(center: &str, principles: &[(String, bool)]) -> String {
+    let names: Vec<&str> = principles.iter().map(|(p, _)| p.as_str()).collect();
+    let focus: Vec<&str> = principles
+        .iter()
+        .filter(|(_, h)| *h)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let mut alt = format!(
+        "Figur: {center} i midten, omgivet af {} principper: {}.",
+        names.len(),
+        names.join(", ")
+    );
+    if !focus.is_empty() {
+        alt.push_str(&format!(" Årets fokus: {}.", focus.join(", ")));
+    }
+    alt
 }
 
 /// Where the baseline of a line of `size` sits below the top of its `leading`-high slot.
@@ -171,6 +382,7 @@ fn text_fragments(
             space_before: if i == 0 { space_before } else { 0.0 },
             keep_with_next: n >= 2 && (i == 0 || i == n - 2),
             page_break: false,
+            bookmark: None,
             items: line_items(
                 line,
                 MARGIN_LEFT + indent,
@@ -215,21 +427,39 @@ fn heading_fragment(level: u8, spans: &[Span], m: &dyn Measure) -> Fragment {
         });
         y += 3.0;
     }
+    // Sections (H2) are the outline: 9–15 pages of them are worth a table of contents.
+    let title = spans.iter().map(|s| s.text.as_str()).collect::<String>();
     Fragment {
         height: y + after,
         space_before: before,
         keep_with_next: true,
         page_break: false,
+        bookmark: (level == 2).then(|| tooltip::clean(&title)),
         items,
     }
 }
 
-fn list(start: Option<u64>, depth: u8, items: &[ListItem], m: &dyn Measure) -> Vec<Fragment> {
+/// A list's fragments (an `L` under `parent`, an `LI` with `Lbl` and `LBody` per item),
+/// and the body of its last item.
+fn list(
+    start: Option<u64>,
+    depth: u8,
+    items: &[ListItem],
+    m: &dyn Measure,
+    s: &mut Structure,
+    parent: NodeId,
+) -> (Vec<Fragment>, Option<NodeId>) {
     let indent = depth as f32 * LIST_INDENT;
     let mut out = Vec::new();
+    let l = s.add(Role::L, parent);
+    let mut last = None;
     for (i, item) in items.iter().enumerate() {
+        let li = s.add(Role::LI, l);
+        let label = s.add(Role::Lbl, li);
+        let body = s.add(Role::LBody, li);
+        last = Some(body);
         let gap = if i == 0 { PARAGRAPH_GAP } else { 3.0 };
-        let mut frags = text_fragments(
+        let frags = text_fragments(
             &item.spans,
             m,
             indent + LIST_INDENT,
@@ -262,22 +492,28 @@ fn list(start: Option<u64>, depth: u8, items: &[ListItem], m: &dyn Measure) -> V
                 text: "•".into(),
             },
         };
+        let mut frags = marked(frags, Mark::Content(body));
         if let Some(first) = frags.first_mut() {
-            first.items.insert(0, marker);
+            first
+                .items
+                .splice(0..0, [Item::Mark(Mark::Content(label)), marker]);
         }
         out.extend(frags);
     }
-    out
+    (out, last)
 }
 
-fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
+/// A shaded box: a `BlockQuote` of paragraphs.
+fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure, s: &mut Structure) -> Fragment {
     let (size, leading, pad) = (9.5, 13.5, 10.0);
+    let quote = s.add(Role::BlockQuote, Structure::DOCUMENT);
     let mut items = Vec::new();
     let mut y = pad;
     for (i, spans) in paragraphs.iter().enumerate() {
         if i > 0 {
             y += 5.0;
         }
+        items.push(Item::Mark(Mark::Content(s.add(Role::P, quote))));
         for line in wrap(spans, m, size, CONTENT_WIDTH - 2.0 * pad - 4.0) {
             items.extend(line_items(
                 &line,
@@ -292,16 +528,18 @@ fn callout(paragraphs: &[Vec<Span>], m: &dyn Measure) -> Fragment {
     let height = y + pad;
     // A tinted box with an accent bar down its left edge, behind the text.
     backdrop(&mut items, height, ACCENT_LIGHT, (3.0, height));
+    items.insert(0, Item::Mark(Mark::Artifact));
     Fragment {
         height,
         space_before: 10.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
 
-fn answer(lines: u32, name: Option<&str>) -> Fragment {
+fn answer(lines: u32, name: Option<&str>, tooltip: &str) -> Fragment {
     let mut items: Vec<Item> = (1..=lines)
         .map(|i| {
             let y = ANSWER_TOP + i as f32 * ANSWER_PITCH;
@@ -320,6 +558,7 @@ fn answer(lines: u32, name: Option<&str>) -> Fragment {
         // long answer shrinks until all of it shows instead of printing a clipped line.
         items.push(Item::Field {
             name: name.to_string(),
+            tooltip: tooltip.to_string(),
             kind: text_field(
                 true,
                 "",
@@ -340,6 +579,7 @@ fn answer(lines: u32, name: Option<&str>) -> Fragment {
         space_before: 0.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
@@ -364,12 +604,16 @@ fn text_field(
     }
 }
 
+/// A row of boxes per rater: one `P` per rater (its label and the numbers), holding a
+/// `Form` per button, in reading order.
 fn scale(
     min: u8,
     max: u8,
     raters: &[(String, String)],
     name: Option<&str>,
+    tooltips: &[String],
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Fragment {
     let size = SMALL_SIZE;
     let box_size = 9.0;
@@ -382,8 +626,11 @@ fn scale(
         .fold(0.0, f32::max);
     let mut items = Vec::new();
     let y = 13.0;
-    for (i, (key, rater)) in raters.iter().enumerate() {
+    for (i, ((key, rater), tooltip)) in raters.iter().zip(tooltips).enumerate() {
         let x = x0 + i as f32 * column;
+        let p = s.add(Role::P, Structure::DOCUMENT);
+        let group = Item::Mark(Mark::Content(p));
+        items.push(group.clone());
         items.push(Item::Text {
             x,
             y,
@@ -404,6 +651,22 @@ fn scale(
                 fill: None,
                 stroke: Some(BOX_STROKE),
             });
+            if let Some(name) = name {
+                items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
+                items.push(Item::Field {
+                    name: format!("{name}.{key}"),
+                    tooltip: tooltip.clone(),
+                    kind: FieldKind::Radio {
+                        value: value.to_string(),
+                        label: value.to_string(),
+                    },
+                    x: bx,
+                    y: top,
+                    w: box_size,
+                    h: box_size,
+                });
+                items.push(group.clone());
+            }
             items.push(Item::Text {
                 x: bx + box_size + 3.0,
                 y,
@@ -412,18 +675,6 @@ fn scale(
                 color: MUTED,
                 text: value.to_string(),
             });
-            if let Some(name) = name {
-                items.push(Item::Field {
-                    name: format!("{name}.{key}"),
-                    kind: FieldKind::Radio {
-                        value: value.to_string(),
-                    },
-                    x: bx,
-                    y: top,
-                    w: box_size,
-                    h: box_size,
-                });
-            }
         }
     }
     Fragment {
@@ -431,18 +682,29 @@ fn scale(
         space_before: 2.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
 
+/// A `Table`: a header row of `TH` (column scope), then printed and empty rows of `TD`,
+/// an empty row's cells each holding its field's `Form`.
+#[allow(clippy::too_many_arguments)]
 fn table(
     columns: &[(String, String)],
     widths: &[f32],
     cells: &[Vec<String>],
     rows: u32,
     name: Option<&str>,
+    tooltip: &dyn Fn(u32, &str) -> String,
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Vec<Fragment> {
+    let table = s.add(Role::Table, Structure::DOCUMENT);
+    let row = |s: &mut Structure, role: Role| -> Vec<NodeId> {
+        let tr = s.add(Role::TR, table);
+        (0..widths.len()).map(|_| s.add(role, tr)).collect()
+    };
     let total: f32 = widths.iter().sum();
     let xs: Vec<(f32, f32)> = widths
         .iter()
@@ -453,6 +715,7 @@ fn table(
             Some((start, width))
         })
         .collect();
+    let header_cells = row(s, Role::TH(Scope::Column));
     let (header_height, header) = text_row(
         &xs,
         |i| columns.get(i).map_or("", |(_, label)| label.as_str()),
@@ -460,26 +723,31 @@ fn table(
         (Some(ACCENT_LIGHT), ACCENT),
         0,
         m,
+        &header_cells,
     );
     let mut out = vec![Fragment {
         height: header_height,
         space_before: PARAGRAPH_GAP,
         keep_with_next: true,
         page_break: false,
+        bookmark: None,
         items: header,
     }];
     // A printed table's rows stay together (and with the empty rows after them), as the
     // empty rows do: a table taller than a page still breaks where it must.
-    let mut printed = printed_rows(&xs, cells, m);
-    let count = printed.len();
-    for (i, row) in printed.iter_mut().enumerate() {
-        row.keep_with_next = i + 1 < count || rows > 0;
+    let count = cells.len();
+    for (i, printed) in cells.iter().enumerate() {
+        let row_cells = row(s, Role::TD);
+        let mut fragment = printed_row(&xs, printed, m, &row_cells);
+        fragment.keep_with_next = i + 1 < count || rows > 0;
+        out.push(fragment);
     }
-    out.extend(printed);
     let row_height = 36.0;
     for r in 0..rows {
         let mut items = Vec::new();
-        for ((x, w), (key, _)) in xs.iter().zip(columns) {
+        let tds = row(s, Role::TD);
+        for (((x, w), (key, label)), td) in xs.iter().zip(columns).zip(tds) {
+            items.push(Item::Mark(Mark::Content(td)));
             items.push(Item::Rect {
                 x: *x,
                 y: 0.0,
@@ -489,8 +757,10 @@ fn table(
                 stroke: Some(BOX_STROKE),
             });
             if let Some(name) = name {
+                items.push(Item::Mark(Mark::Content(s.add(Role::Form, td))));
                 items.push(Item::Field {
                     name: format!("{name}.{}.{key}", r + 1),
+                    tooltip: tooltip(r + 1, label),
                     kind: text_field(true, "", Vec::new(), 9.0, 11.0, 11.0, None),
                     x: x + 1.0,
                     y: 1.0,
@@ -504,40 +774,39 @@ fn table(
             space_before: 0.0,
             keep_with_next: r + 1 < rows,
             page_break: false,
+            bookmark: None,
             items,
         });
     }
     out
 }
 
-/// A table's printed rows: each cell's text wrapped in its column, the row as high as
-/// its tallest cell.
-fn printed_rows(xs: &[(f32, f32)], cells: &[Vec<String>], m: &dyn Measure) -> Vec<Fragment> {
-    cells
-        .iter()
-        .map(|row| {
-            let (height, items) = text_row(
-                xs,
-                |i| row.get(i).map_or("", String::as_str),
-                FontStyle::Regular,
-                (None, INK),
-                1,
-                m,
-            );
-            Fragment {
-                height,
-                space_before: 0.0,
-                keep_with_next: false,
-                page_break: false,
-                items,
-            }
-        })
-        .collect()
+/// A table's printed row: each cell's text wrapped in its column (and element), the row
+/// as high as its tallest cell.
+fn printed_row(xs: &[(f32, f32)], row: &[String], m: &dyn Measure, cells: &[NodeId]) -> Fragment {
+    let (height, items) = text_row(
+        xs,
+        |i| row.get(i).map_or("", String::as_str),
+        FontStyle::Regular,
+        (None, INK),
+        1,
+        m,
+        cells,
+    );
+    Fragment {
+        height,
+        space_before: 0.0,
+        keep_with_next: false,
+        page_break: false,
+        bookmark: None,
+        items,
+    }
 }
 
 /// One row of a table with text: per column a box (filled with `colors.0`, if any) and
 /// the column's text wrapped in it (in `colors.1`); the row is as high as its tallest
-/// cell, and at least `min_lines` lines.
+/// cell, and at least `min_lines` lines. Each column's text belongs to its element of
+/// `cells`.
 fn text_row<'t>(
     xs: &[(f32, f32)],
     text: impl Fn(usize) -> &'t str,
@@ -545,6 +814,7 @@ fn text_row<'t>(
     colors: (Option<Color>, Color),
     min_lines: usize,
     m: &dyn Measure,
+    cells: &[NodeId],
 ) -> (f32, Vec<Item>) {
     let (size, leading, pad) = (SMALL_SIZE, 11.0, 5.0);
     let wrapped: Vec<Vec<Line>> = xs
@@ -560,7 +830,8 @@ fn text_row<'t>(
         .max(min_lines);
     let height = lines as f32 * leading + 2.0 * pad;
     let mut items = Vec::new();
-    for ((x, w), lines) in xs.iter().zip(&wrapped) {
+    for (((x, w), lines), cell) in xs.iter().zip(&wrapped).zip(cells) {
+        items.push(Item::Mark(Mark::Content(*cell)));
         items.push(Item::Rect {
             x: *x,
             y: 0.0,
@@ -584,17 +855,21 @@ fn text_row<'t>(
 
 /// A label, then a check box and its label for each option; with a name, the boxes are
 /// one radio group whose values are the options' keys.
+/// In the structure, one `P` (label and options) holding a `Form` per button.
 fn choice(
     label: &str,
     options: &[(String, String)],
     name: Option<&str>,
+    tooltip: &str,
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Fragment {
     let size = SMALL_SIZE;
     let box_size = 9.0;
     let y = 13.0;
     let mut x = MARGIN_LEFT + LIST_INDENT;
-    let mut items = Vec::new();
+    let p = s.add(Role::P, Structure::DOCUMENT);
+    let mut items = vec![Item::Mark(Mark::Content(p))];
     if !label.is_empty() {
         items.push(Item::Text {
             x,
@@ -617,14 +892,20 @@ fn choice(
             stroke: Some(BOX_STROKE),
         });
         if let Some(name) = name {
+            items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
             items.push(Item::Field {
                 name: name.to_string(),
-                kind: FieldKind::Radio { value: key.clone() },
+                tooltip: tooltip.to_string(),
+                kind: FieldKind::Radio {
+                    value: key.clone(),
+                    label: text.clone(),
+                },
                 x,
                 y: top,
                 w: box_size,
                 h: box_size,
             });
+            items.push(Item::Mark(Mark::Content(p)));
         }
         items.push(Item::Text {
             x: x + box_size + 4.0,
@@ -641,9 +922,13 @@ fn choice(
         space_before: 2.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
+
+/// The word printed in a signature box, and the start of its field's tooltip.
+const SIGNATURE_LABEL: &str = "Underskrift";
 
 /// The fully qualified name of a party's signature field: the one place it is spelled.
 fn signature_slot(directive: &str, key: &str) -> String {
@@ -673,7 +958,14 @@ pub fn signature_areas(blocks: &[Block]) -> Vec<SignatureArea> {
         .collect()
 }
 
-fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fragment> {
+/// In the structure, a `Div` per party: its role, the signature field's `Form` with its
+/// caption, and a `P` for the name and the date, each with its field's `Form`.
+fn signatures(
+    parties: &[Party],
+    name: Option<&str>,
+    m: &dyn Measure,
+    s: &mut Structure,
+) -> Vec<Fragment> {
     let gap = 28.0;
     let width = (CONTENT_WIDTH - gap) / 2.0;
     let area = 62.0;
@@ -686,6 +978,8 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
             let mut bottom: f32 = 0.0;
             for (i, party) in pair.iter().enumerate() {
                 let x = MARGIN_LEFT + i as f32 * (width + gap);
+                let div = s.add(Role::Div, Structure::DOCUMENT);
+                items.push(Item::Mark(Mark::Content(s.add(Role::P, div))));
                 items.push(Item::Text {
                     x,
                     y: 11.0,
@@ -702,17 +996,25 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                     fill: Some(TINT),
                     stroke: Some(HAIRLINE),
                 });
+                items.push(Item::Mark(Mark::Content(s.add(Role::P, div))));
                 items.push(Item::Text {
                     x: x + 6.0,
                     y: top + area - 6.0,
                     size: 7.0,
                     style: FontStyle::Regular,
                     color: MUTED,
-                    text: "Underskrift".into(),
+                    text: SIGNATURE_LABEL.into(),
                 });
                 if let Some(name) = name {
+                    let signer = if party.name.is_empty() {
+                        party.role.clone()
+                    } else {
+                        format!("{}, {}", party.role, party.name)
+                    };
+                    items.push(Item::Mark(Mark::Content(s.add(Role::Form, div))));
                     items.push(Item::Field {
                         name: signature_slot(name, &party.key),
+                        tooltip: tooltip::clean(&format!("{SIGNATURE_LABEL}: {signer}")),
                         kind: FieldKind::Signature,
                         x,
                         y: top,
@@ -725,6 +1027,8 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                     [("Navn", "navn", party.name.as_str()), ("Dato", "dato", "")]
                 {
                     let lw = m.width(FontStyle::Regular, label, SMALL_SIZE);
+                    let p = s.add(Role::P, div);
+                    items.push(Item::Mark(Mark::Content(p)));
                     items.push(Item::Text {
                         x,
                         y,
@@ -749,8 +1053,10 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                         items.extend(line_items(line, vx, y + k as f32 * leading, BODY_SIZE, INK));
                     }
                     if let Some(name) = name {
+                        items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
                         items.push(Item::Field {
                             name: format!("{name}.{}.{key}", party.key),
+                            tooltip: tooltip::clean(&format!("{label}, {}", party.role)),
                             kind: text_field(
                                 n > 1,
                                 value,
@@ -783,18 +1089,23 @@ fn signatures(parties: &[Party], name: Option<&str>, m: &dyn Measure) -> Vec<Fra
                 space_before: 12.0,
                 keep_with_next: false,
                 page_break: false,
+                bookmark: None,
                 items,
             }
         })
         .collect()
 }
 
+/// In the structure, a `Table` of one row per field: its label a `TH` (row scope), its
+/// value a `TD` holding the field's `Form` if it is editable.
 fn fields(
     rows: &[(String, String, String)],
     name: Option<&str>,
     editable: &[String],
     m: &dyn Measure,
+    s: &mut Structure,
 ) -> Fragment {
+    let table = s.add(Role::Table, Structure::DOCUMENT);
     let pad = 12.0;
     let gap = 18.0;
     let width = (CONTENT_WIDTH - 2.0 * pad - gap) / 2.0;
@@ -805,6 +1116,9 @@ fn fields(
         let mut row_height: f32 = 0.0;
         for (i, (key, label, value)) in pair.iter().enumerate() {
             let x = MARGIN_LEFT + pad + i as f32 * (width + gap);
+            let tr = s.add(Role::TR, table);
+            items.push(Item::Mark(Mark::Content(s.add(Role::TH(Scope::Row), tr))));
+            let td = s.add(Role::TD, tr);
             items.push(Item::Text {
                 x,
                 y: y + 8.0,
@@ -827,6 +1141,7 @@ fn fields(
             );
             let top = y + 12.0;
             let field = name.filter(|_| editable.contains(key));
+            items.push(Item::Mark(Mark::Content(td)));
             // A value is page text (extractors read it); a field over it shows it too,
             // its appearance covering the page text. An empty field's dash is only shown.
             if field.is_none() || !value.is_empty() {
@@ -841,8 +1156,10 @@ fn fields(
                 }
             }
             if let Some(name) = field {
+                items.push(Item::Mark(Mark::Content(s.add(Role::Form, td))));
                 items.push(Item::Field {
                     name: format!("{name}.{key}"),
+                    tooltip: tooltip::clean(label),
                     kind: text_field(
                         lines.len() > 1,
                         value,
@@ -865,11 +1182,13 @@ fn fields(
     let height = y - 8.0 + pad;
     // A tinted box with an accent rule along its top, behind the fields.
     backdrop(&mut items, height, TINT, (CONTENT_WIDTH, 2.0));
+    items.insert(0, Item::Mark(Mark::Artifact));
     Fragment {
         height,
         space_before: 8.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }
@@ -971,6 +1290,7 @@ fn figure(center: &str, principles: &[(String, bool)], m: &dyn Measure) -> Fragm
         space_before: 10.0,
         keep_with_next: false,
         page_break: false,
+        bookmark: None,
         items,
     }
 }

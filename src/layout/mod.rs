@@ -6,6 +6,7 @@
 
 mod blocks;
 mod paginate;
+mod structure;
 pub mod theme;
 pub mod wrap;
 
@@ -15,6 +16,7 @@ use crate::blocks::Block;
 
 pub use blocks::fragments;
 pub use paginate::{paginate, Fragment};
+pub use structure::{Mark, Node, NodeId, Role, Scope, Structure};
 
 /// The three faces of the guide. The discriminant indexes the font set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -80,8 +82,9 @@ pub enum FieldKind {
         baseline: f32,
         background: Option<Color>,
     },
-    /// One button of a radio group (the field's name); `value` is what choosing it means.
-    Radio { value: String },
+    /// One button of a radio group (the field's name); `value` is what choosing it means,
+    /// `label` what the page shows beside it ("3", "nået").
+    Radio { value: String, label: String },
     /// An empty signature field.
     Signature,
 }
@@ -119,15 +122,19 @@ pub enum Item {
         fill: Option<Color>,
         stroke: Option<Stroke>,
     },
-    /// A form field's widget over the rectangle (`y` is its top).
+    /// A form field's widget over the rectangle (`y` is its top). `tooltip` is what a
+    /// screen reader calls the field (a radio button: its group), never empty.
     Field {
         name: String,
+        tooltip: String,
         kind: FieldKind,
         x: f32,
         y: f32,
         w: f32,
         h: f32,
     },
+    /// What the items after it belong to in the document's structure (draws nothing).
+    Mark(Mark),
 }
 
 impl Item {
@@ -144,6 +151,7 @@ impl Item {
                 *y1 += dy;
                 *y2 += dy;
             }
+            Item::Mark(_) => {}
             Item::Path { segments, .. } => {
                 for s in segments {
                     match s {
@@ -168,6 +176,15 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Page {
     pub items: Vec<Item>,
+    /// The section headings that start on this page, for the document outline.
+    pub bookmarks: Vec<Bookmark>,
+}
+
+/// An entry of the document outline: a section heading and the top of its first line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bookmark {
+    pub title: String,
+    pub y: f32,
 }
 
 /// A place where someone signs the guide, as the layout made it.
@@ -192,6 +209,8 @@ pub struct Document {
     pub pages: Vec<Page>,
     /// Every signature area on the pages, in document order.
     pub signatures: Vec<SignatureArea>,
+    /// The logical structure the pages' marks refer to.
+    pub structure: Structure,
 }
 
 impl Document {
@@ -237,7 +256,8 @@ pub struct Footer {
 
 /// Lays out `blocks` on A4 pages and adds the footer to each.
 pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Document {
-    let fragments = blocks::fragments(blocks, measure);
+    let mut structure = Structure::default();
+    let fragments = blocks::fragments(blocks, measure, &mut structure);
     let mut pages = paginate(fragments);
     let total = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
@@ -248,5 +268,6 @@ pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Docum
         height: theme::PAGE_HEIGHT,
         pages,
         signatures: blocks::signature_areas(blocks),
+        structure,
     }
 }

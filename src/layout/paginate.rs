@@ -15,6 +15,8 @@ pub struct Fragment {
     pub keep_with_next: bool,
     /// Starts a new page.
     pub page_break: bool,
+    /// A section heading's text: an entry of the document outline.
+    pub bookmark: Option<String>,
     pub items: Vec<Item>,
 }
 
@@ -61,6 +63,12 @@ pub fn paginate(fragments: Vec<Fragment>) -> Vec<Page> {
             y += fragment.space_before;
         }
         let page = pages.last_mut().expect("at least one page");
+        if let Some(title) = &fragment.bookmark {
+            page.bookmarks.push(super::Bookmark {
+                title: title.clone(),
+                y,
+            });
+        }
         page.items.extend(
             fragment
                 .items
@@ -103,6 +111,7 @@ mod tests {
             space_before: 0.0,
             keep_with_next: keep,
             page_break: false,
+            bookmark: None,
             items: vec![Item::Text {
                 x: 0.0,
                 y: height,

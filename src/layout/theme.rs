@@ -59,6 +59,7 @@ pub fn footer(
             .replace("{pages}", &total.to_string())
     };
     let y = PAGE_HEIGHT - 40.0;
+    page.items.push(Item::Mark(super::Mark::Footer));
     page.items.push(Item::Line {
         x1: MARGIN_LEFT,
         y1: y - 11.0,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
-use super::text_string;
+use super::{compact_text_string, text_string};
 use crate::error::{Error, Result};
 use crate::layout::{Color, Document, FieldKind, Item};
 
@@ -41,6 +41,8 @@ pub struct FieldFont {
 struct Node {
     kids: Vec<String>,
     terminal: Option<Terminal>,
+    /// A radio group's tooltip (`/TU`); other fields carry theirs on their widget.
+    tooltip: Option<String>,
 }
 
 enum Terminal {
@@ -80,6 +82,7 @@ pub fn apply(
         for item in &page.items {
             let Item::Field {
                 name,
+                tooltip,
                 kind,
                 x,
                 y,
@@ -108,6 +111,7 @@ pub fn apply(
                 FieldKind::Text { .. } | FieldKind::Signature => {
                     // Text and signature fields are merged with their one widget.
                     widget.set("T", text_string(&partial));
+                    widget.set("TU", compact_text_string(tooltip));
                     let stream = match kind {
                         FieldKind::Text {
                             multiline,
@@ -162,7 +166,10 @@ pub fn apply(
                     annots.push(Object::Reference(id));
                     add_terminal(&mut nodes, &mut roots, name, Terminal::Widget(id))?;
                 }
-                FieldKind::Radio { value } => {
+                FieldKind::Radio { value, label } => {
+                    // The group is named for screen readers (ISO 14289-1, 7.18.1), and so is
+                    // each button: pdf.js and others read `/TU` from the widget itself.
+                    widget.set("TU", compact_text_string(&format!("{tooltip}: {label}")));
                     let on = appearance(doc, *w, *h, true);
                     let off = appearance(doc, *w, *h, false);
                     widget.set("AS", Object::Name(b"Off".to_vec()));
@@ -186,7 +193,10 @@ pub fn apply(
                         Some(Terminal::Radio(buttons)) => buttons.push(id),
                         Some(_) => return Err(duplicate(name)),
                         None => {
-                            add_terminal(&mut nodes, &mut roots, name, Terminal::Radio(vec![id]))?
+                            add_terminal(&mut nodes, &mut roots, name, Terminal::Radio(vec![id]))?;
+                            if let Some(node) = nodes.get_mut(name) {
+                                node.tooltip = Some(tooltip.clone());
+                            }
                         }
                     }
                 }
@@ -259,8 +269,8 @@ fn add_terminal(
     nodes.insert(
         name.to_string(),
         Node {
-            kids: Vec::new(),
             terminal: Some(terminal),
+            ..Node::default()
         },
     );
     let mut child = name.to_string();
@@ -321,6 +331,9 @@ fn build(
                     Object::Array(buttons.iter().map(|b| Object::Reference(*b)).collect()),
                 ),
             ]);
+            if let Some(tooltip) = &node.tooltip {
+                group.set("TU", compact_text_string(tooltip));
+            }
             if let Some(parent) = parent {
                 group.set("Parent", Object::Reference(parent));
             }

@@ -8,8 +8,10 @@
 
 mod form;
 mod mupdf;
+mod outline;
 mod pdfa;
 mod save;
+mod tags;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,19 +60,47 @@ impl Metadata {
 
 pub use crate::identity::NAMESPACE as MUS_NAMESPACE;
 
-/// Writes `document` as PDF/A-2b.
+/// Writes `document` as a tagged PDF/A-2a and PDF/UA-1.
 pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>> {
     write_with(document, fonts, meta, true)
 }
 
-/// Writes `document` as PDF, as PDF/A-2b or without its metadata packet and output
-/// intent (the benchmarks weigh what PDF/A costs; every guide mus makes is PDF/A).
+/// What a guide is written as. Every guide mus makes is both; the benchmarks weigh what
+/// each costs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// PDF/A: the metadata packet and the output intent.
+    pub pdf_a: bool,
+    /// Tagged (PDF/UA-1, and PDF/A level A): marked content and the structure tree.
+    pub tagged: bool,
+}
+
+/// Writes `document` tagged, as PDF/A or without its metadata packet and output intent.
 pub fn write_with(
     document: &Document,
     fonts: &FontSet,
     meta: &Metadata,
     pdf_a: bool,
 ) -> Result<Vec<u8>> {
+    write_as(
+        document,
+        fonts,
+        meta,
+        Options {
+            pdf_a,
+            tagged: true,
+        },
+    )
+}
+
+/// Writes `document` as `options` say.
+pub fn write_as(
+    document: &Document,
+    fonts: &FontSet,
+    meta: &Metadata,
+    options: Options,
+) -> Result<Vec<u8>> {
+    let Options { pdf_a, tagged } = options;
     // Who must sign is what the layout laid out, so the identity can never name a slot
     // the guide lacks, nor miss one it has.
     let meta = &Metadata {
@@ -90,7 +120,13 @@ pub fn write_with(
         ..meta.clone()
     };
     let mut pdf = PdfDocument::new(&meta.title);
-    let used = used_characters(document);
+    let mut used = used_characters(document);
+    if tagged {
+        // Tagged text ends a line with the space it broke at (see `tags::line_ends`).
+        for chars in used.values_mut() {
+            chars.insert(' ');
+        }
+    }
     let has_form = document
         .pages
         .iter()
@@ -116,11 +152,13 @@ pub fn write_with(
             .insert(id.clone(), PdfFont::new(parsed));
         font_ids.insert(*style, id);
     }
+    let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
     pdf.pages = document
         .pages
         .iter()
         .map(|page| {
-            let ops = page_ops(&page.items, document.height, &font_ids);
+            let mut tags = tagger.as_mut().map(|t| t.page());
+            let ops = page_ops(&page.items, document.height, &font_ids, tags.as_mut());
             PdfPage::new(Pt(document.width).into(), Pt(document.height).into(), ops)
         })
         .collect();
@@ -138,11 +176,13 @@ pub fn write_with(
             message: format!("{w:?}"),
         });
     }
-    let root = finish(&mut doc, meta, &document_id(meta), pdf_a)?;
+    let root = finish(&mut doc, meta, &document_id(meta), pdf_a, tagged)?;
     for (resource, glyphs) in &maps {
         let object = font_object(&doc, resource)?;
         set_to_unicode(&mut doc, object, glyphs)?;
     }
+    outline::apply(&mut doc, document, root)?;
+    tab_order(&mut doc)?;
     if let Some((resource, glyphs, widths, units_per_em)) = field_font {
         let object = font_object(&doc, &resource)?;
         // Field values and typed answers use glyphs the page text may not: the font's
@@ -159,10 +199,28 @@ pub fn write_with(
             },
         )?;
     }
+    if let Some(tagger) = tagger {
+        tagger.write(&mut doc, root)?;
+    }
     let mut deflater = save::Deflater::new();
     compress(&mut doc, &mut deflater);
     let bytes = save::save(&doc, &mut deflater).map_err(|message| Error::Pdf { message })?;
     Ok(bytes)
+}
+
+/// `/Tabs /S` on every page: Tab moves through the fields in the order of the structure
+/// tree, which is reading order (ISO 14289-1, 7.18.3), not in the order of `/Annots`.
+fn tab_order(doc: &mut lopdf::Document) -> Result<()> {
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
+    for id in pages {
+        doc.get_object_mut(id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| Error::Pdf {
+                message: format!("page {} {}: {e}", id.0, id.1),
+            })?
+            .set("Tabs", Object::Name(b"S".to_vec()));
+    }
+    Ok(())
 }
 
 /// Every character each face shows, so each can be subset to exactly that.
@@ -448,16 +506,48 @@ fn rgb(c: Color) -> printpdf::Color {
     })
 }
 
-/// The drawing operations of one page. Layout measures from the top; PDF from the bottom.
-fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) -> Vec<Op> {
+/// The drawing operations of one page, as marked content if `tags` is given. Layout
+/// measures from the top; PDF from the bottom.
+fn page_ops(
+    items: &[Item],
+    height: f32,
+    fonts: &BTreeMap<FontStyle, FontId>,
+    mut tags: Option<&mut tags::PageTags>,
+) -> Vec<Op> {
     let mut ops = Vec::new();
     let mut in_text = false;
     let mut state = GraphicsState::default();
-    for item in items {
+    let spaced = if tags.is_some() {
+        tags::line_ends(items)
+    } else {
+        Vec::new()
+    };
+    for (index, item) in items.iter().enumerate() {
+        let draws = !matches!(item, Item::Mark(_) | Item::Field { .. });
+        if let Some(tags) = tags.as_deref_mut() {
+            tags.item(item);
+        }
+        if !draws {
+            continue;
+        }
         let is_text = matches!(item, Item::Text { .. });
         if in_text && !is_text {
+            if let Some(tags) = tags.as_deref_mut() {
+                tags.before_end_text(&mut ops);
+            }
             ops.push(Op::EndTextSection);
             in_text = false;
+        }
+        if is_text && !in_text {
+            if let Some(tags) = tags.as_deref_mut() {
+                tags.before_begin_text(&mut ops);
+            }
+        }
+        if let Some(tags) = tags.as_deref_mut() {
+            // Opened inside the text object when the item is text (its `BT` comes first).
+            if !is_text {
+                tags.draw(item, false, &mut ops);
+            }
         }
         match item {
             Item::Text {
@@ -473,6 +563,9 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                     in_text = true;
                     state.font = None;
                 }
+                if let Some(tags) = tags.as_deref_mut() {
+                    tags.draw(item, true, &mut ops);
+                }
                 if state.font != Some((*style, *size)) {
                     ops.push(Op::SetFont {
                         font: PdfFontHandle::External(fonts[style].clone()),
@@ -484,8 +577,12 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                 ops.push(Op::SetTextMatrix {
                     matrix: TextMatrix::Translate(Pt(*x), Pt(height - y)),
                 });
+                let text = match spaced.get(index) {
+                    Some(true) => format!("{text} "),
+                    _ => text.clone(),
+                };
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(text.clone())],
+                    items: vec![TextItem::Text(text)],
                 });
             }
             Item::Line {
@@ -526,8 +623,9 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                     },
                 });
             }
-            // Fields are widget annotations, added after printpdf (see `form`).
-            Item::Field { .. } => {}
+            // Fields are widget annotations, added after printpdf (see `form`); marks
+            // draw nothing.
+            Item::Field { .. } | Item::Mark(_) => {}
             Item::Path {
                 segments,
                 closed: _,
@@ -557,6 +655,9 @@ fn page_ops(items: &[Item], height: f32, fonts: &BTreeMap<FontStyle, FontId>) ->
                 });
             }
         }
+    }
+    if let Some(tags) = tags {
+        tags.finish(&mut ops);
     }
     if in_text {
         ops.push(Op::EndTextSection);
@@ -676,6 +777,36 @@ fn text_string(s: &str) -> Object {
     Object::String(bytes, StringFormat::Hexadecimal)
 }
 
+/// A PDF text string, one byte a character where PDFDocEncoding has them all (Danish
+/// text does: æ, ø, å, …, –), else as [`text_string`]. For the many field tooltips,
+/// where UTF-16 would double their size.
+fn compact_text_string(s: &str) -> Object {
+    let pdfdoc: Option<Vec<u8>> = s.chars().map(pdfdoc_byte).collect();
+    match pdfdoc {
+        Some(bytes) => Object::String(bytes, StringFormat::Literal),
+        None => text_string(s),
+    }
+}
+
+/// `c` in PDFDocEncoding (ISO 32000-1, D.2), for the characters it shares with Latin-1
+/// and the punctuation Danish text uses.
+fn pdfdoc_byte(c: char) -> Option<u8> {
+    match c {
+        ' '..='~' => Some(c as u8),
+        '\u{A1}'..='\u{FF}' if c != '\u{AD}' => Some(c as u32 as u8),
+        '•' => Some(0x80),
+        '…' => Some(0x83),
+        '—' => Some(0x84),
+        '–' => Some(0x85),
+        '„' => Some(0x8C),
+        '“' => Some(0x8D),
+        '”' => Some(0x8E),
+        '‘' => Some(0x8F),
+        '’' => Some(0x90),
+        _ => None,
+    }
+}
+
 /// `D:YYYYMMDDHHmmSSZ` (ISO 32000-1, 7.9.4).
 fn pdf_date(unix: i64) -> String {
     let t = chrono::DateTime::from_timestamp(unix, 0).unwrap_or_default();
@@ -689,6 +820,7 @@ fn finish(
     meta: &Metadata,
     id: &[u8; 16],
     pdf_a: bool,
+    tagged: bool,
 ) -> Result<lopdf::ObjectId> {
     doc.version = "1.7".into();
     let missing = |what: &str| Error::Pdf {
@@ -734,7 +866,7 @@ fn finish(
     );
     catalog.remove(b"Metadata");
     if pdf_a {
-        pdfa::apply(doc, root, meta).map_err(|e| Error::Pdf {
+        pdfa::apply(doc, root, meta, tagged).map_err(|e| Error::Pdf {
             message: format!("PDF/A: {e}"),
         })?;
     }

@@ -7,7 +7,7 @@
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 
 use super::Metadata;
-use crate::xmp::{escape, extension_schemas};
+use crate::xmp::{escape, extension_schemas, Category, Property, Schema};
 
 /// The sRGB profile LittleCMS builds (`scripts/make-srgb-icc.py`; no copyright).
 const SRGB_ICC: &[u8] = include_bytes!("sRGB.icc");
@@ -17,13 +17,14 @@ pub fn apply(
     doc: &mut lopdf::Document,
     catalog: lopdf::ObjectId,
     meta: &Metadata,
+    tagged: bool,
 ) -> lopdf::Result<()> {
     let mut metadata = Stream::new(
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Metadata".to_vec())),
             ("Subtype", Object::Name(b"XML".to_vec())),
         ]),
-        xmp(meta).into_bytes(),
+        xmp(meta, tagged).into_bytes(),
     );
     // PDF/A-2 would allow a deflated metadata stream, but PDFium (Chrome, Edge) writes a
     // deflated one back without its /Filter when it saves, and the archive could no
@@ -58,6 +59,21 @@ pub fn apply(
     Ok(())
 }
 
+/// PDF/UA-1's identification (ISO 14289-1, 5): `pdfuaid` is not among PDF/A's
+/// predefined schemas, so a tagged guide describes it in its extension schema.
+const PDFUA: Schema = Schema {
+    name: "PDF/UA ID",
+    namespace: "http://www.aiim.org/pdfua/ns/id/",
+    prefix: "pdfuaid",
+    properties: &[Property {
+        name: "part",
+        value_type: "Integer",
+        category: Category::Internal,
+        description: "PDF/UA part",
+    }],
+    value_types: &[],
+};
+
 /// `2027-01-15T00:00:00Z`, the XMP form of the Info dictionary's dates.
 fn xmp_date(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0)
@@ -70,24 +86,40 @@ fn xmp_date(unix: i64) -> String {
 /// the Info dictionary's, as PDF/A requires; the guide's own properties are described by
 /// a PDF/A extension schema, since PDF/A admits no undescribed XMP property. Simple values
 /// are attributes and nothing is indented: the packet is stored unfiltered
-/// ([`crate::xmp`]).
-pub fn xmp(meta: &Metadata) -> String {
+/// ([`crate::xmp`]). A tagged document is PDF/A level A and says it is PDF/UA-1
+/// (`pdfuaid`, described the same way).
+pub fn xmp(meta: &Metadata, tagged: bool) -> String {
     let date = xmp_date(meta.created);
-    // A document that is not a guide (the archive's report) has no own properties and no
-    // extension schema.
-    let (description, extension) = match &meta.identity {
+    let mut schemas = Vec::new();
+    // A document that is not a guide (the archive's report) has no own properties.
+    let description = match &meta.identity {
         Some(identity) => {
             let own = identity.to_xmp_properties();
-            (own.description, extension_schemas(&[own.extension_schema]))
+            schemas.push(own.extension_schema);
+            own.description
         }
-        None => (String::new(), String::new()),
+        None => String::new(),
+    };
+    let (conformance, ua) = if tagged {
+        schemas.push(PDFUA.to_xmp());
+        (
+            "A",
+            " xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\" pdfuaid:part=\"1\"",
+        )
+    } else {
+        ("B", "")
+    };
+    let extension = if schemas.is_empty() {
+        String::new()
+    } else {
+        extension_schemas(&schemas)
     };
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>
 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">
 <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" \
 xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
-xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" pdfaid:part=\"2\" pdfaid:conformance=\"B\" \
+xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"{ua} pdfaid:part=\"2\" pdfaid:conformance=\"{conformance}\" \
 dc:format=\"application/pdf\" pdf:Producer=\"{producer}\" pdf:Keywords=\"{keywords}\" \
 xmp:CreatorTool=\"{creator}\" xmp:CreateDate=\"{date}\" xmp:ModifyDate=\"{date}\" xmp:MetadataDate=\"{date}\">
 <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>

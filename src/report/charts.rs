@@ -22,7 +22,7 @@ pub const COMPLETION_BAR_MAX: f32 = 250.0;
 /// ([`profile_scale`]) is the largest share shown, rounded up to the next 10 %.
 pub const PROFILE_BAR_WIDTH: f32 = 9.0;
 pub const PROFILE_FULL_HEIGHT: f32 = 50.0;
-const PANELS_PER_ROW: usize = 3;
+pub const PANELS_PER_ROW: usize = 3;
 const PANEL_GAP: f32 = 12.0;
 const PANEL_HEIGHT: f32 = 112.0;
 

@@ -6,12 +6,14 @@ use crate::blocks::{Block, Span};
 use crate::error::Result;
 use crate::fonts::FontSet;
 use crate::guide::danish_date;
-use crate::layout::{self, theme, Document, FontStyle, Footer, Fragment, Measure};
+use crate::layout::{
+    self, theme, Document, FontStyle, Footer, Fragment, Item, Mark, Measure, Role, Structure,
+};
 use crate::pdf::{self, Metadata};
 
 use super::charts::{self, Swatch};
 use super::csv::ALL;
-use super::figures::{Figures, Group, Order, Shown};
+use super::figures::{Cell, Completion, Figures, Group, Order, Shown, Tally};
 
 fn paragraph(text: &str) -> Block {
     Block::Paragraph {
@@ -33,8 +35,9 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
         .date_naive();
     let who = figures.unit.as_deref().unwrap_or("alle enheder");
     let mut frags: Vec<Fragment> = Vec::new();
-    let text = |blocks: &[Block], frags: &mut Vec<Fragment>| {
-        frags.extend(layout::fragments(blocks, m));
+    let mut s = Structure::default();
+    let text = |blocks: &[Block], frags: &mut Vec<Fragment>, s: &mut Structure| {
+        frags.extend(layout::fragments(blocks, m, s));
     };
 
     text(
@@ -75,6 +78,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
             ),
         ],
         &mut frags,
+        &mut s,
     );
     let mut rows: Vec<Vec<String>> = figures.completion.iter().map(completion_row).collect();
     let total = figures.unit.is_none().then_some(&figures.total);
@@ -98,8 +102,10 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
             cells: rows,
             rows: 0,
             name: None,
+            tooltip: None,
         }],
         &mut frags,
+        &mut s,
     );
     frags.push(Fragment {
         height: 0.0,
@@ -107,15 +113,18 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
         keep_with_next: true,
         ..Fragment::default()
     });
-    frags.extend(charts::completion(&figures.completion, total, m));
-    frags.push(charts::legend(
+    let bars = charts::completion(&figures.completion, total, m);
+    for (bar, c) in bars.into_iter().zip(figures.completion.iter().chain(total)) {
+        frags.push(figure(&mut s, bar, completion_alt(c)));
+    }
+    frags.push(artifact(charts::legend(
         &[
             ("Underskrevet", Swatch::Solid),
             ("Ikke underskrevet", Swatch::Hatched),
             ("Mangler", Swatch::Open),
         ],
         m,
-    ));
+    )));
     if figures.unmatched > 0 {
         text(
             &[paragraph(&format!(
@@ -126,6 +135,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
                 figures.year
             ))],
             &mut frags,
+            &mut s,
         );
     }
 
@@ -181,14 +191,15 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
             },
         ],
         &mut frags,
+        &mut s,
     );
-    frags.push(charts::legend(
+    frags.push(artifact(charts::legend(
         &[
             ("Selvvurdering", Swatch::Solid),
             ("Leders leders vurdering", Swatch::Hatched),
         ],
         m,
-    ));
+    )));
     if figures.principles.is_empty() {
         text(
             &[paragraph(&format!(
@@ -196,6 +207,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
                 figures.year
             ))],
             &mut frags,
+            &mut s,
         );
     }
     let scale = charts::profile_scale(&figures.cells);
@@ -216,12 +228,21 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
         if cells.is_empty() {
             continue;
         }
-        let mut h = layout::fragments(&[heading(3, &order.principle_name(p))], m);
+        let name = order.principle_name(p);
+        let mut h = layout::fragments(&[heading(3, &name)], m, &mut s);
         if let Some(last) = h.last_mut() {
             last.keep_with_next = true;
         }
         frags.extend(h);
-        frags.extend(charts::panels(&cells, scale, m));
+        let rows = charts::panels(&cells, scale, m);
+        for (row, panels) in rows.into_iter().zip(cells.chunks(charts::PANELS_PER_ROW)) {
+            let alt = panels
+                .iter()
+                .map(|(cell, label)| panel_alt(&name, label, cell))
+                .collect::<Vec<_>>()
+                .join(" ");
+            frags.push(figure(&mut s, row, alt));
+        }
     }
 
     let footer = Footer {
@@ -239,7 +260,62 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
         height: theme::PAGE_HEIGHT,
         pages,
         signatures: Vec::new(),
+        structure: s,
     }
+}
+
+/// A chart is a figure: its bars, rules and numbers are its content, and its alternative
+/// text says in words what the bars show, for whoever cannot see them.
+fn figure(s: &mut Structure, mut chart: Fragment, alt: String) -> Fragment {
+    let node = s.add(Role::Figure, Structure::DOCUMENT);
+    s.nodes[node].alt = Some(alt);
+    chart.items.insert(0, Item::Mark(Mark::Content(node)));
+    chart
+}
+
+/// A legend only repeats what every figure's alternative text says.
+fn artifact(mut legend: Fragment) -> Fragment {
+    legend.items.insert(0, Item::Mark(Mark::Artifact));
+    legend
+}
+
+fn completion_alt(c: &Completion) -> String {
+    format!(
+        "{}: {} ledere, {} underskrevet, {} ikke underskrevet, {} mangler; {} med \
+         udviklingsplan ({} %).",
+        c.unit,
+        c.leaders,
+        c.signed,
+        c.unsigned,
+        c.missing,
+        c.with_plan,
+        super::csv::decimal(c.plan_share(), 0)
+    )
+}
+
+fn panel_alt(principle: &str, label: &str, cell: &Cell) -> String {
+    if cell.shown != Shown::Yes {
+        return format!("{principle}, {label}: for få til at vise.");
+    }
+    let t = &cell.tally;
+    let counts = |c: &[u32; 5]| {
+        c.iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}: {n}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mean = |v: Option<f64>| v.map_or("–".to_string(), |v| super::csv::decimal(v, 2));
+    format!(
+        "{principle}, {label}, n = {}. Selvvurdering {}; leders leders vurdering {}. \
+         Gennemsnit selv {}, leders leder {}, forskel {}.",
+        t.leaders,
+        counts(&t.own),
+        counts(&t.manager),
+        mean(Tally::mean(&t.own)),
+        mean(Tally::mean(&t.manager)),
+        mean(t.mean_gap()),
+    )
 }
 
 fn completion_row(c: &super::figures::Completion) -> Vec<String> {

@@ -1,0 +1,423 @@
+//! Tagged PDF (ISO 32000-1, 14.7–14.8; PDF/UA-1): the pages' content as marked-content
+//! sequences, each tied to the structure element the layout gave it, and the structure
+//! tree that reads them in order, with the form's widgets in `Form` elements.
+//!
+//! Text is content of its element; rules, boxes and fills are artifacts, the footer a
+//! pagination artifact; a figure's shapes are the figure. Marked-content sequences never
+//! cross a text object's bounds: one begun inside `BT … ET` ends there.
+
+use lopdf::{Dictionary, Object, ObjectId};
+use printpdf::{DictItem, Op};
+
+use crate::error::{Error, Result};
+use crate::layout::{Item, Mark, NodeId, Role, Scope, Structure};
+
+/// What a structure element holds, in reading order.
+#[derive(Debug, Clone, Copy)]
+enum Kid {
+    Element(NodeId),
+    /// A marked-content sequence: page index and MCID.
+    Content {
+        page: usize,
+        mcid: i64,
+    },
+    /// A widget: page index and its place among the page's fields.
+    Widget {
+        page: usize,
+        index: usize,
+    },
+}
+
+/// A marked-content sequence as written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Sequence {
+    Element(NodeId),
+    Artifact,
+    Footer,
+}
+
+/// Collects, while the pages' operations are made, which element each MCID and each
+/// widget belongs to, and the elements' order.
+pub struct Tagger<'a> {
+    structure: &'a Structure,
+    kids: Vec<Vec<Kid>>,
+    seen: Vec<bool>,
+    /// Per page, the element of each MCID.
+    mcids: Vec<Vec<NodeId>>,
+    /// Per page, the `Form` element of each field, in the page's item order (the order
+    /// of its `/Annots`).
+    widgets: Vec<Vec<NodeId>>,
+}
+
+/// The operations state of one page being tagged.
+pub struct PageTags<'t, 'a> {
+    tagger: &'t mut Tagger<'a>,
+    page: usize,
+    mark: Mark,
+    open: Option<Sequence>,
+    open_in_text: bool,
+}
+
+impl<'a> Tagger<'a> {
+    pub fn new(structure: &'a Structure) -> Tagger<'a> {
+        let n = structure.nodes.len();
+        Tagger {
+            structure,
+            kids: vec![Vec::new(); n],
+            seen: vec![false; n],
+            mcids: Vec::new(),
+            widgets: Vec::new(),
+        }
+    }
+
+    /// Starts the next page.
+    pub fn page(&mut self) -> PageTags<'_, 'a> {
+        self.mcids.push(Vec::new());
+        self.widgets.push(Vec::new());
+        PageTags {
+            page: self.mcids.len() - 1,
+            tagger: self,
+            mark: Mark::Artifact,
+            open: None,
+            open_in_text: false,
+        }
+    }
+
+    /// Places `node` (and its ancestors) in the tree the first time anything of it comes.
+    fn touch(&mut self, node: NodeId) {
+        if self.seen[node] {
+            return;
+        }
+        self.seen[node] = true;
+        if let Some(parent) = self.structure.nodes[node].parent {
+            self.touch(parent);
+            self.kids[parent].push(Kid::Element(node));
+        }
+    }
+}
+
+impl PageTags<'_, '_> {
+    /// Takes note of `item` before its operations are pushed: a mark changes what follows
+    /// belongs to; a field is a widget of the current element.
+    pub fn item(&mut self, item: &Item) {
+        match item {
+            Item::Mark(mark) => {
+                if let Mark::Content(node) = mark {
+                    self.tagger.touch(*node);
+                }
+                self.mark = *mark;
+            }
+            Item::Field { .. } => {
+                let node = match self.mark {
+                    Mark::Content(node) => node,
+                    // A field the layout left outside any element is still reachable.
+                    _ => Structure::DOCUMENT,
+                };
+                self.tagger.touch(node);
+                let widgets = &mut self.tagger.widgets[self.page];
+                self.tagger.kids[node].push(Kid::Widget {
+                    page: self.page,
+                    index: widgets.len(),
+                });
+                widgets.push(node);
+            }
+            _ => {}
+        }
+    }
+
+    /// The sequence a drawing item belongs in.
+    fn wanted(&self, item: &Item) -> Sequence {
+        match self.mark {
+            Mark::Content(node)
+                if matches!(item, Item::Text { .. })
+                    || self.tagger.structure.nodes[node].role == Role::Figure =>
+            {
+                Sequence::Element(node)
+            }
+            Mark::Footer => Sequence::Footer,
+            _ => Sequence::Artifact,
+        }
+    }
+
+    /// Ends the open sequence if it began inside the text object about to end.
+    pub fn before_end_text(&mut self, ops: &mut Vec<Op>) {
+        if self.open.is_some() && self.open_in_text {
+            ops.push(Op::EndMarkedContent);
+            self.open = None;
+        }
+    }
+
+    /// Ends the open sequence if it began outside the text object about to begin.
+    pub fn before_begin_text(&mut self, ops: &mut Vec<Op>) {
+        if self.open.is_some() && !self.open_in_text {
+            ops.push(Op::EndMarkedContent);
+            self.open = None;
+        }
+    }
+
+    /// Opens the sequence `item` belongs in, unless it is open; `in_text` says whether
+    /// a text object is open.
+    pub fn draw(&mut self, item: &Item, in_text: bool, ops: &mut Vec<Op>) {
+        let wanted = self.wanted(item);
+        if self.open == Some(wanted) {
+            return;
+        }
+        if self.open.is_some() {
+            ops.push(Op::EndMarkedContent);
+        }
+        ops.push(match wanted {
+            Sequence::Element(node) => {
+                let mcids = &mut self.tagger.mcids[self.page];
+                let mcid = mcids.len() as i64;
+                mcids.push(node);
+                self.tagger.kids[node].push(Kid::Content {
+                    page: self.page,
+                    mcid,
+                });
+                Op::BeginMarkedContentWithProperties {
+                    tag: self.tagger.structure.nodes[node].role.name().into(),
+                    properties: DictItem::Dict {
+                        map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
+                    },
+                }
+            }
+            Sequence::Artifact => Op::BeginMarkedContent {
+                tag: "Artifact".into(),
+            },
+            Sequence::Footer => Op::BeginMarkedContentWithProperties {
+                tag: "Artifact".into(),
+                properties: DictItem::Dict {
+                    map: [
+                        ("Type".to_string(), DictItem::Name(b"Pagination".to_vec())),
+                        ("Subtype".to_string(), DictItem::Name(b"Footer".to_vec())),
+                    ]
+                    .into(),
+                },
+            },
+        });
+        self.open = Some(wanted);
+        self.open_in_text = in_text;
+    }
+
+    /// Ends what is open at the end of the page (before its last `ET`, if any).
+    pub fn finish(&mut self, ops: &mut Vec<Op>) {
+        if self.open.take().is_some() {
+            ops.push(Op::EndMarkedContent);
+        }
+    }
+}
+
+/// Which text items end a line that the same element's text goes on from: they are
+/// shown with the space the line broke at, which draws nothing, so whoever reads the
+/// element's content as a string (a screen reader, `pdfinfo -struct-text`) reads two
+/// words, not one. A line broken after a hyphen keeps it as it is.
+pub fn line_ends(items: &[Item]) -> Vec<bool> {
+    let mut ends = vec![false; items.len()];
+    let mut mark = Mark::Artifact;
+    // The last text item: its index, its mark, its baseline, and whether it may take a
+    // space (it ends in none and in no hyphen).
+    let mut last: Option<(usize, Mark, f32, bool)> = None;
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Mark(m) => mark = *m,
+            Item::Text { y, text, .. } => {
+                if let Some((j, m, last_y, open)) = last {
+                    ends[j] = open
+                        && m == mark
+                        && matches!(mark, Mark::Content(_))
+                        && (y - last_y).abs() > 0.01;
+                }
+                let open = !text.ends_with(|c: char| c.is_whitespace() || c == '-');
+                last = Some((i, mark, *y, open));
+            }
+            _ => {}
+        }
+    }
+    ends
+}
+
+fn broken(what: &str) -> Error {
+    Error::Pdf {
+        message: format!("tagging: {what}"),
+    }
+}
+
+impl Tagger<'_> {
+    /// Writes the structure tree into `doc` (after the form, whose widgets it names):
+    /// the elements, the parent tree, `/StructParents` on pages, `/StructParent` on
+    /// widgets, and `/MarkInfo` and `/StructTreeRoot` in the catalog.
+    pub fn write(self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<()> {
+        let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+        if pages.len() != self.mcids.len() {
+            return Err(broken(
+                "the document has another number of pages than its layout",
+            ));
+        }
+        let mut annots: Vec<Vec<ObjectId>> = Vec::with_capacity(pages.len());
+        for (page, widgets) in pages.iter().zip(&self.widgets) {
+            let ids: Vec<ObjectId> = doc
+                .get_dictionary(*page)
+                .ok()
+                .and_then(|p| p.get(b"Annots").ok())
+                .and_then(|a| a.as_array().ok())
+                .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
+                .unwrap_or_default();
+            if ids.len() != widgets.len() {
+                return Err(broken("a page has another number of widgets than fields"));
+            }
+            annots.push(ids);
+        }
+
+        let root = doc.new_object_id();
+        let mut ids: Vec<Option<ObjectId>> = vec![None; self.kids.len()];
+        for (node, seen) in self.seen.iter().enumerate() {
+            if *seen || node == Structure::DOCUMENT {
+                ids[node] = Some(doc.new_object_id());
+            }
+        }
+        let id = |node: NodeId| ids[node].expect("every placed element has an object");
+
+        for (node, kids) in self.kids.iter().enumerate() {
+            let Some(object) = ids[node] else { continue };
+            let element = &self.structure.nodes[node];
+            // The element's page is that of its first content; content on other pages
+            // names its page itself.
+            let home = kids.iter().find_map(|k| match k {
+                Kid::Content { page, .. } => Some(*page),
+                _ => None,
+            });
+            let mut k: Vec<Object> = kids
+                .iter()
+                .map(|kid| match *kid {
+                    Kid::Element(child) => Object::Reference(id(child)),
+                    Kid::Content { page, mcid } if Some(page) == home => Object::Integer(mcid),
+                    Kid::Content { page, mcid } => Object::Dictionary(Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"MCR".to_vec())),
+                        ("Pg", Object::Reference(pages[page])),
+                        ("MCID", Object::Integer(mcid)),
+                    ])),
+                    Kid::Widget { page, index } => Object::Dictionary(Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"OBJR".to_vec())),
+                        ("Pg", Object::Reference(pages[page])),
+                        ("Obj", Object::Reference(annots[page][index])),
+                    ])),
+                })
+                .collect();
+            let parent = element.parent.map_or(root, id);
+            let mut dict = Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"StructElem".to_vec())),
+                ("S", Object::Name(element.role.name().as_bytes().to_vec())),
+                ("P", Object::Reference(parent)),
+            ]);
+            if let Some(page) = home {
+                dict.set("Pg", Object::Reference(pages[page]));
+            }
+            match k.len() {
+                0 => {}
+                1 => dict.set("K", k.pop().expect("one kid")),
+                _ => dict.set("K", Object::Array(k)),
+            }
+            if let Some(alt) = &element.alt {
+                dict.set("Alt", super::text_string(alt));
+            }
+            if let Role::TH(scope) = element.role {
+                let scope: &[u8] = match scope {
+                    Scope::Column => b"Column",
+                    Scope::Row => b"Row",
+                };
+                dict.set(
+                    "A",
+                    Dictionary::from_iter(vec![
+                        ("O", Object::Name(b"Table".to_vec())),
+                        ("Scope", Object::Name(scope.to_vec())),
+                    ]),
+                );
+            }
+            doc.objects.insert(object, Object::Dictionary(dict));
+        }
+
+        // The parent tree: each page's MCIDs (keys 0…), then each widget (one key each).
+        let mut nums = Vec::new();
+        for (i, (page, mcids)) in pages.iter().zip(&self.mcids).enumerate() {
+            nums.push(Object::Integer(i as i64));
+            nums.push(Object::Array(
+                mcids.iter().map(|n| Object::Reference(id(*n))).collect(),
+            ));
+            doc.get_object_mut(*page)
+                .and_then(Object::as_dict_mut)
+                .map_err(|_| broken("a page is not a dictionary"))?
+                .set("StructParents", Object::Integer(i as i64));
+        }
+        let mut key = pages.len() as i64;
+        for (page, widgets) in annots.iter().zip(&self.widgets) {
+            for (widget, node) in page.iter().zip(widgets) {
+                nums.push(Object::Integer(key));
+                nums.push(Object::Reference(id(*node)));
+                doc.get_object_mut(*widget)
+                    .and_then(Object::as_dict_mut)
+                    .map_err(|_| broken("a widget is not a dictionary"))?
+                    .set("StructParent", Object::Integer(key));
+                key += 1;
+            }
+        }
+        doc.objects.insert(
+            root,
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"StructTreeRoot".to_vec())),
+                ("K", Object::Reference(id(Structure::DOCUMENT))),
+                (
+                    "ParentTree",
+                    Object::Dictionary(Dictionary::from_iter(vec![("Nums", Object::Array(nums))])),
+                ),
+                ("ParentTreeNextKey", Object::Integer(key)),
+            ])),
+        );
+        let catalog = doc
+            .get_object_mut(catalog)
+            .and_then(Object::as_dict_mut)
+            .map_err(|_| broken("the catalog is not a dictionary"))?;
+        catalog.set("StructTreeRoot", Object::Reference(root));
+        catalog.set(
+            "MarkInfo",
+            Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Color, FontStyle};
+
+    fn text(y: f32, text: &str) -> Item {
+        Item::Text {
+            x: 0.0,
+            y,
+            size: 10.0,
+            style: FontStyle::Regular,
+            color: Color(0.0, 0.0, 0.0),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_line_the_same_element_goes_on_from_ends_in_a_space() {
+        let items = vec![
+            Item::Mark(Mark::Content(1)),
+            text(10.0, "fremad"),
+            text(10.0, "rettet"), // the same line, another run
+            text(20.0, "samtale"),
+            text(30.0, "Børne-"), // broken after a hyphen
+            text(40.0, "og"),
+            Item::Mark(Mark::Content(2)),
+            text(50.0, "ny"), // another element
+            Item::Mark(Mark::Footer),
+            text(60.0, "Side"),
+            text(70.0, "1"),
+        ];
+        let ends = line_ends(&items);
+        let spaced: Vec<usize> = (0..items.len()).filter(|i| ends[*i]).collect();
+        assert_eq!(spaced, [2, 3]);
+    }
+}
