@@ -280,10 +280,10 @@ impl Tagger<'_> {
         for (node, kids) in self.kids.iter().enumerate() {
             let Some(object) = ids[node] else { continue };
             let element = &self.structure.nodes[node];
-            // The element's page is that of its first content; content on other pages
-            // names its page itself.
+            // The element's page is that of its first content or widget; content on
+            // other pages names its page itself.
             let home = kids.iter().find_map(|k| match k {
-                Kid::Content { page, .. } => Some(*page),
+                Kid::Content { page, .. } | Kid::Widget { page, .. } => Some(*page),
                 _ => None,
             });
             let mut k: Vec<Object> = kids
@@ -296,16 +296,21 @@ impl Tagger<'_> {
                         ("Pg", Object::Reference(pages[page])),
                         ("MCID", Object::Integer(mcid)),
                     ])),
-                    Kid::Widget { page, index } => Object::Dictionary(Dictionary::from_iter(vec![
-                        ("Type", Object::Name(b"OBJR".to_vec())),
-                        ("Pg", Object::Reference(pages[page])),
-                        ("Obj", Object::Reference(annots[page][index])),
-                    ])),
+                    Kid::Widget { page, index } => {
+                        let mut objr = Dictionary::from_iter(vec![
+                            ("Type", Object::Name(b"OBJR".to_vec())),
+                            ("Obj", Object::Reference(annots[page][index])),
+                        ]);
+                        if Some(page) != home {
+                            objr.set("Pg", Object::Reference(pages[page]));
+                        }
+                        Object::Dictionary(objr)
+                    }
                 })
                 .collect();
             let parent = element.parent.map_or(root, id);
+            // `/Type /StructElem` is optional, and 5 KB (before deflating) of the guide.
             let mut dict = Dictionary::from_iter(vec![
-                ("Type", Object::Name(b"StructElem".to_vec())),
                 ("S", Object::Name(element.role.name().as_bytes().to_vec())),
                 ("P", Object::Reference(parent)),
             ]);
