@@ -22,9 +22,10 @@ PDFA = "http://www.aiim.org/pdfa/ns/"
 EXT, SCHEMA, PROPERTY, TYPE, FIELD = (f"{PDFA}extension/", f"{PDFA}schema#", f"{PDFA}property#",
                                       f"{PDFA}type#", f"{PDFA}field#")
 MUS_NS, SIGNER_NS = "urn:mus:guide:1.0/", "urn:mus:guide:1.0/signer/"
+UA_NS = "http://www.aiim.org/pdfua/ns/id/"
 for namespace, prefix in [(EXT, "pdfaExtension"), (SCHEMA, "pdfaSchema"), (PROPERTY, "pdfaProperty"),
                           (TYPE, "pdfaType"), (FIELD, "pdfaField"), (MUS_NS, "mus"),
-                          (SIGNER_NS, "musSigner")]:
+                          (SIGNER_NS, "musSigner"), (UA_NS, "pdfuaid")]:
     XMPMeta.register_namespace(namespace, prefix)
 
 
@@ -49,7 +50,8 @@ with tempfile.TemporaryDirectory() as work:
 
 xmp = XMPMeta(xmp_str=packet)
 expect("pdfaid:part", xmp.get_property("http://www.aiim.org/pdfa/ns/id/", "part"), "2")
-expect("pdfaid:conformance", xmp.get_property("http://www.aiim.org/pdfa/ns/id/", "conformance"), "B")
+expect("pdfaid:conformance", xmp.get_property("http://www.aiim.org/pdfa/ns/id/", "conformance"), "A")
+expect("pdfuaid:part", xmp.get_property(UA_NS, "part"), "1")
 expect("pdf:Producer", xmp.get_property(consts.XMP_NS_PDF, "Producer"), producer)
 expect("dc:title", xmp.get_localized_text(consts.XMP_NS_DC, "title", None, "x-default"),
        "Samtaleguide til MUS – Łukasz Øster-Ågård – 15. januar 2027")
@@ -59,7 +61,14 @@ roles = [xmp.get_property(MUS_NS, f"signers[{i}]/musSigner:role") for i in (1, 2
 expect("signer roles", roles, ["leader", "manager"])
 expect("second signer", xmp.get_property(MUS_NS, "signers[2]/musSigner:name"), "Bodil Kjærgård")
 
-expect("extension schemas", xmp.count_array_items(EXT, "schemas"), 1)
+# The guide's own schema, then PDF/UA's identification (tagged guides are PDF/UA-1).
+expect("extension schemas", xmp.count_array_items(EXT, "schemas"), 2)
+ua = "schemas[2]/pdfaSchema:"
+expect("PDF/UA schema namespace", xmp.get_property(EXT, ua + "namespaceURI"), UA_NS)
+expect("PDF/UA schema prefix", xmp.get_property(EXT, ua + "prefix"), "pdfuaid")
+expect("pdfuaid:part declared", xmp.get_property(EXT, ua + "property[1]/pdfaProperty:name"), "part")
+expect("pdfuaid:part value type", xmp.get_property(EXT, ua + "property[1]/pdfaProperty:valueType"),
+       "Integer")
 entry = "schemas[1]"
 expect("schema namespace", xmp.get_property(EXT, f"{entry}/pdfaSchema:namespaceURI"), MUS_NS)
 expect("schema prefix", xmp.get_property(EXT, f"{entry}/pdfaSchema:prefix"), "mus")
@@ -86,5 +95,5 @@ fields = {xmp.get_property(EXT, f"{value_type}field[{i}]/pdfaField:name")
           for i in range(1, xmp.count_array_items(EXT, value_type + "field") + 1)}
 expect("Signer fields", fields, {"slot", "role", "label", "name"})
 print(f"ok: Adobe's XMP Toolkit (exempi) reads the guide's packet ({len(packet.encode())} bytes): "
-      f"PDF/A-2B, the identity with {len(roles)} signers, {len(declared)} properties and "
+      f"PDF/A-2A and PDF/UA-1, the identity with {len(roles)} signers, {len(declared)} properties and "
       f"{len(fields)} signer fields described")

@@ -462,12 +462,14 @@ fn the_xmp_says_pdf_ua_1_and_pdf_a_2a() {
             .clone(),
     )
     .unwrap();
-    assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"));
-    assert!(xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"));
+    assert!(xmp.contains("xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\" pdfuaid:part=\"1\""));
+    assert!(xmp.contains("pdfaid:conformance=\"A\""));
     // The extension schema describes pdfuaid, as PDF/A wants of any schema it lacks.
     assert!(xmp.contains(
-        "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+        "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+         <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
     ));
+    assert!(xmp.contains("pdfaProperty:name=\"part\" pdfaProperty:valueType=\"Integer\""));
 }
 
 #[test]
