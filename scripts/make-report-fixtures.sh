@@ -8,7 +8,7 @@
 # filled in: the tests recompute every figure from it. Each signature adds about 16 KB
 # (pyHanko rewrites the 6 KB XMP packet each time), so a signed guide is about 105 KB.
 #
-#   bash scripts/make-report-fixtures.sh [OUT_DIR]   (default: tests/fixtures/report)
+#   bash scripts/make-report-fixtures.sh [OUT_DIR]   (default: examples/rapport/guides)
 #
 # The roster is also written to examples/rapport/ledere.csv. MUS=path/to/mus uses that
 # binary instead of building target/release/mus. Needs openssl, pypdf and pyHanko. As in
@@ -17,7 +17,7 @@
 # and truth.json, but new keys and signing times (so new bytes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-tests/fixtures/report}
+out=${1:-examples/rapport/guides}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)

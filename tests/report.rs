@@ -1,5 +1,5 @@
 //! `mus archive report` and `mus archive plans` on the test archive of
-//! tests/fixtures/report (scripts/make-report-fixtures.sh: 32 leaders on the roster in
+//! examples/rapport/guides (scripts/make-report-fixtures.sh: 32 leaders on the roster in
 //! three units, one of 3 leaders, and two levels; 30 guides filled in with pypdf, 27 of
 //! them signed with pyHanko). Every figure is recomputed here from truth.json — what the
 //! fixture script filled in — and compared with the CSV, the PDF's text and the bars the
@@ -39,7 +39,7 @@ fn mus() -> Command {
 }
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/rapport/guides")
 }
 
 fn roster() -> PathBuf {
@@ -678,7 +678,10 @@ fn the_report_is_pdf_a_deterministic_and_never_taken_for_a_guide() {
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     let bytes = std::fs::read(&a).unwrap();
     let text = String::from_utf8_lossy(&bytes);
-    assert!(text.contains("pdfaid:part=\"2\""), "no PDF/A-2 id in the XMP");
+    assert!(
+        text.contains("pdfaid:part=\"2\""),
+        "no PDF/A-2 id in the XMP"
+    );
     assert!(!text.contains("mus:guideId"));
     let dir = out_dir("not-a-guide");
     mus()
@@ -830,4 +833,102 @@ fn a_unit_nobody_on_the_roster_is_in_is_an_error_naming_the_units() {
         )
     );
     assert!(!dir.join("r.pdf").exists());
+}
+
+/// The report is tagged like the guides: a screen reader gets the headings and tables,
+/// and each chart is a `Figure` whose alternative text says what its bars show — the
+/// completion bars with the CSV's numbers, a hidden profile panel with nothing but
+/// "for få til at vise".
+#[test]
+fn the_report_is_tagged_and_its_charts_are_figures_with_their_numbers_in_words() {
+    let (pdf, csv) = report("tagged", &[]);
+    let doc = Document::load(&pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let mark_info = catalog.get(b"MarkInfo").unwrap();
+    let mark_info = match mark_info {
+        Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        Object::Dictionary(d) => d,
+        other => panic!("MarkInfo is {other:?}"),
+    };
+    assert_eq!(mark_info.get(b"Marked").unwrap(), &Object::Boolean(true));
+
+    // Every structure element reachable from the root, with its role and /Alt.
+    let root = doc
+        .get_dictionary(
+            catalog
+                .get(b"StructTreeRoot")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let mut stack = vec![root.get(b"K").unwrap().clone()];
+    let mut elements: Vec<(String, Option<String>)> = Vec::new();
+    while let Some(kid) = stack.pop() {
+        match kid {
+            Object::Array(kids) => stack.extend(kids.into_iter().rev()),
+            Object::Reference(id) => {
+                let Ok(element) = doc.get_dictionary(id) else {
+                    continue;
+                };
+                let Ok(role) = element.get(b"S").and_then(Object::as_name) else {
+                    continue;
+                };
+                let alt = element.get(b"Alt").ok().map(|alt| match alt {
+                    Object::String(bytes, _) => lopdf::decode_text_string(alt)
+                        .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned()),
+                    other => panic!("/Alt is {other:?}"),
+                });
+                elements.push((String::from_utf8_lossy(role).into_owned(), alt));
+                if let Ok(k) = element.get(b"K") {
+                    stack.push(k.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    let count = |role: &str| elements.iter().filter(|(r, _)| r == role).count();
+    assert_eq!(count("H1"), 1);
+    assert!(
+        count("H2") >= 2 && count("Table") >= 2 && count("TH") >= 6,
+        "{elements:?}"
+    );
+    let figures: Vec<&str> = elements
+        .iter()
+        .filter(|(r, _)| r == "Figure")
+        .map(|(_, alt)| alt.as_deref().expect("every figure has /Alt"))
+        .collect();
+
+    // One completion bar per unit and one for all, each saying the CSV's counts.
+    let rows = csv_rows(&csv);
+    let value = |unit: &str, measure: &str| -> String {
+        rows.iter()
+            .find(|r| r[0] == unit && r[2].is_empty() && r[3] == measure)
+            .unwrap_or_else(|| panic!("{unit} {measure} not in the CSV"))[4]
+            .clone()
+    };
+    for unit in ["Dagtilbud Nord", "Skole og Fritid", "Rådhusets Stab"] {
+        let want = format!(
+            "{unit}: {} ledere, {} underskrevet, {} ikke underskrevet, {} mangler; {} med \
+             udviklingsplan",
+            value(unit, "ledere"),
+            value(unit, "underskrevet"),
+            value(unit, "ikke_underskrevet"),
+            value(unit, "mangler"),
+            value(unit, "med_plan"),
+        );
+        assert!(
+            figures.iter().any(|alt| alt.starts_with(&want)),
+            "no figure says {want:?}: {figures:?}"
+        );
+    }
+    // The small unit's profile panels say only that they are hidden.
+    let stab: Vec<&&str> = figures
+        .iter()
+        .filter(|alt| alt.contains("Rådhusets Stab, n =") || alt.contains("Rådhusets Stab: for få"))
+        .collect();
+    assert!(!stab.is_empty(), "{figures:?}");
+    for alt in &stab {
+        assert!(!alt.contains("Rådhusets Stab, n ="), "{alt}");
+    }
 }
