@@ -817,8 +817,27 @@ fn changed_keys(a: &Dictionary, b: &Dictionary) -> BTreeSet<Vec<u8>> {
         .chain(b.iter())
         .map(|(k, _)| k)
         .filter(|k| a.get(k).ok() != b.get(k).ok())
+        .filter(|k| !(TEXT_KEYS.contains(&k.as_slice()) && same_text(a.get(k), b.get(k))))
         .cloned()
         .collect()
+}
+
+/// A field's text strings: its name, its tooltip (what a screen reader says) and its
+/// export name. A signing client that writes a field anew may store the same text in
+/// another encoding — pyHanko writes `/TU` in PDFDocEncoding where our UTF-16 was — and
+/// the text, all anyone sees or hears, is unchanged.
+const TEXT_KEYS: [&[u8]; 3] = [b"T", b"TU", b"TM"];
+
+/// Whether two values are strings with the same text (PDFDocEncoding or UTF-16BE).
+fn same_text(a: lopdf::Result<&Object>, b: lopdf::Result<&Object>) -> bool {
+    let text = |v: &Object| match v {
+        Object::String(..) => lopdf::decode_text_string(v).ok(),
+        _ => None,
+    };
+    match (a.ok().and_then(text), b.ok().and_then(text)) {
+        (Some(a), Some(b)) => a.trim_start_matches('\u{FEFF}') == b.trim_start_matches('\u{FEFF}'),
+        _ => false,
+    }
 }
 
 /// Whether two objects are the same, streams by dictionary and content (not by where
@@ -986,6 +1005,38 @@ mod tests {
             set(d, 5, "M", Object::string_literal("D:20270116"));
         });
         assert_eq!(filled, Ok(BTreeSet::from(["svar".to_string()])));
+    }
+
+    /// pyHanko writes the field it signs anew, its tooltip in PDFDocEncoding where the
+    /// guide had UTF-16 (`Ł` is 0x95 in PDFDocEncoding): the same text, allowed. Another
+    /// text is not.
+    #[test]
+    fn a_tooltip_re_encoded_with_the_same_text_is_no_change() {
+        let utf16 = |t: &str| {
+            let mut bytes = vec![0xFE, 0xFF];
+            bytes.extend(t.encode_utf16().flat_map(u16::to_be_bytes));
+            Object::String(bytes, lopdf::StringFormat::Hexadecimal)
+        };
+        let with_tooltip =
+            |tooltip: Object| move |d: &mut Document| set(d, 7, "TU", tooltip.clone());
+        let signed = {
+            let mut d = form();
+            with_tooltip(utf16("Underskrift: Leder, Łukasz Øster-Ågård"))(&mut d);
+            d
+        };
+        let check_against = |tooltip: Object| {
+            let mut full = signed.clone();
+            with_tooltip(tooltip)(&mut full);
+            check(&signed, &full)
+        };
+        let pdfdoc = b"Underskrift: Leder, \x95ukasz \xd8ster-\xc5g\xe5rd".to_vec();
+        assert_eq!(
+            check_against(Object::String(pdfdoc, lopdf::StringFormat::Literal)),
+            Ok(BTreeSet::new())
+        );
+        assert!(check_against(utf16("Underskrift: Leder, Mallory Madsen"))
+            .unwrap_err()
+            .contains("/TU changed"));
     }
 
     #[test]
