@@ -678,7 +678,10 @@ fn the_report_is_pdf_a_deterministic_and_never_taken_for_a_guide() {
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     let bytes = std::fs::read(&a).unwrap();
     let text = String::from_utf8_lossy(&bytes);
-    assert!(text.contains("pdfaid:part=\"2\""), "no PDF/A-2 id in the XMP");
+    assert!(
+        text.contains("pdfaid:part=\"2\""),
+        "no PDF/A-2 id in the XMP"
+    );
     assert!(!text.contains("mus:guideId"));
     let dir = out_dir("not-a-guide");
     mus()
