@@ -253,7 +253,7 @@ fn write_ref(out: &mut Vec<u8>, id: ObjectId) {
 
 /// The deflate level of the structure tree's object stream. Its dictionaries are mostly
 /// object numbers, which deflate poorly at any level: level 2 takes a fraction of level
-/// 6's time for some 700 bytes more (BENCHMARKS.md, "Tagging's cost, measured again").
+/// 6's time for some 800 bytes more (BENCHMARKS.md, "Tagging's cost, measured again").
 const LEVEL: u32 = 2;
 
 impl Tagger<'_> {
