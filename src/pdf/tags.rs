@@ -252,9 +252,10 @@ fn write_ref(out: &mut Vec<u8>, id: ObjectId) {
 }
 
 /// The deflate level of the structure tree's object stream. Its dictionaries are mostly
-/// object numbers, which deflate poorly at any level: level 2 takes a fraction of level
-/// 6's time for some 800 bytes more (BENCHMARKS.md, "Tagging's cost, measured again").
-const LEVEL: u32 = 2;
+/// object numbers, which deflate poorly at any level: level 4 takes a fraction of level
+/// 6's time (in the form's stream) for 300 bytes more; level 2 was 500 bytes more again
+/// for no time measurable (BENCHMARKS.md, "Tagging's cost, measured again").
+const LEVEL: u32 = 4;
 
 impl Tagger<'_> {
     /// Writes the structure tree (after the form, whose widgets it names): the elements,
