@@ -64,6 +64,27 @@ fn guides(c: &mut Criterion) {
         b.iter(|| two.layout(&templates, fonts).unwrap())
     });
     let meta = two.metadata(vec![1, 2, 3]);
+    // Making the guide in process (layout, then writing) tagged and untagged: issue 12's
+    // budget for tagging is a fifth of this.
+    for (label, g) in [("two-principles", &two), ("two-principles-form", &two_form)] {
+        for tagged in [false, true] {
+            let options = mus::pdf::Options {
+                pdf_a: true,
+                tagged,
+            };
+            let name = if tagged {
+                format!("make/{label}")
+            } else {
+                format!("make/{label}-untagged")
+            };
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let layout = g.layout(&templates, fonts).unwrap();
+                    mus::pdf::write_as(&layout, fonts, &meta, options).unwrap()
+                })
+            });
+        }
+    }
     // The same guide laid out without and with the form, written without and with
     // PDF/A and tags: the differences are what the form, PDF/A and tagging cost.
     let plain = two.layout(&templates, fonts).unwrap();

@@ -199,12 +199,15 @@ pub fn write_as(
             },
         )?;
     }
+    let mut extra = Vec::new();
     if let Some(tagger) = tagger {
-        tagger.write(&mut doc, root)?;
+        extra.push(tagger.write(&mut doc, root)?);
     }
-    let mut deflater = save::Deflater::new();
-    compress(&mut doc, &mut deflater);
-    let bytes = save::save(&doc, &mut deflater).map_err(|message| Error::Pdf { message })?;
+    let bytes = save::with_deflater(|deflater| {
+        compress(&mut doc, deflater);
+        save::save(&doc, &extra, deflater)
+    })
+    .map_err(|message| Error::Pdf { message })?;
     Ok(bytes)
 }
 
@@ -225,30 +228,86 @@ fn tab_order(doc: &mut lopdf::Document) -> Result<()> {
 
 /// Every character each face shows, so each can be subset to exactly that.
 fn used_characters(document: &Document) -> BTreeMap<FontStyle, BTreeSet<char>> {
-    let mut used: BTreeMap<FontStyle, BTreeSet<char>> = BTreeMap::new();
+    let mut used: BTreeMap<FontStyle, CharSet> = BTreeMap::new();
+    let mut fields = false;
     for page in &document.pages {
         for item in &page.items {
             match item {
-                Item::Text { style, text, .. } => {
-                    used.entry(*style).or_default().extend(text.chars())
-                }
-                // Field text is set in the regular face, with room for typed Danish text.
+                Item::Text { style, text, .. } => used.entry(*style).or_default().extend(text),
                 Item::Field {
                     kind: FieldKind::Text { value, lines, .. },
                     ..
                 } => {
                     let regular = used.entry(FontStyle::Regular).or_default();
-                    regular.extend(value.chars().chain(lines.iter().flat_map(|l| l.chars())));
-                    regular.extend(form::typed_characters());
+                    regular.extend(value);
+                    for line in lines {
+                        regular.extend(line);
+                    }
+                    fields = true;
                 }
                 _ => {}
             }
         }
     }
-    for chars in used.values_mut() {
-        chars.retain(|c| !c.is_control());
+    // Field text is set in the regular face, with room for typed Danish text.
+    if fields {
+        let regular = used.entry(FontStyle::Regular).or_default();
+        for c in form::typed_characters() {
+            regular.insert(c);
+        }
     }
-    used
+    used.into_iter()
+        .map(|(style, chars)| {
+            let mut set = chars.rest;
+            for (word, bits) in chars.seen.iter().enumerate() {
+                let mut bits = *bits;
+                while bits != 0 {
+                    let bit = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    set.extend(char::from_u32(word as u32 * 64 + bit));
+                }
+            }
+            set.retain(|c| !c.is_control());
+            (style, set)
+        })
+        .collect()
+}
+
+/// A set of characters with a bitmap for those up to U+21FF (Latin, Greek, Cyrillic and
+/// the punctuation), which are nearly all a guide has: a guide's 30,000 characters went
+/// into a `BTreeSet` one by one for a tenth of the writer's time.
+struct CharSet {
+    seen: [u64; CharSet::WORDS],
+    rest: BTreeSet<char>,
+}
+
+impl CharSet {
+    const WORDS: usize = 0x2200 / 64;
+
+    fn insert(&mut self, c: char) {
+        let i = c as usize;
+        match self.seen.get_mut(i / 64) {
+            Some(word) => *word |= 1 << (i % 64),
+            None => {
+                self.rest.insert(c);
+            }
+        }
+    }
+
+    fn extend(&mut self, text: &str) {
+        for c in text.chars() {
+            self.insert(c);
+        }
+    }
+}
+
+impl Default for CharSet {
+    fn default() -> CharSet {
+        CharSet {
+            seen: [0; CharSet::WORDS],
+            rest: BTreeSet::new(),
+        }
+    }
 }
 
 /// The object of the font printpdf registered as `resource` (e.g. `F1`).
@@ -874,4 +933,28 @@ fn finish(
     let id = Object::String(id.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     Ok(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_character_set_holds_what_was_put_in_once_each() {
+        let text = "Sæt retning – „fælles“ Łódź 𝔄 € ÿ\u{21FF}\u{2200}";
+        let mut set = CharSet::default();
+        set.extend(text);
+        set.extend(text);
+        let mut back: BTreeSet<char> = set.rest.clone();
+        for (word, bits) in set.seen.iter().enumerate() {
+            for bit in 0..64 {
+                if bits >> bit & 1 == 1 {
+                    back.extend(char::from_u32(word as u32 * 64 + bit));
+                }
+            }
+        }
+        assert_eq!(back, text.chars().collect::<BTreeSet<char>>());
+        // Above the bitmap, only what lies there.
+        assert_eq!(set.rest, BTreeSet::from(['\u{2200}', '𝔄']));
+    }
 }

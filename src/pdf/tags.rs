@@ -9,6 +9,7 @@
 use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{DictItem, Op};
 
+use super::save;
 use crate::error::{Error, Result};
 use crate::layout::{Item, Mark, NodeId, Role, Scope, Structure};
 
@@ -242,11 +243,26 @@ fn broken(what: &str) -> Error {
     }
 }
 
+/// `id 0 R`.
+fn write_ref(out: &mut Vec<u8>, id: ObjectId) {
+    save::write_int(out, id.0 as i64);
+    out.push(b' ');
+    save::write_int(out, id.1 as i64);
+    out.extend_from_slice(b" R");
+}
+
+/// The deflate level of the structure tree's object stream. Its dictionaries are mostly
+/// object numbers, which deflate poorly at any level: level 4 takes a fraction of level
+/// 6's time (in the form's stream) for 300 bytes more; level 2 was 500 bytes more again
+/// for no time measurable (BENCHMARKS.md, "Tagging's cost, measured again").
+const LEVEL: u32 = 4;
+
 impl Tagger<'_> {
-    /// Writes the structure tree into `doc` (after the form, whose widgets it names):
-    /// the elements, the parent tree, `/StructParents` on pages, `/StructParent` on
-    /// widgets, and `/MarkInfo` and `/StructTreeRoot` in the catalog.
-    pub fn write(self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<()> {
+    /// Writes the structure tree (after the form, whose widgets it names): the elements,
+    /// the parent tree and the tree root, serialised into an object stream of their own,
+    /// which is returned; `/StructParents` on pages, `/StructParent` on widgets, and
+    /// `/MarkInfo` and `/StructTreeRoot` in the catalog are set in `doc`.
+    pub fn write(self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<save::Packed> {
         let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
         if pages.len() != self.mcids.len() {
             return Err(broken(
@@ -277,6 +293,7 @@ impl Tagger<'_> {
         }
         let id = |node: NodeId| ids[node].expect("every placed element has an object");
 
+        let mut packed = save::Packed::new(LEVEL);
         for (node, kids) in self.kids.iter().enumerate() {
             let Some(object) = ids[node] else { continue };
             let element = &self.structure.nodes[node];
@@ -286,78 +303,83 @@ impl Tagger<'_> {
                 Kid::Content { page, .. } | Kid::Widget { page, .. } => Some(*page),
                 _ => None,
             });
-            let mut k: Vec<Object> = kids
-                .iter()
-                .map(|kid| match *kid {
-                    Kid::Element(child) => Object::Reference(id(child)),
-                    Kid::Content { page, mcid } if Some(page) == home => Object::Integer(mcid),
-                    Kid::Content { page, mcid } => Object::Dictionary(Dictionary::from_iter(vec![
-                        ("Type", Object::Name(b"MCR".to_vec())),
-                        ("Pg", Object::Reference(pages[page])),
-                        ("MCID", Object::Integer(mcid)),
-                    ])),
-                    Kid::Widget { page, index } => {
-                        let mut objr = Dictionary::from_iter(vec![
-                            ("Type", Object::Name(b"OBJR".to_vec())),
-                            ("Obj", Object::Reference(annots[page][index])),
-                        ]);
-                        if Some(page) != home {
-                            objr.set("Pg", Object::Reference(pages[page]));
-                        }
-                        Object::Dictionary(objr)
-                    }
-                })
-                .collect();
             let parent = element.parent.map_or(root, id);
-            // `/Type /StructElem` is optional, and 5 KB (before deflating) of the guide.
-            let mut dict = Dictionary::from_iter(vec![
-                ("S", Object::Name(element.role.name().as_bytes().to_vec())),
-                ("P", Object::Reference(parent)),
-            ]);
-            if let Some(page) = home {
-                dict.set("Pg", Object::Reference(pages[page]));
-            }
-            match k.len() {
-                0 => {}
-                1 => dict.set("K", k.pop().expect("one kid")),
-                _ => dict.set("K", Object::Array(k)),
-            }
-            if let Some(alt) = &element.alt {
-                dict.set("Alt", super::text_string(alt));
-            }
-            if let Role::TH(scope) = element.role {
-                let scope: &[u8] = match scope {
-                    Scope::Column => b"Column",
-                    Scope::Row => b"Row",
-                };
-                dict.set(
-                    "A",
-                    Dictionary::from_iter(vec![
-                        ("O", Object::Name(b"Table".to_vec())),
-                        ("Scope", Object::Name(scope.to_vec())),
-                    ]),
-                );
-            }
-            doc.objects.insert(object, Object::Dictionary(dict));
+            packed.push(object.0, |out| {
+                // `/Type /StructElem` is optional, and 5 KB (before deflating) of the
+                // guide.
+                out.extend_from_slice(b"<</S/");
+                out.extend_from_slice(element.role.name().as_bytes());
+                out.extend_from_slice(b"/P ");
+                write_ref(out, parent);
+                if let Some(page) = home {
+                    out.extend_from_slice(b"/Pg ");
+                    write_ref(out, pages[page]);
+                }
+                if !kids.is_empty() {
+                    out.extend_from_slice(b"/K");
+                    if kids.len() > 1 {
+                        out.push(b'[');
+                    }
+                    for (i, kid) in kids.iter().enumerate() {
+                        match *kid {
+                            Kid::Element(child) => {
+                                if i > 0 || kids.len() == 1 {
+                                    out.push(b' ');
+                                }
+                                write_ref(out, id(child));
+                            }
+                            Kid::Content { page, mcid } if Some(page) == home => {
+                                if i > 0 || kids.len() == 1 {
+                                    out.push(b' ');
+                                }
+                                save::write_int(out, mcid);
+                            }
+                            Kid::Content { page, mcid } => {
+                                out.extend_from_slice(b"<</Type/MCR/Pg ");
+                                write_ref(out, pages[page]);
+                                out.extend_from_slice(b"/MCID ");
+                                save::write_int(out, mcid);
+                                out.extend_from_slice(b">>");
+                            }
+                            Kid::Widget { page, index } => {
+                                out.extend_from_slice(b"<</Type/OBJR/Obj ");
+                                write_ref(out, annots[page][index]);
+                                if Some(page) != home {
+                                    out.extend_from_slice(b"/Pg ");
+                                    write_ref(out, pages[page]);
+                                }
+                                out.extend_from_slice(b">>");
+                            }
+                        }
+                    }
+                    if kids.len() > 1 {
+                        out.push(b']');
+                    }
+                }
+                if let Some(alt) = &element.alt {
+                    out.extend_from_slice(b"/Alt");
+                    save::write_object(out, &super::text_string(alt));
+                }
+                if let Role::TH(scope) = element.role {
+                    out.extend_from_slice(match scope {
+                        Scope::Column => b"/A<</O/Table/Scope/Column>>",
+                        Scope::Row => b"/A<</O/Table/Scope/Row>>",
+                    });
+                }
+                out.extend_from_slice(b">>");
+            });
         }
 
         // The parent tree: each page's MCIDs (keys 0…), then each widget (one key each).
-        let mut nums = Vec::new();
-        for (i, (page, mcids)) in pages.iter().zip(&self.mcids).enumerate() {
-            nums.push(Object::Integer(i as i64));
-            nums.push(Object::Array(
-                mcids.iter().map(|n| Object::Reference(id(*n))).collect(),
-            ));
+        for (i, page) in pages.iter().enumerate() {
             doc.get_object_mut(*page)
                 .and_then(Object::as_dict_mut)
                 .map_err(|_| broken("a page is not a dictionary"))?
                 .set("StructParents", Object::Integer(i as i64));
         }
         let mut key = pages.len() as i64;
-        for (page, widgets) in annots.iter().zip(&self.widgets) {
-            for (widget, node) in page.iter().zip(widgets) {
-                nums.push(Object::Integer(key));
-                nums.push(Object::Reference(id(*node)));
+        for page in &annots {
+            for widget in page {
                 doc.get_object_mut(*widget)
                     .and_then(Object::as_dict_mut)
                     .map_err(|_| broken("a widget is not a dictionary"))?
@@ -365,18 +387,36 @@ impl Tagger<'_> {
                 key += 1;
             }
         }
-        doc.objects.insert(
-            root,
-            Object::Dictionary(Dictionary::from_iter(vec![
-                ("Type", Object::Name(b"StructTreeRoot".to_vec())),
-                ("K", Object::Reference(id(Structure::DOCUMENT))),
-                (
-                    "ParentTree",
-                    Object::Dictionary(Dictionary::from_iter(vec![("Nums", Object::Array(nums))])),
-                ),
-                ("ParentTreeNextKey", Object::Integer(key)),
-            ])),
-        );
+        packed.push(root.0, |out| {
+            out.extend_from_slice(b"<</Type/StructTreeRoot/K ");
+            write_ref(out, id(Structure::DOCUMENT));
+            out.extend_from_slice(b"/ParentTree<</Nums[");
+            for (i, mcids) in self.mcids.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                save::write_int(out, i as i64);
+                out.push(b'[');
+                for (j, node) in mcids.iter().enumerate() {
+                    if j > 0 {
+                        out.push(b' ');
+                    }
+                    write_ref(out, id(*node));
+                }
+                out.push(b']');
+            }
+            let mut key = pages.len() as i64;
+            for node in self.widgets.iter().flatten() {
+                out.push(b' ');
+                save::write_int(out, key);
+                out.push(b' ');
+                write_ref(out, id(*node));
+                key += 1;
+            }
+            out.extend_from_slice(b"]>>/ParentTreeNextKey ");
+            save::write_int(out, key);
+            out.extend_from_slice(b">>");
+        });
         let catalog = doc
             .get_object_mut(catalog)
             .and_then(Object::as_dict_mut)
@@ -386,7 +426,7 @@ impl Tagger<'_> {
             "MarkInfo",
             Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
         );
-        Ok(())
+        Ok(packed)
     }
 }
 
