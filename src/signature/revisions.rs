@@ -316,8 +316,10 @@ impl History {
         let resolved = self.resolved(upto);
         let reader = self.reader(pdf, upto, &resolved);
         let mut objects: BTreeMap<ObjectId, Object> = BTreeMap::new();
-        // Object streams read so far: their members, by object number.
-        let mut streams: HashMap<u32, HashMap<u32, Object>> = HashMap::new();
+        // Object streams read so far, inflated, with where each member starts: only the
+        // members reached are parsed (a guide's form shares its stream with fonts,
+        // annotations and pages that a reading of the form never needs).
+        let mut streams: HashMap<u32, Members> = HashMap::new();
         let mut queue = Vec::new();
         for (key, value) in &self.revisions[upto].trailer {
             if follow(key) {
@@ -346,13 +348,10 @@ impl History {
                     let members = match streams.entry(container) {
                         Slot::Occupied(slot) => slot.into_mut(),
                         Slot::Vacant(slot) => {
-                            slot.insert(read_container(&reader, &resolved, id, container)?)
+                            slot.insert(container_members(&reader, &resolved, id, container)?)
                         }
                     };
-                    let object = members
-                        .remove(&id)
-                        .ok_or_else(|| not_an_object_stream(id, container))?;
-                    (0, object)
+                    (0, members.parse(id, keys)?)
                 }
                 Entry::Free => continue,
             };
@@ -444,15 +443,75 @@ impl History {
     }
 }
 
-/// The members of object stream `container` that `resolved` lists there, by object
-/// number, each checked to be the object the stream's header says (object `id` is the one
-/// asked for).
-fn read_container(
+/// An object stream's members as [`Members`]: inflated and its header checked as
+/// [`object_stream`] checks it, but no member parsed yet.
+fn container_members(
     reader: &Reader,
     resolved: &BTreeMap<u32, (Entry, usize)>,
     id: u32,
     container: u32,
-) -> Result<HashMap<u32, Object>> {
+) -> Result<Members> {
+    let (mut stream, members) = container_stream(reader, resolved, id, container)?;
+    let (first, header) = object_stream_header(container, &mut stream, &members)?;
+    let starts = header
+        .into_iter()
+        .filter(|(member, _)| members.iter().any(|(m, _)| m == member))
+        .collect();
+    Ok(Members {
+        container,
+        content: stream.content,
+        first,
+        starts,
+    })
+}
+
+/// The members of one object stream that the cross-reference lists there, each parsed
+/// when it is first reached.
+struct Members {
+    container: u32,
+    content: Vec<u8>,
+    first: usize,
+    /// Where each member starts, from `first`.
+    starts: HashMap<u32, usize>,
+}
+
+impl Members {
+    /// Member `id`, with only the dictionary entries `keys` accepts. An object in an
+    /// object stream is never a stream itself.
+    fn parse(&mut self, id: u32, keys: &dyn Fn(&[u8]) -> bool) -> Result<Object> {
+        let container = self.container;
+        let failed = || StructureError::Object {
+            id,
+            generation: 0,
+            offset: 0,
+            what: format!("it cannot be read from object stream {container}"),
+        };
+        let start = self.starts.remove(&id).ok_or_else(failed)?;
+        let offset = self.first.checked_add(start).ok_or_else(failed)?;
+        if offset >= self.content.len() {
+            return Err(failed());
+        }
+        let mut lexer = Lexer::new(&self.content, offset);
+        lexer.skip_white();
+        if self.content[lexer.pos.min(self.content.len())..].starts_with(b"<<") {
+            lexer
+                .dictionary_keeping(0, keys)
+                .map(Object::Dictionary)
+                .ok_or_else(failed)
+        } else {
+            lexer.object(0).ok_or_else(failed)
+        }
+    }
+}
+
+/// Object stream `container` (that `id` is listed in) and the members the cross-reference
+/// puts in it, with their indexes.
+fn container_stream(
+    reader: &Reader,
+    resolved: &BTreeMap<u32, (Entry, usize)>,
+    id: u32,
+    container: u32,
+) -> Result<(lopdf::Stream, Vec<(u32, usize)>)> {
     let members: Vec<(u32, usize)> = resolved
         .iter()
         .filter_map(|(&member, &(entry, _))| match entry {
@@ -475,9 +534,7 @@ fn read_container(
         .filter(|s| s.dict.has_type(b"ObjStm"))
         .cloned()
         .ok_or_else(|| not_an_object_stream(id, container))?;
-    Ok(object_stream(container, stream, &members)?
-        .into_iter()
-        .collect())
+    Ok((stream, members))
 }
 
 fn not_an_object_stream(id: u32, container: u32) -> StructureError {
@@ -596,6 +653,44 @@ fn object_stream(
     mut stream: lopdf::Stream,
     members: &[(u32, usize)],
 ) -> Result<Vec<(u32, Object)>> {
+    object_stream_header(container, &mut stream, members)?;
+    let unreadable = |what: String| StructureError::Object {
+        id: container,
+        generation: 0,
+        offset: 0,
+        what,
+    };
+    let parsed = ObjectStream::new_with_limit(&mut stream, Some(MAX_DECOMPRESSED))
+        .map_err(|e| unreadable(format!("its object stream cannot be read: {e}")))?;
+    let mut by_id: HashMap<u32, Object> = parsed
+        .objects
+        .into_iter()
+        .map(|((id, _), object)| (id, object))
+        .collect();
+    members
+        .iter()
+        .map(|&(id, _)| {
+            by_id
+                .remove(&id)
+                .map(|o| (id, o))
+                .ok_or(StructureError::Object {
+                    id,
+                    generation: 0,
+                    offset: 0,
+                    what: format!("it cannot be read from object stream {container}"),
+                })
+        })
+        .collect()
+}
+
+/// Inflates an object stream and reads its header: `/First` and, per member, its object
+/// number and where it starts. Refused: a header that names an object twice, or that does
+/// not put a member at the index the cross-reference gives.
+fn object_stream_header(
+    container: u32,
+    stream: &mut lopdf::Stream,
+    members: &[(u32, usize)],
+) -> Result<(usize, HashMap<u32, usize>)> {
     let unreadable = |what: String| StructureError::Object {
         id: container,
         generation: 0,
@@ -627,13 +722,16 @@ fn object_stream(
         let id = lexer.unsigned();
         lexer.skip_white();
         let offset = lexer.unsigned();
-        match (id.and_then(|i| u32::try_from(i).ok()), offset) {
-            (Some(id), Some(_)) => header.push(id),
+        match (
+            id.and_then(|i| u32::try_from(i).ok()),
+            offset.and_then(|o| usize::try_from(o).ok()),
+        ) {
+            (Some(id), Some(offset)) => header.push((id, offset)),
             _ => return Err(unreadable("its object stream's header is damaged".into())),
         }
     }
     let mut seen = HashSet::new();
-    for id in &header {
+    for (id, _) in &header {
         if !seen.insert(id) {
             return Err(StructureError::Ambiguous(format!(
                 "object stream {container} holds object {id} twice"
@@ -641,37 +739,17 @@ fn object_stream(
         }
     }
     for &(id, index) in members {
-        if header.get(index) != Some(&id) {
+        if header.get(index).map(|(o, _)| *o) != Some(id) {
             return Err(StructureError::Ambiguous(format!(
                 "the cross-reference puts object {id} at index {index} of object stream \
                  {container}, where {} stands",
                 header
                     .get(index)
-                    .map_or("nothing".to_string(), |o| format!("object {o}"))
+                    .map_or("nothing".to_string(), |(o, _)| format!("object {o}"))
             )));
         }
     }
-    let parsed = ObjectStream::new_with_limit(&mut stream, Some(MAX_DECOMPRESSED))
-        .map_err(|e| unreadable(format!("its object stream cannot be read: {e}")))?;
-    let mut by_id: HashMap<u32, Object> = parsed
-        .objects
-        .into_iter()
-        .map(|((id, _), object)| (id, object))
-        .collect();
-    members
-        .iter()
-        .map(|&(id, _)| {
-            by_id
-                .remove(&id)
-                .map(|o| (id, o))
-                .ok_or(StructureError::Object {
-                    id,
-                    generation: 0,
-                    offset: 0,
-                    what: format!("it cannot be read from object stream {container}"),
-                })
-        })
-        .collect()
+    Ok((first, header.into_iter().collect()))
 }
 
 /// A cross-reference section: a classic table with its trailer, or a stream.
