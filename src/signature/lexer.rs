@@ -125,26 +125,7 @@ impl<'a> Lexer<'a> {
 
     /// `<< /Key value … >>`.
     pub fn dictionary(&mut self, depth: usize) -> Option<Dictionary> {
-        self.skip_white();
-        if !self.pdf[self.pos..].starts_with(b"<<") {
-            return None;
-        }
-        self.pos += 2;
-        let mut dict = Dictionary::new();
-        loop {
-            self.skip_white();
-            if self.pdf[self.pos..].starts_with(b">>") {
-                self.pos += 2;
-                return Some(dict);
-            }
-            let key = self.name()?;
-            let value = self.object(depth + 1)?;
-            if dict.has(&key) {
-                // A key twice: readers keep either the first or the last.
-                return None;
-            }
-            dict.set(key, value);
-        }
+        self.dictionary_keeping(depth, &|_| true)
     }
 
     /// `<< /Key value … >>` holding only the entries whose key `keep` accepts; the other
@@ -174,9 +155,21 @@ impl<'a> Lexer<'a> {
             }
             let value = self.object(depth + 1)?;
             if dict.has(&key) {
+                // A key twice: readers keep either the first or the last.
                 return None;
             }
             dict.set(key, value);
+        }
+    }
+
+    /// One direct object, a dictionary holding only the entries `keep` accepts (see
+    /// [`Lexer::dictionary_keeping`]).
+    pub fn object_keeping(&mut self, keep: &dyn Fn(&[u8]) -> bool) -> Option<Object> {
+        self.skip_white();
+        if self.pdf[self.pos.min(self.pdf.len())..].starts_with(b"<<") {
+            self.dictionary_keeping(0, keep).map(Object::Dictionary)
+        } else {
+            self.object(0)
         }
     }
 

@@ -491,16 +491,9 @@ impl Members {
         if offset >= self.content.len() {
             return Err(failed());
         }
-        let mut lexer = Lexer::new(&self.content, offset);
-        lexer.skip_white();
-        if self.content[lexer.pos.min(self.content.len())..].starts_with(b"<<") {
-            lexer
-                .dictionary_keeping(0, keys)
-                .map(Object::Dictionary)
-                .ok_or_else(failed)
-        } else {
-            lexer.object(0).ok_or_else(failed)
-        }
+        Lexer::new(&self.content, offset)
+            .object_keeping(keys)
+            .ok_or_else(failed)
     }
 }
 
