@@ -8,10 +8,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 // The allocator the `mus` binary uses, so the numbers are the binary's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use mus::fonts::FontSet;
-use mus::framework::Framework;
-use mus::guide::{Guide, People};
-use mus::templates::Templates;
+use mus::base::fonts::FontSet;
+use mus::compose::guide::{Guide, People};
+use mus::compose::templates::Templates;
+use mus::model::framework::Framework;
 
 fn guides(c: &mut Criterion) {
     let framework = Framework::builtin().unwrap();

@@ -6,10 +6,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use mus::blocks::Span;
-use mus::fonts::FontSet;
+use mus::base::fonts::FontSet;
+use mus::base::fonts::FontStyle;
+use mus::layout::blocks::Span;
 use mus::layout::wrap::wrap;
-use mus::layout::FontStyle;
 
 /// A word without spaces that Danish hyphenation still finds syllables in, so both the
 /// hyphenated and the forced breaks are exercised.

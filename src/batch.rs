@@ -9,21 +9,21 @@ use std::time::Instant;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
-use crate::answers::Carried;
+use crate::archive::answers::Carried;
+use crate::archive::previous::{Lookup, PreviousArchive};
+use crate::base::fonts::FontSet;
+use crate::compose::guide::{Guide, People};
+use crate::compose::templates::Templates;
 use crate::config::{self, clean};
 use crate::error::{Error, Result};
-use crate::fonts::FontSet;
-use crate::framework::Framework;
-use crate::guide::{Guide, People};
-use crate::previous::{Lookup, PreviousArchive};
-use crate::roster::{Column, Roster, Row};
-use crate::templates::Templates;
+use crate::model::framework::Framework;
+use crate::model::roster::{Column, Roster, Row};
 
-use crate::manifest::{check_own_manifest, read_manifest, Record};
+use crate::model::manifest::{check_own_manifest, read_manifest, Record};
 // The archive reads manifests and names its files through these re-exports until it
 // imports `manifest` and `naming` directly.
-pub use crate::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
-pub use crate::naming::safe_file_stem;
+pub use crate::model::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
+pub use crate::model::naming::safe_file_stem;
 
 /// Everything `mus batch` needs, resolved.
 pub struct BatchConfig {
@@ -246,8 +246,8 @@ impl BatchConfig {
         for file in [MANIFEST_JSON, MANIFEST_CSV] {
             check_own_manifest(&self.out_dir.join(file))?;
         }
-        crate::output::remove_temporary_files_on_signal();
-        let stale_removed = crate::output::remove_stale_temporary_files(&self.out_dir)?;
+        crate::base::files::remove_temporary_files_on_signal();
+        let stale_removed = crate::base::files::remove_stale_temporary_files(&self.out_dir)?;
         let previous = read_manifest(&self.out_dir);
         let ours: BTreeSet<String> = previous
             .iter()
@@ -300,7 +300,7 @@ impl BatchConfig {
             ),
             guides: records,
         };
-        crate::manifest::write(&self.out_dir, &manifest)?;
+        crate::model::manifest::write(&self.out_dir, &manifest)?;
 
         let mut summary = Summary {
             stale_removed,
@@ -332,7 +332,7 @@ impl BatchConfig {
             Ok(r) => r,
             Err(e) => return failed(e.to_string()),
         };
-        let sha256 = crate::output::sha256_hex(&rendered.pdf);
+        let sha256 = crate::base::files::sha256_hex(&rendered.pdf);
         let record = Record {
             row: entry.row,
             id: entry.id.clone(),
@@ -369,7 +369,7 @@ impl BatchConfig {
             Err(_) => {}
         }
         // Checked above to be no link; replace_file also never follows one made since.
-        match crate::output::replace_file(&path, &rendered.pdf) {
+        match crate::base::files::replace_file(&path, &rendered.pdf) {
             Ok(()) => Outcome::Written(record),
             Err(e) => failed(e.to_string()),
         }
@@ -391,12 +391,12 @@ fn unknown(e: &Error, input: &str) -> String {
     }
 }
 
-/// Gives every entry its file name (see [`crate::naming::file_names`]).
+/// Gives every entry its file name (see [`crate::model::naming::file_names`]).
 pub fn assign_file_names(entries: &mut [Entry]) {
-    let names = crate::naming::file_names(
+    let names = crate::model::naming::file_names(
         &entries
             .iter()
-            .map(|e| crate::naming::NameParts {
+            .map(|e| crate::model::naming::NameParts {
                 row: e.row,
                 name: &e.people.name,
                 id: &e.id,
@@ -567,7 +567,7 @@ pub fn run(config: &BatchConfig) -> Result<u8> {
                 });
             }
         }
-        crate::output::write_stdout(out.as_bytes())?;
+        crate::base::files::write_stdout(out.as_bytes())?;
         eprintln!(
             "mus batch: dry run, {} guides would be written, {} rows have problems",
             entries.len(),

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::base::fonts::FontSet;
 use crate::cli::{GuideArgs, SourceArgs};
+use crate::compose::guide::{Guide, People};
+use crate::compose::templates::Templates;
 use crate::error::{Error, Result};
-use crate::fonts::FontSet;
-use crate::framework::Framework;
-use crate::guide::{Guide, People};
-use crate::templates::Templates;
+use crate::model::framework::Framework;
 
 /// Where a guide goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +32,7 @@ pub struct GuideConfig {
     pub form: bool,
     pub output: Output,
     /// Last year's guide (`--previous`).
-    pub previous: Option<crate::answers::Carried>,
+    pub previous: Option<crate::archive::answers::Carried>,
 }
 
 impl GuideConfig {
@@ -70,7 +70,7 @@ impl GuideConfig {
             Some(path) => {
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
                 Some(
-                    crate::answers::read(&bytes).map_err(|source| Error::Previous {
+                    crate::archive::answers::read(&bytes).map_err(|source| Error::Previous {
                         path: path.clone(),
                         source,
                     })?,
@@ -212,7 +212,7 @@ pub fn default_file_name(name: &str, level: &str, date: NaiveDate) -> String {
     format!("mus-{stem}-{date}.pdf")
 }
 
-pub use crate::matching::slug;
+pub use crate::base::text::slug;
 
 #[cfg(test)]
 mod tests {

@@ -102,7 +102,7 @@ pub enum Error {
     #[error("{}: cannot follow up this guide: {source}", path.display())]
     Previous {
         path: PathBuf,
-        source: crate::answers::AnswersError,
+        source: crate::archive::answers::AnswersError,
     },
 
     /// A trust-anchor file that holds no usable certificate.

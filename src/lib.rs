@@ -6,43 +6,30 @@
 //! [`templates`] (handlebars → markup) → [`markup`] (→ [`blocks`]) → [`layout`] (pages of
 //! positioned items) → [`pdf`] (bytes) → [`output`] (atomic file write).
 
-pub mod answers;
 pub mod archive;
+pub mod base;
 pub mod batch;
-pub mod blocks;
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod error;
-pub mod fonts;
-pub mod framework;
-pub mod guide;
-pub mod identity;
 pub mod layout;
-pub mod manifest;
-pub mod markup;
-pub mod matching;
-pub mod naming;
-pub mod output;
+pub mod model;
 pub mod pdf;
-pub mod previous;
 pub mod report;
-pub mod roster;
 pub mod show;
 pub mod signature;
-pub mod templates;
-pub mod tooltip;
-pub mod xmp;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
+use crate::base::fonts::FontSet;
 use crate::cli::{Cli, Command, FrameworkCommand, TemplatesCommand};
 use crate::config::{GuideConfig, Output};
 use crate::error::{Error, Result};
-use crate::fonts::FontSet;
-use crate::framework::Framework;
+use crate::model::framework::Framework;
 
 /// Exit status for usage errors and fatal errors.
 pub const EXIT_ERROR: u8 = 2;
@@ -94,10 +81,10 @@ fn run_simple(cli: Cli) -> Result<()> {
             let guide = config.guide();
             let rendered = guide.render(&config.templates, FontSet::builtin())?;
             match &config.output {
-                Output::Stdout => output::write_stdout(&rendered.pdf)?,
+                Output::Stdout => base::files::write_stdout(&rendered.pdf)?,
                 Output::File(path) => {
-                    output::remove_temporary_files_on_signal();
-                    output::write_atomic(path, &rendered.pdf)?;
+                    base::files::remove_temporary_files_on_signal();
+                    base::files::write_atomic(path, &rendered.pdf)?;
                     eprintln!(
                         "wrote {} ({} pages, guide {})",
                         path.display(),
@@ -124,10 +111,10 @@ fn run_simple(cli: Cli) -> Result<()> {
         Command::Framework(FrameworkCommand::Export { source, output }) => {
             let text = match &source.framework {
                 Some(_) => config::load_framework(&source)?.to_json(),
-                None => framework::BUILTIN_JSON.to_string(),
+                None => model::framework::BUILTIN_JSON.to_string(),
             };
             match output {
-                Some(path) => output::write_atomic(&path, text.as_bytes()),
+                Some(path) => base::files::write_atomic(&path, text.as_bytes()),
                 None => print(&text),
             }
         }
@@ -146,7 +133,7 @@ fn run_simple(cli: Cli) -> Result<()> {
             ))
         }
         Command::Templates(TemplatesCommand::Export { dir }) => {
-            for path in templates::export(&dir)? {
+            for path in compose::templates::export(&dir)? {
                 eprintln!("wrote {}", path.display());
             }
             Ok(())
@@ -154,14 +141,14 @@ fn run_simple(cli: Cli) -> Result<()> {
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mus", &mut out);
-            output::write_stdout(&out)
+            base::files::write_stdout(&out)
         }
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
                 .map_err(|e| Error::io("<stdout>", e))?;
-            output::write_stdout(&out)
+            base::files::write_stdout(&out)
         }
     }
 }
@@ -169,11 +156,11 @@ fn run_simple(cli: Cli) -> Result<()> {
 /// What a person may want to know before following up `previous`: that it is someone
 /// else's guide, or not from before this one. Said, not refused: a leader may have
 /// changed name, and a guide may be re-made.
-fn previous_notes(config: &GuideConfig, previous: &answers::Carried) -> Vec<String> {
+fn previous_notes(config: &GuideConfig, previous: &archive::answers::Carried) -> Vec<String> {
     let then = &previous.identity;
     let mut notes = Vec::new();
     let name = &config.people.name;
-    if !name.is_empty() && matching::normalize(name) != matching::normalize(&then.leader) {
+    if !name.is_empty() && base::text::normalize(name) != base::text::normalize(&then.leader) {
         notes.push(format!(
             "it is the guide of {} ({}), and this one is for {name}",
             if then.leader.is_empty() {
@@ -197,5 +184,5 @@ fn previous_notes(config: &GuideConfig, previous: &answers::Carried) -> Vec<Stri
 }
 
 fn print(text: &str) -> Result<()> {
-    output::write_stdout(text.as_bytes())
+    base::files::write_stdout(text.as_bytes())
 }

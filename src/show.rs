@@ -1,10 +1,10 @@
 //! The framework in the terminal: `mus framework list` and `mus framework show`, readable
 //! without a PDF viewer.
 
-use crate::blocks::Span;
-use crate::framework::{Framework, Level, Principle};
+use crate::layout::blocks::Span;
 use crate::layout::wrap::wrap;
 use crate::layout::{FixedWidth, FontStyle};
+use crate::model::framework::{Framework, Level, Principle};
 
 /// Text is wrapped to this many columns.
 const COLUMNS: usize = 88;

@@ -170,7 +170,7 @@ fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option
         year: 2027,
         framework: "soenderborg-ledelsesgrundlag 1.0".into(),
         path: relative.clone(),
-        sha256: mus::output::sha256_hex(&bytes),
+        sha256: mus::base::files::sha256_hex(&bytes),
         size: bytes.len() as u64,
         status: Status::Signed,
         added_at: "2027-02-01T10:00:00Z".into(),

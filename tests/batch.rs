@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use mus::framework::Framework;
+use mus::model::framework::Framework;
 use sha2::{Digest, Sha256};
 
 fn mus() -> Command {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use lopdf::{Document, Object};
-use mus::framework::Framework;
+use mus::model::framework::Framework;
 
 const EXAMPLE_FRAMEWORK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -298,9 +298,9 @@ fn the_same_command_twice_gives_byte_identical_files() {
 
 #[test]
 fn many_guides_in_one_process_are_deterministic() {
-    use mus::fonts::FontSet;
-    use mus::guide::{Guide, People};
-    use mus::templates::Templates;
+    use mus::base::fonts::FontSet;
+    use mus::compose::guide::{Guide, People};
+    use mus::compose::templates::Templates;
     let framework = builtin();
     let templates = Templates::builtin().unwrap();
     let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
@@ -716,7 +716,7 @@ fn framework_check_accepts_the_example_and_reports_problems_with_paths() {
     );
 
     let mut framework: serde_json::Value =
-        serde_json::from_str(mus::framework::BUILTIN_JSON).unwrap();
+        serde_json::from_str(mus::model::framework::BUILTIN_JSON).unwrap();
     framework["levels"][2]["expectations"][4]["principle"] = "sæt-retning".into();
     framework["principles"][1]["id"] = "saet-retning".into();
     framework["levels"][0]["expectations"][0]["text"] = " ".into();
@@ -743,7 +743,7 @@ fn framework_check_accepts_the_example_and_reports_problems_with_paths() {
 fn framework_export_is_a_valid_starting_point() {
     let out = mus().args(["framework", "export"]).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert_eq!(text, mus::framework::BUILTIN_JSON);
+    assert_eq!(text, mus::model::framework::BUILTIN_JSON);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.json");
     std::fs::write(&path, &text).unwrap();
@@ -938,7 +938,7 @@ fn an_empty_focus_is_an_error_not_all_principles() {
 fn framework_type_errors_name_the_item_and_a_bom_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let mut framework: serde_json::Value =
-        serde_json::from_str(mus::framework::BUILTIN_JSON).unwrap();
+        serde_json::from_str(mus::model::framework::BUILTIN_JSON).unwrap();
     framework["levels"][2]["expectations"][1]
         .as_object_mut()
         .unwrap()
@@ -957,7 +957,11 @@ fn framework_type_errors_name_the_item_and_a_bom_is_accepted() {
     );
 
     let bom = dir.path().join("bom.json");
-    std::fs::write(&bom, format!("\u{feff}{}", mus::framework::BUILTIN_JSON)).unwrap();
+    std::fs::write(
+        &bom,
+        format!("\u{feff}{}", mus::model::framework::BUILTIN_JSON),
+    )
+    .unwrap();
     mus()
         .args(["framework", "check"])
         .arg(&bom)

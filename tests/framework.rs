@@ -2,7 +2,7 @@
 //! principle paragraph stands in the source (after the listed corrections), under the
 //! assignment recorded in the file.
 
-use mus::framework::Framework;
+use mus::model::framework::Framework;
 
 const SOURCE: &str = include_str!("fixtures/ledelsesgrundlag.txt");
 
@@ -138,7 +138,7 @@ fn expectations_and_descriptions_are_faithful_to_the_source() {
 #[test]
 fn the_typos_named_in_the_notes_are_corrected_and_listed() {
     let framework = Framework::builtin().unwrap();
-    let json = mus::framework::BUILTIN_JSON;
+    let json = mus::model::framework::BUILTIN_JSON;
     for typo in ["vison", "tendendser", "kreativiten", "borgerene"] {
         assert!(
             framework
@@ -186,7 +186,8 @@ fn every_expectation_has_two_questions_and_every_principle_some() {
 
 /// The built-in framework, changed by `edit`, as `mus framework check` reads it.
 fn problems_after(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
-    let mut json: serde_json::Value = serde_json::from_str(mus::framework::BUILTIN_JSON).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(mus::model::framework::BUILTIN_JSON).unwrap();
     edit(&mut json);
     match Framework::from_json(&json.to_string(), "f.json") {
         Ok(_) => Vec::new(),

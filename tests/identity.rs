@@ -6,9 +6,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use chrono::NaiveDate;
 use lopdf::{Document, Object};
-use mus::fonts::FontSet;
-use mus::identity::{GuideIdentity, RequiredSigner, SignerRole};
+use mus::base::fonts::FontSet;
 use mus::layout::{Color, FontStyle, Item, Page, SignatureArea};
+use mus::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
 use mus::pdf::Metadata;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -337,7 +337,10 @@ fn the_built_in_guide_lists_its_two_signature_fields() {
     assert_eq!(slots, signature_fields(&pdf));
     assert_eq!(
         slots,
-        [mus::identity::LEADER_SLOT, mus::identity::MANAGER_SLOT]
+        [
+            mus::model::identity::LEADER_SLOT,
+            mus::model::identity::MANAGER_SLOT
+        ]
     );
     assert_eq!(
         identity.signers[1].name, "",

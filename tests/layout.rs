@@ -1,12 +1,12 @@
 //! Layout of real guides with the real fonts: nothing outside the margins, no heading
 //! alone at the foot of a page, long compounds inside their boxes.
 
-use mus::fonts::FontSet;
-use mus::framework::Framework;
-use mus::guide::{Guide, People};
+use mus::base::fonts::FontSet;
+use mus::compose::guide::{Guide, People};
+use mus::compose::templates::Templates;
 use mus::layout::theme::{CONTENT_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_WIDTH};
 use mus::layout::{Document, FontStyle, Item, Measure};
-use mus::templates::Templates;
+use mus::model::framework::Framework;
 
 fn layout_all_levels() -> Vec<(String, Document)> {
     let framework = Framework::builtin().unwrap();
@@ -136,7 +136,7 @@ fn last_years_plan_table_stays_with_its_status_questions() {
     let templates = Templates::builtin().unwrap();
     let fixture =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/previous/signed.pdf");
-    let last_year = mus::answers::read(&std::fs::read(fixture).unwrap()).unwrap();
+    let last_year = mus::archive::answers::read(&std::fs::read(fixture).unwrap()).unwrap();
     let level = framework.level("leder-af-medarbejdere").unwrap();
     let words = "Styrke den fælles retning i hverdagen med faste aftaler og opfølgning ";
     let page_of = |doc: &Document, wanted: &dyn Fn(&str) -> bool| {
@@ -154,7 +154,7 @@ fn last_years_plan_table_stays_with_its_status_questions() {
         for length in (10..=230).step_by(11) {
             let mut carried = last_year.clone();
             carried.plan = (1..=rows)
-                .map(|row| mus::answers::PlanRow {
+                .map(|row| mus::archive::answers::PlanRow {
                     row,
                     maal: words
                         .repeat(4)

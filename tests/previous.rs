@@ -159,7 +159,7 @@ fn a_signed_guides_plan_and_ratings_open_next_years_guide() {
     // Last year's ratings stand beside the expectations in focus both years: 1 and 2
     // (Sæt retning). This year's 3 is Opdyrk potentialer's; last year's 3 was Få
     // følgeskab's, rated 4 by the leader, and must not show up here.
-    let framework = mus::framework::Framework::builtin().unwrap();
+    let framework = mus::model::framework::Framework::builtin().unwrap();
     let level = framework.level("leder-af-medarbejdere").unwrap();
     let retning: Vec<&str> = level
         .expectations
@@ -391,7 +391,7 @@ fn a_leader_whose_level_changed_keeps_the_plan_and_only_the_ratings_that_still_a
     assert!(squeeze(&text).contains(&squeeze(GOAL)));
     // Last year's rated expectations (leder-af-medarbejdere, Sæt retning 1 and 2) count
     // only where a chef's expectation has the same text.
-    let framework = mus::framework::Framework::builtin().unwrap();
+    let framework = mus::model::framework::Framework::builtin().unwrap();
     let texts = |level: &str| -> Vec<String> {
         framework
             .level(level)

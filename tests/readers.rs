@@ -237,11 +237,11 @@ fn the_dialogue_date_and_printed_names_are_page_text_of_a_form_guide() {
 
 #[test]
 fn answer_fields_cover_exactly_their_ruled_lines_at_the_readers_line_height() {
-    use mus::fonts::FontSet;
-    use mus::framework::Framework;
-    use mus::guide::{Guide, People};
+    use mus::base::fonts::FontSet;
+    use mus::compose::guide::{Guide, People};
+    use mus::compose::templates::Templates;
     use mus::layout::{FieldKind, Item};
-    use mus::templates::Templates;
+    use mus::model::framework::Framework;
 
     let framework = Framework::builtin().unwrap();
     let templates = Templates::builtin().unwrap();

@@ -580,10 +580,10 @@ fn a_custom_template_s_figure_takes_its_alt_text_and_its_markup_gets_tags() {
 
 #[test]
 fn the_untagged_writer_writes_neither_marks_nor_a_tree() {
-    use mus::fonts::FontSet;
-    use mus::framework::Framework;
-    use mus::guide::{Guide, People};
-    use mus::templates::Templates;
+    use mus::base::fonts::FontSet;
+    use mus::compose::guide::{Guide, People};
+    use mus::compose::templates::Templates;
+    use mus::model::framework::Framework;
     let framework = Framework::builtin().unwrap();
     let templates = Templates::builtin().unwrap();
     let guide = Guide {

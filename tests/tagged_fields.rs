@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use lopdf::{decode_text_string, Document, Object, ObjectId};
-use mus::framework::Framework;
+use mus::model::framework::Framework;
 
 const EXAMPLE_FRAMEWORK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -334,7 +334,7 @@ fn assert_fields_named(what: &str, path: &Path) {
                 );
             }
             assert!(
-                field.chars().count() <= mus::tooltip::MAX_CHARS,
+                field.chars().count() <= mus::layout::tooltip::MAX_CHARS,
                 "{what}: '{field}'"
             );
         }

@@ -10,11 +10,13 @@
 //! ([`stored`]), [`rebuild`] (a new index from the files), [`status`], [`plans`] and the
 //! command line ([`run`]); the MED report is [`crate::report`].
 
+pub mod answers;
 pub mod config;
 pub mod guide_info;
 pub mod index;
 pub mod plans;
 pub mod policy;
+pub mod previous;
 pub mod rebuild;
 pub mod run;
 pub mod status;
@@ -24,8 +26,8 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+use crate::base::files::sha256_hex;
 use crate::error::{Error, Result};
-use crate::output::sha256_hex;
 use crate::signature::{self, Inspection, SignatureStatus};
 
 pub use guide_info::GuideInfo;
@@ -91,7 +93,7 @@ impl Archive {
                 })
             }
             Ok(_) => {}
-            Err(_) if create => crate::output::create_private_dir(dir)?,
+            Err(_) if create => crate::base::files::create_private_dir(dir)?,
             Err(_) => {
                 return Err(Error::Archive {
                     path: dir.to_path_buf(),

@@ -1,6 +1,6 @@
 //! `mus archive plans`: the agreed development plans of a year, for HR's
 //! competence-development budget — per plan row the leader, unit, level, year, goal,
-//! action, who and deadline. Only the plan leaves the guides (read by [`crate::answers`]);
+//! action, who and deadline. Only the plan leaves the guides (read by [`crate::archive::answers`]);
 //! nothing else they hold.
 //!
 //! Also the one place the archive's guides are read for their answers
@@ -8,11 +8,11 @@
 
 use std::path::Path;
 
-use crate::answers::{self, Carried, PlanRow, Signing};
+use crate::archive::answers::{self, Carried, PlanRow, Signing};
 use crate::archive::{ArchivedGuide, Status};
+use crate::base::text::normalize;
 use crate::error::{Error, Result};
-use crate::framework::Framework;
-use crate::matching::normalize;
+use crate::model::framework::Framework;
 
 /// One plan row of one archived guide.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +64,7 @@ pub fn settling_versions(guides: &[ArchivedGuide], include_unsigned: bool) -> Ve
 pub fn read_answers(dir: &Path, guide: &ArchivedGuide) -> Result<Carried> {
     let path = dir.join(&guide.path);
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    if crate::output::sha256_hex(&bytes) != guide.sha256 {
+    if crate::base::files::sha256_hex(&bytes) != guide.sha256 {
         return Err(Error::Archive {
             path,
             message: "is no longer the file the archive took in (its SHA-256 differs); run \
@@ -157,7 +157,7 @@ pub fn csv(lines: &[PlanLine]) -> Vec<u8> {
             l.guide.guide_id.clone(),
         ]
     });
-    crate::output::excel_csv(std::iter::once(header).chain(rows))
+    crate::base::files::excel_csv(std::iter::once(header).chain(rows))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! with one key; a signature in one person's field by a certificate in another's name;
 //! with trust anchors, an untrusted or revoked signer, or one whose name is nobody's.
 
-use crate::matching::keys;
+use crate::base::text::keys;
 use crate::signature::{Coverage, Inspection, Signature, SignatureStatus, Trust};
 
 use super::index::{Status, StoredSignature};

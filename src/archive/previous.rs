@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::answers::{self, Carried, Signing};
+use crate::archive::answers::{self, Carried, Signing};
 use crate::archive::{Archive, ArchivedGuide, Status};
+use crate::base::text::normalize;
 use crate::error::Result;
-use crate::guide::People;
-use crate::matching::normalize;
+use crate::model::people::People;
 
 /// An archived guide, with the employee id its identity names (the index does not keep
 /// it) and what it carries over, or why it cannot be read.
@@ -129,7 +129,7 @@ impl PreviousArchive {
 /// An archived file's plan and ratings, signed as the index says it was when archived.
 fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carried, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    if crate::output::sha256_hex(&bytes) != guide.sha256 {
+    if crate::base::files::sha256_hex(&bytes) != guide.sha256 {
         return Err(
             "it is no longer the file the archive took in (its SHA-256 differs; see `mus \
              archive verify`)"

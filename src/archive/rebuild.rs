@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use super::index::{self, Index, INDEX_FILE};
 use super::storage::{self, Entry};
 use super::{different_guide, judge_file, relative_path, ArchivedGuide, GuideInfo, Policy};
+use crate::base::files::{self, sha256_hex};
 use crate::error::{Error, Result};
-use crate::output::{self, sha256_hex};
 use crate::signature::TrustAnchor;
 
 /// What `rebuild` did.
@@ -37,7 +37,7 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
         });
     }
     let entries = storage::walk(dir).map_err(|e| Error::io(dir, e))?;
-    let (file, _in_flight) = output::temporary_file_in(dir)?;
+    let (file, _in_flight) = files::temporary_file_in(dir)?;
     let policy = Policy {
         allow_unsigned: true,
         anchors: anchors.to_vec(),
@@ -148,7 +148,7 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
     let target = name("");
     file.persist_noclobber(&target)
         .map_err(|e| Error::io(&target, e.error))?;
-    output::sync_dir(dir)?;
+    files::sync_dir(dir)?;
     // Opened once the ordinary way: the index switches to WAL like every other.
     Index::open(dir, false)?;
     Ok(Rebuilt {

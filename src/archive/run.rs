@@ -5,9 +5,9 @@ use crate::archive::config::{ArchiveConfig, CsvOutput, Task};
 use crate::archive::status::{read_people, StatusReport};
 use crate::archive::stored::StoredRole;
 use crate::archive::{Added, Archive, ArchivedGuide, Policy};
+use crate::base::files::write_stdout;
+use crate::base::text::normalize;
 use crate::error::Result;
-use crate::matching::normalize;
-use crate::output::write_stdout;
 
 /// Said once per run when signers are not checked against trust anchors.
 pub const TRUST_NOTE: &str = "note: signatures are checked to be intact, but their signers are \
@@ -23,7 +23,7 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             anchors,
         } => {
             // Half a guide left by Ctrl-C is personal data nobody would find.
-            crate::output::remove_temporary_files_on_signal();
+            crate::base::files::remove_temporary_files_on_signal();
             let mut archive = Archive::open(&config.dir, true)?;
             let removed = crate::archive::storage::remove_stale_temporary_files(&config.dir)?;
             if removed > 0 {
@@ -84,7 +84,7 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
                 }
                 Some(CsvOutput::File(path)) => {
                     write_stdout(report.table().as_bytes())?;
-                    crate::output::write_atomic(path, &report.csv())?;
+                    crate::base::files::write_atomic(path, &report.csv())?;
                     eprintln!("wrote {}", path.display());
                 }
                 None => write_stdout(report.table().as_bytes())?,
@@ -120,7 +120,7 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             );
             match csv {
                 CsvOutput::Stdout => write_stdout(&bytes)?,
-                CsvOutput::File(path) => crate::output::write_atomic(path, &bytes)?,
+                CsvOutput::File(path) => crate::base::files::write_atomic(path, &bytes)?,
             }
             eprintln!("{summary}");
             Ok(0)
@@ -165,12 +165,12 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
                 &figures,
                 &order,
                 *created,
-                crate::fonts::FontSet::builtin(),
+                crate::base::fonts::FontSet::builtin(),
             )?;
-            crate::output::write_atomic(output, &pdf)?;
+            crate::base::files::write_atomic(output, &pdf)?;
             eprintln!("wrote {}", output.display());
             if let Some(path) = csv {
-                crate::output::write_atomic(path, &crate::report::csv::csv(&figures, &order))?;
+                crate::base::files::write_atomic(path, &crate::report::csv::csv(&figures, &order))?;
                 eprintln!("wrote {}", path.display());
             }
             let t = &figures.total;
@@ -182,7 +182,7 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             Ok(0)
         }
         Task::Rebuild { anchors } => {
-            crate::output::remove_temporary_files_on_signal();
+            crate::base::files::remove_temporary_files_on_signal();
             if anchors.is_empty() {
                 eprintln!("{TRUST_NOTE}");
             }

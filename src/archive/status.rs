@@ -2,16 +2,16 @@
 //! a signed guide is archived for the year, an unsigned one, or none.
 //!
 //! A roster row is matched to archived guides by guide id when it has one (a manifest),
-//! else by name folded as `matching::normalize` does (case, spaces, æ/ø/å spellings), and
+//! else by name folded as `text::normalize` does (case, spaces, æ/ø/å spellings), and
 //! by unit when both the row and the guide name one.
 
 use std::path::Path;
 
 use crate::archive::{ArchivedGuide, Status};
-use crate::batch::Manifest;
+use crate::base::text::normalize;
 use crate::error::{Error, Result};
-use crate::matching::normalize;
-use crate::roster::{Column, Roster};
+use crate::model::manifest::Manifest;
+use crate::model::roster::{Column, Roster};
 
 /// A leader as the roster names them.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -76,7 +76,7 @@ pub struct StatusReport {
 pub fn read_people(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Person>)> {
     let origin = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let (text, _) = crate::roster::decode(&bytes);
+    let (text, _) = crate::model::roster::decode(&bytes);
     if text.trim_start().starts_with('{') {
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::Roster {
             origin: origin.clone(),
@@ -264,7 +264,7 @@ impl StatusReport {
                 g.map_or_else(String::new, |g| g.path.clone()),
             ]
         });
-        crate::output::excel_csv(std::iter::once(header).chain(rows))
+        crate::base::files::excel_csv(std::iter::once(header).chain(rows))
     }
 }
 

@@ -7,10 +7,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{GuideInfo, INDEX_FILE};
-use crate::batch::safe_file_stem;
+use crate::base::files::{self, Replace};
+use crate::base::text::slug;
 use crate::error::{Error, Result};
-use crate::matching::slug;
-use crate::output::{self, Replace};
+use crate::model::naming::safe_file_stem;
 
 /// The largest file `add` reads. A guide is about 50–80 KB; a file a thousand times that
 /// is no guide, and is refused before it is read.
@@ -113,16 +113,16 @@ pub(crate) fn store(archive: &Path, relative: &str, bytes: &[u8]) -> Result<()> 
                 })
             }
             Err(_) => {
-                output::create_private_dir(&current)?;
+                files::create_private_dir(&current)?;
                 // Made by another mus meanwhile: check again that it is a folder.
                 if let Some(link) = link_on_the_way(archive, &shown) {
                     return Err(link.into_error(archive));
                 }
-                output::sync_dir(&parent)?;
+                files::sync_dir(&parent)?;
             }
         }
     }
-    output::write_durably(&target, bytes, 0o400, Replace::Never)
+    files::write_durably(&target, bytes, 0o400, Replace::Never)
 }
 
 /// Why an archived file could not be read.
@@ -289,9 +289,9 @@ fn walk_in(archive: &Path, dir: &Path, prefix: &str, out: &mut Vec<Entry>) -> st
         } else if kind.is_dir() {
             walk_in(archive, &entry.path(), &relative, out)?;
         } else if prefix.is_empty() && is_index_file(&name) {
-        } else if output::is_temporary_name(&name) {
+        } else if files::is_temporary_name(&name) {
             let stale = std::fs::symlink_metadata(entry.path())
-                .is_ok_and(|meta| output::is_stale_temporary_file(&name, &meta));
+                .is_ok_and(|meta| files::is_stale_temporary_file(&name, &meta));
             out.push(if stale {
                 Entry::StaleTemporary(relative)
             } else {

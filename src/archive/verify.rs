@@ -9,8 +9,8 @@ use super::{
     identity_changed_after_signing, judge, required_signers, storage, Archive, ArchivedGuide,
     GuideInfo, Policy, Status,
 };
+use crate::base::files::sha256_hex;
 use crate::error::{Error, Result};
-use crate::output::sha256_hex;
 use crate::signature::{self, Coverage, SignatureStatus, Trust, TrustAnchor};
 
 /// One thing `verify` found wrong, with the file it concerns (relative to the archive).

@@ -6,11 +6,10 @@
 use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
-use crate::layout::{FontStyle, Measure};
 
-const REGULAR: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
-const BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
-const ITALIC: &[u8] = include_bytes!("../fonts/NotoSans-Italic.ttf");
+const REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");
+const ITALIC: &[u8] = include_bytes!("../../fonts/NotoSans-Italic.ttf");
 
 /// Characters below this are looked up once, when the face is loaded; the rest on demand.
 const FAST_RANGE: usize = 0x250;
@@ -125,6 +124,33 @@ impl Measure for FontSet {
             .map(|c| face.glyph(c).map_or(face.units_per_em / 2, |(_, adv)| adv) as u32)
             .sum();
         units as f32 * size / face.units_per_em as f32
+    }
+}
+
+/// The three faces of the guide. The discriminant indexes the font set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum FontStyle {
+    Regular = 0,
+    Bold = 1,
+    Italic = 2,
+}
+
+impl FontStyle {
+    pub const ALL: [FontStyle; 3] = [FontStyle::Regular, FontStyle::Bold, FontStyle::Italic];
+}
+
+/// Measures text. Implemented by the embedded fonts, and by [`FixedWidth`] in tests.
+pub trait Measure {
+    /// The advance width of `text` in points at font size `size`.
+    fn width(&self, style: FontStyle, text: &str, size: f32) -> f32;
+}
+
+/// Every character is half an em wide: layout tests that do not depend on font files.
+pub struct FixedWidth;
+
+impl Measure for FixedWidth {
+    fn width(&self, _style: FontStyle, text: &str, size: f32) -> f32 {
+        text.chars().count() as f32 * size * 0.5
     }
 }
 

@@ -5,25 +5,17 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::answers::Carried;
-use crate::blocks::Block;
+use crate::base::fonts::FontSet;
+use crate::compose::templates::Templates;
 use crate::error::Result;
-use crate::fonts::FontSet;
-use crate::framework::{Framework, Level, Placement, Principle, Topic, Value};
-use crate::identity::GuideIdentity;
+use crate::layout::blocks::Block;
 use crate::layout::{self, Document, Footer};
+use crate::model::followup::Carried;
+use crate::model::framework::{Framework, Level, Placement, Principle, Topic, Value};
+use crate::model::identity::GuideIdentity;
 use crate::pdf::{self, Metadata};
-use crate::templates::Templates;
 
-/// Who the guide is for. Empty strings leave lines to fill in by hand.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct People {
-    pub name: String,
-    pub manager: String,
-    pub unit: String,
-    /// The roster's own id for the leader (`id`, `medarbejdernr`), when it has one.
-    pub employee_id: Option<String>,
-}
+pub use crate::model::people::People;
 
 /// One leader's guide, resolved against a framework.
 #[derive(Debug, Clone)]
@@ -253,7 +245,7 @@ impl<'f> Guide<'f> {
     }
 
     fn layout_markup(&self, markup: &str, fonts: &FontSet) -> Result<Document> {
-        let mut blocks = crate::markup::parse(markup)?;
+        let mut blocks = crate::compose::markup::parse(markup)?;
         if !self.form {
             // Without a form, every value the form would show is printed on the page.
             for block in &mut blocks {
@@ -397,7 +389,7 @@ pub struct PreviousContext<'a> {
     pub dialogue_date: String,
     /// The rows with anything written in them: `row`, `maal`, `handling`, `hvem`, `frist`,
     /// `opfoelgning`.
-    pub plan: &'a [crate::answers::PlanRow],
+    pub plan: &'a [crate::model::followup::PlanRow],
 }
 
 /// Last year's two ratings of an expectation, "–" where one is missing.

@@ -16,7 +16,7 @@
 //! | `pagebreak` | — | — |
 //!
 //! `answer`, `scale`, `table` and `choice` take a `tooltip:` line in their body: what a
-//! screen reader calls their fields (see [`crate::tooltip`]); `scale` fills `{rater}`,
+//! screen reader calls their fields (see [`crate::layout::tooltip`]); `scale` fills `{rater}`,
 //! `{min}` and `{max}`, `table` fills `{row}` and `{column}`.
 //!
 //! Values the templates insert are Markdown-escaped (see [`escape`]); directive bodies
@@ -26,10 +26,10 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use crate::blocks::{Block, ListItem, Party, Span};
+use crate::base::fonts::FontStyle;
 use crate::error::{Error, Result};
-use crate::layout::FontStyle;
-use crate::tooltip::Tooltip;
+use crate::layout::blocks::{Block, ListItem, Party, Span};
+use crate::layout::tooltip::Tooltip;
 
 /// Escapes text so Markdown shows it as written: every ASCII punctuation character that
 /// could start markup gets a backslash (CommonMark allows escaping any of them), and line
@@ -349,8 +349,8 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
     // "key | label", or a label alone, whose key is its slug.
     let keyed = |line: &str| -> (String, String) {
         match split(line).as_slice() {
-            [key, label, ..] => (crate::matching::slug(key), label.clone()),
-            [label] => (crate::matching::slug(label), label.clone()),
+            [key, label, ..] => (crate::base::text::slug(key), label.clone()),
+            [label] => (crate::base::text::slug(label), label.clone()),
             [] => (String::new(), String::new()),
         }
     };
@@ -389,7 +389,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 .map(|l| {
                     split(l)
                         .into_iter()
-                        .map(|c| (crate::matching::slug(&c), c))
+                        .map(|c| (crate::base::text::slug(&c), c))
                         .collect()
                 })
                 .ok_or("'table' needs a header line, e.g. 'Mål | Handling | Frist'")?;
@@ -458,7 +458,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                         [] => Default::default(),
                     };
                     Party {
-                        key: crate::matching::slug(&key),
+                        key: crate::base::text::slug(&key),
                         role,
                         name,
                     }
@@ -471,7 +471,7 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
             rows: lines
                 .iter()
                 .map(|l| match cells(l, ':', 2).as_slice() {
-                    [k, v] => Ok((crate::matching::slug(k), k.clone(), v.clone())),
+                    [k, v] => Ok((crate::base::text::slug(k), k.clone(), v.clone())),
                     _ => Err(format!(
                         "'fields': the line '{l}' is not of the form 'label: value'"
                     )),

@@ -6,18 +6,18 @@ use std::path::{Path, PathBuf};
 use handlebars::Handlebars;
 use serde::Serialize;
 
+use crate::compose::markup;
 use crate::error::{Error, Result};
-use crate::markup;
 
 /// The built-in templates, as (file name, text). `guide.md.hbs` is the entry point; the
 /// others are partials it includes by their stem (`{{> principle}}`).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("guide.md.hbs", include_str!("../templates/guide.md.hbs")),
+    ("guide.md.hbs", include_str!("../../templates/guide.md.hbs")),
     (
         "principle.md.hbs",
-        include_str!("../templates/principle.md.hbs"),
+        include_str!("../../templates/principle.md.hbs"),
     ),
-    ("topic.md.hbs", include_str!("../templates/topic.md.hbs")),
+    ("topic.md.hbs", include_str!("../../templates/topic.md.hbs")),
 ];
 
 const EXTENSION: &str = ".md.hbs";
@@ -109,7 +109,7 @@ impl Templates {
         registry.register_helper("inc", Box::new(inc));
         // `{{short text}}`: text cut at a word to 80 characters, for field tooltips.
         // A final full stop goes: a tooltip continues after it ("…feedback, 1 til 5").
-        handlebars::handlebars_helper!(short: |s: String| crate::tooltip::shorten(s.trim_end_matches('.'), 80));
+        handlebars::handlebars_helper!(short: |s: String| crate::layout::tooltip::shorten(s.trim_end_matches('.'), 80));
         registry.register_helper("short", Box::new(short));
         let mut origins = Vec::new();
         for (file, origin, text) in sources {
@@ -267,7 +267,7 @@ pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (file, text) in BUILTIN {
         let path = dir.join(file);
-        crate::output::write_atomic(&path, text.as_bytes())?;
+        crate::base::files::write_atomic(&path, text.as_bytes())?;
         written.push(path);
     }
     Ok(written)

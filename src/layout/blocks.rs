@@ -3,8 +3,8 @@
 //! The markup parser produces them; the layout stage places them. They carry no
 //! positions and no fonts, only structure and styled text.
 
-use crate::layout::FontStyle;
-use crate::tooltip::Tooltip;
+use crate::base::fonts::FontStyle;
+use crate::layout::tooltip::Tooltip;
 
 /// A run of text in one style. A `"\n"` span is a forced line break.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +61,7 @@ pub enum Block {
     /// Ruled lines to write an answer on; with a name, also a form field.
     ///
     /// A field's `tooltip` is the template's `tooltip:` line; without one the layout
-    /// names the field by the text before it (`crate::tooltip`).
+    /// names the field by the text before it (`crate::layout::tooltip`).
     Answer {
         lines: u32,
         name: Option<String>,

@@ -6,8 +6,8 @@ use super::structure::{Mark, NodeId, Role, Scope, Structure};
 use super::theme::*;
 use super::wrap::{wrap, wrap_with, Line};
 use super::{Color, FieldKind, FontStyle, Item, Measure, Segment, SignatureArea, Stroke};
-use crate::blocks::{Block, ListItem, Party, Span};
-use crate::tooltip::{self, Tooltip};
+use crate::layout::blocks::{Block, ListItem, Party, Span};
+use crate::layout::tooltip::{self, Tooltip};
 
 /// Indent of list text from the list's left edge.
 const LIST_INDENT: f32 = 20.0;

@@ -4,46 +4,22 @@
 //! writer never decides where a line breaks. Text is measured through [`Measure`], so
 //! tests can lay out with fixed-width metrics, independent of font files.
 
-mod blocks;
+pub mod blocks;
+mod flow;
 mod paginate;
 mod structure;
 pub mod theme;
+pub mod tooltip;
 pub mod wrap;
 
 use serde::Serialize;
 
-use crate::blocks::Block;
+use crate::layout::blocks::Block;
 
-pub use blocks::fragments;
+pub use crate::base::fonts::{FixedWidth, FontStyle, Measure};
+pub use flow::fragments;
 pub use paginate::{paginate, Fragment};
 pub use structure::{Mark, Node, NodeId, Role, Scope, Structure};
-
-/// The three faces of the guide. The discriminant indexes the font set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum FontStyle {
-    Regular = 0,
-    Bold = 1,
-    Italic = 2,
-}
-
-impl FontStyle {
-    pub const ALL: [FontStyle; 3] = [FontStyle::Regular, FontStyle::Bold, FontStyle::Italic];
-}
-
-/// Measures text. Implemented by the embedded fonts, and by [`FixedWidth`] in tests.
-pub trait Measure {
-    /// The advance width of `text` in points at font size `size`.
-    fn width(&self, style: FontStyle, text: &str, size: f32) -> f32;
-}
-
-/// Every character is half an em wide: layout tests that do not depend on font files.
-pub struct FixedWidth;
-
-impl Measure for FixedWidth {
-    fn width(&self, _style: FontStyle, text: &str, size: f32) -> f32 {
-        text.chars().count() as f32 * size * 0.5
-    }
-}
 
 /// An RGB colour, components 0–1.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -257,7 +233,7 @@ pub struct Footer {
 /// Lays out `blocks` on A4 pages and adds the footer to each.
 pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Document {
     let mut structure = Structure::default();
-    let fragments = blocks::fragments(blocks, measure, &mut structure);
+    let fragments = flow::fragments(blocks, measure, &mut structure);
     let mut pages = paginate(fragments);
     let total = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
@@ -267,7 +243,7 @@ pub fn layout(blocks: &[Block], measure: &dyn Measure, footer: &Footer) -> Docum
         width: theme::PAGE_WIDTH,
         height: theme::PAGE_HEIGHT,
         pages,
-        signatures: blocks::signature_areas(blocks),
+        signatures: flow::signature_areas(blocks),
         structure,
     }
 }

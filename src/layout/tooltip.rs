@@ -3,7 +3,7 @@
 //!
 //! A template may spell it out in a directive's `tooltip:` line, as a pattern whose
 //! `{slots}` the layout fills per field (`{rater}`, `{row}`, `{column}` …); without one,
-//! the layout takes the text that stands before the field (see `layout::blocks`), so a
+//! the layout takes the text that stands before the field (see `layout::flow`), so a
 //! custom template gets named fields without doing anything.
 
 /// The longest tooltip, in characters: a screen reader says all of it each time the

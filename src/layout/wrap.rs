@@ -2,7 +2,7 @@
 //! hyphenation (`hypher`) where a long compound would otherwise leave a ragged gap or
 //! run past the margin.
 
-use crate::blocks::Span;
+use crate::layout::blocks::Span;
 use crate::layout::{FontStyle, Measure};
 
 /// A piece of a line in one style, `x` from the line's left edge.
@@ -335,7 +335,7 @@ impl LongWord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::FixedWidth;
+    use crate::base::fonts::FixedWidth;
 
     fn lines(text: &str, width_chars: f32) -> Vec<String> {
         let spans = [Span::new(text, FontStyle::Regular)];
@@ -400,7 +400,7 @@ mod tests {
     /// finished. Now broken in linear time; its lines each fit and give the word back.
     #[test]
     fn a_very_long_word_is_broken_into_lines_that_fit_and_give_it_back() {
-        let fonts = crate::fonts::FontSet::builtin();
+        let fonts = crate::base::fonts::FontSet::builtin();
         // No hyphen of its own, so every hyphen that ends a line was added by the layout.
         let word: String = "sammenhængskraft/ÆØÅxyz"
             .chars()

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::text::{self, Candidate};
 use crate::error::{Error, Result};
-use crate::matching::{self, Candidate};
 
 /// The built-in framework, as shipped in `framework/soenderborg.json`.
-pub const BUILTIN_JSON: &str = include_str!("../framework/soenderborg.json");
+pub const BUILTIN_JSON: &str = include_str!("../../framework/soenderborg.json");
 /// What the built-in framework is called in messages.
 pub const BUILTIN_ORIGIN: &str = "<built-in framework>";
 
@@ -349,7 +349,7 @@ impl Framework {
                     .collect(),
             })
             .collect();
-        let id = matching::resolve("role", input, &candidates)?;
+        let id = text::resolve("role", input, &candidates)?;
         Ok(self.level(id).expect("resolved ids exist"))
     }
 
@@ -365,7 +365,7 @@ impl Framework {
                     .collect(),
             })
             .collect();
-        let id = matching::resolve("principle", input, &candidates)?;
+        let id = text::resolve("principle", input, &candidates)?;
         Ok(self.principle(id).expect("resolved ids exist"))
     }
 
@@ -444,7 +444,7 @@ impl Problems {
                 code,
                 font,
                 ..
-            }) = crate::fonts::FontSet::builtin().check_coverage(path, text)
+            }) = crate::base::fonts::FontSet::builtin().check_coverage(path, text)
             {
                 self.push(
                     path,
@@ -526,7 +526,7 @@ impl Problems {
                 .chain(std::iter::once(name))
                 .chain(aliases.iter().map(String::as_str))
             {
-                for key in matching::keys(n) {
+                for key in text::keys(n) {
                     match owner.get(&key) {
                         Some(other) if *other != id => {
                             if reported.insert((other.to_string(), id, n)) {

@@ -95,7 +95,7 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
     {
         return Ok(());
     }
-    crate::output::replace_file(path, bytes)
+    crate::base::files::replace_file(path, bytes)
 }
 
 /// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.
@@ -120,7 +120,7 @@ fn manifest_csv(manifest: &Manifest) -> Vec<u8> {
             r.sha256.clone(),
         ]
     });
-    crate::output::excel_csv(std::iter::once(header).chain(rows))
+    crate::base::files::excel_csv(std::iter::once(header).chain(rows))
 }
 
 /// Writes both manifest files into `dir`, each only if it changed. The caller has checked

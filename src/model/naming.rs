@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::matching::slug;
+use crate::base::text::slug;
 
 /// What a guide's file is named after.
 #[derive(Debug, Clone, Copy)]

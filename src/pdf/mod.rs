@@ -23,10 +23,10 @@ use printpdf::{
 };
 use sha2::{Digest, Sha256};
 
+use crate::base::fonts::{FontFace, FontSet};
 use crate::error::{Error, Result};
-use crate::fonts::{FontFace, FontSet};
-use crate::identity::{GuideIdentity, RequiredSigner, SignerRole};
 use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Segment, Stroke};
+use crate::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
 
 /// Document metadata, written to the Info dictionary and the catalog.
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ impl Metadata {
     }
 }
 
-pub use crate::identity::NAMESPACE as MUS_NAMESPACE;
+pub use crate::model::identity::NAMESPACE as MUS_NAMESPACE;
 
 /// Writes `document` as a tagged PDF/A-2a and PDF/UA-1.
 pub fn write(document: &Document, fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>> {

@@ -7,7 +7,7 @@
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 
 use super::Metadata;
-use crate::xmp::{escape, extension_schemas, Category, Property, Schema};
+use crate::base::xmp::{escape, extension_schemas, Category, Property, Schema};
 
 /// The sRGB profile LittleCMS builds (`scripts/make-srgb-icc.py`; no copyright).
 const SRGB_ICC: &[u8] = include_bytes!("sRGB.icc");
@@ -86,7 +86,7 @@ fn xmp_date(unix: i64) -> String {
 /// the Info dictionary's, as PDF/A requires; the guide's own properties are described by
 /// a PDF/A extension schema, since PDF/A admits no undescribed XMP property. Simple values
 /// are attributes and nothing is indented: the packet is stored unfiltered
-/// ([`crate::xmp`]). A tagged document is PDF/A level A and says it is PDF/UA-1
+/// ([`crate::base::xmp`]). A tagged document is PDF/A level A and says it is PDF/UA-1
 /// (`pdfuaid`, described the same way).
 pub fn xmp(meta: &Metadata, tagged: bool) -> String {
     let date = xmp_date(meta.created);

@@ -68,7 +68,7 @@ pub fn csv(figures: &Figures, order: &Order) -> Vec<u8> {
             ]);
         }
     }
-    crate::output::excel_csv_with_numbers(rows, &[4])
+    crate::base::files::excel_csv_with_numbers(rows, &[4])
 }
 
 /// A cell's lines: (measure, value, n).

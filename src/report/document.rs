@@ -2,10 +2,10 @@
 //! the charts as fragments, paginated together on A4 with the guide's footer; then the
 //! guide's PDF writer (PDF/A-2b), without a guide identity.
 
-use crate::blocks::{Block, Span};
+use crate::base::fonts::FontSet;
+use crate::compose::guide::danish_date;
 use crate::error::Result;
-use crate::fonts::FontSet;
-use crate::guide::danish_date;
+use crate::layout::blocks::{Block, Span};
 use crate::layout::{
     self, theme, Document, FontStyle, Footer, Fragment, Item, Mark, Measure, Role, Structure,
 };

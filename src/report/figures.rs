@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::answers::Rating;
 use crate::archive::status::{Standing, StatusReport};
-use crate::matching::normalize;
+use crate::base::text::normalize;
+use crate::model::followup::Rating;
 
 /// The ratings' scale.
 pub const SCALE: std::ops::RangeInclusive<u8> = 1..=5;
@@ -353,7 +353,7 @@ pub struct Order {
 
 impl Order {
     pub fn builtin() -> Order {
-        match crate::framework::Framework::builtin() {
+        match crate::model::framework::Framework::builtin() {
             Ok(f) => Order {
                 principles: f
                     .principles

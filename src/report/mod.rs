@@ -2,7 +2,7 @@
 //!
 //! Completion per unit comes from `archive status`'s own matching of roster and archive
 //! ([`StatusReport`]); the leadership profile from the ratings in the signed guides
-//! (read by [`crate::answers`], which returns no free text). The parts: [`figures`] (what
+//! (read by [`crate::archive::answers`], which returns no free text). The parts: [`figures`] (what
 //! is counted, and what is suppressed), [`csv`], [`charts`] and [`document`] (the pages).
 
 pub mod charts;

@@ -120,7 +120,7 @@ fn verify_token(
     Ok(Timestamp {
         time,
         tsa: verified.signer.cert.tbs_certificate.subject.to_string(),
-        tsa_certificate_sha256: crate::output::sha256_hex(verified.signer.der),
+        tsa_certificate_sha256: crate::base::files::sha256_hex(verified.signer.der),
         imprint_algorithm: digest.name(),
         certificates,
     })

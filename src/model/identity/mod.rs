@@ -7,13 +7,13 @@
 //! guide's answers: an identity says who and when, never what was said.
 
 mod error;
+mod packet;
 mod pdf;
-mod xmp;
 
 use chrono::{Datelike, NaiveDate};
 
 pub use error::IdentityError;
-pub use xmp::XmpProperties;
+pub use packet::XmpProperties;
 
 /// The namespace of the guide's own XMP properties.
 pub const NAMESPACE: &str = "urn:mus:guide:1.0/";

@@ -11,7 +11,7 @@ use roxmltree::Node;
 use super::{
     GuideIdentity, IdentityError, RequiredSigner, SignerRole, NAMESPACE, SIGNER_NAMESPACE,
 };
-use crate::xmp::{escape, Category, Property, Schema, ValueType};
+use crate::base::xmp::{escape, Category, Property, Schema, ValueType};
 
 const RDF_NAMESPACE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
@@ -73,7 +73,7 @@ pub struct XmpProperties {
 
 impl GuideIdentity {
     /// The identity as XMP, for the PDF writer: simple values as attributes, each signer
-    /// an `rdf:li` with its fields as attributes (see [`crate::xmp`] for why).
+    /// an `rdf:li` with its fields as attributes (see [`crate::base::xmp`] for why).
     pub fn to_xmp_properties(&self) -> XmpProperties {
         let mut simple = vec![
             ("guideId", self.guide_id.clone()),
