@@ -9,13 +9,15 @@ use std::time::Instant;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
+use crate::app::error::{Error, Result};
 use crate::archive::answers::Carried;
 use crate::archive::previous::{Lookup, PreviousArchive};
+use crate::base::error::Error as BaseError;
 use crate::base::fonts::FontSet;
 use crate::compose::guide::{Guide, People};
 use crate::compose::templates::Templates;
 use crate::config::{self, clean};
-use crate::error::{Error, Result};
+use crate::model::error::Error as ModelError;
 use crate::model::framework::Framework;
 use crate::model::roster::{Column, Roster, Row};
 
@@ -261,7 +263,7 @@ impl BatchConfig {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.jobs.unwrap_or(2 * cores))
             .build()
-            .map_err(|e| Error::Value {
+            .map_err(|e| BaseError::Value {
                 option: "--jobs".into(),
                 message: e.to_string(),
             })?;
@@ -377,16 +379,16 @@ impl BatchConfig {
 }
 
 /// `unknown role 'x' — did you mean 'y'?` from a matching error.
-fn unknown(e: &Error, input: &str) -> String {
+fn unknown(e: &ModelError, input: &str) -> String {
     match e {
-        Error::UnknownId { kind, valid, .. } if input.is_empty() => {
+        ModelError::Base(BaseError::UnknownId { kind, valid, .. }) if input.is_empty() => {
             format!("is empty; the {kind}s are: {}", valid.join(", "))
         }
-        Error::UnknownId {
+        ModelError::Base(BaseError::UnknownId {
             kind,
             closest: Some(c),
             ..
-        } => format!("unknown {kind} '{input}' — did you mean '{c}'?"),
+        }) => format!("unknown {kind} '{input}' — did you mean '{c}'?"),
         other => other.to_string(),
     }
 }
@@ -429,10 +431,11 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         return if dir.is_dir() {
             Ok(())
         } else {
-            Err(Error::Io {
+            Err(BaseError::Io {
                 path: dir.to_path_buf(),
                 message: "is a file, not a folder".into(),
-            })
+            }
+            .into())
         };
     }
     let mut builder = std::fs::DirBuilder::new();
@@ -453,10 +456,11 @@ pub fn from_args(args: &crate::cli::BatchArgs) -> Result<BatchConfig> {
     let epoch = config::source_date_epoch()?;
     let default_date = config::dialogue_date(args.date.as_deref(), epoch)?;
     if args.jobs == Some(0) {
-        return Err(Error::Value {
+        return Err(BaseError::Value {
             option: "--jobs".into(),
             message: "must be at least 1".into(),
-        });
+        }
+        .into());
     }
     Ok(BatchConfig {
         roster,

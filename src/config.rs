@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::app::error::{Error, Result};
 use crate::base::fonts::FontSet;
+use crate::base::{self, error::Error as BaseError};
 use crate::cli::{GuideArgs, SourceArgs};
 use crate::compose::guide::{Guide, People};
 use crate::compose::templates::Templates;
-use crate::error::{Error, Result};
 use crate::model::framework::Framework;
 
 /// Where a guide goes.
@@ -110,8 +111,8 @@ impl GuideConfig {
 /// The built-in framework, or the one `--framework` names.
 pub fn load_framework(source: &SourceArgs) -> Result<Framework> {
     match &source.framework {
-        Some(path) => Framework::from_path(path),
-        None => Framework::builtin(),
+        Some(path) => Ok(Framework::from_path(path)?),
+        None => Ok(Framework::builtin()?),
     }
 }
 
@@ -121,7 +122,7 @@ pub const MAX_FIELD_CHARS: usize = 120;
 
 /// Trims a name, folds white space inside to single spaces and composes characters (NFC):
 /// text pasted from macOS may spell "Å" as "A" plus a combining ring.
-pub fn clean(option: &str, value: &Option<String>) -> Result<String> {
+pub fn clean(option: &str, value: &Option<String>) -> base::error::Result<String> {
     use unicode_normalization::UnicodeNormalization;
     let text: String = value
         .as_deref()
@@ -131,14 +132,14 @@ pub fn clean(option: &str, value: &Option<String>) -> Result<String> {
         .join(" ");
     let text: String = text.nfc().collect();
     if let Some(c) = text.chars().find(|c| c.is_control()) {
-        return Err(Error::Value {
+        return Err(BaseError::Value {
             option: option.into(),
             message: format!("contains the control character U+{:04X}", c as u32),
         });
     }
     let count = text.chars().count();
     if count > MAX_FIELD_CHARS {
-        return Err(Error::Value {
+        return Err(BaseError::Value {
             option: option.into(),
             message: format!("is {count} characters long; at most {MAX_FIELD_CHARS} fit the guide"),
         });
@@ -147,18 +148,18 @@ pub fn clean(option: &str, value: &Option<String>) -> Result<String> {
 }
 
 /// Parses an ISO date (`2027-01-15`) with a year from 1900 to 2999.
-pub fn parse_date(option: &str, text: &str) -> Result<NaiveDate> {
+pub fn parse_date(option: &str, text: &str) -> base::error::Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (1900..=2999).contains(&d.year()))
-        .ok_or_else(|| Error::Date {
+        .ok_or_else(|| BaseError::Date {
             option: option.to_string(),
             value: text.to_string(),
         })
 }
 
 /// The date of the dialogue: `--date`, else the day of `SOURCE_DATE_EPOCH`, else today.
-pub fn dialogue_date(option: Option<&str>, epoch: Option<i64>) -> Result<NaiveDate> {
+pub fn dialogue_date(option: Option<&str>, epoch: Option<i64>) -> base::error::Result<NaiveDate> {
     match (option, epoch) {
         (Some(text), _) => parse_date("--date", text),
         (None, Some(seconds)) => Ok(chrono::DateTime::from_timestamp(seconds, 0)
@@ -180,7 +181,7 @@ pub fn creation_time(date: NaiveDate, epoch: Option<i64>) -> i64 {
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): when set, the PDF's creation time.
-pub fn source_date_epoch() -> Result<Option<i64>> {
+pub fn source_date_epoch() -> base::error::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) if !text.trim().is_empty() => text
             .trim()
@@ -191,7 +192,7 @@ pub fn source_date_epoch() -> Result<Option<i64>> {
                     .is_some_and(|t| (1900..=2999).contains(&t.year()))
             })
             .map(Some)
-            .ok_or(Error::Value {
+            .ok_or(BaseError::Value {
                 option: "SOURCE_DATE_EPOCH".into(),
                 message: format!(
                     "'{text}' is not seconds since 1970 (UTC) for a date from 1900 to 2999"

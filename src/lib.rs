@@ -6,13 +6,13 @@
 //! [`templates`] (handlebars → markup) → [`markup`] (→ [`blocks`]) → [`layout`] (pages of
 //! positioned items) → [`pdf`] (bytes) → [`output`] (atomic file write).
 
+pub mod app;
 pub mod archive;
 pub mod base;
 pub mod batch;
 pub mod cli;
 pub mod compose;
 pub mod config;
-pub mod error;
 pub mod layout;
 pub mod model;
 pub mod pdf;
@@ -25,10 +25,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
+use crate::app::error::{Error, Result};
 use crate::base::fonts::FontSet;
 use crate::cli::{Cli, Command, FrameworkCommand, TemplatesCommand};
 use crate::config::{GuideConfig, Output};
-use crate::error::{Error, Result};
 use crate::model::framework::Framework;
 
 /// Exit status for usage errors and fatal errors.
@@ -114,7 +114,7 @@ fn run_simple(cli: Cli) -> Result<()> {
                 None => model::framework::BUILTIN_JSON.to_string(),
             };
             match output {
-                Some(path) => base::files::write_atomic(&path, text.as_bytes()),
+                Some(path) => Ok(base::files::write_atomic(&path, text.as_bytes())?),
                 None => print(&text),
             }
         }
@@ -141,14 +141,14 @@ fn run_simple(cli: Cli) -> Result<()> {
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mus", &mut out);
-            base::files::write_stdout(&out)
+            Ok(base::files::write_stdout(&out)?)
         }
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
                 .map_err(|e| Error::io("<stdout>", e))?;
-            base::files::write_stdout(&out)
+            Ok(base::files::write_stdout(&out)?)
         }
     }
 }
@@ -184,5 +184,5 @@ fn previous_notes(config: &GuideConfig, previous: &archive::answers::Carried) ->
 }
 
 fn print(text: &str) -> Result<()> {
-    base::files::write_stdout(text.as_bytes())
+    Ok(base::files::write_stdout(text.as_bytes())?)
 }

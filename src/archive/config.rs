@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
 
+use crate::app::error::{Error, Result};
 use crate::cli::{ArchiveArgs, ArchiveCommand};
 use crate::config::source_date_epoch;
-use crate::error::{Error, Result};
 use crate::signature::{self, TrustAnchor};
 
 /// The environment variable that names the archive folder when `--archive` does not.

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
 use super::stored::{StoredCoverage, StoredRevocation, StoredRole, StoredTimeSource, StoredTrust};
-use crate::error::{Error, Result};
+use crate::archive::error::{Error, Result};
 
 /// The index's file name in the archive folder; SQLite keeps `-wal` and `-shm` beside it.
 pub const INDEX_FILE: &str = "index.sqlite";

@@ -12,6 +12,7 @@
 
 pub mod answers;
 pub mod config;
+pub mod error;
 pub mod guide_info;
 pub mod index;
 pub mod plans;
@@ -26,8 +27,8 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+use crate::archive::error::{Error, Result};
 use crate::base::files::sha256_hex;
-use crate::error::{Error, Result};
 use crate::signature::{self, Inspection, SignatureStatus};
 
 pub use guide_info::GuideInfo;

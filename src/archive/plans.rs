@@ -9,9 +9,9 @@
 use std::path::Path;
 
 use crate::archive::answers::{self, Carried, PlanRow, Signing};
+use crate::archive::error::{Error, Result};
 use crate::archive::{ArchivedGuide, Status};
 use crate::base::text::normalize;
-use crate::error::{Error, Result};
 use crate::model::framework::Framework;
 
 /// One plan row of one archived guide.

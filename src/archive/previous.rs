@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::archive::answers::{self, Carried, Signing};
+use crate::archive::error::Result;
 use crate::archive::{Archive, ArchivedGuide, Status};
 use crate::base::text::normalize;
-use crate::error::Result;
 use crate::model::people::People;
 
 /// An archived guide, with the employee id its identity names (the index does not keep

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use super::index::{self, Index, INDEX_FILE};
 use super::storage::{self, Entry};
 use super::{different_guide, judge_file, relative_path, ArchivedGuide, GuideInfo, Policy};
+use crate::archive::error::{Error, Result};
 use crate::base::files::{self, sha256_hex};
-use crate::error::{Error, Result};
 use crate::signature::TrustAnchor;
 
 /// What `rebuild` did.

@@ -1,13 +1,13 @@
 //! Running `mus archive add|list|status|verify|rebuild` and reporting to the terminal: results on
 //! standard output, refusals, notes and summaries on standard error.
 
+use crate::app::error::Result;
 use crate::archive::config::{ArchiveConfig, CsvOutput, Task};
 use crate::archive::status::{read_people, StatusReport};
 use crate::archive::stored::StoredRole;
 use crate::archive::{Added, Archive, ArchivedGuide, Policy};
 use crate::base::files::write_stdout;
 use crate::base::text::normalize;
-use crate::error::Result;
 
 /// Said once per run when signers are not checked against trust anchors.
 pub const TRUST_NOTE: &str = "note: signatures are checked to be intact, but their signers are \
@@ -153,12 +153,13 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             let figures = crate::report::figures(&config.dir, &origin, people, &request, &order)?;
             if let Some(u) = unit {
                 if figures.total.leaders == 0 {
-                    return Err(crate::error::Error::Value {
+                    return Err(crate::base::error::Error::Value {
                         option: "--unit".into(),
                         message: format!(
                             "no leader on {origin} is in the unit '{u}'; its units: {units}"
                         ),
-                    });
+                    }
+                    .into());
                 }
             }
             let pdf = crate::report::document::pdf(

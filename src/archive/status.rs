@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
+use crate::archive::error::{Error, Result};
 use crate::archive::{ArchivedGuide, Status};
 use crate::base::text::normalize;
-use crate::error::{Error, Result};
+use crate::model::error::Error as ModelError;
 use crate::model::manifest::Manifest;
 use crate::model::roster::{Column, Roster};
 
@@ -78,7 +79,7 @@ pub fn read_people(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Pers
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, _) = crate::model::roster::decode(&bytes);
     if text.trim_start().starts_with('{') {
-        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::Roster {
+        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| ModelError::Roster {
             origin: origin.clone(),
             message: format!(
                 "is neither a roster (a JSON array) nor a batch manifest.json: line {} column {}: {e}",
@@ -106,13 +107,14 @@ pub fn read_people(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Pers
             .iter()
             .any(|r| r.cells.contains_key(&Column::Name))
     {
-        return Err(Error::Roster {
+        return Err(ModelError::Roster {
             origin,
             message: format!(
                 "no name column; name one of: {}",
                 Column::Name.headers().join(", ")
             ),
-        });
+        }
+        .into());
     }
     let people = roster
         .rows

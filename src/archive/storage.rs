@@ -7,9 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{GuideInfo, INDEX_FILE};
+use crate::archive::error::{Error, Result};
 use crate::base::files::{self, Replace};
 use crate::base::text::slug;
-use crate::error::{Error, Result};
 use crate::model::naming::safe_file_stem;
 
 /// The largest file `add` reads. A guide is about 50–80 KB; a file a thousand times that
@@ -122,7 +122,7 @@ pub(crate) fn store(archive: &Path, relative: &str, bytes: &[u8]) -> Result<()> 
             }
         }
     }
-    files::write_durably(&target, bytes, 0o400, Replace::Never)
+    Ok(files::write_durably(&target, bytes, 0o400, Replace::Never)?)
 }
 
 /// Why an archived file could not be read.

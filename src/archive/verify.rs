@@ -9,8 +9,8 @@ use super::{
     identity_changed_after_signing, judge, required_signers, storage, Archive, ArchivedGuide,
     GuideInfo, Policy, Status,
 };
+use crate::archive::error::{Error, Result};
 use crate::base::files::sha256_hex;
-use crate::error::{Error, Result};
 use crate::signature::{self, Coverage, SignatureStatus, Trust, TrustAnchor};
 
 /// One thing `verify` found wrong, with the file it concerns (relative to the archive).
@@ -215,7 +215,7 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
     let (history, doc) = match signature::read(bytes) {
         Ok(read) => read,
         Err(e) => {
-            let e = Error::UnreadablePdf {
+            let e = crate::signature::error::Error::UnreadablePdf {
                 origin: "the file".into(),
                 message: e.to_string(),
             };

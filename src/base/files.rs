@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// Writes `bytes` to `path` so that `path` is either the old file or the complete new
 /// one, never a half-written one. New files are created with mode 0600.

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 const REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");

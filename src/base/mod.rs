@@ -3,6 +3,7 @@
 //! ([`files`]), the embedded fonts and how text is measured ([`fonts`]), and XMP's
 //! extension-schema vocabulary ([`xmp`]).
 
+pub mod error;
 pub mod files;
 pub mod fonts;
 pub mod text;

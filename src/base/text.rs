@@ -1,7 +1,7 @@
 //! Matching what a person types ("Leder af ledere", "sæt retning", "følgeskab") to a
 //! framework id, and naming the closest valid id when nothing matches.
 
-use crate::error::Error;
+use crate::base::error::Error;
 
 /// One thing that can be named: its canonical id and every other name it answers to.
 pub struct Candidate<'a> {

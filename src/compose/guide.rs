@@ -6,8 +6,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::base::fonts::FontSet;
+use crate::compose::error::Result;
 use crate::compose::templates::Templates;
-use crate::error::Result;
 use crate::layout::blocks::Block;
 use crate::layout::{self, Document, Footer};
 use crate::model::followup::Carried;

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use crate::base::fonts::FontStyle;
-use crate::error::{Error, Result};
+use crate::compose::error::{Error, Result};
 use crate::layout::blocks::{Block, ListItem, Party, Span};
 use crate::layout::tooltip::Tooltip;
 

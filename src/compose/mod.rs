@@ -2,6 +2,7 @@
 //! (handlebars → markup text) → [`markup`] (→ layout blocks), then laid out by
 //! [`crate::layout`] and written by [`crate::pdf`].
 
+pub mod error;
 pub mod guide;
 pub mod markup;
 pub mod templates;

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use handlebars::Handlebars;
 use serde::Serialize;
 
+use crate::base::error::Error as BaseError;
+use crate::compose::error::{Error, Result};
 use crate::compose::markup;
-use crate::error::{Error, Result};
 
 /// The built-in templates, as (file name, text). `guide.md.hbs` is the entry point; the
 /// others are partials it includes by their stem (`{{> principle}}`).
@@ -244,10 +245,11 @@ fn partials<'t>(template: &'t handlebars::template::Template, out: &mut Vec<&'t 
 /// Existing files are not overwritten; returns the paths written.
 pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Io {
+        return Err(BaseError::Io {
             path: dir.to_path_buf(),
             message: "is a file, not a folder".into(),
-        });
+        }
+        .into());
     }
     // Check every file before writing any, so an export is all or nothing.
     if let Some(path) = BUILTIN
@@ -255,13 +257,14 @@ pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
         .map(|(file, _)| dir.join(file))
         .find(|p| p.exists())
     {
-        return Err(Error::Io {
+        return Err(BaseError::Io {
             path,
             message:
                 "already exists; nothing was written (export into a new folder to keep your own \
                       templates safe)"
                     .into(),
-        });
+        }
+        .into());
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut written = Vec::new();

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::error::Error as BaseError;
 use crate::base::text::{self, Candidate};
-use crate::error::{Error, Result};
+use crate::model::error::{Error, Result};
 
 /// The built-in framework, as shipped in `framework/soenderborg.json`.
 pub const BUILTIN_JSON: &str = include_str!("../../framework/soenderborg.json");
@@ -144,7 +145,7 @@ impl Framework {
     /// Reads and validates a framework file.
     pub fn from_path(path: &std::path::Path) -> Result<Framework> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::Io {
+        let text = String::from_utf8(bytes).map_err(|e| BaseError::Io {
             path: path.to_path_buf(),
             message: format!(
                 "is not UTF-8 text (byte {} is not valid UTF-8); save it as UTF-8",
@@ -384,10 +385,11 @@ impl Framework {
         }
         if given && wanted.is_empty() {
             // An empty shell variable must not silently widen the guide to every principle.
-            return Err(Error::Empty {
+            return Err(BaseError::Empty {
                 option: "--focus".into(),
                 what: "name at least one principle, or leave --focus out for all of them".into(),
-            });
+            }
+            .into());
         }
         Ok(self
             .principles
@@ -439,7 +441,7 @@ impl Problems {
         let before = self.0.len();
         self.text(path, text);
         if self.0.len() == before {
-            if let Err(Error::MissingGlyph {
+            if let Err(BaseError::MissingGlyph {
                 character,
                 code,
                 font,

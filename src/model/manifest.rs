@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::base::error::Error as BaseError;
+use crate::model::error::{Error, Result};
 
 /// The manifest's file names in the output folder.
 pub const MANIFEST_JSON: &str = "manifest.json";
@@ -57,10 +58,11 @@ pub fn check_own_manifest(path: &Path) -> Result<()> {
         Err(_) => return Ok(()),
     };
     let refuse = |message: &str| {
-        Err(Error::Io {
+        Err(BaseError::Io {
             path: path.to_path_buf(),
             message: message.into(),
-        })
+        }
+        .into())
     };
     if meta.file_type().is_symlink() {
         return refuse(
@@ -95,7 +97,7 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
     {
         return Ok(());
     }
-    crate::base::files::replace_file(path, bytes)
+    Ok(crate::base::files::replace_file(path, bytes)?)
 }
 
 /// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.

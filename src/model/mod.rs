@@ -3,6 +3,7 @@
 //! between a guide and the archive), what a guide carries into next year's
 //! ([`followup`]), the file names guides get ([`naming`]) and a batch's [`manifest`].
 
+pub mod error;
 pub mod followup;
 pub mod framework;
 pub mod identity;

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use super::{compact_text_string, text_string};
-use crate::error::{Error, Result};
 use crate::layout::{Color, Document, FieldKind, Item};
+use crate::pdf::error::{Error, Result};
 
 /// What people type, in the field font's subset (one subset shared by every field), so
 /// a typed answer shows in every reader: printable ASCII, Latin-1, Latin Extended-A (the

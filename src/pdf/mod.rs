@@ -6,6 +6,7 @@
 //! from a process-wide counter (`/Lang`, `/ID`, the Info dictionary) are set on the lopdf
 //! document before it is saved, so the same document always gives the same bytes.
 
+pub mod error;
 mod form;
 mod mupdf;
 mod outline;
@@ -24,9 +25,9 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use crate::base::fonts::{FontFace, FontSet};
-use crate::error::{Error, Result};
 use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Segment, Stroke};
 use crate::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
+use crate::pdf::error::{Error, Result};
 
 /// Document metadata, written to the Info dictionary and the catalog.
 #[derive(Debug, Clone)]
@@ -490,12 +491,14 @@ fn set_to_unicode(
 fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
     let mut glyphs = BTreeMap::new();
     for &c in chars {
-        let (gid, _) = face.glyph(c).ok_or_else(|| Error::MissingGlyph {
-            field: "the guide's text".into(),
-            character: c,
-            code: c as u32,
-            font: face.postscript_name.clone(),
-        })?;
+        let (gid, _) = face
+            .glyph(c)
+            .ok_or_else(|| crate::base::error::Error::MissingGlyph {
+                field: "the guide's text".into(),
+                character: c,
+                code: c as u32,
+                font: face.postscript_name.clone(),
+            })?;
         glyphs.insert(c, gid);
     }
     let mut gids: Vec<u16> = glyphs.values().copied().collect();

@@ -8,8 +8,8 @@
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::compact_text_string;
-use crate::error::{Error, Result};
 use crate::layout::Document;
+use crate::pdf::error::{Error, Result};
 
 /// Adds the outline of `layout`'s bookmarks to `doc`, if it has any.
 pub fn apply(doc: &mut lopdf::Document, layout: &Document, catalog: ObjectId) -> Result<()> {

@@ -10,8 +10,8 @@ use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{DictItem, Op};
 
 use super::save;
-use crate::error::{Error, Result};
 use crate::layout::{Item, Mark, NodeId, Role, Scope, Structure};
+use crate::pdf::error::{Error, Result};
 
 /// What a structure element holds, in reading order.
 #[derive(Debug, Clone, Copy)]

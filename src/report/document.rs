@@ -4,12 +4,12 @@
 
 use crate::base::fonts::FontSet;
 use crate::compose::guide::danish_date;
-use crate::error::Result;
 use crate::layout::blocks::{Block, Span};
 use crate::layout::{
     self, theme, Document, FontStyle, Footer, Fragment, Item, Mark, Measure, Role, Structure,
 };
 use crate::pdf::{self, Metadata};
+use crate::report::error::Result;
 
 use super::charts::{self, Swatch};
 use super::csv::ALL;
@@ -374,5 +374,5 @@ pub fn pdf(figures: &Figures, order: &Order, created: i64, fonts: &FontSet) -> R
         key: format!("{figures:?}").into_bytes(),
         identity: None,
     };
-    pdf::write(&document, fonts, &meta)
+    Ok(pdf::write(&document, fonts, &meta)?)
 }

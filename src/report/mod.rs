@@ -8,6 +8,7 @@
 pub mod charts;
 pub mod csv;
 pub mod document;
+pub mod error;
 pub mod figures;
 
 use std::path::Path;
@@ -15,7 +16,7 @@ use std::path::Path;
 use crate::archive::plans::read_answers;
 use crate::archive::status::{Person, Standing, StatusReport};
 use crate::archive::Archive;
-use crate::error::Result;
+use crate::report::error::Result;
 
 pub use figures::{Figures, Order};
 

@@ -3,9 +3,9 @@
 
 use super::byte_range::ByteRangeError;
 use super::cms::CmsError;
+use super::cms::TimestampError;
 use super::raw::ContentsError;
 use super::revisions::StructureError;
-use super::timestamp::TimestampError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidSignature {

@@ -6,9 +6,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::cms::Timestamp;
 use super::cms::{self, CmsError};
 use super::revocation::{Revocation, RevocationData, SigningTime};
-use super::timestamp::Timestamp;
 use super::trust::{self, TrustAnchor};
 use super::Trust;
 
@@ -111,9 +111,9 @@ mod tests {
 
     use super::*;
     use crate::signature::byte_range::ByteRange;
+    use crate::signature::cms::verify_document_timestamp;
     use crate::signature::raw;
     use crate::signature::revocation::{read_dss, RevocationSource};
-    use crate::signature::timestamp::verify_document_timestamp;
     use lopdf::{Dictionary, Document, Object};
     use std::path::Path;
 
@@ -598,8 +598,8 @@ mod tests {
             "{text}"
         );
         // The same token over another signature value: the imprint does not match.
-        let err = crate::signature::timestamp::verify_signature_timestamp(token.raw, b"other")
-            .unwrap_err();
+        let err =
+            crate::signature::cms::verify_signature_timestamp(token.raw, b"other").unwrap_err();
         assert!(
             err.to_string()
                 .contains("the signature value it timestamps"),

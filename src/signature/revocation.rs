@@ -24,9 +24,9 @@ use x509_ocsp::{
     BasicOcspResponse, CertId, CertStatus, OcspResponse, OcspResponseStatus, ResponderId,
 };
 
+use super::certs::{self, to_chrono, Cert};
 use super::crypto::{CryptoError, Scheme};
 use super::raw;
-use super::trust::{self, to_chrono, Cert};
 
 /// adbe-revocationInfoArchival (Adobe, PDF Reference 1.7, 12.8.3.3.2): a signed attribute.
 pub(crate) const ID_ADBE_REVOCATION_INFO_ARCHIVAL: ObjectIdentifier =
@@ -585,13 +585,13 @@ fn verify_ocsp_signature(
         let responder = candidate.tbs_certificate.subject.to_string();
         let validity = &candidate.tbs_certificate.validity;
         let problem = if candidate.tbs_certificate.issuer != issuer.tbs_certificate.subject
-            || trust::issued_by(der, &candidate, issuer).is_err()
+            || certs::issued_by(der, &candidate, issuer).is_err()
         {
             RevocationProblem::ResponderNotIssuedByIssuer {
                 responder,
                 issuer: issuer.tbs_certificate.subject.to_string(),
             }
-        } else if !trust::has_extended_key_usage(&candidate, rfc5280::ID_KP_OCSP_SIGNING) {
+        } else if !certs::has_extended_key_usage(&candidate, rfc5280::ID_KP_OCSP_SIGNING) {
             RevocationProblem::NotAResponder { responder }
         } else if produced_at < to_chrono(validity.not_before)
             || produced_at > to_chrono(validity.not_after)
