@@ -89,10 +89,13 @@ fn make_guide_gives_the_bytes_the_command_line_writes() {
 
 #[test]
 fn make_guide_errors_name_the_field_they_concern() {
-    let field = |request: GuideRequest| app::field(&make_guide(&request).unwrap_err());
+    let field = |request: GuideRequest| match make_guide(&request) {
+        Ok(_) => panic!("made a guide of a bad request"),
+        Err(e) => app::field(&e),
+    };
     assert_eq!(
         field(GuideRequest {
-            role: "direktoer".into(),
+            role: "bestyrer".into(),
             ..request("Bo")
         }),
         Some("role")
@@ -154,7 +157,7 @@ fn batch_request(roster: &str, out_dir: &Path) -> BatchRequest {
 }
 
 const ROSTER: &str =
-    "navn;rolle;enhed\nAnne Ås;chef;Nord\nBo Dahl;direktoer;Syd\nCarl Ørn;leder-af-ledere;Vest\n";
+    "navn;rolle;enhed\nAnne Ås;chef;Nord\nBo Dahl;bestyrer;Syd\nCarl Ørn;leder-af-ledere;Vest\n";
 
 #[test]
 fn batch_check_reports_a_bad_rows_problem_and_writes_nothing() {
@@ -169,9 +172,10 @@ fn batch_check_reports_a_bad_rows_problem_and_writes_nothing() {
     assert_eq!(check.problems.len(), 1);
     let problem = &check.problems[0];
     assert_eq!((problem.row, problem.column.as_str()), (3, "rolle"));
-    assert_eq!(
-        problem.to_string(),
-        "afdeling.csv:3: rolle: unknown role 'direktoer' — did you mean 'direktion'?"
+    let shown = problem.to_string();
+    assert!(
+        shown.starts_with("afdeling.csv:3: rolle: unknown role 'bestyrer'"),
+        "{shown}"
     );
     assert_eq!(check.problems_of(3).count(), 1);
     assert!(!check.proceeds());
