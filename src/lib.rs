@@ -10,6 +10,7 @@ pub mod answers;
 pub mod archive;
 pub mod batch;
 pub mod blocks;
+pub mod choice;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -192,6 +193,11 @@ fn previous_notes(config: &GuideConfig, previous: &answers::Carried) -> Vec<Stri
     }
     if !previous.signed() {
         notes.push("it is not signed by everyone it names: the plan is shown as not signed".into());
+    }
+    for name in &previous.unclear {
+        notes.push(format!(
+            "its rating {name} has several buttons checked: it is not carried over"
+        ));
     }
     notes
 }

@@ -260,8 +260,9 @@ pub(crate) fn read(pdf: &[u8]) -> std::result::Result<(History, Document), Struc
 /// `answers::read_archived`).
 pub(crate) fn read_form(pdf: &[u8]) -> std::result::Result<Document, StructureError> {
     let history = History::read(pdf)?;
-    // What `fields::walk`, `answers` and the identity look at; the rest of each
-    // dictionary (appearances, pages, rectangles) is stepped over.
+    // What `fields::walk`, `answers` (a choice: its widgets' `/AS` and the names of their
+    // appearances, `crate::choice`) and the identity look at; the rest of each dictionary
+    // (pages, rectangles, appearance streams) is stepped over.
     let keys = |key: &[u8]| {
         matches!(
             key,
@@ -272,6 +273,8 @@ pub(crate) fn read_form(pdf: &[u8]) -> std::result::Result<Document, StructureEr
                 | b"T"
                 | b"FT"
                 | b"V"
+                | b"AS"
+                | b"AP"
                 | b"Metadata"
                 | b"Type"
         )
