@@ -53,7 +53,9 @@ fn check_followed_up(engine: &str, text: &str) -> Vec<String> {
         GOAL,
     ] {
         if !text.contains(needle) {
-            wrong.push(format!("{engine}: \"{needle}\" is not in next year's guide"));
+            wrong.push(format!(
+                "{engine}: \"{needle}\" is not in next year's guide"
+            ));
         }
     }
     wrong
@@ -163,7 +165,10 @@ fn batch_previous_shows_every_engines_ratings() {
 fn the_report_counts_every_engines_ratings() {
     let dir = tempfile::tempdir().unwrap();
     let archive = archive(dir.path());
-    let (pdf, csv) = (dir.path().join("rapport.pdf"), dir.path().join("rapport.csv"));
+    let (pdf, csv) = (
+        dir.path().join("rapport.pdf"),
+        dir.path().join("rapport.csv"),
+    );
     mus()
         .args(["archive", "--archive"])
         .arg(&archive)
