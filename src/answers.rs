@@ -264,7 +264,7 @@ fn text(doc: &lopdf::Document, value: &Object) -> Option<String> {
         other => other,
     };
     let text = match value {
-        Object::String(..) => lopdf::decode_text_string(value).ok()?,
+        Object::String(..) => crate::signature::text::field_text(value)?,
         Object::Name(name) => String::from_utf8_lossy(name).into_owned(),
         _ => return None,
     };

@@ -18,6 +18,7 @@ mod ltv;
 mod raw;
 mod revisions;
 mod revocation;
+pub(crate) mod text;
 mod timestamp;
 mod trust;
 
