@@ -14,6 +14,7 @@ pub mod app;
 pub mod archive;
 pub mod batch;
 pub mod blocks;
+pub mod choice;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -173,5 +173,10 @@ fn previous_notes(resolved: &Resolved, previous: &Carried) -> Vec<String> {
     if !previous.signed() {
         notes.push("it is not signed by everyone it names: the plan is shown as not signed".into());
     }
+    for name in &previous.unclear {
+        notes.push(format!(
+            "its rating {name} has several buttons checked: it is not carried over"
+        ));
+    }
     notes
 }
