@@ -24,7 +24,14 @@ out or plant decoys. Objects are built with pikepdf on an in-memory copy (never 
 and serialised with `unparse`, so the update holds exactly the objects named.
 
 The service-style files are honest: the signatures a signing service adds (a seal in a
-new field, signatures in fields of their own, a certification signature first).
+new field, signatures in fields of their own, a certification signature first). The
+certification cases certify with each DocMDP level (P=1, 2, 3) and then sign both fields;
+pyHanko refuses to sign after P=1 ("Author signature forbids all changes"), so for that
+file its check is bypassed, as a careless or hostile signing tool would.
+
+`--step NAME` makes one group of cases only (e.g. `--step docmdp`) with a fresh test CA,
+written as the file `--ca` names (default `<step>-ca.pem`) and named as those cases'
+`trust_file`; the other cases in OUT_DIR and their ca.pem are left as they are.
 
 The private keys live in a temp dir and are deleted; only the CA certificate is kept
 (`ca.pem`), so the committed files and ca.pem belong together. Regenerating changes every
@@ -362,10 +369,37 @@ class Maker:
              "--cert", self.w / f"{who}.pem", "--chain", self.w / "ca.pem", "--no-pass", src, dst])
         return dst.read_bytes()
 
-    def both(self, data, leader="leader", manager="manager"):
-        """The leader signs adbe.pkcs7.detached, the manager PAdES, as make-signed-fixtures.sh."""
+    def both(self, data, leader="leader", manager="manager", api=False):
+        """The leader signs adbe.pkcs7.detached, the manager PAdES, as make-signed-fixtures.sh.
+        `api`: through pyHanko's API, whatever a certification forbids (see `sign_api`)."""
+        if api:
+            data = self.sign_api(data, LEADER_FIELD, leader, ignore_certification=True)
+            return self.sign_api(data, MANAGER_FIELD, manager, pades=True, ignore_certification=True)
         data = self.sign(data, LEADER_FIELD, leader)
         return self.sign(data, MANAGER_FIELD, manager, "--use-pades")
+
+    def sign_api(self, data, field_name, who, *, pades=False, certify=None, ignore_certification=False):
+        """As `sign`, through pyHanko's API: `certify` is a DocMDP level (1, 2 or 3; the CLI's
+        --certify only makes 2); `ignore_certification` signs even where an earlier
+        certification forbids it (pyHanko's signer refuses to; its validator still judges)."""
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+        from pyhanko.sign.signers.pdf_signer import PdfSigner
+
+        signer = signers.SimpleSigner.load(str(self.w / f"{who}.key"), str(self.w / f"{who}.pem"),
+                                           ca_chain_files=(str(self.w / "ca.pem"),))
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name, certify=certify is not None,
+            docmdp_permissions=fields.MDPPerm(certify or 2),
+            subfilter=fields.SigSeedSubFilter.PADES if pades else fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED)
+        enforce = PdfSigner._enforce_certification_constraints
+        if ignore_certification:
+            PdfSigner._enforce_certification_constraints = lambda self, reader: None
+        try:
+            out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer)
+        finally:
+            PdfSigner._enforce_certification_constraints = enforce
+        return out.getvalue()
 
     def save(self, name, data, mus, why, *, trust=False, allow_unsigned=False, reason=(), pyhanko="",
              pyhanko_trustworthy=True, pyhanko_fooled=False, made="", archive_before=()):
@@ -834,6 +868,26 @@ def service_cases(m, unsigned, signed):
                                                        "the sealer (CN=Penneo A/S Seal) named in the record.")
 
 
+def docmdp_cases(m, unsigned):
+    """A certification with each DocMDP level, then both personal signatures (issue 18, 7)."""
+    d = m.sign_api(unsigned, "Certificering", "kommune", pades=True, certify=1)
+    m.save("certified-no-changes.pdf", m.both(d, api=True), "refused",
+           "A certification signature with DocMDP P=1 (no changes permitted, CN=Sønderborg Kommune), then both "
+           "personal signatures in the guide's fields (pyHanko's signer refuses that; bypassed). P=1 forbids "
+           "every later change, signatures included; pyHanko's validator judges the certification "
+           "ILLEGAL_MODIFICATIONS.", trust=True, reason=["certification", "Sønderborg Kommune", "P=1",
+                                                         "permits no changes", "revision 3 of 4"],
+           made="certification permitting no changes, then approvals")
+    d = m.sign_api(unsigned, "Certificering", "kommune", pades=True, certify=2)
+    m.save("certified-form-filling.pdf", m.both(d, api=True), "accepted",
+           "As certified-no-changes.pdf with DocMDP P=2 (form filling and signing permitted): signing after it "
+           "is what it allows.", trust=True, made="certification permitting form filling, then approvals")
+    d = m.sign_api(unsigned, "Certificering", "kommune", pades=True, certify=3)
+    m.save("certified-annotations.pdf", m.both(d, api=True), "accepted",
+           "As certified-no-changes.pdf with DocMDP P=3 (form filling, signing and annotations permitted).",
+           trust=True, made="certification permitting annotations, then approvals")
+
+
 README_HEAD = """# Hostile and signing-service-style signed guides
 
 Made by `python3 scripts/make-attack-fixtures.py [--mus target/release/mus] [OUT_DIR]` (openssl,
@@ -859,7 +913,8 @@ script; and the cases issue 9 found in mus. "Page 1 changed" means: a red box wi
 recorded as unsigned), run with `--trust ca.pem` when `trust` is true and with
 `--allow-unsigned` when `allow_unsigned` is; a refusal's reason contains every
 `reason_contains` keyword (case-insensitively; loose on purpose); `archive_before` lists files
-archived (into the same fresh archive) first. `pyhanko` is what `pyhanko sign validate
+archived (into the same fresh archive) first; `trust_file` names the CA of a case made on its own
+(`--step`, with a CA of its own) where it is not `ca.pem`. `pyhanko` is what `pyhanko sign validate
 --soft-revocation-check --trust-replace --trust ca.pem` said (pyHanko 0.38, one
 `field=STATUS(flags)` per signature, or its error); `pyhanko_trustworthy` is false where pyHanko
 is fooled (`pyhanko_fooled`) or judges by another policy than mus (it allows form filling and
@@ -890,11 +945,36 @@ def write_readme(out, expected):
     (out / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n")
 
 
+# The groups of cases, in the order they are made.
+STEPS = {
+    "isa": lambda m, unsigned, signed: isa(m, signed),
+    "hybrid": lambda m, unsigned, signed: hybrid(m, signed),
+    "dangling": lambda m, unsigned, signed: dangling(m, unsigned),
+    "dss": lambda m, unsigned, signed: dss(m, unsigned),
+    "third-field": lambda m, unsigned, signed: third_field(m, signed),
+    "info": lambda m, unsigned, signed: info(m, signed),
+    "usf": lambda m, unsigned, signed: usf(m, unsigned, signed),
+    "swa": lambda m, unsigned, signed: swa(m, signed),
+    "swa-hole": lambda m, unsigned, signed: swa_hole(m, signed),
+    "shadow-hide": lambda m, unsigned, signed: shadow_hide(m, unsigned),
+    "shadow-replace": lambda m, unsigned, signed: shadow_replace(m, signed),
+    "shadow-replace-field": lambda m, unsigned, signed: shadow_replace_field(m, unsigned),
+    "shadow-hide-and-replace": lambda m, unsigned, signed: shadow_hide_and_replace(m, unsigned),
+    "identity": identity_cases,
+    "service": lambda m, unsigned, signed: service_cases(m, unsigned, signed),
+    "docmdp": lambda m, unsigned, signed: docmdp_cases(m, unsigned),
+}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mus", help="the mus binary (default: build target/release/mus)")
     ap.add_argument("out", nargs="?", default=str(ROOT / "tests/fixtures/attacks"))
+    ap.add_argument("--step", choices=sorted(STEPS), help="make only this group of cases, with a CA of its own")
+    ap.add_argument("--ca", help="with --step: the file name of that CA in OUT_DIR (default: <step>-ca.pem)")
     args = ap.parse_args()
+    if args.ca and not args.step:
+        ap.error("--ca names the CA of one --step")
     for tool in ("openssl", "qpdf", "pyhanko"):
         if not shutil.which(tool):
             sys.exit(f"make-attack-fixtures: {tool} is missing (apt-get install openssl qpdf; pip install pyhanko "
@@ -920,24 +1000,23 @@ def main():
         m = Maker(mus, work, out)
         unsigned = m.guide()
         signed = m.both(unsigned)
-        shutil.copy(work / "ca.pem", out / "ca.pem")
-        os.chmod(out / "ca.pem", 0o644)
-        for step in (lambda: isa(m, signed), lambda: hybrid(m, signed), lambda: dangling(m, unsigned),
-                     lambda: dss(m, unsigned), lambda: third_field(m, signed), lambda: info(m, signed),
-                     lambda: usf(m, unsigned, signed), lambda: swa(m, signed), lambda: swa_hole(m, signed),
-                     lambda: shadow_hide(m, unsigned),
-                     lambda: shadow_replace(m, signed), lambda: shadow_replace_field(m, unsigned),
-                     lambda: shadow_hide_and_replace(m, unsigned),
-                     lambda: identity_cases(m, unsigned, signed), lambda: service_cases(m, unsigned, signed)):
-            step()
+        ca_name = (args.ca or f"{args.step}-ca.pem") if args.step else "ca.pem"
+        shutil.copy(work / "ca.pem", out / ca_name)
+        os.chmod(out / ca_name, 0o644)
+        for name, step in STEPS.items():
+            if args.step in (None, name):
+                step(m, unsigned, signed)
         old = {}
         if (out / "expected.json").exists():
             old = json.loads((out / "expected.json").read_text())
         for k, v in m.expected.items():  # keep pyHanko's recorded verdicts across regenerations
             if not v["pyhanko"] and k in old:
                 v["pyhanko"] = old[k].get("pyhanko", "")
-        (out / "expected.json").write_text(json.dumps(m.expected, indent=2, ensure_ascii=False) + "\n")
-        write_readme(out, m.expected)
+            if args.step:
+                v["trust_file"] = ca_name
+        expected = dict(old, **m.expected) if args.step else m.expected
+        (out / "expected.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n")
+        write_readme(out, expected)
     print(f"make-attack-fixtures: wrote {len(m.expected)} cases to {out}")
 
 

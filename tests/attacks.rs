@@ -220,3 +220,47 @@ fn pades_b_t_b_lt_b_lta_and_a_revoked_signer_are_judged_as_expected() {
     let failures = judge_folder(&fixtures("MUS_LTV_FIXTURES", "ltv"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 18, 7: a certification that permits no changes (DocMDP P=1), then both signed.
+/// Its P=2 and P=3 twins, made the same way, are accepted.
+#[test]
+fn a_guide_certified_permitting_no_changes_then_signed_is_refused_naming_the_certification() {
+    let dir = fixtures("MUS_ATTACK_FIXTURES", "attacks");
+    let all = expectations(&dir);
+    let case = |name: &str| &all[name];
+    let file = "certified-no-changes.pdf";
+    let (code, text) = add(
+        &tempfile::tempdir().unwrap().path().join("arkiv"),
+        &dir,
+        file,
+        case(file),
+    );
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(
+        text.lines().find(|l| l.starts_with("refused:")),
+        Some(
+            format!(
+                "refused: {}: the certification signature in Certificering by Sønderborg \
+                 Kommune permits no changes (DocMDP P=1), not even signatures, yet the file was \
+                 changed after it: revision 3 of 4 adds the leader's signature \
+                 (underskrift.leder.underskrift), then revision 4 of 4 adds the manager's \
+                 signature (underskrift.leders-leder.underskrift); a guide that is to be signed \
+                 after it is certified must be certified with P=2 (form filling and signing \
+                 allowed)",
+                dir.join(file).display()
+            )
+            .as_str()
+        ),
+        "{text}"
+    );
+    for twin in ["certified-form-filling.pdf", "certified-annotations.pdf"] {
+        let (code, text) = add(
+            &tempfile::tempdir().unwrap().path().join("arkiv"),
+            &dir,
+            twin,
+            case(twin),
+        );
+        assert_eq!(code, 0, "{twin}: {text}");
+        assert!(text.contains(", signed)"), "{twin}: {text}");
+    }
+}

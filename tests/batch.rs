@@ -125,7 +125,7 @@ fn write_xlsx(path: &Path, rows: &[Row]) {
         let r = r as u32 + 1;
         for (c, value) in row.iter().enumerate() {
             if c == 5 {
-                let d = mus::batch::parse_roster_date(value).unwrap();
+                let d = mus::app::batch::produce::parse_roster_date(value).unwrap();
                 use chrono::Datelike;
                 let excel = rust_xlsxwriter::ExcelDateTime::from_ymd(
                     d.year() as u16,

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use mus::error::Error;
+use mus::app::error::Error;
 use mus::signature::{
     inspect, load_trust_anchors, Coverage, Inspection, Signature, SignatureStatus, Trust,
     TrustAnchor,
@@ -327,4 +327,48 @@ fn rsa_pss_and_ecdsa_p384_signatures_verify_and_chain_to_the_ca() {
         manager.trust
     );
     assert_ne!(leader.certificate_sha256, manager.certificate_sha256);
+}
+
+/// Issue 18, 7: what a certification permits, read from its DocMDP transform, and for
+/// P=1 every later change, by revision.
+#[test]
+fn a_certification_says_what_it_permits_and_p1_names_every_later_signature() {
+    use mus::signature::{ChangeKind, DocMdp, LaterChange};
+    let attacks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attacks");
+    let dir = std::env::var_os("MUS_ATTACK_FIXTURES").map_or(attacks, PathBuf::from);
+    let certification = |file: &str| {
+        let pdf = std::fs::read(dir.join(file)).unwrap();
+        let inspection = inspect(&pdf, &[]).unwrap();
+        for field in [LEADER, MANAGER] {
+            assert_eq!(signed(&inspection, field).certification, None, "{file}");
+        }
+        signed(&inspection, "Certificering")
+            .certification
+            .clone()
+            .unwrap_or_else(|| panic!("{file}: no certification"))
+    };
+    let no_changes = certification("certified-no-changes.pdf");
+    assert_eq!(no_changes.permissions, DocMdp::NoChanges);
+    let signature = |revision, field: &str| LaterChange {
+        revision,
+        kind: ChangeKind::Signature {
+            field: field.into(),
+        },
+    };
+    assert_eq!(
+        no_changes.forbidden,
+        vec![signature(3, LEADER), signature(4, MANAGER)]
+    );
+    for (file, permissions) in [
+        ("certified-form-filling.pdf", DocMdp::FormFilling),
+        ("certified-first.pdf", DocMdp::FormFilling),
+        ("certified-annotations.pdf", DocMdp::Annotations),
+    ] {
+        let c = certification(file);
+        assert_eq!(
+            (c.permissions, c.forbidden),
+            (permissions, vec![]),
+            "{file}"
+        );
+    }
 }

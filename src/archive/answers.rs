@@ -13,6 +13,7 @@ use lopdf::Object;
 use thiserror::Error;
 
 use crate::archive::{judge, Policy, Status};
+use crate::archive::choice::{self, Choice};
 use crate::model::identity::{GuideIdentity, IdentityError};
 use crate::signature::{self, SignatureStatus, StructureError};
 
@@ -110,15 +111,16 @@ pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersErr
 fn carry(identity: GuideIdentity, doc: &lopdf::Document, signing: Signing) -> Carried {
     let mut rows: BTreeMap<u32, PlanRow> = BTreeMap::new();
     let mut ratings: BTreeMap<u32, Rating> = BTreeMap::new();
+    let mut unclear = Vec::new();
     for node in signature::fields::walk(doc) {
         if !node.terminal {
             continue;
         }
-        let Some(value) = node.value.and_then(|v| text(doc, v)) else {
-            continue;
-        };
         match Field::from_name(&node.name) {
             Field::Plan { row, column } => {
+                let Some(value) = node.value.and_then(|v| text(doc, v)) else {
+                    continue;
+                };
                 let entry = rows.entry(row).or_insert_with(|| PlanRow {
                     row,
                     ..PlanRow::default()
@@ -137,9 +139,17 @@ fn carry(identity: GuideIdentity, doc: &lopdf::Document, signing: Signing) -> Ca
                 number,
                 manager,
             } => {
-                // A radio group's value is the chosen button's export name; "Off" (or
-                // anything not a number on the scale) is no rating.
-                let Some(score) = value.parse::<u8>().ok().filter(|s| (1..=10).contains(s)) else {
+                // A radio group: the chosen button's export name, as a reader shows it;
+                // anything not a number on the scale is no rating.
+                let score = match choice::read(doc, node.dict, node.value) {
+                    Choice::Chosen(name) => name.parse::<u8>().ok(),
+                    Choice::Ambiguous(_) => {
+                        unclear.push(node.name.clone());
+                        None
+                    }
+                    Choice::None => None,
+                };
+                let Some(score) = score.filter(|s| (1..=10).contains(s)) else {
                     continue;
                 };
                 let entry = ratings.entry(number).or_insert_with(|| Rating {
@@ -168,19 +178,20 @@ fn carry(identity: GuideIdentity, doc: &lopdf::Document, signing: Signing) -> Ca
             })
             .collect(),
         ratings: ratings.into_values().collect(),
+        unclear,
         signing,
     }
 }
 
-/// A field value as text: a string (text field) or a name (radio choice), trimmed;
-/// `None` when empty.
+/// A text field's value, trimmed; `None` when empty. (A choice is read by
+/// [`choice::read`].)
 fn text(doc: &lopdf::Document, value: &Object) -> Option<String> {
     let value = match value {
         Object::Reference(id) => doc.get_object(*id).ok()?,
         other => other,
     };
     let text = match value {
-        Object::String(..) => lopdf::decode_text_string(value).ok()?,
+        Object::String(..) => crate::signature::text::field_text(value)?,
         Object::Name(name) => String::from_utf8_lossy(name).into_owned(),
         _ => return None,
     };

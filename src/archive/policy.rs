@@ -8,12 +8,16 @@
 //! that person's name. Other signatures (a service's seal, a certification signature) and
 //! document timestamps are recorded but sign for nobody. Refused, always: a broken
 //! signature or timestamp; a change after any signature beyond signing, form filling
-//! before the last personal signature and validation data; two people's signatures made
+//! before the last personal signature and validation data; any change but validation data
+//! and document timestamps after a certification that permits none (DocMDP P=1, which
+//! forbids signing too); two people's signatures made
 //! with one key; a signature in one person's field by a certificate in another's name;
 //! with trust anchors, an untrusted or revoked signer, or one whose name is nobody's.
 
 use crate::base::text::keys;
-use crate::signature::{Coverage, Inspection, Signature, SignatureStatus, Trust};
+use crate::signature::{
+    ChangeKind, Coverage, DocMdp, Inspection, Signature, SignatureStatus, Trust,
+};
 
 use super::index::{Status, StoredSignature};
 use super::{Refusal, RequiredSigner, SignerRole};
@@ -125,6 +129,14 @@ pub fn judge(
             _ => {}
         }
     }
+    // A certification that permits no changes (P=1) forbids signing after it too.
+    for field in &inspection.fields {
+        if let SignatureStatus::Signed(s) = &field.status {
+            if let Some(refusal) = forbidden_by_certification(&field.name, s, inspection, signers) {
+                broken.push(refusal);
+            }
+        }
+    }
 
     // Who signed for whom: the person's own field, else a new field in their name.
     let mut assigned: Vec<(&RequiredSigner, &str, &Signature)> = Vec::new();
@@ -141,7 +153,8 @@ pub fn judge(
                 .filter(|f| !slots.contains(&f.name.as_str()))
                 .find_map(|f| match &f.status {
                     SignatureStatus::Signed(s)
-                        if !s.certification && names_person(&s.signer_name, &signer.name) =>
+                        if s.certification.is_none()
+                            && names_person(&s.signer_name, &signer.name) =>
                     {
                         Some((Some(f.name.as_str()), s))
                     }
@@ -303,6 +316,51 @@ pub fn judge(
     }
 }
 
+/// Why a guide is refused when `s` (in `field`) is a certification that permits no
+/// changes and the file was changed after it; `None` otherwise.
+fn forbidden_by_certification(
+    field: &str,
+    s: &Signature,
+    inspection: &Inspection,
+    signers: &[RequiredSigner],
+) -> Option<String> {
+    let certification = s.certification.as_ref()?;
+    if certification.permissions != DocMdp::NoChanges || certification.forbidden.is_empty() {
+        return None;
+    }
+    // What each later revision did, in order: "revision 3 of 4 adds … and fills in …".
+    let mut revisions: Vec<(usize, Vec<String>)> = Vec::new();
+    for change in &certification.forbidden {
+        let what = match &change.kind {
+            ChangeKind::Signature { field } => format!("adds {}", label(field, signers)),
+            ChangeKind::FormFilling { fields } => format!("fills in {}", fields.join(", ")),
+            ChangeKind::NewField { field } => format!("adds the field {field}"),
+            ChangeKind::Other { description } => format!("changes the file ({description})"),
+        };
+        match revisions.last_mut() {
+            Some((revision, whats)) if *revision == change.revision => whats.push(what),
+            _ => revisions.push((change.revision, vec![what])),
+        }
+    }
+    let changes: Vec<String> = revisions
+        .into_iter()
+        .map(|(revision, whats)| {
+            format!(
+                "revision {revision} of {} {}",
+                inspection.revisions,
+                whats.join(" and ")
+            )
+        })
+        .collect();
+    Some(format!(
+        "the certification signature in {field} by {} permits no changes (DocMDP P=1), not \
+         even signatures, yet the file was changed after it: {}; a guide that is to be signed \
+         after it is certified must be certified with P=2 (form filling and signing allowed)",
+        s.signer_name,
+        changes.join(", then ")
+    ))
+}
+
 /// What the index keeps of every signature and timestamp: who (for whom), when and
 /// from where the time comes, with what, and what it covers — nothing of the answers.
 fn record(
@@ -358,7 +416,7 @@ fn record(
 mod tests {
     use super::*;
     use crate::archive::{LEADER_SLOT as LEADER_FIELD, MANAGER_SLOT as MANAGER_FIELD};
-    use crate::signature::{Revocation, SignatureField, TimeSource};
+    use crate::signature::{Certification, LaterChange, Revocation, SignatureField, TimeSource};
 
     const LEADER: &str = "Łukasz Øster-Ågård";
     const MANAGER: &str = "Bodil Kjærgård";
@@ -393,7 +451,7 @@ mod tests {
             coverage,
             trust: Trust::NotChecked,
             revocation: Revocation::NotChecked,
-            certification: false,
+            certification: None,
             visible: false,
             sub_filter: "ETSI.CAdES.detached".into(),
             signed_bytes: bytes,
@@ -482,6 +540,67 @@ mod tests {
                 ("Seal", "extra")
             ]
         );
+    }
+
+    /// A certification by Sønderborg Kommune permitting `permissions`, over the first
+    /// 50 bytes, with `forbidden` after it.
+    fn certified(permissions: DocMdp, forbidden: Vec<LaterChange>) -> SignatureStatus {
+        let SignatureStatus::Signed(mut s) = by("Sønderborg Kommune", "k", 50, Coverage::Signing)
+        else {
+            unreachable!()
+        };
+        s.certification = Some(Certification {
+            permissions,
+            forbidden,
+        });
+        SignatureStatus::Signed(s)
+    }
+
+    #[test]
+    fn a_certification_permitting_no_changes_refuses_what_came_after_it_by_revision() {
+        let signing = |revision, field: &str| LaterChange {
+            revision,
+            kind: ChangeKind::Signature {
+                field: field.into(),
+            },
+        };
+        let filling = LaterChange {
+            revision: 3,
+            kind: ChangeKind::FormFilling {
+                fields: vec!["plan.1.maal".into(), "plan.1.handling".into()],
+            },
+        };
+        let forbidden = vec![signing(3, LEADER_FIELD), filling, signing(4, MANAGER_FIELD)];
+        let i = file(vec![
+            ("Certificering", certified(DocMdp::NoChanges, forbidden)),
+            (LEADER_FIELD, by(LEADER, "a", 100, Coverage::Signing)),
+            (MANAGER_FIELD, by(MANAGER, "b", 200, Coverage::WholeFile)),
+        ]);
+        let refusal = judge(&i, &signers(), &policy(false, false)).unwrap_err();
+        assert_eq!(
+            refusal.reason,
+            "the certification signature in Certificering by Sønderborg Kommune permits no \
+             changes (DocMDP P=1), not even signatures, yet the file was changed after it: \
+             revision 3 of 4 adds the leader's signature (underskrift.leder.underskrift) and \
+             fills in plan.1.maal, plan.1.handling, then revision 4 of 4 adds the manager's \
+             signature (underskrift.leders-leder.underskrift); a guide that is to be signed after \
+             it is certified must be certified with P=2 (form filling and signing allowed)"
+        );
+        assert!(!refusal.unsigned_only);
+    }
+
+    #[test]
+    fn a_certification_permitting_form_filling_or_annotations_lets_both_sign() {
+        for permissions in [DocMdp::FormFilling, DocMdp::Annotations] {
+            let i = file(vec![
+                ("Certificering", certified(permissions, Vec::new())),
+                (LEADER_FIELD, by(LEADER, "a", 100, Coverage::Signing)),
+                (MANAGER_FIELD, by(MANAGER, "b", 200, Coverage::WholeFile)),
+            ]);
+            let (status, stored) = judge(&i, &signers(), &policy(false, false)).unwrap();
+            assert_eq!(status, Status::Signed);
+            assert_eq!(stored[0].role.as_str(), "extra");
+        }
     }
 
     #[test]

@@ -457,6 +457,36 @@ mod tests {
     }
 
     #[test]
+    fn a_line_break_in_a_cell_is_kept_and_quoted_as_excel_writes_it() {
+        let csv = excel_csv([
+            ["Mål", "Handling"],
+            ["Lære at uddelegere", "to moduler\nmed opfølgning"],
+            ["a;b", "\"citat\""],
+        ]);
+        let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "Mål;Handling\r\n\
+             Lære at uddelegere;\"to moduler\nmed opfølgning\"\r\n\
+             \"a;b\";\"\"\"citat\"\"\"\r\n"
+        );
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(&csv[3..]);
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ["Lære at uddelegere", "to moduler\nmed opfølgning"],
+                ["a;b", "\"citat\""]
+            ]
+        );
+    }
+
+    #[test]
     fn excel_csv_neutralises_cells_excel_would_run_as_formulas() {
         let csv = excel_csv([
             ["Navn", "Enhed"],

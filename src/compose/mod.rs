@@ -5,4 +5,5 @@
 pub mod error;
 pub mod guide;
 pub mod markup;
+pub mod show;
 pub mod templates;

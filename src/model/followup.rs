@@ -55,6 +55,9 @@ pub struct Carried {
     pub plan: Vec<PlanRow>,
     /// The expectations rated by anyone, in number order.
     pub ratings: Vec<Rating>,
+    /// Ratings that cannot be read because several of their buttons are on (a reader shows
+    /// them all checked), by field name: not carried over, and said so.
+    pub unclear: Vec<String>,
     pub signing: Signing,
 }
 

@@ -9,7 +9,7 @@ use crate::layout::theme::{
 use crate::layout::{Color, FontStyle, Fragment, Item, Measure, Stroke};
 
 use super::csv::{decimal, TOO_FEW};
-use super::figures::{Cell, Completion, Shown, Tally};
+use super::figures::{Cell, Completion, Series, Tally};
 
 /// Completion: the height of a unit's bar, and the width of the unit's label column.
 pub const COMPLETION_BAR_HEIGHT: f32 = 14.0;
@@ -258,8 +258,14 @@ pub fn completion(
 /// any shown cell, rounded up to the next 10 % (at least 10 %).
 pub fn profile_scale<'c>(cells: impl IntoIterator<Item = &'c Cell>) -> f32 {
     let mut top: f32 = 0.0;
-    for cell in cells.into_iter().filter(|c| c.shown == Shown::Yes) {
-        for counts in [&cell.tally.own, &cell.tally.manager] {
+    for cell in cells {
+        for (series, counts) in [
+            (Series::Own, &cell.tally.own),
+            (Series::Manager, &cell.tally.manager),
+        ] {
+            if !cell.shows(series) {
+                continue;
+            }
             let of: u32 = counts.iter().sum();
             if of > 0 {
                 let most = *counts.iter().max().unwrap_or(&0);
@@ -297,7 +303,8 @@ pub fn panels(cells: &[(&Cell, String)], scale: f32, m: &dyn Measure) -> Vec<Fra
 
 /// One panel: the group and its n, then per rating 1–5 the self-ratings (solid) and the
 /// managers' ratings (hatched), each bar its share of the rater's ratings with the count
-/// above it; the means and the mean gap below. A suppressed cell says so and nothing more.
+/// above it; the means and the mean gap below. A suppressed figure is not drawn and says
+/// so; a cell with both ratings suppressed says so and nothing more.
 fn panel(
     items: &mut Vec<Item>,
     cell: &Cell,
@@ -318,7 +325,7 @@ fn panel(
     let title = fit(m, label, 8.0, FontStyle::Bold, w - 12.0);
     items.push(text(x + 6.0, 11.0, 8.0, FontStyle::Bold, INK, &title));
     let t: &Tally = &cell.tally;
-    if cell.shown != Shown::Yes {
+    if cell.hidden() {
         items.push(Item::Rect {
             x: x + 6.0,
             y: 20.0,
@@ -338,16 +345,41 @@ fn panel(
         ));
         return;
     }
-    items.push(text(
-        x + 6.0,
-        20.5,
-        7.0,
-        FontStyle::Regular,
-        MUTED,
-        &format!("n = {} ledere", t.leaders),
-    ));
-    let own: u32 = t.own.iter().sum();
-    let manager: u32 = t.manager.iter().sum();
+    let (show_own, show_manager) = (cell.shows(Series::Own), cell.shows(Series::Manager));
+    let n = match (show_own, show_manager) {
+        (true, true) if t.behind(Series::Own) == t.behind(Series::Manager) => {
+            format!("n = {} ledere", t.behind(Series::Own))
+        }
+        (true, true) => format!(
+            "n = {} ledere (selv) · {} (leders leder)",
+            t.behind(Series::Own),
+            t.behind(Series::Manager)
+        ),
+        (true, false) => format!("n = {} ledere (selv)", t.behind(Series::Own)),
+        _ => format!("n = {} ledere (leders leder)", t.behind(Series::Manager)),
+    };
+    items.push(text(x + 6.0, 20.5, 7.0, FontStyle::Regular, MUTED, &n));
+    if !(show_own && show_manager) {
+        let which = if show_own {
+            "Leders leders vurdering"
+        } else {
+            "Selvvurdering"
+        };
+        items.push(text(
+            x + 6.0,
+            28.5,
+            6.0,
+            FontStyle::Italic,
+            MUTED,
+            &format!("{which}: {TOO_FEW}"),
+        ));
+    }
+    let own: u32 = if show_own { t.own.iter().sum() } else { 0 };
+    let manager: u32 = if show_manager {
+        t.manager.iter().sum()
+    } else {
+        0
+    };
     if own + manager == 0 {
         items.push(centred(
             m,
@@ -405,6 +437,9 @@ fn panel(
         .into_iter()
         .enumerate()
         {
+            if ![show_own, show_manager][k] {
+                continue;
+            }
             let bx = cx - PROFILE_BAR_WIDTH - 0.5 + k as f32 * (PROFILE_BAR_WIDTH + 1.0);
             let h = if of == 0 {
                 0.0
@@ -434,18 +469,24 @@ fn panel(
             &(score + 1).to_string(),
         ));
     }
-    let mean = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| decimal(v, 2));
-    let gap = t.mean_gap().map_or_else(
-        || "–".to_string(),
-        |g| {
+    let mean = |series: Series, v: Option<f64>| {
+        if !cell.shows(series) {
+            return "skjult".to_string();
+        }
+        v.map_or_else(|| "–".to_string(), |v| decimal(v, 2))
+    };
+    let gap = match t.mean_gap() {
+        _ if !cell.shows(Series::Gap) => "skjult".to_string(),
+        None => "–".to_string(),
+        Some(g) => {
             let d = decimal(g, 2);
             if g > 0.0 && d != "0,00" {
                 format!("+{d}")
             } else {
                 d.replace('-', "–")
             }
-        },
-    );
+        }
+    };
     items.push(text(
         x + 6.0,
         base + 17.5,
@@ -454,8 +495,8 @@ fn panel(
         INK,
         &format!(
             "Gns.: selv {} · leders leder {}",
-            mean(Tally::mean(&t.own)),
-            mean(Tally::mean(&t.manager))
+            mean(Series::Own, Tally::mean(&t.own)),
+            mean(Series::Manager, Tally::mean(&t.manager))
         ),
     ));
     items.push(text(

@@ -1,8 +1,9 @@
 //! The report's figures as CSV in long format — one figure per line: unit, level,
 //! principle, measure, value, n — for a pivot table in a Danish Excel (UTF-8 with BOM,
-//! `;`, decimal comma). A suppressed cell is one line saying so, without its figures or n.
+//! `;`, decimal comma). n is the number of leaders behind the line's figure. A suppressed
+//! figure is one line saying so, without its values or n.
 
-use super::figures::{Cell, Completion, Figures, Group, Order, Shown, Tally};
+use super::figures::{Cell, Completion, Figures, Group, Order, Series, Tally};
 
 /// All units or all levels.
 pub const ALL: &str = "Alle";
@@ -71,27 +72,46 @@ pub fn csv(figures: &Figures, order: &Order) -> Vec<u8> {
     crate::base::files::excel_csv_with_numbers(rows, &[4])
 }
 
-/// A cell's lines: (measure, value, n).
+/// A cell's lines: (measure, value, n), where n is the number of leaders behind that
+/// figure. A hidden figure is one line saying so (`leders_leder_for_få_til_at_vise`),
+/// without a value or an n.
 fn measures(cell: &Cell) -> Vec<(String, String, String)> {
     let t: &Tally = &cell.tally;
-    if cell.shown != Shown::Yes {
-        return vec![(TOO_FEW.replace(' ', "_"), String::new(), String::new())];
-    }
-    let n = t.leaders.to_string();
+    let hidden = |prefix: &str| {
+        (
+            format!("{prefix}_{}", TOO_FEW.replace(' ', "_")),
+            String::new(),
+            String::new(),
+        )
+    };
+    let mean = |m: Option<f64>| m.map_or_else(String::new, |m| decimal(m, 2));
     let mut out = Vec::new();
-    for (rater, counts) in [("selv", &t.own), ("leders_leder", &t.manager)] {
+    let raters = [
+        (Series::Own, "selv", &t.own),
+        (Series::Manager, "leders_leder", &t.manager),
+    ];
+    for (series, prefix, counts) in raters {
+        if !cell.shows(series) {
+            out.push(hidden(prefix));
+            continue;
+        }
+        let n = t.behind(series).to_string();
         for (i, c) in counts.iter().enumerate() {
-            out.push((format!("{rater}_{}", i + 1), c.to_string(), n.clone()));
+            out.push((format!("{prefix}_{}", i + 1), c.to_string(), n.clone()));
         }
     }
-    let mean = |m: Option<f64>| m.map_or_else(String::new, |m| decimal(m, 2));
-    out.push(("selv_gns".into(), mean(Tally::mean(&t.own)), n.clone()));
-    out.push((
-        "leders_leder_gns".into(),
-        mean(Tally::mean(&t.manager)),
-        n.clone(),
-    ));
-    out.push(("forskel_gns".into(), mean(t.mean_gap()), n));
+    for (series, prefix, counts) in raters {
+        if cell.shows(series) {
+            let n = t.behind(series).to_string();
+            out.push((format!("{prefix}_gns"), mean(Tally::mean(counts)), n));
+        }
+    }
+    if cell.shows(Series::Gap) {
+        let n = t.behind(Series::Gap).to_string();
+        out.push(("forskel_gns".into(), mean(t.mean_gap()), n));
+    } else {
+        out.push(hidden("forskel"));
+    }
     out
 }
 

@@ -13,7 +13,7 @@ use crate::report::error::Result;
 
 use super::charts::{self, Swatch};
 use super::csv::ALL;
-use super::figures::{Cell, Completion, Figures, Group, Order, Shown, Tally};
+use super::figures::{Cell, Completion, Figures, Group, Order, Series, Shown, Tally};
 
 fn paragraph(text: &str) -> Block {
     Block::Paragraph {
@@ -144,23 +144,24 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
         page_break: true,
         ..Fragment::default()
     });
-    let too_few = figures
-        .cells
-        .iter()
-        .filter(|c| c.shown == Shown::TooFew)
-        .count();
-    let complementary = figures
-        .cells
-        .iter()
-        .filter(|c| c.shown == Shown::Complementary)
-        .count();
+    let hidden = |why: Shown| {
+        figures
+            .cells
+            .iter()
+            .flat_map(|c| c.shown)
+            .filter(|s| *s == why)
+            .count()
+    };
+    let (too_few, complementary) = (hidden(Shown::TooFew), hidden(Shown::Complementary));
     let mut suppression = format!(
-        "Et felt bygget på færre end {min} ledere vises ikke (»for få til at vise«). Skjules \
-         et felt i en opdeling (pr. niveau eller pr. enhed), skjules også de næstmindste, \
-         indtil de skjulte felter tilsammen rummer mindst {min} ledere – så intet skjult felt \
-         kan regnes ud ved at trække de viste fra totalen. I denne rapport er {too_few} felt{} \
-         skjult, fordi gruppen er for lille, og {complementary} af den grund.",
-        if too_few == 1 { "" } else { "er" },
+        "Et tal bygget på færre end {min} ledere vises ikke (»for få til at vise«). Det \
+         gælder selvvurderingerne, leders leders vurderinger og forskellen hver for sig, \
+         talt i de ledere, der står bag netop det tal; forskellen vises kun, hvor begge \
+         vurderinger vises. Skjules et tal i en opdeling (pr. niveau eller pr. enhed), \
+         skjules også det samme tal for de næstmindste grupper, indtil de skjulte tilsammen \
+         bygger på mindst {min} ledere – så intet skjult tal kan regnes ud ved at trække de \
+         viste fra totalen. I denne rapport er {too_few} tal skjult, fordi for få ledere \
+         står bag, og {complementary} af den grund.",
         min = figures.min_group,
     );
     if figures.unit.is_some() {
@@ -180,7 +181,7 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
                  (en tynd linje for hver 10 %); tallet over søjlen er antallet. \
                  Forskellen er selvvurdering minus leders leders vurdering, ved de \
                  forventninger begge har vurderet (positiv: lederen vurderer sig selv højere). \
-                 n er antallet af ledere bag tallene. Kun underskrevne guides tæller; ingen \
+                 n er antallet af ledere bag hvert tal. Kun underskrevne guides tæller; ingen \
                  navne og ingen fritekst indgår.",
             ),
             Block::Callout {
@@ -294,27 +295,40 @@ fn completion_alt(c: &Completion) -> String {
 }
 
 fn panel_alt(principle: &str, label: &str, cell: &Cell) -> String {
-    if cell.shown != Shown::Yes {
+    if cell.hidden() {
         return format!("{principle}, {label}: for få til at vise.");
     }
     let t = &cell.tally;
-    let counts = |c: &[u32; 5]| {
-        c.iter()
+    let mean = |v: Option<f64>| v.map_or("–".to_string(), |v| super::csv::decimal(v, 2));
+    let rater = |series: Series, name: &str, c: &[u32; 5]| {
+        if !cell.shows(series) {
+            return format!("{name}: for få til at vise.");
+        }
+        let counts = c
+            .iter()
             .enumerate()
             .map(|(i, n)| format!("{}: {n}", i + 1))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        format!(
+            "{name}, n = {}: {counts}; gennemsnit {}.",
+            t.behind(series),
+            mean(Tally::mean(c))
+        )
     };
-    let mean = |v: Option<f64>| v.map_or("–".to_string(), |v| super::csv::decimal(v, 2));
+    let gap = if cell.shows(Series::Gap) {
+        format!(
+            "Forskel, n = {}: {}.",
+            t.behind(Series::Gap),
+            mean(t.mean_gap())
+        )
+    } else {
+        "Forskel: for få til at vise.".to_string()
+    };
     format!(
-        "{principle}, {label}, n = {}. Selvvurdering {}; leders leders vurdering {}. \
-         Gennemsnit selv {}, leders leder {}, forskel {}.",
-        t.leaders,
-        counts(&t.own),
-        counts(&t.manager),
-        mean(Tally::mean(&t.own)),
-        mean(Tally::mean(&t.manager)),
-        mean(t.mean_gap()),
+        "{principle}, {label}. {} {} {gap}",
+        rater(Series::Own, "Selvvurdering", &t.own),
+        rater(Series::Manager, "Leders leders vurdering", &t.manager),
     )
 }
 

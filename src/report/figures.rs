@@ -68,8 +68,12 @@ pub enum Group {
 /// The ratings of one principle in one group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Tally {
-    /// Leaders with at least one rating of the principle.
+    /// Leaders with at least one rating of the principle, by anyone.
     pub leaders: usize,
+    /// Leaders behind each figure ([`Series`]): with at least one self-rating of the
+    /// principle, with at least one rating by their manager, with at least one expectation
+    /// both rated.
+    pub behind: [usize; 3],
     /// Self-ratings 1–5 (index 0 is 1).
     pub own: [u32; 5],
     /// The managers' ratings 1–5.
@@ -79,26 +83,51 @@ pub struct Tally {
     pub gap_pairs: u32,
 }
 
+/// The figures of a cell, each shown or hidden on its own: the self-ratings (distribution
+/// and mean), the managers' ratings (distribution and mean), and the mean gap between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Series {
+    Own = 0,
+    Manager = 1,
+    Gap = 2,
+}
+
+impl Series {
+    pub const ALL: [Series; 3] = [Series::Own, Series::Manager, Series::Gap];
+}
+
 impl Tally {
     fn add(&mut self, ratings: &[&Rating]) {
         if ratings.is_empty() {
             return;
         }
         self.leaders += 1;
+        let mut rated = [false; 3];
         for r in ratings {
             if let Some(s) = r.leader.filter(|s| SCALE.contains(s)) {
                 self.own[usize::from(s - 1)] += 1;
+                rated[Series::Own as usize] = true;
             }
             if let Some(s) = r.manager.filter(|s| SCALE.contains(s)) {
                 self.manager[usize::from(s - 1)] += 1;
+                rated[Series::Manager as usize] = true;
             }
             if let (Some(a), Some(b)) = (r.leader, r.manager) {
                 if SCALE.contains(&a) && SCALE.contains(&b) {
                     self.gap_sum += i64::from(a) - i64::from(b);
                     self.gap_pairs += 1;
+                    rated[Series::Gap as usize] = true;
                 }
             }
         }
+        for (n, r) in self.behind.iter_mut().zip(rated) {
+            *n += usize::from(r);
+        }
+    }
+
+    /// How many leaders a figure is built from.
+    pub fn behind(&self, series: Series) -> usize {
+        self.behind[series as usize]
     }
 
     pub fn mean(counts: &[u32; 5]) -> Option<f64> {
@@ -134,7 +163,24 @@ pub struct Cell {
     pub group: Group,
     pub principle: String,
     pub tally: Tally,
-    pub shown: Shown,
+    /// Whether each figure ([`Series`]) is shown.
+    pub shown: [Shown; 3],
+}
+
+impl Cell {
+    pub fn shown(&self, series: Series) -> Shown {
+        self.shown[series as usize]
+    }
+
+    /// Whether the figure is shown.
+    pub fn shows(&self, series: Series) -> bool {
+        self.shown(series) == Shown::Yes
+    }
+
+    /// Whether none of the cell's ratings is shown (the self-ratings and the managers').
+    pub fn hidden(&self) -> bool {
+        !self.shows(Series::Own) && !self.shows(Series::Manager)
+    }
 }
 
 /// What the report says.
@@ -244,7 +290,7 @@ impl Figures {
                     group,
                     principle: p.clone(),
                     tally,
-                    shown: Shown::Yes,
+                    shown: [Shown::Yes; 3],
                 });
             }
         }
@@ -295,10 +341,13 @@ impl Figures {
     }
 }
 
-/// Suppression, per principle: a cell from fewer than `min` leaders is not shown; and in
-/// each breakdown of the total (by level, by unit), as long as the hidden cells together
-/// hold fewer than `min` leaders — so that the total minus the shown cells would give away
-/// a too-small group — the smallest shown cell is hidden too.
+/// Suppression, per principle and per figure ([`Series`]), on the leaders behind that
+/// figure: a figure from fewer than `min` leaders is not shown; and in each breakdown of
+/// the total (by level, by unit), as long as the hidden figures together rest on fewer
+/// than `min` leaders — so that the total minus the shown ones would give away a too-small
+/// group — the smallest shown one is hidden too. The gap is hidden wherever either rating
+/// is (with the self-ratings' mean it would give the managers' mean away), and then
+/// suppressed as the others are.
 pub fn suppress(cells: &mut [Cell], min: usize) {
     let principles: Vec<String> = {
         let mut p: Vec<String> = cells.iter().map(|c| c.principle.clone()).collect();
@@ -306,38 +355,56 @@ pub fn suppress(cells: &mut [Cell], min: usize) {
         p
     };
     for p in principles {
-        for c in cells.iter_mut() {
-            if c.principle == p && c.tally.leaders > 0 && c.tally.leaders < min {
-                c.shown = Shown::TooFew;
+        for series in Series::ALL {
+            let s = series as usize;
+            for c in cells.iter_mut().filter(|c| c.principle == p) {
+                let n = c.tally.behind(series);
+                if n > 0 && n < min {
+                    c.shown[s] = Shown::TooFew;
+                } else if series == Series::Gap {
+                    let rater = [
+                        c.shown[Series::Own as usize],
+                        c.shown[Series::Manager as usize],
+                    ];
+                    if let Some(&why) = rater.iter().find(|&&r| r != Shown::Yes) {
+                        c.shown[s] = why;
+                    }
+                }
             }
+            complement(cells, &p, series, min);
         }
-        let partitions: [fn(&Group) -> bool; 2] = [
-            |g| matches!(g, Group::Level(_)),
-            |g| matches!(g, Group::Unit(_)),
-        ];
-        for in_partition in partitions {
-            loop {
-                let members: Vec<usize> = (0..cells.len())
-                    .filter(|&i| cells[i].principle == p && in_partition(&cells[i].group))
-                    .filter(|&i| cells[i].tally.leaders > 0)
-                    .collect();
-                let hidden: usize = members
-                    .iter()
-                    .filter(|&&i| cells[i].shown != Shown::Yes)
-                    .map(|&i| cells[i].tally.leaders)
-                    .sum();
-                if hidden == 0 || hidden >= min {
-                    break;
-                }
-                let smallest = members
-                    .iter()
-                    .copied()
-                    .filter(|&i| cells[i].shown == Shown::Yes)
-                    .min_by_key(|&i| (cells[i].tally.leaders, i));
-                match smallest {
-                    Some(i) => cells[i].shown = Shown::Complementary,
-                    None => break,
-                }
+    }
+}
+
+/// Complementary suppression of one figure of one principle, in each breakdown.
+fn complement(cells: &mut [Cell], principle: &str, series: Series, min: usize) {
+    let s = series as usize;
+    let partitions: [fn(&Group) -> bool; 2] = [
+        |g| matches!(g, Group::Level(_)),
+        |g| matches!(g, Group::Unit(_)),
+    ];
+    for in_partition in partitions {
+        loop {
+            let members: Vec<usize> = (0..cells.len())
+                .filter(|&i| cells[i].principle == principle && in_partition(&cells[i].group))
+                .filter(|&i| cells[i].tally.behind(series) > 0)
+                .collect();
+            let hidden: usize = members
+                .iter()
+                .filter(|&&i| cells[i].shown[s] != Shown::Yes)
+                .map(|&i| cells[i].tally.behind(series))
+                .sum();
+            if hidden == 0 || hidden >= min {
+                break;
+            }
+            let smallest = members
+                .iter()
+                .copied()
+                .filter(|&i| cells[i].shown[s] == Shown::Yes)
+                .min_by_key(|&i| (cells[i].tally.behind(series), i));
+            match smallest {
+                Some(i) => cells[i].shown[s] = Shown::Complementary,
+                None => break,
             }
         }
     }
@@ -408,14 +475,20 @@ mod tests {
             principle: "p".into(),
             tally: Tally {
                 leaders,
+                behind: [leaders; 3],
                 ..Tally::default()
             },
-            shown: Shown::Yes,
+            shown: [Shown::Yes; 3],
         }
     }
 
+    /// The self-ratings' visibility (the same for every figure when every leader was
+    /// rated by both).
     fn shown(cells: &[Cell]) -> Vec<Shown> {
-        cells.iter().map(|c| c.shown).collect()
+        for c in cells {
+            assert!(c.shown.iter().all(|s| *s == c.shown[0]), "{c:?}");
+        }
+        cells.iter().map(|c| c.shown[0]).collect()
     }
 
     #[test]
@@ -470,6 +543,67 @@ mod tests {
             cell(Group::Unit("c".into()), 0),
         ];
         suppress(&mut cells, 5);
-        assert!(cells.iter().all(|c| c.shown == Shown::Yes));
+        assert!(cells.iter().all(|c| c.shown == [Shown::Yes; 3]));
+    }
+
+    #[test]
+    fn a_figure_is_suppressed_on_the_leaders_behind_it_not_the_group() {
+        // A unit of 3 where one manager rated nothing of the principle: the self-ratings
+        // rest on 3, the managers' ratings and the gap on 2.
+        let behind = |own: usize, manager: usize| Tally {
+            leaders: own.max(manager),
+            behind: [own, manager, own.min(manager)],
+            ..Tally::default()
+        };
+        let mut cells: Vec<Cell> = [
+            (Group::All, behind(22, 21)),
+            (Group::Unit("a".into()), behind(9, 9)),
+            (Group::Unit("b".into()), behind(10, 10)),
+            (Group::Unit("c".into()), behind(3, 2)),
+        ]
+        .into_iter()
+        .map(|(group, tally)| Cell {
+            group,
+            principle: "p".into(),
+            tally,
+            shown: [Shown::Yes; 3],
+        })
+        .collect();
+        suppress(&mut cells, 3);
+        use Shown::*;
+        let got: Vec<[Shown; 3]> = cells.iter().map(|c| c.shown).collect();
+        assert_eq!(
+            got,
+            vec![
+                [Yes, Yes, Yes],
+                // The next smallest unit's managers' figures go with the small one's.
+                [Yes, Complementary, Complementary],
+                [Yes, Yes, Yes],
+                [Yes, TooFew, TooFew],
+            ]
+        );
+    }
+
+    #[test]
+    fn the_gap_goes_where_either_rating_goes() {
+        let mut cells = vec![
+            cell(Group::All, 20),
+            cell(Group::Unit("a".into()), 10),
+            cell(Group::Unit("b".into()), 10),
+        ];
+        cells[1].tally.behind = [10, 10, 4];
+        cells[2].tally.behind = [10, 10, 10];
+        cells[0].tally.behind = [20, 20, 14];
+        suppress(&mut cells, 5);
+        use Shown::*;
+        let got: Vec<[Shown; 3]> = cells.iter().map(|c| c.shown).collect();
+        assert_eq!(
+            got,
+            vec![
+                [Yes, Yes, Yes],
+                [Yes, Yes, TooFew],
+                [Yes, Yes, Complementary]
+            ]
+        );
     }
 }

@@ -8,11 +8,9 @@
 //! signature value, the changes after the signed revision, trust.
 
 mod byte_range;
-mod certs;
 mod cms;
 mod coverage;
 mod crypto;
-pub mod error;
 pub(crate) mod fields;
 mod invalid;
 mod lexer;
@@ -20,14 +18,15 @@ mod ltv;
 mod raw;
 mod revisions;
 mod revocation;
+pub(crate) mod text;
 mod trust;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use lopdf::{Document, Object};
 
-pub use self::cms::{verify_document_timestamp, Imprinted, Timestamp, TimestampError};
 pub use byte_range::{ByteRange, ByteRangeError};
 pub use cms::{CmsError, Structure};
 pub use crypto::CryptoError;
@@ -39,6 +38,7 @@ pub use revocation::{
     check_dss_item, read_dss, Dss, DssError, DssItemKind, Revocation, RevocationData,
     RevocationProblem, RevocationSource, SigningTime,
 };
+pub use self::cms::{verify_document_timestamp, Imprinted, Timestamp, TimestampError};
 pub use trust::{load_trust_anchors, ChainError, TrustAnchor};
 
 use crate::signature::error::{Error, Result};
@@ -120,8 +120,9 @@ pub struct Signature {
     pub trust: Trust,
     /// Whether the signer's certificate was checked for revocation, and what was found.
     pub revocation: Revocation,
-    /// A certification signature (`/Reference` with a DocMDP transform).
-    pub certification: bool,
+    /// A certification signature (`/Reference` with a DocMDP transform): what it permits
+    /// after it, and what came after that it does not permit.
+    pub certification: Option<Certification>,
     /// Its widget draws on the page or carries an action (see `coverage::draws_or_acts`).
     pub visible: bool,
     /// The signature dictionary's /SubFilter: "adbe.pkcs7.detached" or
@@ -167,6 +168,61 @@ impl Coverage {
             Coverage::OtherChanges { .. } => "other-changes",
         }
     }
+}
+
+/// What a certification signature lets happen to the document after it: its DocMDP
+/// transform's `/P` (ISO 32000-1, 12.8.2.2.2, Table 254).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocMdp {
+    /// P=1: no change at all — no form filling, no further signature. Validation data
+    /// (`/DSS`) and document timestamps may still be added (ETSI EN 319 142-1, 5.4; pyHanko
+    /// reads it so too).
+    NoChanges,
+    /// P=2: filling in the form and signing.
+    FormFilling,
+    /// P=3: that, and annotations.
+    Annotations,
+}
+
+impl DocMdp {
+    /// The `/P` value.
+    pub fn p(self) -> u8 {
+        match self {
+            DocMdp::NoChanges => 1,
+            DocMdp::FormFilling => 2,
+            DocMdp::Annotations => 3,
+        }
+    }
+}
+
+/// A certification signature's permissions, and what was done after it that they forbid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certification {
+    pub permissions: DocMdp,
+    /// For P=1, every change after the certified revision other than validation data and
+    /// document timestamps, in revision order. Empty for P=2 and P=3: what they allow is
+    /// what `coverage` allows after any signature (annotations never).
+    pub forbidden: Vec<LaterChange>,
+}
+
+/// One change a later revision made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaterChange {
+    /// The revision that made it, counted from 1 (the file as first written).
+    pub revision: usize,
+    pub kind: ChangeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// A signature in this field (fully qualified name).
+    Signature { field: String },
+    /// These fields filled in.
+    FormFilling { fields: Vec<String> },
+    /// This field added, empty.
+    NewField { field: String },
+    /// A change that is neither signing nor form filling (the coverage check's words).
+    Other { description: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,7 +277,7 @@ pub(crate) fn inspect_read(
         anchors,
         revocation: dss.as_ref().map(|d| &d.data),
     };
-    let fields = fields::walk(doc)
+    let mut fields: Vec<SignatureField> = fields::walk(doc)
         .into_iter()
         .filter(|n| n.terminal && n.field_type == Some(b"Sig".as_slice()))
         .map(|node| SignatureField {
@@ -235,6 +291,27 @@ pub(crate) fn inspect_read(
             name: node.name,
         })
         .collect();
+    let forbidden: Vec<(usize, Vec<LaterChange>)> = fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match &f.status {
+            SignatureStatus::Signed(s)
+                if s.certification.as_ref().map(|c| c.permissions) == Some(DocMdp::NoChanges) =>
+            {
+                Some((i, changes_after(pdf, history, doc, &fields, s.signed_bytes)))
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, changes) in forbidden {
+        if let SignatureStatus::Signed(Signature {
+            certification: Some(c),
+            ..
+        }) = &mut fields[i].status
+        {
+            c.forbidden = changes;
+        }
+    }
     Inspection {
         fields,
         revisions: history.revisions.len(),
@@ -261,8 +338,9 @@ pub(crate) fn read(pdf: &[u8]) -> std::result::Result<(History, Document), Struc
 /// `answers::read_archived`).
 pub(crate) fn read_form(pdf: &[u8]) -> std::result::Result<Document, StructureError> {
     let history = History::read(pdf)?;
-    // What `fields::walk`, `answers` and the identity look at; the rest of each
-    // dictionary (appearances, pages, rectangles) is stepped over.
+    // What `fields::walk`, `answers` (a choice: its widgets' `/AS` and the names of their
+    // appearances, `crate::archive::choice`) and the identity look at; the rest of each dictionary
+    // (pages, rectangles, appearance streams) is stepped over.
     let keys = |key: &[u8]| {
         matches!(
             key,
@@ -273,6 +351,8 @@ pub(crate) fn read_form(pdf: &[u8]) -> std::result::Result<Document, StructureEr
                 | b"T"
                 | b"FT"
                 | b"V"
+                | b"AS"
+                | b"AP"
                 | b"Metadata"
                 | b"Type"
         )
@@ -452,7 +532,7 @@ fn verify(
         coverage,
         trust: verified.trust,
         revocation: verified.revocation,
-        certification: is_certification(doc, sig),
+        certification: certification(doc, sig),
         visible,
         sub_filter,
         signed_bytes: range.end(),
@@ -492,20 +572,123 @@ fn common_name(name: &x509_cert::name::Name) -> Option<String> {
 }
 
 /// A certification (DocMDP) signature: its `/Reference` names the DocMDP transform
-/// (ISO 32000-1, 12.8.2.2).
-fn is_certification(doc: &Document, sig: &lopdf::Dictionary) -> bool {
+/// (ISO 32000-1, 12.8.2.2), whose `/TransformParams /P` says what it permits (2 when
+/// absent; a value that is no permission level is read as the strictest, 1).
+fn certification(doc: &Document, sig: &lopdf::Dictionary) -> Option<Certification> {
     let Ok((_, Object::Array(references))) = sig.get(b"Reference").and_then(|r| doc.dereference(r))
     else {
-        return false;
+        return None;
     };
-    references.iter().any(|r| {
-        doc.dereference(r)
-            .ok()
-            .and_then(|(_, r)| r.as_dict().ok())
-            .and_then(|r| r.get(b"TransformMethod").ok())
-            .and_then(|m| m.as_name().ok())
-            == Some(b"DocMDP".as_slice())
+    fn resolve<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
+        doc.dereference(o).ok().and_then(|(_, o)| o.as_dict().ok())
+    }
+    let reference = references
+        .iter()
+        .filter_map(|r| resolve(doc, r))
+        .find(|r| {
+            r.get(b"TransformMethod").and_then(Object::as_name).ok() == Some(b"DocMDP".as_slice())
+        })?;
+    let p = reference
+        .get(b"TransformParams")
+        .ok()
+        .and_then(|params| resolve(doc, params))
+        .and_then(|params| params.get(b"P").ok())
+        .map(|p| doc.dereference(p).map_or(None, |(_, p)| p.as_i64().ok()));
+    let permissions = match p {
+        None => DocMdp::FormFilling,
+        Some(Some(2)) => DocMdp::FormFilling,
+        Some(Some(3)) => DocMdp::Annotations,
+        Some(_) => DocMdp::NoChanges,
+    };
+    Some(Certification {
+        permissions,
+        forbidden: Vec::new(),
     })
+}
+
+/// Every change after the revision that ends at `certified` (a P=1 certification's)
+/// other than validation data and document timestamps: each later signature where it
+/// was made, each field filled in (in the first revision that filled it), any other change.
+fn changes_after(
+    pdf: &[u8],
+    history: &History,
+    doc: &Document,
+    fields: &[SignatureField],
+    certified: usize,
+) -> Vec<LaterChange> {
+    let Some(base) = history.ending_at(certified) else {
+        return Vec::new();
+    };
+    let last = history.revisions.len() - 1;
+    let mut changes: Vec<LaterChange> = fields
+        .iter()
+        .filter_map(|f| match &f.status {
+            SignatureStatus::Signed(s) if s.signed_bytes > certified => Some(LaterChange {
+                revision: history.ending_at(s.signed_bytes)? + 1,
+                kind: ChangeKind::Signature {
+                    field: f.name.clone(),
+                },
+            }),
+            _ => None,
+        })
+        .collect();
+    if base < last {
+        if let Ok(signed) = history.document(pdf, base) {
+            let mut filled: BTreeSet<String> = BTreeSet::new();
+            let mut added: BTreeSet<String> = fields::walk(&signed)
+                .into_iter()
+                .filter(|n| n.terminal)
+                .map(|n| n.name)
+                .collect();
+            for revision in base + 1..=last {
+                let later;
+                let at = if revision == last {
+                    doc
+                } else {
+                    match history.document(pdf, revision) {
+                        Ok(d) => {
+                            later = d;
+                            &later
+                        }
+                        Err(_) => continue,
+                    }
+                };
+                // A field added unsigned (a signed one is its signature's change).
+                for node in fields::walk(at) {
+                    let unsigned = matches!(node.value, None | Some(Object::Null));
+                    if node.terminal && unsigned && added.insert(node.name.clone()) {
+                        changes.push(LaterChange {
+                            revision: revision + 1,
+                            kind: ChangeKind::NewField { field: node.name },
+                        });
+                    }
+                }
+                match coverage::check(&signed, at) {
+                    Ok(now) => {
+                        let new: Vec<String> = now.difference(&filled).cloned().collect();
+                        if !new.is_empty() {
+                            changes.push(LaterChange {
+                                revision: revision + 1,
+                                kind: ChangeKind::FormFilling {
+                                    fields: new.clone(),
+                                },
+                            });
+                            filled.extend(new);
+                        }
+                    }
+                    Err(description) => {
+                        changes.push(LaterChange {
+                            revision: revision + 1,
+                            kind: ChangeKind::Other { description },
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    changes.sort_by_key(|c| c.revision);
+    changes
 }
 
 /// A PDF date, `D:YYYYMMDDHHmmSS` with an optional `Z` or `+HH'mm'` (ISO 32000-1, 7.9.4);

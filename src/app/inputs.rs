@@ -1,118 +1,19 @@
-//! Raw command-line arguments → resolved configuration: the framework and templates
-//! loaded, the date parsed, names checked against the fonts, the output chosen. Nothing
-//! below this module sees clap types.
+//! The rules a guide's inputs are resolved by, shared by every operation: the framework
+//! loaded, names cleaned, dates parsed, `SOURCE_DATE_EPOCH` read, the default file name.
+//! Requests are resolved with these in [`crate::app`]; no clap type reaches this module.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::app::error::{Error, Result};
-use crate::base::fonts::FontSet;
-use crate::base::{self, error::Error as BaseError};
-use crate::cli::{GuideArgs, SourceArgs};
-use crate::compose::guide::{Guide, People};
-use crate::compose::templates::Templates;
 use crate::model::framework::Framework;
 
-/// Where a guide goes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Output {
-    Stdout,
-    File(PathBuf),
-}
-
-/// Everything `mus guide` needs, resolved and validated.
-pub struct GuideConfig {
-    pub framework: Framework,
-    pub templates: Templates,
-    pub level: String,
-    pub focus: Vec<String>,
-    pub people: People,
-    pub date: NaiveDate,
-    pub created: i64,
-    pub form: bool,
-    pub output: Output,
-    /// Last year's guide (`--previous`).
-    pub previous: Option<crate::archive::answers::Carried>,
-}
-
-impl GuideConfig {
-    pub fn from_args(args: &GuideArgs) -> Result<GuideConfig> {
-        let framework = load_framework(&args.source)?;
-        let level = framework.resolve_level(&args.role)?.id.clone();
-        let focus = framework
-            .resolve_focus(&args.focus)?
-            .iter()
-            .map(|p| p.id.clone())
-            .collect();
-        let fonts = FontSet::builtin();
-        let people = People {
-            name: clean("--name", &args.name)?,
-            manager: clean("--manager", &args.manager)?,
-            unit: clean("--unit", &args.unit)?,
-            employee_id: None,
-        };
-        fonts.check_coverage("--name", &people.name)?;
-        fonts.check_coverage("--manager", &people.manager)?;
-        fonts.check_coverage("--unit", &people.unit)?;
-        let epoch = source_date_epoch()?;
-        let date = dialogue_date(args.date.as_deref(), epoch)?;
-        let created = creation_time(date, epoch);
-        let templates = match &args.templates {
-            Some(dir) => Templates::from_dir(dir)?,
-            None => Templates::builtin()?,
-        };
-        let output = match &args.output {
-            Some(path) if path == Path::new("-") => Output::Stdout,
-            Some(path) => Output::File(path.clone()),
-            None => Output::File(PathBuf::from(default_file_name(&people.name, &level, date))),
-        };
-        let previous = match &args.previous {
-            Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                Some(
-                    crate::archive::answers::read(&bytes).map_err(|source| Error::Previous {
-                        path: path.clone(),
-                        source,
-                    })?,
-                )
-            }
-            None => None,
-        };
-        Ok(GuideConfig {
-            previous,
-            framework,
-            templates,
-            level,
-            focus,
-            people,
-            date,
-            created,
-            output,
-            form: !args.no_form,
-        })
-    }
-
-    /// The guide this configuration describes.
-    pub fn guide(&self) -> Guide<'_> {
-        Guide::from_ids(
-            &self.framework,
-            &self.level,
-            &self.focus,
-            self.people.clone(),
-            self.date,
-            self.created,
-            self.form,
-        )
-        .with_previous(self.previous.as_ref())
-    }
-}
-
-/// The built-in framework, or the one `--framework` names.
-pub fn load_framework(source: &SourceArgs) -> Result<Framework> {
-    match &source.framework {
-        Some(path) => Ok(Framework::from_path(path)?),
-        None => Ok(Framework::builtin()?),
+/// The built-in framework, or the one in `path` (`--framework`).
+pub fn load_framework(path: Option<&Path>) -> Result<Framework> {
+    match path {
+        Some(path) => Framework::from_path(path),
+        None => Framework::builtin(),
     }
 }
 
@@ -122,7 +23,7 @@ pub const MAX_FIELD_CHARS: usize = 120;
 
 /// Trims a name, folds white space inside to single spaces and composes characters (NFC):
 /// text pasted from macOS may spell "Å" as "A" plus a combining ring.
-pub fn clean(option: &str, value: &Option<String>) -> base::error::Result<String> {
+pub fn clean(option: &str, value: &Option<String>) -> Result<String> {
     use unicode_normalization::UnicodeNormalization;
     let text: String = value
         .as_deref()
@@ -132,14 +33,14 @@ pub fn clean(option: &str, value: &Option<String>) -> base::error::Result<String
         .join(" ");
     let text: String = text.nfc().collect();
     if let Some(c) = text.chars().find(|c| c.is_control()) {
-        return Err(BaseError::Value {
+        return Err(Error::Value {
             option: option.into(),
             message: format!("contains the control character U+{:04X}", c as u32),
         });
     }
     let count = text.chars().count();
     if count > MAX_FIELD_CHARS {
-        return Err(BaseError::Value {
+        return Err(Error::Value {
             option: option.into(),
             message: format!("is {count} characters long; at most {MAX_FIELD_CHARS} fit the guide"),
         });
@@ -148,18 +49,18 @@ pub fn clean(option: &str, value: &Option<String>) -> base::error::Result<String
 }
 
 /// Parses an ISO date (`2027-01-15`) with a year from 1900 to 2999.
-pub fn parse_date(option: &str, text: &str) -> base::error::Result<NaiveDate> {
+pub fn parse_date(option: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (1900..=2999).contains(&d.year()))
-        .ok_or_else(|| BaseError::Date {
+        .ok_or_else(|| Error::Date {
             option: option.to_string(),
             value: text.to_string(),
         })
 }
 
 /// The date of the dialogue: `--date`, else the day of `SOURCE_DATE_EPOCH`, else today.
-pub fn dialogue_date(option: Option<&str>, epoch: Option<i64>) -> base::error::Result<NaiveDate> {
+pub fn dialogue_date(option: Option<&str>, epoch: Option<i64>) -> Result<NaiveDate> {
     match (option, epoch) {
         (Some(text), _) => parse_date("--date", text),
         (None, Some(seconds)) => Ok(chrono::DateTime::from_timestamp(seconds, 0)
@@ -181,7 +82,7 @@ pub fn creation_time(date: NaiveDate, epoch: Option<i64>) -> i64 {
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): when set, the PDF's creation time.
-pub fn source_date_epoch() -> base::error::Result<Option<i64>> {
+pub fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) if !text.trim().is_empty() => text
             .trim()
@@ -192,7 +93,7 @@ pub fn source_date_epoch() -> base::error::Result<Option<i64>> {
                     .is_some_and(|t| (1900..=2999).contains(&t.year()))
             })
             .map(Some)
-            .ok_or(BaseError::Value {
+            .ok_or(Error::Value {
                 option: "SOURCE_DATE_EPOCH".into(),
                 message: format!(
                     "'{text}' is not seconds since 1970 (UTC) for a date from 1900 to 2999"
