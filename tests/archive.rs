@@ -1833,6 +1833,45 @@ fn an_interrupted_add_leaves_no_temporary_file() {
     }
 }
 
+/// Issue 18: the race behind "database is locked", made certain. While one mus holds the
+/// write lock of a new index (creating it), another that opens it must wait; it failed
+/// at once when switching the new index's journal, which SQLite does not wait for.
+#[test]
+fn an_add_waits_for_another_that_holds_the_lock_of_a_new_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (guide, _) = make_guide(tmp.path(), "g.pdf", "Åse Holm", "Syd", None);
+    let dir = tmp.path().join("arkiv");
+    std::fs::create_dir(&dir).unwrap();
+    // What another mus does when it creates the index: the file, then the write lock.
+    let other = rusqlite::Connection::open(dir.join("index.sqlite")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"))
+        .env_remove("MUS_ARCHIVE")
+        .arg("archive")
+        .arg("--archive")
+        .arg(&dir)
+        .args(["add", "--allow-unsigned"])
+        .arg(&guide)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Long enough for the add to reach the index (it opens it before reading any file).
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = archive(&dir).args(["list", "--json"]).assert().code(0);
+    let list: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
 /// Issue 18: two `mus archive add` of the same 24 guides in opposite orders into a new
 /// archive failed with exit 2 ("the index cannot be read or updated: database is
 /// locked") in 2 of 4 tries. Processes, not threads: SQLite's locks are per process.
