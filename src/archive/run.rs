@@ -204,9 +204,14 @@ pub fn run(config: &ArchiveConfig) -> Result<u8> {
             if anchors.is_empty() {
                 eprintln!("{TRUST_NOTE}");
             }
-            let (checked, problems) = archive.verify(anchors)?;
+            let verified = archive.verify(anchors)?;
+            let (checked, problems) = (verified.checked, &verified.problems);
+            // Named, but no problem: the archive is whole when that mus finishes.
+            for file in &verified.in_progress {
+                eprintln!("{file}");
+            }
             let mut out = String::new();
-            for p in &problems {
+            for p in problems {
                 out.push_str(&format!("{p}\n"));
             }
             write_stdout(out.as_bytes())?;
