@@ -429,7 +429,7 @@ fn a_rerun_is_idempotent_and_never_touches_foreign_files() {
         .code(1);
     let err = stderr(&result);
     assert!(
-        err.contains("cai-ask-chef-2027-01-15.pdf exists and was not written by mus"),
+        err.contains("cai-ask-chef-2027-01-15.pdf exists and is not a PDF; it is left as it is"),
         "{err}"
     );
     assert!(err.contains("1 written, 1 unchanged, 1 failed"), "{err}");
