@@ -19,7 +19,7 @@ use crate::previous::{Lookup, PreviousArchive};
 use crate::roster::{Column, Roster, Row};
 use crate::templates::Templates;
 
-use crate::manifest::{check_own_manifest, read_manifest, Record};
+use crate::manifest::{check_own_guide, check_own_manifest, read_manifest, Record};
 // The archive reads manifests and names its files through these re-exports until it
 // imports `manifest` and `naming` directly.
 pub use crate::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
@@ -350,12 +350,20 @@ impl BatchConfig {
         let path = self.out_dir.join(&entry.file);
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_file() => {
-                if std::fs::read(&path).is_ok_and(|old| old == rendered.pdf) {
+                let old = std::fs::read(&path);
+                if old.as_ref().is_ok_and(|old| *old == rendered.pdf) {
                     return Outcome::Unchanged(record);
                 }
-                if !ours.contains(&entry.file) {
+                // A file no manifest claims is replaced only if it is this row's guide
+                // (a run killed before its manifest left it).
+                let own = match &old {
+                    _ if ours.contains(&entry.file) => Ok(()),
+                    Ok(old) => check_own_guide(old, &entry.people, entry.date),
+                    Err(e) => Err(format!("cannot be read ({e})")),
+                };
+                if let Err(what) = own {
                     return failed(format!(
-                        "{} exists and was not written by mus; it is left as it is (move it away to make this guide)",
+                        "{} exists and {what}; it is left as it is (move it away to make this guide)",
                         entry.file
                     ));
                 }
