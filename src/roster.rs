@@ -407,6 +407,9 @@ fn cell_text(cell: &calamine::Data) -> String {
 /// A sheet's rows, built from its cells in the order the sheet stores them (row by row):
 /// the first row with text is the header; of the rows below it only the cells of known
 /// columns are kept, at most [`MAX_ROWS`] rows and [`MAX_UNPACKED_BYTES`] of text.
+/// A sheet's header row: its cells' texts, and the known columns by cell index.
+type Header = (Vec<String>, Vec<(usize, Column)>);
+
 struct SheetRows<'a> {
     origin: &'a str,
     names: &'a [String],
@@ -417,7 +420,7 @@ struct SheetRows<'a> {
     current: Option<u32>,
     cells: Vec<(u32, String)>,
     has_text: bool,
-    header: Option<(Vec<String>, Vec<(usize, Column)>)>,
+    header: Option<Header>,
     rows: Vec<Row>,
     kept: u64,
 }
@@ -706,7 +709,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
