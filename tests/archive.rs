@@ -549,7 +549,7 @@ fn verify_names_a_file_the_index_does_not_know() {
     assert_eq!(
         stdout_of(&out),
         "not in the index: 2027/syd/stray.pdf is a PDF the index does not know; if it is a guide, \
-         take it in with `mus archive add 2027/syd/stray.pdf` or `mus archive rebuild`, else move \
+         take it in with `mus archive add` or `mus archive rebuild`, else move \
          it out of the archive folder\n\
          not in the index: noter.txt is not a PDF; the archive folder holds only guides: move it \
          elsewhere\n"
@@ -595,10 +595,10 @@ fn verify_names_every_file_that_is_not_an_indexed_guide_and_what_to_do_about_it(
              temporary: 2027/syd/.mus-4194305-AbCdEf.tmp was left by an interrupted add or \
              rebuild (no mus is writing it); it can be deleted, and the next add deletes it\n\
              not in the index: 2027/syd/scan.PDF.txt is a PDF the index does not know; if it is \
-             a guide, take it in with `mus archive add 2027/syd/scan.PDF.txt` or `mus archive \
+             a guide, take it in with `mus archive add` or `mus archive \
              rebuild`, else move it out of the archive folder\n\
              not in the index: 2027/syd/stray.pdf is a PDF the index does not know; if it is a \
-             guide, take it in with `mus archive add 2027/syd/stray.pdf` or `mus archive \
+             guide, take it in with `mus archive add` or `mus archive \
              rebuild`, else move it out of the archive folder\n\
              not in the index: noter.txt is not a PDF; the archive folder holds only guides: \
              move it elsewhere\n"
@@ -1673,8 +1673,11 @@ fn rebuild_recreates_the_index_and_names_files_todays_rules_refuse() {
     let out = archive(&dir).arg("verify").assert().code(1);
     assert_eq!(
         stdout_of(&out),
-        "not in the index: 2027/syd/tampered.pdf is in the archive folder but the index does not know it\n\
-         not in the index: noter.txt is in the archive folder but the index does not know it\n"
+        "not in the index: 2027/syd/tampered.pdf is a PDF the index does not know; if it is a \
+         guide, take it in with `mus archive add` or `mus archive rebuild`, else move it out of \
+         the archive folder\n\
+         not in the index: noter.txt is not a PDF; the archive folder holds only guides: move it \
+         elsewhere\n"
     );
 }
 

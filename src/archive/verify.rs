@@ -123,7 +123,7 @@ impl std::fmt::Display for Problem {
                 Stray::Pdf => write!(
                     f,
                     "not in the index: {path} is a PDF the index does not know; if it is a \
-                     guide, take it in with `mus archive add {path}` or `mus archive rebuild`, \
+                     guide, take it in with `mus archive add` or `mus archive rebuild`, \
                      else move it out of the archive folder"
                 ),
                 Stray::OtherFile => write!(
