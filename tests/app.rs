@@ -13,7 +13,6 @@ use mus::app::guide::{make_guide, GuideRequest};
 use mus::app::{self as app, Input, Upload};
 use mus::archive::status::Standing;
 use mus::archive::Status;
-use mus::app::error::Error;
 
 /// 2027-01-15 08:00 UTC.
 const EPOCH: i64 = 1_800_000_000;
@@ -182,7 +181,10 @@ fn batch_check_reports_a_bad_rows_problem_and_writes_nothing() {
     assert!(!out_dir.exists());
     // Refused as a whole without keep_going: nothing is written.
     let err = batch::run(&batch_request(ROSTER, &out_dir), &batch::NoProgress).unwrap_err();
-    assert!(matches!(err, Error::Rows { .. }), "{err}");
+    assert!(
+        matches!(err.model(), Some(mus::model::error::Error::Rows { .. })),
+        "{err}"
+    );
     assert!(!out_dir.exists());
 }
 

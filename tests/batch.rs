@@ -429,7 +429,7 @@ fn a_rerun_is_idempotent_and_never_touches_foreign_files() {
         .code(1);
     let err = stderr(&result);
     assert!(
-        err.contains("cai-ask-chef-2027-01-15.pdf exists and was not written by mus"),
+        err.contains("cai-ask-chef-2027-01-15.pdf exists and is not a PDF; it is left as it is"),
         "{err}"
     );
     assert!(err.contains("1 written, 1 unchanged, 1 failed"), "{err}");
@@ -877,4 +877,410 @@ fn stale_temporary_files_of_an_earlier_run_are_removed() {
         temporary_files(&out),
         [live.file_name().unwrap().to_string_lossy()]
     );
+}
+
+/// The `error:` lines of a run, sorted (guides are made in parallel).
+fn error_lines(err: &str) -> Vec<String> {
+    let mut lines: Vec<String> = err
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Issue 18: a batch killed before its manifest was written, then run again, refused its
+/// own guide with "… exists and was not written by mus".
+#[test]
+fn a_rerun_after_a_batch_killed_before_its_manifest_replaces_its_own_guides() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    let out = dir.path().join("ud");
+    let batch = |roster: &str, code: i32| {
+        std::fs::write(&csv, roster).unwrap();
+        let result = mus()
+            .arg("batch")
+            .arg(&csv)
+            .arg("--out-dir")
+            .arg(&out)
+            .assert()
+            .code(code);
+        stderr(&result)
+    };
+    batch(
+        "navn;rolle;enhed;dato\nAnne Hansen;chef;Skole Nord;20-01-2027\nBo Holm;chef;;20-01-2027\n",
+        0,
+    );
+    // The kill: guides written, no manifest.
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    std::fs::remove_file(out.join("manifest.csv")).unwrap();
+    let err = batch(
+        "navn;rolle;enhed;dato;fokus\nAnne Hansen;chef;Skole Nord;20-01-2027;Sæt retning\nBo Holm;chef;;20-01-2027;\n",
+        0,
+    );
+    assert!(err.contains("1 written, 1 unchanged, 0 failed"), "{err}");
+    let anne = std::fs::read(out.join("anne-hansen-chef-2027-01-20.pdf")).unwrap();
+    let identity = mus::model::identity::GuideIdentity::from_pdf(&anne).unwrap();
+    assert_eq!(identity.focus, ["saet-retning"]);
+    let manifest: mus::app::batch::produce::Manifest =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest.guides.len(), 2);
+}
+
+/// Issue 18: without a manifest, a file where a guide goes is replaced only if it is the
+/// guide mus made for that row; anything else is left alone with a message saying what it
+/// is.
+#[test]
+fn files_no_manifest_claims_are_left_alone_saying_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    let out = dir.path().join("ud");
+    std::fs::write(
+        &csv,
+        "navn;rolle;enhed;dato\nAnne Hansen;chef;Skole Nord;20-01-2027\n",
+    )
+    .unwrap();
+    mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .code(0);
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    std::fs::remove_file(out.join("manifest.csv")).unwrap();
+    let anne = std::fs::read(out.join("anne-hansen-chef-2027-01-20.pdf")).unwrap();
+    let signed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed");
+    let placed: [(&str, Vec<u8>); 5] = [
+        // A guide mus made, for another leader.
+        ("bo-holm-chef-2027-01-20.pdf", anne.clone()),
+        (
+            "cai-ask-chef-2027-01-20.pdf",
+            std::fs::read(signed.join("not-a-guide.pdf")).unwrap(),
+        ),
+        ("dea-berg-chef-2027-01-20.pdf", b"my own notes".to_vec()),
+        // This row's guide, signed by the leader since.
+        (
+            "lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf",
+            std::fs::read(signed.join("signed-leader.pdf")).unwrap(),
+        ),
+        (
+            "eva-lund-chef-2027-01-20.pdf",
+            std::fs::read(signed.join("truncated.pdf")).unwrap(),
+        ),
+    ];
+    for (file, bytes) in &placed {
+        std::fs::write(out.join(file), bytes).unwrap();
+    }
+    // Anne's unit changed: her guide is for another row now.
+    std::fs::write(
+        &csv,
+        "navn;rolle;enhed;dato;leder;fokus\n\
+         Anne Hansen;chef;Skole Syd;20-01-2027;;\n\
+         Bo Holm;chef;;20-01-2027;;\n\
+         Cai Ask;chef;;20-01-2027;;\n\
+         Dea Berg;chef;;20-01-2027;;\n\
+         Łukasz Øster-Ågård;leder-af-medarbejdere;Dagtilbud Nord;2027-01-15;Bodil Kjærgård;saet-retning\n\
+         Eva Lund;chef;;20-01-2027;;\n\
+         Finn Ravn;chef;;20-01-2027;;\n",
+    )
+    .unwrap();
+    let result = mus()
+        .arg("batch")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--keep-going")
+        .assert()
+        .code(1);
+    let err = stderr(&result);
+    let csv = csv.display();
+    let left = "it is left as it is (move it away to make this guide)";
+    assert_eq!(
+        error_lines(&err),
+        [
+            format!("error: {csv}:2: anne-hansen-chef-2027-01-20.pdf exists and is a guide mus made for another roster row (Anne Hansen, Skole Nord, 2027-01-20; this row: Anne Hansen, Skole Syd, 2027-01-20); {left}"),
+            format!("error: {csv}:3: bo-holm-chef-2027-01-20.pdf exists and is a guide mus made for another roster row (Anne Hansen, Skole Nord, 2027-01-20; this row: Bo Holm, no unit, 2027-01-20); {left}"),
+            format!("error: {csv}:4: cai-ask-chef-2027-01-20.pdf exists and is a PDF not made by mus: the PDF has no XMP metadata (no /Metadata stream in its catalog); {left}"),
+            format!("error: {csv}:5: dea-berg-chef-2027-01-20.pdf exists and is not a PDF; {left}"),
+            format!("error: {csv}:6: lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf exists and is the guide mus made for this row, changed since (filled in or signed: 2 revisions); {left}"),
+            format!("error: {csv}:7: eva-lund-chef-2027-01-20.pdf exists and is a truncated or damaged PDF (it does not end with %%EOF); {left}"),
+        ],
+        "{err}"
+    );
+    assert!(err.contains("1 written, 0 unchanged, 6 failed"), "{err}");
+    assert_eq!(
+        std::fs::read(out.join("anne-hansen-chef-2027-01-20.pdf")).unwrap(),
+        anne
+    );
+    for (file, bytes) in &placed {
+        assert_eq!(&std::fs::read(out.join(file)).unwrap(), bytes, "{file}");
+    }
+}
+
+/// `mus` limited to `bytes` of address space (RLIMIT_AS), as a small server or a
+/// container would: a roster that makes it allocate beyond that aborts it.
+fn mus_within(bytes: u64) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("mus"));
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    Command::from_std(cmd)
+}
+
+const GIB: u64 = 1 << 30;
+
+/// Writes a zip archive by hand, each part `(name, declared size, crc, method, data)`.
+fn write_zip(path: &Path, parts: &[(&str, u32, u32, u16, Vec<u8>)]) {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, size, crc, method, data) in parts {
+        let offset = out.len() as u32;
+        let fields = |out: &mut Vec<u8>| {
+            out.extend_from_slice(&20u16.to_le_bytes()); // version needed
+            out.extend_from_slice(&0u16.to_le_bytes()); // flags
+            out.extend_from_slice(&method.to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes()); // time
+            out.extend_from_slice(&0x21u16.to_le_bytes()); // date: 1980-01-01
+            out.extend_from_slice(&crc.to_le_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes()); // extra
+        };
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        fields(&mut out);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        central.extend_from_slice(&20u16.to_le_bytes()); // made by
+        fields(&mut central);
+        central.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
+        central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let central_at = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&central_at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    std::fs::write(path, out).unwrap();
+}
+
+/// A stored (uncompressed) zip part.
+fn stored<'a>(name: &'a str, text: &str) -> (&'a str, u32, u32, u16, Vec<u8>) {
+    let mut crc = flate2::Crc::new();
+    crc.update(text.as_bytes());
+    (
+        name,
+        text.len() as u32,
+        crc.sum(),
+        0,
+        text.as_bytes().to_vec(),
+    )
+}
+
+/// A raw deflate segment of `data` that refers to nothing before it and ends on a byte
+/// boundary, so segments can be concatenated (and one repeated) into one stream.
+fn deflate_segment(data: &[u8], last: bool) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).unwrap();
+    if last {
+        return encoder.finish().unwrap();
+    }
+    // A sync flush: the blocks so far, and an empty stored block that ends on a byte.
+    encoder.flush().unwrap();
+    std::mem::take(encoder.get_mut())
+}
+
+/// An `.xlsx` roster whose sheet is a header (`navn`, `rolle`) and `rows` rows of one
+/// leader, written without ever holding the sheet: the rows are one deflated chunk,
+/// repeated. The sheet's part declares `declared` bytes (its true size when `None`).
+fn write_xlsx_of_one_leader(path: &Path, rows: usize, declared: Option<u32>) {
+    let cell = |t: &str| format!("<c t=\"inlineStr\"><is><t>{t}</t></is></c>");
+    let head = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row>{}{}</row>",
+        cell("navn"),
+        cell("rolle")
+    );
+    let row = format!("<row>{}{}</row>", cell("Anne Hansen"), cell("chef"));
+    let tail = "</sheetData></worksheet>";
+    const CHUNK: usize = 10_000;
+    let chunk = row.repeat(CHUNK);
+    let rest = row.repeat(rows % CHUNK);
+
+    let mut data = deflate_segment(head.as_bytes(), false);
+    let mut crc = flate2::Crc::new();
+    crc.update(head.as_bytes());
+    let packed_chunk = deflate_segment(chunk.as_bytes(), false);
+    let mut chunk_crc = flate2::Crc::new();
+    chunk_crc.update(chunk.as_bytes());
+    for _ in 0..rows / CHUNK {
+        data.extend_from_slice(&packed_chunk);
+        crc.combine(&chunk_crc);
+    }
+    data.extend_from_slice(&deflate_segment(rest.as_bytes(), false));
+    crc.update(rest.as_bytes());
+    data.extend_from_slice(&deflate_segment(tail.as_bytes(), true));
+    crc.update(tail.as_bytes());
+    let size = (head.len() + rows * row.len() + tail.len()) as u64;
+    let declared = declared.unwrap_or_else(|| u32::try_from(size).expect("under 4 GB"));
+
+    write_zip(
+        path,
+        &[
+            stored(
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            ),
+            stored(
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+            ),
+            stored(
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Ledere" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            stored(
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+            ("xl/worksheets/sheet1.xml", declared, crc.sum(), 8, data),
+        ],
+    );
+}
+
+/// `mus batch ROSTER --dry-run` within 1 GiB of memory: its exit code and standard error.
+fn dry_run_within_1_gib(roster: &Path) -> (Option<i32>, String) {
+    let output = mus_within(GIB)
+        .args(["batch", "--dry-run", "--date", "2027-01-20"])
+        .arg(roster)
+        .arg("--out-dir")
+        .arg(roster.with_extension("ud"))
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Issue 18: a 5 MB workbook whose sheet unpacks to 1.5 GB (16 million rows of one name)
+/// made `mus batch --dry-run` grow to 7.2 GB and abort.
+#[test]
+fn a_workbook_that_unpacks_to_gigabytes_is_refused_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("bombe.xlsx");
+    write_xlsx_of_one_leader(&xlsx, 16_000_000, None);
+    let on_disk = std::fs::metadata(&xlsx).unwrap().len();
+    assert!(on_disk < 10_000_000, "{on_disk} bytes");
+    let (code, err) = dry_run_within_1_gib(&xlsx);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: unpacks to 1.6 GB (xl/worksheets/sheet1.xml alone to 1.6 GB); a roster workbook may unpack to at most 128 MB (a roster of 100,000 leaders unpacks to far less) — is this the right file?\n",
+            xlsx.display()
+        )
+    );
+    assert_eq!(code, Some(2));
+
+    // The same sheet declaring a size of 1 MB: counted as it unpacks, refused at the limit.
+    write_xlsx_of_one_leader(&xlsx, 16_000_000, Some(1_000_000));
+    let (code, err) = dry_run_within_1_gib(&xlsx);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: unpacks to more than 128 MB (xl/worksheets/sheet1.xml holds more than it declares); a roster workbook may unpack to at most 128 MB (a roster of 100,000 leaders unpacks to far less) — is this the right file?\n",
+            xlsx.display()
+        )
+    );
+    assert_eq!(code, Some(2));
+}
+
+/// The row limit, the same in every format: 100,000 leaders are read, one more is refused.
+#[test]
+fn rosters_of_more_than_100000_leaders_are_refused_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let too_many = |what: &str, number: &str| {
+        format!("has more than 100,000 leaders ({what} {number} is one too many); a roster may have at most 100,000 — split it, or check that this is the right file")
+    };
+
+    let xlsx = dir.path().join("r.xlsx");
+    write_xlsx_of_one_leader(&xlsx, 100_001, None);
+    let (code, err) = dry_run_within_1_gib(&xlsx);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: {}\n",
+            xlsx.display(),
+            too_many("row", "100,002")
+        )
+    );
+    assert_eq!(code, Some(2));
+
+    let csv = dir.path().join("r.csv");
+    std::fs::write(
+        &csv,
+        "navn;rolle\n".to_string() + &"Anne Hansen;chef\n".repeat(100_001),
+    )
+    .unwrap();
+    let (code, err) = dry_run_within_1_gib(&csv);
+    assert_eq!(
+        err,
+        format!("error: {}: {}\n", csv.display(), too_many("row", "100,002"))
+    );
+    assert_eq!(code, Some(2));
+
+    let json = dir.path().join("r.json");
+    let item = r#"{"navn": "Anne Hansen", "rolle": "chef", "ekstra": [1, 2, 3]}"#;
+    std::fs::write(&json, format!("[{}]", vec![item; 100_001].join(",\n"))).unwrap();
+    let (code, err) = dry_run_within_1_gib(&json);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: {}\n",
+            json.display(),
+            too_many("item", "100,001")
+        )
+    );
+    assert_eq!(code, Some(2));
+}
+
+/// A roster file over the size limit is refused before it is read.
+#[test]
+fn a_roster_file_over_32_mb_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["r.csv", "r.json", "r.xlsx"] {
+        let path = dir.path().join(name);
+        // Sparse: 40 MB that take no room on disk.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(40_000_000)
+            .unwrap();
+        let (code, err) = dry_run_within_1_gib(&path);
+        assert_eq!(
+            err,
+            format!("error: {}: is 40 MB; a roster file may be at most 32 MB (a roster of 100,000 leaders is far smaller) — is this the right file?\n", path.display()),
+        );
+        assert_eq!(code, Some(2));
+    }
 }

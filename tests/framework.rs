@@ -191,7 +191,7 @@ fn problems_after(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
     edit(&mut json);
     match Framework::from_json(&json.to_string(), "f.json") {
         Ok(_) => Vec::new(),
-        Err(mus::app::error::Error::FrameworkInvalid { problems, .. }) => problems,
+        Err(mus::model::error::Error::FrameworkInvalid { problems, .. }) => problems,
         Err(other) => panic!("{other}"),
     }
 }

@@ -107,6 +107,58 @@ fn to_unicode(cmap: &str) -> std::collections::BTreeMap<u16, String> {
     map
 }
 
+/// Issue 18: Ghostscript read Ł as "A" and – as "3" in the example guide. Every `bfrange`
+/// of every ToUnicode map varies its source and its destination in the last byte only (ISO
+/// 32000-1, 9.10.3: `<0060> <00F0> <00A0>` carried past 0xFF), maps below U+0100 (where
+/// Ghostscript 10.0 reads ranges right), and every block holds at most 100 entries.
+#[test]
+fn every_to_unicode_range_stays_within_its_last_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let mut maps = 0;
+    for object in doc.objects.values() {
+        let Ok(font) = object.as_dict() else { continue };
+        let Ok(cmap) = font.get(b"ToUnicode") else {
+            continue;
+        };
+        let cmap = resolve(&doc, cmap).as_stream().unwrap();
+        let cmap = String::from_utf8(cmap.decompressed_content().unwrap()).unwrap();
+        maps += 1;
+        let mut mode = "";
+        let mut block = (0, 0);
+        for line in cmap.lines() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match (mode, parts.as_slice()) {
+                (_, [n, "beginbfchar" | "beginbfrange"]) => {
+                    mode = parts[1];
+                    block = (n.parse::<usize>().unwrap(), 0);
+                    assert!(block.0 <= 100, "{line}");
+                }
+                (_, ["endbfchar" | "endbfrange"]) => {
+                    assert_eq!(block.0, block.1, "{mode} block");
+                    mode = "";
+                }
+                ("beginbfchar", [_, _]) => block.1 += 1,
+                ("beginbfrange", [lo, hi, dst]) => {
+                    block.1 += 1;
+                    let hex =
+                        |s: &str| u32::from_str_radix(s.trim_matches(['<', '>']), 16).unwrap();
+                    let (lo, hi, dst) = (hex(lo), hex(hi), hex(dst));
+                    assert_eq!(lo >> 8, hi >> 8, "the source carries: {line}");
+                    assert!(
+                        (dst & 0xFF) + (hi - lo) <= 0xFF,
+                        "the destination carries past its last byte: {line}"
+                    );
+                    // Ghostscript 10.0 misreads a range's destination above U+00FF.
+                    assert!(dst <= 0xFF, "a range above U+00FF: {line}");
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(maps >= 3, "{maps} ToUnicode maps");
+}
+
 #[test]
 fn the_field_font_has_a_glyph_width_and_unicode_for_what_people_type() {
     let dir = tempfile::tempdir().unwrap();

@@ -1165,10 +1165,9 @@ fn a_manager_rating_left_open_at_the_threshold_hides_the_managers_figures() {
         .unwrap();
     pdf_text_holds_the_profile(&squeeze(&pages[start..].concat()), AT);
     let alts = figure_alts(&pdf);
-    let panel = alts
-        .iter()
-        .find(|a| a.starts_with(&format!("{}, {SMALL_UNIT}. ", PRINCIPLE.1)))
-        .unwrap_or_else(|| panic!("{alts:?}"));
+    // A chart's alt text describes every panel of a row in turn ("<principle>, <unit>. …
+    // <principle>, <next unit>. …"): the small unit's panel is its stretch of that text.
+    let panel = unit_panel(&alts, PRINCIPLE.1, SMALL_UNIT).unwrap_or_else(|| panic!("{alts:?}"));
     assert!(panel.contains("Selvvurdering, n = 3: "), "{panel}");
     assert!(
         panel.contains("Leders leders vurdering: for få til at vise.")
@@ -1176,15 +1175,26 @@ fn a_manager_rating_left_open_at_the_threshold_hides_the_managers_figures() {
         "{panel}"
     );
     for unit in managers_hidden {
-        let panel = alts
-            .iter()
-            .find(|a| a.starts_with(&format!("{}, {unit}", PRINCIPLE.1)))
-            .unwrap();
+        let panel = unit_panel(&alts, PRINCIPLE.1, unit).unwrap_or_else(|| panic!("{alts:?}"));
         assert!(
             panel.contains("Leders leders vurdering: for få til at vise."),
             "{panel}"
         );
     }
+}
+
+/// The stretch of a chart's alt text that describes `unit`'s panel of `principle`: from
+/// "<principle>, <unit>" to the next panel of that principle (or the end).
+fn unit_panel(alts: &[String], principle: &str, unit: &str) -> Option<String> {
+    let start = format!("{principle}, {unit}");
+    alts.iter().find_map(|alt| {
+        let at = alt.find(&start)?;
+        let rest = &alt[at..];
+        let end = rest[start.len()..]
+            .find(&format!("{principle}, "))
+            .map_or(rest.len(), |i| i + start.len());
+        Some(rest[..end].to_string())
+    })
 }
 
 /// Sets the value of the text field `name` (its full name) in a guide.

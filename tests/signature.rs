@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use mus::app::error::Error;
+use mus::signature::error::Error;
 use mus::signature::{
     inspect, load_trust_anchors, Coverage, Inspection, Signature, SignatureStatus, Trust,
     TrustAnchor,

@@ -6,11 +6,12 @@ use std::path::Path;
 
 use chrono::Datelike;
 
-use crate::app::{Error, Input, Result};
+use crate::app::{Input, Result};
 use crate::archive::plans::PlanLine;
 use crate::archive::rebuild::Rebuilt;
 use crate::archive::status::{people_from_bytes, StatusReport};
-use crate::archive::{storage, Added, Archive, ArchivedGuide, Policy, Problem, Refusal};
+use crate::archive::{storage, Added, Archive, ArchivedGuide, Policy, Refusal};
+use crate::base::error::Error as BaseError;
 use crate::base::text::normalize;
 use crate::report::{Figures, Order};
 use crate::signature::TrustAnchor;
@@ -163,7 +164,7 @@ fn read_people(
     roster: &Input,
     sheet: Option<&str>,
 ) -> Result<(String, Vec<crate::archive::status::Person>)> {
-    people_from_bytes(roster.label(), roster.read()?, sheet)
+    people_from_bytes(roster.label(), roster.read()?, sheet).map_err(Into::into)
 }
 
 /// Which plans to collect.
@@ -253,10 +254,11 @@ pub fn report(dir: &Path, request: &ReportRequest) -> Result<ReportMade> {
     )?;
     if let Some(u) = &request.unit {
         if figures.total.leaders == 0 {
-            return Err(Error::Value {
+            return Err(BaseError::Value {
                 option: "--unit".into(),
                 message: format!("no leader on {origin} is in the unit '{u}'; its units: {units}"),
-            });
+            }
+            .into());
         }
     }
     let pdf = crate::report::document::pdf(
@@ -269,13 +271,7 @@ pub fn report(dir: &Path, request: &ReportRequest) -> Result<ReportMade> {
     Ok(ReportMade { figures, pdf, csv })
 }
 
-/// What `verify` found.
-#[derive(Debug)]
-pub struct Verified {
-    /// Files checked.
-    pub checked: usize,
-    pub problems: Vec<Problem>,
-}
+pub use crate::archive::verify::Verified;
 
 /// Re-hashes every archived file, re-checks its signatures, and finds files that are
 /// missing, changed, or not in the index.
@@ -285,18 +281,17 @@ pub fn verify(dir: &Path, anchors: &[TrustAnchor]) -> Result<Verified> {
 
 /// [`verify`] of an archive already opened (a front end may say something between).
 pub fn verify_opened(archive: &Archive, anchors: &[TrustAnchor]) -> Result<Verified> {
-    let (checked, problems) = archive.verify(anchors)?;
-    Ok(Verified { checked, problems })
+    Ok(archive.verify(anchors)?)
 }
 
 /// Opens the existing archive in `dir` (an error when there is none).
 pub fn open(dir: &Path) -> Result<Archive> {
-    Archive::open(dir, false)
+    Archive::open(dir, false).map_err(Into::into)
 }
 
 /// Re-creates the index from the archived files (the old one kept as index.sqlite.bak).
 pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
-    crate::archive::rebuild::rebuild(dir, anchors)
+    crate::archive::rebuild::rebuild(dir, anchors).map_err(Into::into)
 }
 
 /// The year `status` and `report` cover by default: `epoch`'s (`SOURCE_DATE_EPOCH`), else

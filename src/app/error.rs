@@ -67,6 +67,53 @@ impl Error {
         }
     }
 
+    /// The base layer's error inside, through whichever layers wrapped it.
+    pub fn base(&self) -> Option<&base::error::Error> {
+        match self {
+            Error::Base(e) => Some(e),
+            Error::Signature(signature::error::Error::Base(e)) => Some(e),
+            Error::Pdf(pdf::error::Error::Base(e)) => Some(e),
+            _ => self.model().and_then(|e| match e {
+                model::error::Error::Base(e) => Some(e),
+                _ => None,
+            }),
+        }
+        .or_else(|| match self.compose()? {
+            compose::error::Error::Base(e) => Some(e),
+            compose::error::Error::Pdf(pdf::error::Error::Base(e)) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// The model layer's error inside, through whichever layers wrapped it.
+    pub fn model(&self) -> Option<&model::error::Error> {
+        match self {
+            Error::Model(e)
+            | Error::Compose(compose::error::Error::Model(e))
+            | Error::Archive(archive::error::Error::Model(e))
+            | Error::Report(report::error::Error::Archive(archive::error::Error::Model(e))) => {
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+
+    /// The compose layer's error, if that is what this is.
+    pub fn compose(&self) -> Option<&compose::error::Error> {
+        match self {
+            Error::Compose(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The signature layer's error inside, through whichever layers wrapped it.
+    pub fn signature(&self) -> Option<&signature::error::Error> {
+        match self {
+            Error::Signature(e) | Error::Archive(archive::error::Error::Signature(e)) => Some(e),
+            _ => None,
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, err: std::io::Error) -> Self {
         Error::Base(base::error::Error::io(path, err))
     }

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::archive::answers::Carried;
-use crate::app::{Error, Input, Result};
 use crate::app::inputs::{clean, creation_time, default_file_name, dialogue_date, load_framework};
+use crate::app::{Error, Input, Result};
+use crate::archive::answers::Carried;
 use crate::base::fonts::FontSet;
-use crate::model::framework::Framework;
-use crate::compose::guide::{Guide, People};
 use crate::base::text;
+use crate::compose::guide::{Guide, People};
 use crate::compose::templates::Templates;
+use crate::model::framework::Framework;
 
 /// What a guide is to be made of: the options of `mus guide` (and the fields of the web
 /// form, named alike).

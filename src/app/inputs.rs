@@ -6,15 +6,17 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::app::error::{Error, Result};
+use crate::app::error::Result;
+use crate::base::error::Error as BaseError;
 use crate::model::framework::Framework;
 
 /// The built-in framework, or the one in `path` (`--framework`).
 pub fn load_framework(path: Option<&Path>) -> Result<Framework> {
-    match path {
-        Some(path) => Framework::from_path(path),
-        None => Framework::builtin(),
-    }
+    let framework = match path {
+        Some(path) => Framework::from_path(path)?,
+        None => Framework::builtin()?,
+    };
+    Ok(framework)
 }
 
 /// The longest name, manager or unit accepted: far beyond any real one, short enough
@@ -33,17 +35,19 @@ pub fn clean(option: &str, value: &Option<String>) -> Result<String> {
         .join(" ");
     let text: String = text.nfc().collect();
     if let Some(c) = text.chars().find(|c| c.is_control()) {
-        return Err(Error::Value {
+        return Err(BaseError::Value {
             option: option.into(),
             message: format!("contains the control character U+{:04X}", c as u32),
-        });
+        }
+        .into());
     }
     let count = text.chars().count();
     if count > MAX_FIELD_CHARS {
-        return Err(Error::Value {
+        return Err(BaseError::Value {
             option: option.into(),
             message: format!("is {count} characters long; at most {MAX_FIELD_CHARS} fit the guide"),
-        });
+        }
+        .into());
     }
     Ok(text)
 }
@@ -53,9 +57,12 @@ pub fn parse_date(option: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (1900..=2999).contains(&d.year()))
-        .ok_or_else(|| Error::Date {
-            option: option.to_string(),
-            value: text.to_string(),
+        .ok_or_else(|| {
+            BaseError::Date {
+                option: option.to_string(),
+                value: text.to_string(),
+            }
+            .into()
         })
 }
 
@@ -93,12 +100,15 @@ pub fn source_date_epoch() -> Result<Option<i64>> {
                     .is_some_and(|t| (1900..=2999).contains(&t.year()))
             })
             .map(Some)
-            .ok_or(Error::Value {
-                option: "SOURCE_DATE_EPOCH".into(),
-                message: format!(
-                    "'{text}' is not seconds since 1970 (UTC) for a date from 1900 to 2999"
-                ),
-            }),
+            .ok_or(
+                BaseError::Value {
+                    option: "SOURCE_DATE_EPOCH".into(),
+                    message: format!(
+                        "'{text}' is not seconds since 1970 (UTC) for a date from 1900 to 2999"
+                    ),
+                }
+                .into(),
+            ),
         _ => Ok(None),
     }
 }

@@ -86,19 +86,32 @@ pub fn field(error: &Error) -> Option<&'static str> {
         "out_dir",
         "trust",
     ];
-    let option = match error {
-        Error::UnknownId { kind, .. } => {
+    use crate::base::error::Error as Base;
+    use crate::compose::error::Error as Compose;
+    use crate::model::error::Error as Model;
+    if let Error::Previous { .. } = error {
+        return Some("previous");
+    }
+    if let Some(Model::Roster { .. } | Model::Rows { .. }) = error.model() {
+        return Some("roster");
+    }
+    if let Some(Model::FrameworkSyntax { .. } | Model::FrameworkInvalid { .. }) = error.model() {
+        return Some("framework");
+    }
+    if let Some(Compose::Template { .. } | Compose::TemplateOther { .. }) = error.compose() {
+        return Some("templates");
+    }
+    if let Some(crate::signature::error::Error::TrustAnchors { .. }) = error.signature() {
+        return Some("trust");
+    }
+    let option = match error.base()? {
+        Base::UnknownId { kind, .. } => {
             return Some(if *kind == "role" { "role" } else { "focus" })
         }
-        Error::Previous { .. } => return Some("previous"),
-        Error::Roster { .. } | Error::Rows { .. } => return Some("roster"),
-        Error::FrameworkSyntax { .. } | Error::FrameworkInvalid { .. } => return Some("framework"),
-        Error::Template { .. } | Error::TemplateOther { .. } => return Some("templates"),
-        Error::TrustAnchors { .. } => return Some("trust"),
-        Error::Value { option, .. } | Error::Date { option, .. } | Error::Empty { option, .. } => {
+        Base::Value { option, .. } | Base::Date { option, .. } | Base::Empty { option, .. } => {
             option.as_str()
         }
-        Error::MissingGlyph { field, .. } => field.as_str(),
+        Base::MissingGlyph { field, .. } => field.as_str(),
         _ => return None,
     };
     let option = option.trim_start_matches("--").replace('-', "_");

@@ -6,5 +6,5 @@ use crate::app::Result;
 
 /// Writes the built-in templates into `dir` (created if missing); returns the files written.
 pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
-    crate::compose::templates::export(dir)
+    crate::compose::templates::export(dir).map_err(Into::into)
 }

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use lopdf::Object;
 use thiserror::Error;
 
-use crate::archive::{judge, Policy, Status};
 use crate::archive::choice::{self, Choice};
+use crate::archive::{judge, Policy, Status};
 use crate::model::identity::{GuideIdentity, IdentityError};
 use crate::signature::{self, SignatureStatus, StructureError};
 

@@ -16,6 +16,10 @@ use crate::archive::error::{Error, Result};
 /// The index's file name in the archive folder; SQLite keeps `-wal` and `-shm` beside it.
 pub const INDEX_FILE: &str = "index.sqlite";
 
+/// How long mus waits for an index another mus is writing (storing a file takes two
+/// fsyncs and a commit; on a busy disk or a network drive, seconds each) before it gives up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The schema version this mus writes.
 pub const SCHEMA_VERSION: i64 = 2;
 
@@ -124,6 +128,36 @@ pub struct StoredSignature {
     pub revocation: StoredRevocation,
 }
 
+/// How SQLite keeps a transaction's changes until they are committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Journal {
+    /// Write-ahead log: readers do not wait for a writer. Needs shared memory (the `-shm`
+    /// file, mapped by every process), which only a local file system gives.
+    Wal,
+    /// Rollback journal: works wherever the file system's locks work, network drives
+    /// included; a reader waits while a writer commits.
+    Delete,
+}
+
+impl Journal {
+    /// The journal for an index in `dir`: WAL on a local file system, the rollback
+    /// journal on a network or user-space one (NFS, SMB/CIFS, FUSE, …) — and wherever the
+    /// kind of file system cannot be told.
+    pub(crate) fn for_folder(dir: &Path) -> Journal {
+        match super::storage::file_system_is_local(dir) {
+            Some(true) => Journal::Wal,
+            Some(false) | None => Journal::Delete,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Journal::Wal => "wal",
+            Journal::Delete => "delete",
+        }
+    }
+}
+
 /// The open index of one archive.
 pub struct Index {
     conn: Connection,
@@ -200,10 +234,13 @@ impl Index {
         let conn = if writable {
             Connection::open(&path)
         } else {
-            // Rows still in a write-ahead log would be missed by an immutable open; SQLite
-            // then needs to read the log the ordinary way (and may say it cannot).
-            let wal = dir.join(format!("{INDEX_FILE}-wal"));
-            let immutable = !std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+            // Rows still in a write-ahead log, or a commit a rollback journal would undo,
+            // would be missed by an immutable open; SQLite then needs to read the index
+            // the ordinary way (and may say it cannot).
+            let immutable = ["-wal", "-journal"].iter().all(|suffix| {
+                let log = dir.join(format!("{INDEX_FILE}{suffix}"));
+                !std::fs::metadata(&log).is_ok_and(|m| m.len() > 0)
+            });
             Connection::open_with_flags(
                 read_only_uri(&path, immutable),
                 OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -217,7 +254,7 @@ impl Index {
         // while storing a file (two fsyncs and a commit; on a busy disk, seconds each).
         index
             .conn
-            .busy_timeout(std::time::Duration::from_secs(60))
+            .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| index.error(e))?;
         // What is there, read before anything is written: an empty or damaged index
         // beside archived guides must stay as it is for `rebuild`.
@@ -269,7 +306,7 @@ impl Index {
             }
             return Ok(index);
         }
-        index.configure()?;
+        index.configure(Journal::for_folder(dir))?;
         migrate(&mut index.conn).map_err(|e| match e {
             Error::Archive { message, .. } => Error::Archive {
                 path: index.path.clone(),
@@ -297,21 +334,54 @@ impl Index {
         Ok(index)
     }
 
-    fn configure(&self) -> Result<()> {
-        let mode: String = self
+    /// The journal the folder's file system can share (WAL on a local disk, the rollback
+    /// journal on a network drive), synchronous writes and foreign keys.
+    fn configure(&self, journal: Journal) -> Result<()> {
+        let current: String = self
             .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .map_err(|e| self.error(e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Archive {
-                path: self.path.clone(),
-                message: format!("cannot switch the index to WAL mode (it stays in '{mode}')"),
-            });
+        if !current.eq_ignore_ascii_case(journal.as_str()) {
+            self.switch_journal(journal)?;
         }
         // FULL: a committed row survives a power cut, not just a crash of mus.
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(|e| self.error(e))
+    }
+
+    /// Switching the journal needs the index to itself. SQLite does not wait for that
+    /// (the busy timeout does not apply: the statement already holds a read lock when it
+    /// asks for the write lock), so another mus opening the same new index at the same
+    /// moment would make it fail with "database is locked": wait here instead, as the
+    /// busy timeout would.
+    fn switch_journal(&self, journal: Journal) -> Result<()> {
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mut pause = std::time::Duration::from_millis(1);
+        loop {
+            let switched = self.conn.query_row(
+                &format!("PRAGMA journal_mode = {}", journal.as_str()),
+                [],
+                |r| r.get::<_, String>(0),
+            );
+            match switched {
+                Ok(mode) if mode.eq_ignore_ascii_case(journal.as_str()) => return Ok(()),
+                Ok(mode) => {
+                    return Err(Error::Archive {
+                        path: self.path.clone(),
+                        message: format!(
+                            "cannot switch the index to the {} journal (it stays in '{mode}')",
+                            journal.as_str()
+                        ),
+                    })
+                }
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(self.error(e)),
+            }
+        }
     }
 
     /// The index file, for messages.
@@ -550,6 +620,14 @@ fn read_only_uri(path: &Path, immutable: bool) -> String {
     uri
 }
 
+/// Whether SQLite says another connection holds the lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// Whether SQLite says the file is not a database, or a damaged one.
 fn is_damage(e: &rusqlite::Error) -> bool {
     matches!(
@@ -599,7 +677,7 @@ mod tests {
             .conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
-        assert_eq!(mode, "wal");
+        assert_eq!(mode, Journal::for_folder(dir.path()).as_str());
         index
             .conn
             .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
@@ -613,6 +691,28 @@ mod tests {
             )),
             "{err}"
         );
+    }
+
+    /// Issue 18: on a network drive the index keeps a rollback journal; one that was
+    /// switched to WAL elsewhere (on the server's own disk) is switched back.
+    #[test]
+    fn the_journal_follows_the_file_system_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(dir.path(), true).unwrap();
+        let mode = |index: &Index| -> String {
+            index
+                .conn
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                .unwrap()
+        };
+        for journal in [Journal::Wal, Journal::Delete, Journal::Delete, Journal::Wal] {
+            index.configure(journal).unwrap();
+            assert_eq!(mode(&index), journal.as_str());
+        }
+        index.configure(Journal::Delete).unwrap();
+        drop(index);
+        assert!(!dir.path().join("index.sqlite-wal").exists());
+        assert!(!dir.path().join("index.sqlite-shm").exists());
     }
 
     #[test]

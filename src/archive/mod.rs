@@ -38,7 +38,7 @@ pub use storage::relative_path;
 pub use stored::{
     StoredCoverage, StoredRevocation, StoredRole, StoredTimeSource, StoredTrust, UnknownValue,
 };
-pub use verify::Problem;
+pub use verify::{InProgress, Problem, Stray, Verified};
 
 pub use guide_info::{RequiredSigner, SignerRole, LEADER_SLOT, MANAGER_SLOT};
 
@@ -125,9 +125,9 @@ impl Archive {
         None
     }
 
-    /// Re-hashes every archived file, re-checks its signatures, and finds files the
-    /// index does not know. Returns the number of files checked and every problem.
-    pub fn verify(&self, anchors: &[signature::TrustAnchor]) -> Result<(usize, Vec<Problem>)> {
+    /// Re-hashes every archived file, re-checks its signatures, and names every other
+    /// file in the folder.
+    pub fn verify(&self, anchors: &[signature::TrustAnchor]) -> Result<Verified> {
         verify::verify(self, anchors)
     }
 

@@ -149,7 +149,7 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
     file.persist_noclobber(&target)
         .map_err(|e| Error::io(&target, e.error))?;
     files::sync_dir(dir)?;
-    // Opened once the ordinary way: the index switches to WAL like every other.
+    // Opened once the ordinary way: the index gets its folder's journal like every other.
     Index::open(dir, false)?;
     Ok(Rebuilt {
         index: target,

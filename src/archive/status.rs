@@ -7,10 +7,11 @@
 
 use std::path::Path;
 
-use crate::archive::{ArchivedGuide, Status};
 use crate::archive::error::{Error, Result};
-use crate::model::manifest::Manifest;
+use crate::archive::{ArchivedGuide, Status};
 use crate::base::text::normalize;
+use crate::model::error::Error as ModelError;
+use crate::model::manifest::Manifest;
 use crate::model::roster::{Column, Roster};
 
 /// A leader as the roster names them.
@@ -88,7 +89,7 @@ pub fn people_from_bytes(
 ) -> Result<(String, Vec<Person>)> {
     let (text, _) = crate::model::roster::decode(&bytes);
     if text.trim_start().starts_with('{') {
-        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::Roster {
+        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| ModelError::Roster {
             origin: origin.clone(),
             message: format!(
                 "is neither a roster (a JSON array) nor a batch manifest.json: line {} column {}: {e}",
@@ -116,13 +117,14 @@ pub fn people_from_bytes(
             .iter()
             .any(|r| r.cells.contains_key(&Column::Name))
     {
-        return Err(Error::Roster {
+        return Err(ModelError::Roster {
             origin,
             message: format!(
                 "no name column; name one of: {}",
                 Column::Name.headers().join(", ")
             ),
-        });
+        }
+        .into());
     }
     let people = roster
         .rows

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use super::{GuideInfo, INDEX_FILE};
 use crate::archive::error::{Error, Result};
+use crate::base::files::{self, Replace};
 use crate::base::text::slug;
 use crate::model::naming::safe_file_stem;
-use crate::base::files::{self, Replace};
 
 /// The largest file `add` reads. A guide is about 50–80 KB; a file a thousand times that
 /// is no guide, and is refused before it is read.
@@ -122,7 +122,7 @@ pub(crate) fn store(archive: &Path, relative: &str, bytes: &[u8]) -> Result<()> 
             }
         }
     }
-    files::write_durably(&target, bytes, 0o400, Replace::Never)
+    files::write_durably(&target, bytes, 0o400, Replace::Never).map_err(Into::into)
 }
 
 /// Why an archived file could not be read.
@@ -263,8 +263,8 @@ pub enum Entry {
     StaleTemporary(String),
     /// A temporary file a running mus is writing now.
     Temporary(String),
-    /// A FIFO, socket or device.
-    Other(String),
+    /// A FIFO, socket or device, and which.
+    Other(String, &'static str),
 }
 
 /// Everything under the archive folder except the index's own files, sorted by path,
@@ -302,7 +302,7 @@ fn walk_in(archive: &Path, dir: &Path, prefix: &str, out: &mut Vec<Entry>) -> st
         } else if kind.is_file() {
             out.push(Entry::File(relative));
         } else {
-            out.push(Entry::Other(relative));
+            out.push(Entry::Other(relative, describe(&kind)));
         }
     }
     Ok(())
@@ -337,4 +337,73 @@ fn is_index_file(name: &str) -> bool {
             name.strip_prefix(base.as_str())
                 .is_some_and(|rest| ["", "-wal", "-shm", "-journal"].contains(&rest))
         })
+}
+
+/// Whether `dir` lies on a local file system (`Some(true)`), or on a network or
+/// user-space one whose locks and shared memory may not reach every machine that uses it
+/// (`Some(false)`); `None` where that cannot be told.
+pub(crate) fn file_system_is_local(dir: &Path) -> Option<bool> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c_path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        // SAFETY: a valid, NUL-terminated path and a zeroed struct statfs(2) fills in.
+        let mut stats: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(c_path.as_ptr(), &mut stats) } != 0 {
+            return None;
+        }
+        // f_type is signed on some architectures; the magic numbers are 32-bit.
+        Some(!is_remote_file_system(stats.f_type as u32))
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// Whether a file system with this magic number (statfs(2) `f_type`, see
+/// `linux/magic.h`) is shared over a network or served by a user-space process.
+fn is_remote_file_system(magic: u32) -> bool {
+    const REMOTE: [(u32, &str); 14] = [
+        (0x6969, "NFS"),
+        (0x517B, "SMB"),
+        (0xFF53_4D42, "CIFS"),
+        (0xFE53_4D42, "SMB2"),
+        (0x6573_5546, "FUSE (sshfs, rclone, …)"),
+        (0x0102_1997, "9P (WSL's Windows drives)"),
+        (0x00C3_6400, "Ceph"),
+        (0x5346_414F, "AFS"),
+        (0x6B41_4653, "kAFS"),
+        (0x7375_7245, "Coda"),
+        (0x564C, "NCP"),
+        (0x0116_1970, "GFS2"),
+        (0x7461_636F, "OCFS2"),
+        (0x0BD0_0BD0, "Lustre"),
+    ];
+    REMOTE.iter().any(|(m, _)| *m == magic)
+}
+
+#[cfg(test)]
+mod file_system_tests {
+    use super::*;
+
+    #[test]
+    fn network_and_user_space_file_systems_are_not_local() {
+        for magic in [0x6969, 0x517B, 0xFF53_4D42, 0xFE53_4D42, 0x6573_5546] {
+            assert!(is_remote_file_system(magic), "{magic:#x}");
+        }
+        // ext4, xfs, btrfs, tmpfs, overlayfs
+        for magic in [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0x794C_7630] {
+            assert!(!is_remote_file_system(magic), "{magic:#x}");
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn proc_is_local_and_a_folder_that_is_not_there_cannot_be_told() {
+        assert_eq!(file_system_is_local(Path::new("/proc")), Some(true));
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(file_system_is_local(&dir.path().join("nowhere")), None);
+    }
 }

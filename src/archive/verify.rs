@@ -30,8 +30,10 @@ pub enum Problem {
         path: String,
         message: String,
     },
+    /// A file the index does not know, and what it is.
     NotInIndex {
         path: String,
+        stray: Stray,
     },
     Writable {
         path: String,
@@ -48,10 +50,48 @@ pub enum Problem {
         target: String,
         behind: Vec<String>,
     },
-    /// A temporary file an `add` killed before it finished left (half a guide).
+    /// A temporary file of mus that no running mus is writing: left by an `add` (or
+    /// `rebuild`) killed before it finished (half a guide, or half an index).
     Temporary {
         path: String,
     },
+    /// A temporary file of mus whose writer cannot be told from its name (an older mus
+    /// named them without the process id) and that is less than an hour old.
+    TemporaryOfUnknownWriter {
+        path: String,
+    },
+}
+
+/// What a file the index does not know is, which says what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stray {
+    /// The same bytes as an archived guide, at another place.
+    CopyOf { path: String, guide: String },
+    /// A PDF: a guide an interrupted `add` stored, one copied in by hand, or another PDF.
+    Pdf,
+    /// A regular file that is not a PDF.
+    OtherFile,
+    /// A named pipe, socket or device (described).
+    Special(&'static str),
+}
+
+/// A file in the archive folder that is not a problem, named all the same: a temporary
+/// file a running mus is writing now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InProgress {
+    pub path: String,
+    pub process: u32,
+}
+
+impl std::fmt::Display for InProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "note: {} is a temporary file a running mus (process {}) is writing now; it \
+             goes when that mus finishes (if it stays, run `mus archive verify` again)",
+            self.path, self.process
+        )
+    }
 }
 
 impl std::fmt::Display for Problem {
@@ -71,9 +111,32 @@ impl std::fmt::Display for Problem {
                 "changed: {path} ({guide}) has SHA-256 {actual}, the index recorded {expected}"
             ),
             Problem::Unreadable { path, message } => write!(f, "unreadable: {path}: {message}"),
-            Problem::NotInIndex { path } => {
-                write!(f, "not in the index: {path} is in the archive folder but the index does not know it")
-            }
+            Problem::NotInIndex { path, stray } => match stray {
+                Stray::CopyOf {
+                    path: archived,
+                    guide,
+                } => write!(
+                    f,
+                    "not in the index: {path} is a copy of the archived {archived} ({guide}); \
+                     it can be deleted"
+                ),
+                Stray::Pdf => write!(
+                    f,
+                    "not in the index: {path} is a PDF the index does not know; if it is a \
+                     guide, take it in with `mus archive add` or `mus archive rebuild`, \
+                     else move it out of the archive folder"
+                ),
+                Stray::OtherFile => write!(
+                    f,
+                    "not in the index: {path} is not a PDF; the archive folder holds only \
+                     guides: move it elsewhere"
+                ),
+                Stray::Special(kind) => write!(
+                    f,
+                    "not in the index: {path} is {kind}, not a file; the archive folder holds \
+                     only guides: remove it"
+                ),
+            },
             Problem::Writable { path, mode } => write!(
                 f,
                 "writable: {path} has mode {mode:04o}; archived files are read-only (0400)"
@@ -97,15 +160,32 @@ impl std::fmt::Display for Problem {
             }
             Problem::Temporary { path } => write!(
                 f,
-                "temporary: {path} was left by an interrupted add (can be deleted)"
+                "temporary: {path} was left by an interrupted add or rebuild (no mus is \
+                 writing it); it can be deleted, and the next add deletes it"
+            ),
+            Problem::TemporaryOfUnknownWriter { path } => write!(
+                f,
+                "temporary: {path} is a temporary file of mus; if no mus is adding to the \
+                 archive now, it was left by an interrupted add and can be deleted (the next \
+                 add deletes it once it is an hour old)"
             ),
         }
     }
 }
 
-/// Re-hashes every archived file, re-checks its signatures, and finds files the index
-/// does not know. Returns the number of files checked and every problem.
-pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<(usize, Vec<Problem>)> {
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    /// How many archived files were checked.
+    pub checked: usize,
+    pub problems: Vec<Problem>,
+    /// Temporary files running mus are writing now: named, but no problem.
+    pub in_progress: Vec<InProgress>,
+}
+
+/// Re-hashes every archived file, re-checks its signatures, and names every other file in
+/// the folder: the index does not know it, or it is a temporary file.
+pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<Verified> {
     let guides = archive.guides()?;
     let mut problems = Vec::new();
     for guide in &guides {
@@ -184,11 +264,17 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<(usiz
     let known: BTreeSet<&str> = guides.iter().map(|g| g.path.as_str()).collect();
     let on_disk = storage::walk(&archive.dir).map_err(|e| Error::io(&archive.dir, e))?;
     let mut more = Vec::new();
+    let mut in_progress = Vec::new();
     for entry in on_disk {
         match entry {
-            Entry::File(path) | Entry::Other(path) if !known.contains(path.as_str()) => {
-                more.push(Problem::NotInIndex { path })
+            Entry::File(path) if !known.contains(path.as_str()) => {
+                let stray = what_stray_file_is(archive, &path, &guides);
+                more.push(Problem::NotInIndex { path, stray })
             }
+            Entry::Other(path, kind) => more.push(Problem::NotInIndex {
+                path,
+                stray: Stray::Special(kind),
+            }),
             Entry::Link(link) => {
                 let named = problems
                     .iter()
@@ -202,11 +288,47 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<(usiz
                 }
             }
             Entry::StaleTemporary(path) => more.push(Problem::Temporary { path }),
-            _ => {}
+            Entry::Temporary(path) => {
+                let name = path.rsplit('/').next().unwrap_or(&path);
+                match crate::base::files::temporary_file_writer(name) {
+                    Some(process) => in_progress.push(InProgress { path, process }),
+                    None => more.push(Problem::TemporaryOfUnknownWriter { path }),
+                }
+            }
+            Entry::File(_) => {}
         }
     }
     problems.extend(more);
-    Ok((guides.len(), problems))
+    Ok(Verified {
+        checked: guides.len(),
+        problems,
+        in_progress,
+    })
+}
+
+/// What a file the index does not know is: a copy of an archived guide (same SHA-256),
+/// a PDF, or another file.
+fn what_stray_file_is(archive: &Archive, path: &str, guides: &[ArchivedGuide]) -> Stray {
+    // A guide is at most MAX_FILE_SIZE; a larger file is read no further than its size.
+    let small = std::fs::symlink_metadata(archive.dir.join(path))
+        .is_ok_and(|m| m.len() <= storage::MAX_FILE_SIZE);
+    if let Some(Ok(bytes)) = small.then(|| storage::read(&archive.dir, path)) {
+        let sha256 = sha256_hex(&bytes);
+        if let Some(guide) = guides.iter().find(|g| g.sha256 == sha256) {
+            return Stray::CopyOf {
+                path: guide.path.clone(),
+                guide: format!("guide {} version {}", guide.guide_id, guide.version),
+            };
+        }
+        if bytes.starts_with(b"%PDF-") {
+            return Stray::Pdf;
+        }
+    }
+    if path.to_ascii_lowercase().ends_with(".pdf") {
+        Stray::Pdf
+    } else {
+        Stray::OtherFile
+    }
 }
 
 /// What is wrong now with the signatures recorded when `guide` was archived.

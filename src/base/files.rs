@@ -242,6 +242,17 @@ fn is_stale(middle: &str, meta: &std::fs::Metadata) -> bool {
     writer_gone || old
 }
 
+/// The process that writes the temporary file named `name`, when its name tells
+/// (`.mus-<pid>-<random>.tmp`; older mus named them without the process id).
+pub(crate) fn temporary_file_writer(name: &str) -> Option<u32> {
+    name.strip_prefix(TEMP_PREFIX)?
+        .strip_suffix(TEMP_SUFFIX)?
+        .split_once('-')?
+        .0
+        .parse()
+        .ok()
+}
+
 /// Whether `name` is how mus names its temporary files (`.mus-*.tmp`).
 pub(crate) fn is_temporary_name(name: &str) -> bool {
     name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()

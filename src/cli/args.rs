@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Forbereder ledere til MUS/LUS: en samtaleguide i PDF ud fra et ledelsesgrundlag.
+/// Prepares leaders for their development dialogue (MUS/LUS): a PDF conversation guide
+/// from a leadership framework.
 ///
 /// mus takes a leader's level and this year's focus principles, pulls the matching
 /// expectations from the framework (built in: Sønderborg Kommune's Ledelsesgrundlag) and

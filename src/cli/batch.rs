@@ -9,10 +9,10 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::batch::{BatchReport, BatchRequest, Outcome, Progress, RosterCheck};
-use crate::cli::args::BatchArgs;
-use crate::app::inputs::source_date_epoch;
 use crate::app::error::Result;
+use crate::app::inputs::source_date_epoch;
 use crate::archive::previous::Lookup;
+use crate::cli::args::BatchArgs;
 
 /// Runs `mus batch` and returns the exit status.
 pub fn run(args: &BatchArgs) -> Result<u8> {

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::app::guide::{make_guide, GuideRequest};
-use crate::cli::args::GuideArgs;
-use crate::app::inputs::source_date_epoch;
 use crate::app::error::Result;
+use crate::app::guide::{make_guide, GuideRequest};
+use crate::app::inputs::source_date_epoch;
 use crate::base::files;
+use crate::cli::args::GuideArgs;
 
 /// Makes and writes the guide.
 pub fn run(args: &GuideArgs) -> Result<()> {
@@ -31,7 +31,7 @@ pub fn run(args: &GuideArgs) -> Result<()> {
         }
     }
     match &args.output {
-        Some(path) if path == Path::new("-") => files::write_stdout(&guide.pdf),
+        Some(path) if path == Path::new("-") => files::write_stdout(&guide.pdf).map_err(Into::into),
         given => {
             let path = given
                 .clone()

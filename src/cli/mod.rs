@@ -63,14 +63,14 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mus", &mut out);
-            files::write_stdout(&out).map(|()| 0)
+            files::write_stdout(&out).map(|()| 0).map_err(Into::into)
         }
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
                 .map_err(|e| Error::io("<stdout>", e))?;
-            files::write_stdout(&out).map(|()| 0)
+            files::write_stdout(&out).map(|()| 0).map_err(Into::into)
         }
     }
 }
@@ -90,7 +90,7 @@ fn framework(command: FrameworkCommand) -> Result<()> {
         FrameworkCommand::Export { source, output } => {
             let text = app::framework::export(framework_path(&source))?;
             match output {
-                Some(path) => files::write_atomic(&path, text.as_bytes()),
+                Some(path) => files::write_atomic(&path, text.as_bytes()).map_err(Into::into),
                 None => print(&text),
             }
         }
@@ -121,5 +121,5 @@ fn input(path: &std::path::Path) -> app::Input {
 }
 
 fn print(text: &str) -> Result<()> {
-    files::write_stdout(text.as_bytes())
+    files::write_stdout(text.as_bytes()).map_err(Into::into)
 }

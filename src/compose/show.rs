@@ -45,7 +45,7 @@ pub fn level(framework: &Framework, level: &Level, focus: &[&Principle]) -> Stri
             "=".repeat(principle.name.chars().count())
         ));
         out.push_str(&wrapped(&principle.summary, "", ""));
-        out.push_str("\nForventninger:\n");
+        out.push_str("\nExpectations:\n");
         for e in level
             .expectations
             .iter()
@@ -53,14 +53,18 @@ pub fn level(framework: &Framework, level: &Level, focus: &[&Principle]) -> Stri
         {
             number += 1;
             out.push_str(&wrapped(&e.text, &format!("{number:>3}. "), "     "));
-            out.push_str(&wrapped(&e.self_question, "     Din refleksion: ", "     "));
+            out.push_str(&wrapped(
+                &e.self_question,
+                "     Leader's reflection: ",
+                "     ",
+            ));
             out.push_str(&wrapped(
                 &e.manager_question,
-                "     Lederens blik: ",
+                "     Manager's view: ",
                 "     ",
             ));
         }
-        out.push_str("\nSpørgsmål:\n");
+        out.push_str("\nQuestions:\n");
         for q in &principle.questions {
             out.push_str(&wrapped(q, "   - ", "     "));
         }

@@ -4,10 +4,13 @@
 
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::Error as BaseError;
 use crate::model::error::{Error, Result};
+use crate::model::identity::{GuideIdentity, IdentityError};
+use crate::model::people::People;
 
 /// The manifest's file names in the output folder.
 pub const MANIFEST_JSON: &str = "manifest.json";
@@ -89,6 +92,72 @@ pub fn check_own_manifest(path: &Path) -> Result<()> {
     } else {
         refuse("exists and was not written by mus; it is left as it is (move it away, and mus writes the manifest here)")
     }
+}
+
+/// Whether `bytes`, a file in the output folder that no manifest claims (the run that
+/// wrote it was killed before its manifest), is the guide mus made for this roster row:
+/// its identity (in the XMP) names the same leader, unit and date, and no employee id
+/// that differs; and nobody has filled it in or signed it since (it has one revision).
+/// Such a file may be replaced. Anything else is not, and the error says what it is, to
+/// follow "<file> exists and …".
+pub fn check_own_guide(
+    bytes: &[u8],
+    people: &People,
+    date: NaiveDate,
+) -> std::result::Result<(), String> {
+    let not_ours = |e: IdentityError| match e {
+        IdentityError::NotPdf => "is not a PDF".to_string(),
+        IdentityError::Truncated => {
+            "is a truncated or damaged PDF (it does not end with %%EOF)".into()
+        }
+        IdentityError::Structure(e) => format!("is a PDF mus cannot read ({e})"),
+        other => {
+            let message = other.to_string();
+            let reason = message
+                .strip_prefix("not a guide made by mus: ")
+                .unwrap_or(&message);
+            format!("is a PDF not made by mus: {reason}")
+        }
+    };
+    GuideIdentity::sniff(bytes).map_err(not_ours)?;
+    let (history, document) =
+        crate::signature::read(bytes).map_err(|e| not_ours(IdentityError::Structure(e)))?;
+    let identity = GuideIdentity::from_document(&document).map_err(not_ours)?;
+    let describe = |leader: &str, unit: &str, date: NaiveDate| {
+        let leader = if leader.is_empty() { "no name" } else { leader };
+        match unit {
+            "" => format!("{leader}, no unit, {date}"),
+            unit => format!("{leader}, {unit}, {date}"),
+        }
+    };
+    let ids_agree = match (&identity.employee_id, &people.employee_id) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    if identity.leader != people.name
+        || identity.unit != people.unit
+        || identity.dialogue_date != date
+        || !ids_agree
+    {
+        let id = |id: &Option<String>| match (id, ids_agree) {
+            (Some(id), false) => format!(", employee id {id}"),
+            _ => String::new(),
+        };
+        return Err(format!(
+            "is a guide mus made for another roster row ({}{}; this row: {}{})",
+            describe(&identity.leader, &identity.unit, identity.dialogue_date),
+            id(&identity.employee_id),
+            describe(&people.name, &people.unit, date),
+            id(&people.employee_id),
+        ));
+    }
+    if history.revisions.len() > 1 {
+        return Err(format!(
+            "is the guide mus made for this row, changed since (filled in or signed: {} revisions)",
+            history.revisions.len()
+        ));
+    }
+    Ok(())
 }
 
 fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {

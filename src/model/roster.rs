@@ -2,11 +2,18 @@
 //! rows of named cells. Columns are found by their header, in Danish or English.
 //!
 //! Not responsible for what the cells mean: `batch` validates them against the framework.
+//!
+//! Every reader holds to [`limits`]: a file too large, a workbook that unpacks to too
+//! much, or too many rows is refused before it can make mus run out of memory.
+
+pub mod limits;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
 use crate::model::error::{Error, Result};
+use limits::{size, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES};
 
 /// The columns `mus batch` reads; any other column is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -146,7 +153,7 @@ impl Roster {
     /// archive status` needs only names).
     pub fn from_path_any(path: &Path, sheet: Option<&str>) -> Result<Roster> {
         let origin = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = read_bounded(path, &origin)?;
         Roster::from_bytes_any(&origin, bytes, sheet)
     }
 
@@ -187,6 +194,7 @@ impl Roster {
     /// CSV as Excel writes it: `;`, `,` or tab, UTF-8 with or without BOM or Windows-1252,
     /// CRLF, quoted fields with separators and line breaks inside.
     pub fn from_csv(origin: &str, bytes: &[u8]) -> Result<Roster> {
+        check_file_size(origin, bytes)?;
         let (text, encoding) = decode(bytes);
         if text.trim().is_empty() {
             return Err(roster_error(
@@ -218,6 +226,9 @@ impl Roster {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
+            if rows.len() == MAX_ROWS {
+                return Err(too_many_rows(origin, "row", i + 2));
+            }
             rows.push(row(i + 2, &columns, &headers, |k| {
                 record.get(k).map(str::to_string)
             }));
@@ -235,9 +246,22 @@ impl Roster {
 
     /// A JSON array of objects; keys are headers.
     pub fn from_json(origin: &str, bytes: &[u8]) -> Result<Roster> {
+        check_file_size(origin, bytes)?;
         let (text, _) = decode(bytes);
-        let items: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&text)
-            .map_err(|e| {
+        let too_many = std::cell::Cell::new(false);
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        let parsed = serde::de::DeserializeSeed::deserialize(
+            JsonItems {
+                too_many: &too_many,
+            },
+            &mut deserializer,
+        )
+        .and_then(|items| deserializer.end().map(|()| items));
+        let (items, first_keys) = parsed.map_err(|e| {
+            if too_many.get() {
+                // Items are counted as they are read, so this is the one after the last allowed.
+                too_many_rows(origin, "item", MAX_ROWS + 1)
+            } else {
                 roster_error(
                     origin,
                     format!(
@@ -247,7 +271,8 @@ impl Roster {
                         e
                     ),
                 )
-            })?;
+            }
+        })?;
         if items.is_empty() {
             return Err(roster_error(
                 origin,
@@ -264,7 +289,7 @@ impl Roster {
                 format!(
                     "no item has a name key ({}); the first has: {}",
                     Column::Name.headers().join(", "),
-                    items[0].keys().cloned().collect::<Vec<_>>().join(", ")
+                    first_keys.join(", ")
                 ),
             ));
         }
@@ -306,91 +331,303 @@ impl Roster {
     }
 
     /// The first sheet (or `sheet`) of an Excel workbook; the first non-empty row is the
-    /// header.
+    /// header. A workbook that unpacks to more than [`MAX_UNPACKED_BYTES`] is refused
+    /// before its sheet is read. An `.xlsx` sheet is read cell by cell, keeping only the
+    /// cells of known columns, so its rows are counted (and refused past [`MAX_ROWS`]) as
+    /// they come; other workbooks (`.xls`, `.xlsb`, `.ods`) are read whole, then counted.
     pub fn from_excel(origin: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Roster> {
-        use calamine::{Data, Reader};
-        let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| roster_error(origin, format!("cannot be read as a workbook: {e}")))?;
-        let names = workbook.sheet_names();
-        let name = match sheet {
-            Some(wanted) => names
-                .iter()
-                .find(|n| n.eq_ignore_ascii_case(wanted))
-                .cloned()
-                .ok_or_else(|| {
-                    roster_error(
-                        origin,
-                        format!(
-                            "has no sheet '{wanted}'; its sheets are: {}",
-                            names.join(", ")
-                        ),
-                    )
-                })?,
-            None => names
-                .first()
-                .cloned()
-                .ok_or_else(|| roster_error(origin, "has no sheets".into()))?,
-        };
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| roster_error(origin, format!("sheet '{name}': {e}")))?;
-        let first_row = range.start().map_or(0, |(r, _)| r as usize);
-        let text = |cell: &Data| -> String {
-            match cell {
-                Data::Empty => String::new(),
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(d) => d
-                    .as_datetime()
-                    .map_or_else(|| d.as_f64().to_string(), |t| t.date().to_string()),
-                Data::Error(e) => format!("#{e:?}"),
+        use calamine::Reader;
+        check_file_size(origin, &bytes)?;
+        let is_xlsx = check_unpacked_size(origin, &bytes)?;
+        let cursor = std::io::Cursor::new(bytes);
+        let rows = if is_xlsx {
+            let mut workbook = calamine::Xlsx::new(cursor)
+                .map_err(|e| roster_error(origin, format!("cannot be read as a workbook: {e}")))?;
+            let names = workbook.sheet_names();
+            let name = pick_sheet(origin, &names, sheet)?;
+            let mut cells = workbook
+                .worksheet_cells_reader(&name)
+                .map_err(|e| roster_error(origin, format!("sheet '{name}': {e}")))?;
+            let mut rows = SheetRows::new(origin, &names, sheet, &name);
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| roster_error(origin, format!("sheet '{name}': {e}")))?
+            {
+                let (r, c) = cell.get_position();
+                rows.push(r, c, &calamine::Data::from(cell.get_value().clone()))?;
             }
-        };
-        let mut rows_iter = range
-            .rows()
-            .enumerate()
-            .skip_while(|(_, r)| r.iter().all(|c| text(c).trim().is_empty()));
-        // When the roster is not where mus looked, the sheets tell the user where it is.
-        let sheets = format!(
-            "its sheets are: {} (choose one with --sheet)",
-            names.join(", ")
-        );
-        let Some((_, header_row)) = rows_iter.next() else {
-            let which = match sheet {
-                Some(_) => format!("the sheet '{name}'"),
-                None => format!("the first sheet, '{name}',"),
-            };
-            return Err(roster_error(origin, format!("{which} is empty; {sheets}")));
-        };
-        let headers: Vec<String> = header_row.iter().map(text).collect();
-        let columns = map_headers(origin, &headers)?;
-        let first = headers.join(";");
-        let first = first.trim_end_matches(';');
-        let also = if names.len() > 1 {
-            format!("; {sheets}")
+            rows.finish()?
         } else {
-            String::new()
-        };
-        require_name_column(origin, &columns, first, &also)?;
-        let mut rows = Vec::new();
-        for (i, cells) in rows_iter {
-            if cells.iter().all(|c| text(c).trim().is_empty()) {
-                continue;
+            let mut workbook = calamine::open_workbook_auto_from_rs(cursor)
+                .map_err(|e| roster_error(origin, format!("cannot be read as a workbook: {e}")))?;
+            let names = workbook.sheet_names();
+            let name = pick_sheet(origin, &names, sheet)?;
+            let range = workbook
+                .worksheet_range(&name)
+                .map_err(|e| roster_error(origin, format!("sheet '{name}': {e}")))?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            let mut rows = SheetRows::new(origin, &names, sheet, &name);
+            for (r, c, value) in range.used_cells() {
+                rows.push(top + r as u32, left + c as u32, value)?;
             }
-            rows.push(row(first_row + i + 1, &columns, &headers, |k| {
-                cells.get(k).map(text)
-            }));
-        }
-        require_rows(origin, &rows, first)?;
+            rows.finish()?
+        };
         Ok(Roster {
             origin: origin.into(),
             format: Format::Excel,
             rows,
         })
     }
+}
+
+/// The sheet `wanted` names (ignoring case), else the first.
+fn pick_sheet(origin: &str, names: &[String], wanted: Option<&str>) -> Result<String> {
+    match wanted {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or_else(|| {
+                roster_error(
+                    origin,
+                    format!(
+                        "has no sheet '{wanted}'; its sheets are: {}",
+                        names.join(", ")
+                    ),
+                )
+            }),
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| roster_error(origin, "has no sheets".into())),
+    }
+}
+
+/// A cell's text as the roster means it: whole numbers without `.0`, dates as ISO dates.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map_or_else(|| d.as_f64().to_string(), |t| t.date().to_string()),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// A sheet's rows, built from its cells in the order the sheet stores them (row by row):
+/// the first row with text is the header; of the rows below it only the cells of known
+/// columns are kept, at most [`MAX_ROWS`] rows and [`MAX_UNPACKED_BYTES`] of text.
+/// A sheet's header row: its cells' texts, and the known columns by cell index.
+type Header = (Vec<String>, Vec<(usize, Column)>);
+
+struct SheetRows<'a> {
+    origin: &'a str,
+    names: &'a [String],
+    chosen: Option<&'a str>,
+    name: &'a str,
+    /// The row whose cells are being collected (0-based), and its cells with text:
+    /// before the header every one, after it those of known columns.
+    current: Option<u32>,
+    cells: Vec<(u32, String)>,
+    has_text: bool,
+    header: Option<Header>,
+    rows: Vec<Row>,
+    kept: u64,
+}
+
+impl<'a> SheetRows<'a> {
+    fn new(
+        origin: &'a str,
+        names: &'a [String],
+        chosen: Option<&'a str>,
+        name: &'a str,
+    ) -> SheetRows<'a> {
+        SheetRows {
+            origin,
+            names,
+            chosen,
+            name,
+            current: None,
+            cells: Vec::new(),
+            has_text: false,
+            header: None,
+            rows: Vec::new(),
+            kept: 0,
+        }
+    }
+
+    /// When the roster is not where mus looked, the sheets tell the user where it is.
+    fn sheets(&self) -> String {
+        format!(
+            "its sheets are: {} (choose one with --sheet)",
+            self.names.join(", ")
+        )
+    }
+
+    fn push(&mut self, row: u32, column: u32, value: &calamine::Data) -> Result<()> {
+        if self.current != Some(row) {
+            self.end_row()?;
+            self.current = Some(row);
+        }
+        let text = cell_text(value);
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        self.has_text = true;
+        match &self.header {
+            None => self.cells.push((column, text)),
+            Some((_, columns)) if columns.iter().any(|(i, _)| *i == column as usize) => {
+                self.kept += text.len() as u64;
+                if self.kept > MAX_UNPACKED_BYTES {
+                    return Err(roster_error(
+                        self.origin,
+                        format!(
+                            "the cells mus reads hold more than {} of text; a roster may hold at most that (a roster of {} leaders holds far less) — is this the right file?",
+                            size(MAX_UNPACKED_BYTES),
+                            thousands(MAX_ROWS)
+                        ),
+                    ));
+                }
+                self.cells.push((column, text));
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
+    fn end_row(&mut self) -> Result<()> {
+        let cells = std::mem::take(&mut self.cells);
+        let has_text = std::mem::replace(&mut self.has_text, false);
+        let Some(number) = self.current.map(|r| r as usize + 1) else {
+            return Ok(());
+        };
+        if !has_text {
+            return Ok(());
+        }
+        match &self.header {
+            None => {
+                let width = cells
+                    .iter()
+                    .map(|(c, _)| *c as usize + 1)
+                    .max()
+                    .unwrap_or(0);
+                let mut headers = vec![String::new(); width];
+                for (c, text) in cells {
+                    headers[c as usize] = text;
+                }
+                let columns = map_headers(self.origin, &headers)?;
+                let first = headers.join(";");
+                let also = if self.names.len() > 1 {
+                    format!("; {}", self.sheets())
+                } else {
+                    String::new()
+                };
+                require_name_column(self.origin, &columns, first.trim_end_matches(';'), &also)?;
+                self.header = Some((headers, columns));
+            }
+            Some((headers, columns)) => {
+                if self.rows.len() == MAX_ROWS {
+                    return Err(too_many_rows(self.origin, "row", number));
+                }
+                self.rows.push(row(number, columns, headers, |k| {
+                    cells
+                        .iter()
+                        .find(|(c, _)| *c as usize == k)
+                        .map(|(_, text)| text.clone())
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows, in the sheet's order; an error for a sheet without a header or rows.
+    fn finish(mut self) -> Result<Vec<Row>> {
+        self.end_row()?;
+        let Some((headers, _)) = &self.header else {
+            let which = match self.chosen {
+                Some(_) => format!("the sheet '{}'", self.name),
+                None => format!("the first sheet, '{}',", self.name),
+            };
+            return Err(roster_error(
+                self.origin,
+                format!("{which} is empty; {}", self.sheets()),
+            ));
+        };
+        let first = headers.join(";");
+        require_rows(self.origin, &self.rows, first.trim_end_matches(';'))?;
+        self.rows.sort_by_key(|r| r.number);
+        Ok(self.rows)
+    }
+}
+
+/// Refuses a workbook (a zip archive: `.xlsx`, `.xlsb`, `.ods`) whose parts unpack to
+/// more than [`MAX_UNPACKED_BYTES`]: first by what they declare, before anything is
+/// unpacked, then by what they really unpack to (a part may declare less than it holds),
+/// counted as it streams by and never held. Returns whether it is an `.xlsx` workbook.
+/// A file that is no zip archive (`.xls`) passes: calamine says what it is.
+fn check_unpacked_size(origin: &str, bytes: &[u8]) -> Result<bool> {
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(false);
+    };
+    let refuse = |found: String| {
+        roster_error(
+            origin,
+            format!(
+                "unpacks to {found}; a roster workbook may unpack to at most {} (a roster of {} leaders unpacks to far less) — is this the right file?",
+                size(MAX_UNPACKED_BYTES),
+                thousands(MAX_ROWS)
+            ),
+        )
+    };
+    let mut declared = 0u64;
+    let mut largest = (0u64, String::new());
+    for i in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(i) else {
+            continue;
+        };
+        declared = declared.saturating_add(part.size());
+        if part.size() > largest.0 {
+            largest = (part.size(), part.name().to_string());
+        }
+    }
+    if declared > MAX_UNPACKED_BYTES {
+        return Err(refuse(format!(
+            "{} ({} alone to {})",
+            size(declared),
+            largest.1,
+            size(largest.0)
+        )));
+    }
+    let mut total = 0u64;
+    let mut buffer = vec![0; 64 * 1024];
+    for i in 0..archive.len() {
+        // A part that cannot be unpacked (encrypted, an unknown method) is calamine's to
+        // report, should it need the part.
+        let Ok(mut part) = archive.by_index(i) else {
+            continue;
+        };
+        let name = part.name().to_string();
+        loop {
+            match part.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => total += n as u64,
+            }
+            if total > MAX_UNPACKED_BYTES {
+                return Err(refuse(format!(
+                    "more than {} ({name} holds more than it declares)",
+                    size(MAX_UNPACKED_BYTES)
+                )));
+            }
+        }
+    }
+    let is_xlsx = archive.index_for_name("xl/workbook.xml").is_some();
+    Ok(is_xlsx)
 }
 
 /// What is wrong with a JSON value in a known column, if anything. A cell is text (or
@@ -425,6 +662,174 @@ fn json_problem(column: Column, value: &serde_json::Value) -> Option<String> {
             "is {} ({other}); give it as text in quotes",
             kind(other)
         )),
+    }
+}
+
+/// A roster's bytes, refused unread when the file is larger than [`MAX_FILE_BYTES`] (and
+/// read no further than that, should it grow meanwhile or be a device).
+fn read_bounded(path: &Path, origin: &str) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let declared = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if declared > MAX_FILE_BYTES {
+        return Err(too_large(origin, size(declared)));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(
+            origin,
+            format!("larger than {}", size(MAX_FILE_BYTES)),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Refuses roster bytes (an upload, say) larger than [`MAX_FILE_BYTES`].
+fn check_file_size(origin: &str, bytes: &[u8]) -> Result<()> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(origin, size(bytes.len() as u64)));
+    }
+    Ok(())
+}
+
+/// The error for a roster file of `found` bytes, more than [`MAX_FILE_BYTES`].
+fn too_large(origin: &str, found: String) -> Error {
+    roster_error(
+        origin,
+        format!(
+            "is {found}; a roster file may be at most {} (a roster of {} leaders is far smaller) — is this the right file?",
+            size(MAX_FILE_BYTES),
+            thousands(MAX_ROWS)
+        ),
+    )
+}
+
+/// The error for a roster with more than [`MAX_ROWS`] rows; `number` is the first one
+/// too many, as the file numbers it (`what`: "row" in a sheet or CSV, "item" in JSON).
+fn too_many_rows(origin: &str, what: &str, number: usize) -> Error {
+    roster_error(
+        origin,
+        format!(
+            "has more than {} leaders ({what} {} is one too many); a roster may have at most {} — split it, or check that this is the right file",
+            thousands(MAX_ROWS),
+            thousands(number),
+            thousands(MAX_ROWS)
+        ),
+    )
+}
+
+/// `100000` as `100,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A JSON roster read item by item: at most [`MAX_ROWS`] items, and of each only the keys
+/// of known columns (other keys are skipped unread, so a file of many unknown keys costs
+/// nothing). Returns the items and the keys of the first, for messages. `too_many` is set
+/// when the items ran over the limit.
+struct JsonItems<'a> {
+    too_many: &'a std::cell::Cell<bool>,
+}
+
+type JsonItem = serde_json::Map<String, serde_json::Value>;
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonItems<'_> {
+    type Value = (Vec<JsonItem>, Vec<String>);
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonItems<'_> {
+    type Value = (Vec<JsonItem>, Vec<String>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        // As serde_json says it for a list of objects.
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        let mut first_keys = Vec::new();
+        loop {
+            let keys = items.is_empty().then_some(&mut first_keys);
+            let Some(item) = seq.next_element_seed(JsonItemSeed { keys })? else {
+                break;
+            };
+            if items.len() == MAX_ROWS {
+                self.too_many.set(true);
+                return Err(serde::de::Error::custom("too many items"));
+            }
+            items.push(item);
+        }
+        first_keys.sort_unstable();
+        first_keys.dedup();
+        Ok((items, first_keys))
+    }
+}
+
+/// One item of a JSON roster: the keys of known columns with their values; every key's
+/// name into `keys`, when given.
+struct JsonItemSeed<'a> {
+    keys: Option<&'a mut Vec<String>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonItemSeed<'_> {
+    type Value = JsonItem;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<JsonItem, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonItemSeed<'_> {
+    type Value = JsonItem;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        // As serde_json says it for an object.
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut self,
+        mut map: A,
+    ) -> std::result::Result<JsonItem, A::Error> {
+        let mut item = JsonItem::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if Column::from_header(&key).is_some() {
+                let value: serde_json::Value = map.next_value()?;
+                if let Some(keys) = self.keys.as_deref_mut() {
+                    keys.push(key.clone());
+                }
+                item.insert(key, value);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                if let Some(keys) = self.keys.as_deref_mut() {
+                    keys.push(key);
+                }
+            }
+        }
+        Ok(item)
     }
 }
 

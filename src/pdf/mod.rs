@@ -411,6 +411,42 @@ fn set_to_unicode(
     let broken = |what: &str| Error::Pdf {
         message: format!("a font has no {what}"),
     };
+    let cmap = to_unicode_cmap(glyphs);
+    let cmap = lopdf::Stream::new(lopdf::Dictionary::new(), cmap.into_bytes());
+    // printpdf's map (of the page text's glyphs only) is replaced in its own object: a
+    // new object beside it would leave it in the file, unreferenced (690 bytes).
+    let old = doc
+        .get_dictionary(font)
+        .and_then(|f| f.get(b"ToUnicode"))
+        .and_then(Object::as_reference)
+        .ok();
+    match old {
+        Some(id) => {
+            doc.objects.insert(id, Object::Stream(cmap));
+        }
+        None => {
+            let id = doc.add_object(cmap);
+            doc.get_object_mut(font)
+                .and_then(Object::as_dict_mut)
+                .map_err(|_| broken("dictionary"))?
+                .set("ToUnicode", Object::Reference(id));
+        }
+    }
+    Ok(())
+}
+
+/// The ToUnicode CMap (ISO 32000-1, 9.10.3) for `glyphs` (character -> glyph id): runs of
+/// consecutive glyphs for consecutive characters (a subset keeps the font's order, and
+/// accented letters come in alphabet order) are one `bfrange` line each, the other glyphs
+/// one `bfchar` line each, at most 100 lines a block.
+///
+/// A range's source and destination each vary in their last byte only (`<0060> <00F0>
+/// <00A0>` carried the destination past 0xFF: Ghostscript read Ł, U+0141, as "A"), and a
+/// range's destination lies below U+0100: Ghostscript 10.0 reads a range's destination
+/// wrongly when its first byte is not 0 (`<004D> <004E> <2013>` gave "3" and "4" for the
+/// dashes), and reads the same as a `bfchar` right. So Latin-1 runs are ranges, the rest
+/// of the text (ŁŻ, dashes, quotes, €) one line a glyph.
+fn to_unicode_cmap(glyphs: &BTreeMap<u32, u16>) -> String {
     let mut by_gid: Vec<(u16, u32)> = glyphs.iter().map(|(c, g)| (*g, *c)).collect();
     by_gid.sort_unstable();
     by_gid.dedup_by_key(|(g, _)| *g);
@@ -420,9 +456,6 @@ fn set_to_unicode(
          /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
          1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
     );
-    // Runs of consecutive glyphs for consecutive characters (a subset keeps the font's
-    // order, and accented letters come in alphabet order) are one `bfrange` line each; a
-    // range stays within one last byte of its codes (ISO 32000-1, 9.10.3).
     let mut runs: Vec<(u16, u16, u32)> = Vec::new();
     for &(gid, c) in &by_gid {
         match runs.last_mut() {
@@ -430,7 +463,8 @@ fn set_to_unicode(
                 if gid == *last + 1
                     && c == *start + u32::from(gid - *first)
                     && gid >> 8 == *first >> 8
-                    && c <= 0xFFFF =>
+                    && c >> 8 == *start >> 8
+                    && c <= 0xFF =>
             {
                 *last = gid
             }
@@ -463,27 +497,7 @@ fn set_to_unicode(
         cmap.push_str("endbfrange\n");
     }
     cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    let cmap = lopdf::Stream::new(lopdf::Dictionary::new(), cmap.into_bytes());
-    // printpdf's map (of the page text's glyphs only) is replaced in its own object: a
-    // new object beside it would leave it in the file, unreferenced (690 bytes).
-    let old = doc
-        .get_dictionary(font)
-        .and_then(|f| f.get(b"ToUnicode"))
-        .and_then(Object::as_reference)
-        .ok();
-    match old {
-        Some(id) => {
-            doc.objects.insert(id, Object::Stream(cmap));
-        }
-        None => {
-            let id = doc.add_object(cmap);
-            doc.get_object_mut(font)
-                .and_then(Object::as_dict_mut)
-                .map_err(|_| broken("dictionary"))?
-                .set("ToUnicode", Object::Reference(id));
-        }
-    }
-    Ok(())
+    cmap
 }
 
 /// A printpdf font holding only `chars` of `face`, with glyph ids renumbered and the
@@ -959,5 +973,134 @@ mod tests {
         assert_eq!(back, text.chars().collect::<BTreeSet<char>>());
         // Above the bitmap, only what lies there.
         assert_eq!(set.rest, BTreeSet::from(['\u{2200}', '𝔄']));
+    }
+
+    /// A ToUnicode CMap read as ISO 32000-1, 9.10.3 and Ghostscript read it: a
+    /// `bfrange` adds to the last byte of its destination only (carrying nowhere). Gives
+    /// glyph id -> text, the ranges as (first, last, destination bytes) and the number of
+    /// entries each block announced with the lines it held.
+    #[allow(clippy::type_complexity)]
+    fn read_cmap(
+        cmap: &str,
+    ) -> (
+        BTreeMap<u16, String>,
+        Vec<(u16, u16, Vec<u8>)>,
+        Vec<(usize, usize)>,
+    ) {
+        let bytes = |s: &str| -> Vec<u8> {
+            let s = s.trim_matches(['<', '>']);
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        let text = |b: &[u8]| {
+            let units: Vec<u16> = b
+                .chunks(2)
+                .map(|u| u16::from_be_bytes([u[0], u[1]]))
+                .collect();
+            String::from_utf16(&units).unwrap()
+        };
+        let code = |s: &str| u16::from_be_bytes(bytes(s).try_into().unwrap());
+        let (mut map, mut ranges, mut blocks) = (BTreeMap::new(), Vec::new(), Vec::new());
+        let mut mode = "";
+        for line in cmap.lines() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match (mode, parts.as_slice()) {
+                (_, [n, "beginbfchar"]) | (_, [n, "beginbfrange"]) => {
+                    mode = if line.ends_with("bfchar") {
+                        "char"
+                    } else {
+                        "range"
+                    };
+                    blocks.push((n.parse().unwrap(), 0));
+                }
+                (_, ["endbfchar"]) | (_, ["endbfrange"]) => mode = "",
+                ("char", [src, dst]) => {
+                    blocks.last_mut().unwrap().1 += 1;
+                    map.insert(code(src), text(&bytes(dst)));
+                }
+                ("range", [lo, hi, dst]) => {
+                    blocks.last_mut().unwrap().1 += 1;
+                    let (lo, hi, dst) = (code(lo), code(hi), bytes(dst));
+                    for k in 0..=hi.wrapping_sub(lo) {
+                        let mut b = dst.clone();
+                        let last = b.len() - 1;
+                        b[last] = b[last].wrapping_add(k as u8);
+                        map.insert(lo.wrapping_add(k), text(&b));
+                    }
+                    ranges.push((lo, hi, dst));
+                }
+                _ => {}
+            }
+        }
+        (map, ranges, blocks)
+    }
+
+    /// Glyph sets that test the writer: the example guide's case (Latin-1 and Latin
+    /// Extended-A at consecutive glyphs from 0x60: U+00A0..U+017F, through glyph 0x100),
+    /// 250 lone glyphs and 250 two-glyph runs, and letters outside the BMP.
+    fn glyph_sets() -> Vec<BTreeMap<u32, u16>> {
+        let latin: BTreeMap<u32, u16> = (0xA0..=0x17Fu32)
+            .map(|c| (c, 0x60 + (c - 0xA0) as u16))
+            .collect();
+        let mut many = BTreeMap::new();
+        for k in 0..250u32 {
+            many.insert(0x400 + 3 * k, (2 * k) as u16);
+            many.insert(0x1000 + 5 * k, (1000 + 3 * k) as u16);
+            many.insert(0x1001 + 5 * k, (1001 + 3 * k) as u16);
+        }
+        let astral: BTreeMap<u32, u16> = [(0x1D504, 7), (0x1D505, 8), (0x20AC, 9), (0x20AD, 10)]
+            .into_iter()
+            .collect();
+        let dashes: BTreeMap<u32, u16> = "–—‘’‚“”„«»…•€§Łłæøå"
+            .chars()
+            .enumerate()
+            .map(|(k, c)| (c as u32, 0xF0 + k as u16))
+            .collect();
+        vec![latin, many, astral, dashes]
+    }
+
+    #[test]
+    fn a_to_unicode_range_varies_the_last_byte_only_of_source_and_destination() {
+        for glyphs in glyph_sets() {
+            let (_, ranges, _) = read_cmap(&to_unicode_cmap(&glyphs));
+            for (lo, hi, dst) in ranges {
+                let range = format!("<{lo:04X}> <{hi:04X}> {dst:02X?}");
+                assert!(lo < hi && lo >> 8 == hi >> 8, "source: {range}");
+                assert_eq!(dst.len(), 2, "one UTF-16 unit: {range}");
+                assert_eq!(
+                    dst[0], 0,
+                    "Ghostscript misreads a range above U+00FF: {range}"
+                );
+                assert!(
+                    usize::from(dst[1]) + usize::from(hi - lo) <= 0xFF,
+                    "the destination carries past its last byte: {range}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_to_unicode_block_holds_at_most_100_entries() {
+        for glyphs in glyph_sets() {
+            let (_, _, blocks) = read_cmap(&to_unicode_cmap(&glyphs));
+            for (announced, held) in blocks {
+                assert!((1..=100).contains(&announced), "{announced} entries");
+                assert_eq!(announced, held);
+            }
+        }
+    }
+
+    #[test]
+    fn a_to_unicode_cmap_read_back_maps_every_glyph_to_its_character() {
+        for glyphs in glyph_sets() {
+            let (map, _, _) = read_cmap(&to_unicode_cmap(&glyphs));
+            let want: BTreeMap<u16, String> = glyphs
+                .iter()
+                .map(|(c, g)| (*g, char::from_u32(*c).unwrap().to_string()))
+                .collect();
+            assert_eq!(map, want);
+        }
     }
 }

@@ -8,9 +8,11 @@
 //! signature value, the changes after the signed revision, trust.
 
 mod byte_range;
+mod certs;
 mod cms;
 mod coverage;
 mod crypto;
+pub mod error;
 pub(crate) mod fields;
 mod invalid;
 mod lexer;
@@ -27,6 +29,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use lopdf::{Document, Object};
 
+pub use self::cms::{verify_document_timestamp, Imprinted, Timestamp, TimestampError};
 pub use byte_range::{ByteRange, ByteRangeError};
 pub use cms::{CmsError, Structure};
 pub use crypto::CryptoError;
@@ -38,7 +41,6 @@ pub use revocation::{
     check_dss_item, read_dss, Dss, DssError, DssItemKind, Revocation, RevocationData,
     RevocationProblem, RevocationSource, SigningTime,
 };
-pub use self::cms::{verify_document_timestamp, Imprinted, Timestamp, TimestampError};
 pub use trust::{load_trust_anchors, ChainError, TrustAnchor};
 
 use crate::signature::error::{Error, Result};

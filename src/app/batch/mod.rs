@@ -13,14 +13,18 @@ use std::path::PathBuf;
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use crate::archive::answers::Carried;
-use crate::app::{Error, Input, Result};
 use crate::app::inputs;
+use crate::app::{Input, Result};
+use crate::archive::answers::Carried;
 use crate::archive::previous::{Lookup, PreviousArchive};
-use crate::model::roster::Roster;
+use crate::base::error::Error as BaseError;
 use crate::compose::templates::Templates;
+use crate::model::error::Error as ModelError;
+use crate::model::roster::Roster;
 
-pub use crate::app::batch::produce::{BatchConfig, Entry, NoProgress, Outcome, Progress, RowProblem, Summary};
+pub use crate::app::batch::produce::{
+    BatchConfig, Entry, NoProgress, Outcome, Progress, RowProblem, Summary,
+};
 pub use crate::model::manifest::{Manifest, Record, MANIFEST_CSV, MANIFEST_JSON};
 
 /// What a batch is to make: the options of `mus batch` (and the fields of the web form).
@@ -123,17 +127,18 @@ pub fn load(request: &BatchRequest) -> Result<Batch> {
             request.sheet.as_deref(),
         )?,
     };
-    let framework = config::load_framework(request.framework.as_deref())?;
+    let framework = inputs::load_framework(request.framework.as_deref())?;
     let templates = match &request.templates {
         Some(dir) => Templates::from_dir(dir)?,
         None => Templates::builtin()?,
     };
-    let default_date = config::dialogue_date(request.date.as_deref(), request.epoch)?;
+    let default_date = inputs::dialogue_date(request.date.as_deref(), request.epoch)?;
     if request.jobs == Some(0) {
-        return Err(Error::Value {
+        return Err(BaseError::Value {
             option: "--jobs".into(),
             message: "must be at least 1".into(),
-        });
+        }
+        .into());
     }
     Ok(Batch {
         config: BatchConfig {
@@ -227,9 +232,10 @@ impl Batch {
     /// Refused, with nothing written, when `check` does not proceed.
     pub fn run(&self, check: &RosterCheck, progress: &dyn Progress) -> Result<BatchReport> {
         if !check.proceeds() {
-            return Err(Error::Rows {
+            return Err(ModelError::Rows {
                 problems: check.problems.iter().map(ToString::to_string).collect(),
-            });
+            }
+            .into());
         }
         let following: HashMap<usize, &Carried> = match &check.previous {
             Some(follow) => check

@@ -10,16 +10,18 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::archive::answers::Carried;
-use crate::app::inputs::{self, clean};
 use crate::app::error::{Error, Result};
+use crate::app::inputs::{self, clean};
+use crate::archive::answers::Carried;
 use crate::base::fonts::FontSet;
-use crate::model::framework::Framework;
 use crate::compose::guide::{Guide, People};
-use crate::model::roster::{Column, Roster, Row};
 use crate::compose::templates::Templates;
+use crate::model::framework::Framework;
+use crate::model::roster::{Column, Roster, Row};
 
-use crate::model::manifest::{check_own_manifest, read_manifest, Record};
+use crate::base::error::Error as BaseError;
+use crate::model::error::Error as ModelError;
+use crate::model::manifest::{check_own_guide, check_own_manifest, read_manifest, Record};
 // The archive reads manifests and names its files through these re-exports until it
 // imports `manifest` and `naming` directly.
 pub use crate::model::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
@@ -165,9 +167,12 @@ impl BatchConfig {
         let fonts = FontSet::builtin();
         let mut text = |column: Column| -> String {
             let value = Some(row.get(column).to_string());
-            match clean(row.header(column), &value)
-                .and_then(|v| fonts.check_coverage(row.header(column), &v).map(|_| v))
-            {
+            match clean(row.header(column), &value).and_then(|v| {
+                fonts
+                    .check_coverage(row.header(column), &v)
+                    .map(|_| v)
+                    .map_err(Into::into)
+            }) {
                 Ok(v) => v,
                 Err(e) => {
                     let message = e.to_string();
@@ -252,7 +257,7 @@ impl BatchConfig {
             &entry.focus,
             entry.people.clone(),
             entry.date,
-            config::creation_time(entry.date, self.epoch),
+            inputs::creation_time(entry.date, self.epoch),
             self.form,
         )
     }
@@ -295,7 +300,7 @@ impl BatchConfig {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.jobs.unwrap_or(2 * cores))
             .build()
-            .map_err(|e| Error::Value {
+            .map_err(|e| BaseError::Value {
                 option: "--jobs".into(),
                 message: e.to_string(),
             })?;
@@ -381,12 +386,20 @@ impl BatchConfig {
         let path = self.out_dir.join(&entry.file);
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_file() => {
-                if std::fs::read(&path).is_ok_and(|old| old == rendered.pdf) {
+                let old = std::fs::read(&path);
+                if old.as_ref().is_ok_and(|old| *old == rendered.pdf) {
                     return Outcome::Unchanged(record);
                 }
-                if !ours.contains(&entry.file) {
+                // A file no manifest claims is replaced only if it is this row's guide
+                // (a run killed before its manifest left it).
+                let own = match &old {
+                    _ if ours.contains(&entry.file) => Ok(()),
+                    Ok(old) => check_own_guide(old, &entry.people, entry.date),
+                    Err(e) => Err(format!("cannot be read ({e})")),
+                };
+                if let Err(what) = own {
                     return failed(format!(
-                        "{} exists and was not written by mus; it is left as it is (move it away to make this guide)",
+                        "{} exists and {what}; it is left as it is (move it away to make this guide)",
                         entry.file
                     ));
                 }
@@ -408,12 +421,15 @@ impl BatchConfig {
 }
 
 /// `unknown role 'x' — did you mean 'y'?` from a matching error.
-fn unknown(e: &Error, input: &str) -> String {
-    match e {
-        Error::UnknownId { kind, valid, .. } if input.is_empty() => {
+fn unknown(e: &ModelError, input: &str) -> String {
+    let ModelError::Base(base) = e else {
+        return e.to_string();
+    };
+    match base {
+        BaseError::UnknownId { kind, valid, .. } if input.is_empty() => {
             format!("is empty; the {kind}s are: {}", valid.join(", "))
         }
-        Error::UnknownId {
+        BaseError::UnknownId {
             kind,
             closest: Some(c),
             ..
@@ -446,10 +462,11 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         return if dir.is_dir() {
             Ok(())
         } else {
-            Err(Error::Io {
+            Err(BaseError::Io {
                 path: dir.to_path_buf(),
                 message: "is a file, not a folder".into(),
-            })
+            }
+            .into())
         };
     }
     let mut builder = std::fs::DirBuilder::new();

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 pub use crate::app::archive::current_year;
-use crate::cli::args::{ArchiveArgs, ArchiveCommand};
-use crate::app::inputs::source_date_epoch;
 use crate::app::error::{Error, Result};
+use crate::app::inputs::source_date_epoch;
+use crate::cli::args::{ArchiveArgs, ArchiveCommand};
 use crate::signature::{self, TrustAnchor};
 
 /// The environment variable that names the archive folder when `--archive` does not.

@@ -7,11 +7,11 @@ pub mod config;
 use std::path::Path;
 
 use crate::app::archive::{self as ops, AddOptions, Adding, Verdict};
+use crate::app::error::Result;
 use crate::app::Input;
 use crate::archive::status::StatusReport;
 use crate::archive::stored::StoredRole;
 use crate::archive::ArchivedGuide;
-use crate::app::error::Result;
 use crate::base::files::write_stdout;
 use config::{ArchiveConfig, CsvOutput, Task};
 
@@ -258,6 +258,10 @@ fn verify(dir: &Path, anchors: &[crate::signature::TrustAnchor]) -> Result<u8> {
         eprintln!("{TRUST_NOTE}");
     }
     let verified = ops::verify_opened(&archive, anchors)?;
+    // Named, but no problem: the archive is whole when that mus finishes.
+    for file in &verified.in_progress {
+        eprintln!("{file}");
+    }
     let mut out = String::new();
     for p in &verified.problems {
         out.push_str(&format!("{p}\n"));
