@@ -27,6 +27,7 @@ pub mod pdf;
 pub mod previous;
 pub mod report;
 pub mod roster;
+pub mod serve;
 pub mod show;
 pub mod signature;
 pub mod templates;
@@ -151,6 +152,7 @@ fn run_simple(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Serve(args) => serve::run(serve::ServeConfig::from_options(&serve_options(args))?),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mus", &mut out);
@@ -194,6 +196,20 @@ fn previous_notes(config: &GuideConfig, previous: &answers::Carried) -> Vec<Stri
         notes.push("it is not signed by everyone it names: the plan is shown as not signed".into());
     }
     notes
+}
+
+/// `mus serve`'s arguments as the web front end's options.
+fn serve_options(args: cli::ServeArgs) -> serve::ServeOptions {
+    serve::ServeOptions {
+        listen: args.listen,
+        archive: args.archive,
+        open: args.open,
+        token_file: args.token_file,
+        hosts: args.host,
+        framework: args.source.framework,
+        templates: args.templates,
+        trust: args.trust,
+    }
 }
 
 fn print(text: &str) -> Result<()> {
