@@ -1,12 +1,13 @@
-//! `mus batch`: one guide per row of an HR roster, validated in full before anything is
-//! written, made in parallel, with a manifest HR keeps.
+//! A batch: one guide per row of an HR roster, validated in full before anything is
+//! written, made in parallel, with a manifest HR keeps. Resolving a request into a
+//! [`BatchConfig`] and deciding what to do with problems is [`crate::app::batch`]'s;
+//! telling a person is the front end's.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::answers::Carried;
@@ -15,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::framework::Framework;
 use crate::guide::{Guide, People};
-use crate::previous::{Lookup, PreviousArchive};
 use crate::roster::{Column, Roster, Row};
 use crate::templates::Templates;
 
@@ -25,7 +25,7 @@ use crate::manifest::{check_own_manifest, read_manifest, Record};
 pub use crate::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
 pub use crate::naming::safe_file_stem;
 
-/// Everything `mus batch` needs, resolved.
+/// Everything a batch needs, resolved.
 pub struct BatchConfig {
     pub roster: Roster,
     pub framework: Framework,
@@ -37,8 +37,6 @@ pub struct BatchConfig {
     pub epoch: Option<i64>,
     pub jobs: Option<usize>,
     pub keep_going: bool,
-    pub dry_run: bool,
-    pub quiet: bool,
     pub form: bool,
     /// The archive of last year's guides (`--previous`).
     pub previous: Option<PathBuf>,
@@ -55,6 +53,45 @@ pub struct Entry {
     pub date: NaiveDate,
     pub file: String,
 }
+
+/// A problem in one roster row, as `--dry-run` names it:
+/// `roster.csv:3: rolle: unknown role 'x' — did you mean 'chef'?`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowProblem {
+    /// The roster, as named in messages.
+    pub origin: String,
+    /// The row as the roster numbers it (a CSV's header is row 1).
+    pub row: usize,
+    /// The column's header as the roster spells it.
+    pub column: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.origin, self.row, self.column, self.message
+        )
+    }
+}
+
+/// Told as a batch runs: the caller's progress bar or counter. Called from the worker
+/// threads, hence `Sync`.
+pub trait Progress: Sync {
+    /// Before the first guide: how many there will be.
+    fn start(&self, _total: usize) {}
+    /// One guide done (written, unchanged or failed).
+    fn done(&self, _outcome: &Outcome) {}
+    /// After the last guide, before the manifest is written.
+    fn finish(&self) {}
+}
+
+/// No progress to report.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
 
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,8 +140,8 @@ pub fn parse_roster_date(text: &str) -> Option<NaiveDate> {
 
 impl BatchConfig {
     /// Checks every row against the framework and the fonts. Returns the valid entries,
-    /// with file names assigned, and every problem, located as `file:row: column: …`.
-    pub fn validate(&self) -> (Vec<Entry>, Vec<String>) {
+    /// with file names assigned, and every problem, located by row and column.
+    pub fn validate(&self) -> (Vec<Entry>, Vec<RowProblem>) {
         let mut entries = Vec::new();
         let mut problems = Vec::new();
         for row in &self.roster.rows {
@@ -117,15 +154,13 @@ impl BatchConfig {
         (entries, problems)
     }
 
-    fn entry(&self, row: &Row) -> std::result::Result<Entry, Vec<String>> {
+    fn entry(&self, row: &Row) -> std::result::Result<Entry, Vec<RowProblem>> {
         let mut problems = Vec::new();
-        let at = |column: Column, message: String| {
-            format!(
-                "{}:{}: {}: {message}",
-                self.roster.origin,
-                row.number,
-                row.header(column)
-            )
+        let at = |column: Column, message: String| RowProblem {
+            origin: self.roster.origin.clone(),
+            row: row.number,
+            column: row.header(column).to_string(),
+            message,
         };
         let fonts = FontSet::builtin();
         let mut text = |column: Column| -> String {
@@ -222,14 +257,14 @@ impl BatchConfig {
         )
     }
 
-    /// Makes every guide, writes what changed, and the manifest. Rows that fail are
-    /// reported through `report` as they happen.
+    /// Makes every guide, writes what changed, and the manifest. Each row's outcome is
+    /// told to `progress` as it happens.
     pub fn produce(
         &self,
         entries: &[Entry],
-        report: &(dyn Fn(&str) + Sync),
+        progress: &dyn Progress,
     ) -> Result<(Vec<Outcome>, Summary)> {
-        self.produce_following(entries, &HashMap::new(), report)
+        self.produce_following(entries, &HashMap::new(), progress)
     }
 
     /// [`BatchConfig::produce`], each row's guide following up `previous[row]`, last
@@ -238,7 +273,7 @@ impl BatchConfig {
         &self,
         entries: &[Entry],
         following: &HashMap<usize, &Carried>,
-        report: &(dyn Fn(&str) + Sync),
+        progress: &dyn Progress,
     ) -> Result<(Vec<Outcome>, Summary)> {
         let started = Instant::now();
         create_private_dir(&self.out_dir)?;
@@ -246,7 +281,6 @@ impl BatchConfig {
         for file in [MANIFEST_JSON, MANIFEST_CSV] {
             check_own_manifest(&self.out_dir.join(file))?;
         }
-        crate::output::remove_temporary_files_on_signal();
         let stale_removed = crate::output::remove_stale_temporary_files(&self.out_dir)?;
         let previous = read_manifest(&self.out_dir);
         let ours: BTreeSet<String> = previous
@@ -254,7 +288,7 @@ impl BatchConfig {
             .flat_map(|m| m.guides.iter().map(|r| r.file.clone()))
             .collect();
 
-        let bar = progress_bar(entries.len() as u64, self.quiet);
+        progress.start(entries.len());
         // Each job waits for its file to reach the disk (fsync); two per core keep the
         // cores busy meanwhile.
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -271,15 +305,12 @@ impl BatchConfig {
                 .map(|entry| {
                     let outcome =
                         self.produce_one(entry, following.get(&entry.row).copied(), &ours);
-                    if let Outcome::Failed { message, .. } = &outcome {
-                        bar.suspend(|| report(message));
-                    }
-                    bar.inc(1);
+                    progress.done(&outcome);
                     outcome
                 })
                 .collect()
         });
-        bar.finish_and_clear();
+        progress.finish();
 
         let records: Vec<Record> = outcomes
             .iter()
@@ -410,20 +441,6 @@ pub fn assign_file_names(entries: &mut [Entry]) {
     }
 }
 
-fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} guides · {per_sec:0} · {eta} left",
-        )
-        .expect("a valid template"),
-    );
-    bar
-}
-
 fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return if dir.is_dir() {
@@ -440,179 +457,6 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).map_err(|e| Error::io(dir, e))
-}
-
-/// Resolves the command line of `mus batch`.
-pub fn from_args(args: &crate::cli::BatchArgs) -> Result<BatchConfig> {
-    let roster = Roster::from_path(&args.roster, args.sheet.as_deref())?;
-    let framework = config::load_framework(&args.source)?;
-    let templates = match &args.templates {
-        Some(dir) => Templates::from_dir(dir)?,
-        None => Templates::builtin()?,
-    };
-    let epoch = config::source_date_epoch()?;
-    let default_date = config::dialogue_date(args.date.as_deref(), epoch)?;
-    if args.jobs == Some(0) {
-        return Err(Error::Value {
-            option: "--jobs".into(),
-            message: "must be at least 1".into(),
-        });
-    }
-    Ok(BatchConfig {
-        roster,
-        framework,
-        templates,
-        out_dir: args.out_dir.clone(),
-        default_date,
-        epoch,
-        jobs: args.jobs,
-        keep_going: args.keep_going,
-        dry_run: args.dry_run,
-        quiet: args.quiet,
-        form: !args.no_form,
-        previous: args.previous.clone(),
-    })
-}
-
-/// Runs `mus batch` and returns the exit status: 0 all done, 1 some rows failed (with
-/// `--keep-going`), 2 nothing written because of bad rows.
-pub fn run(config: &BatchConfig) -> Result<u8> {
-    let (entries, problems) = config.validate();
-    for p in &problems {
-        eprintln!("error: {p}");
-    }
-    if !problems.is_empty() {
-        eprintln!(
-            "hint: roles: {}; focus: {}",
-            config
-                .framework
-                .levels
-                .iter()
-                .map(|l| l.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            config
-                .framework
-                .principles
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    if !problems.is_empty() && !config.keep_going {
-        eprintln!(
-            "mus batch: {} problem{} in {}; nothing was written (--keep-going makes the valid rows)",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" },
-            config.roster.origin
-        );
-        return Ok(2);
-    }
-    // Last year's guide of each row, looked up before anything is written; what is not
-    // found (or found twice) is said per row, in a dry run too.
-    let previous_archive = match &config.previous {
-        Some(dir) => Some(PreviousArchive::open(dir)?),
-        None => None,
-    };
-    let lookups: Vec<Option<Lookup>> = entries
-        .par_iter()
-        .map(|e| {
-            previous_archive
-                .as_ref()
-                .map(|a| a.lookup(&e.people, e.date.year()))
-        })
-        .collect();
-    if let Some(archive) = &previous_archive {
-        for (e, lookup) in entries.iter().zip(&lookups) {
-            if let Some(problem) = lookup.as_ref().and_then(|l| l.problem(archive.dir())) {
-                eprintln!("note: {}:{}: {problem}", config.roster.origin, e.row);
-            }
-        }
-    }
-    let previous: HashMap<usize, &Carried> = entries
-        .iter()
-        .zip(&lookups)
-        .filter_map(|(e, l)| Some((e.row, l.as_ref()?.carried()?)))
-        .collect();
-    if config.dry_run {
-        let mut out = String::new();
-        for (e, lookup) in entries.iter().zip(&lookups) {
-            let focus = if e.focus.is_empty() {
-                "alle".to_string()
-            } else {
-                e.focus.join(", ")
-            };
-            out.push_str(&format!(
-                "{}:{}: {} · {} · {} · {} → {}\n",
-                config.roster.origin,
-                e.row,
-                e.people.name,
-                e.level,
-                focus,
-                e.date,
-                config.out_dir.join(&e.file).display()
-            ));
-            if let Some(lookup) = lookup {
-                out.pop();
-                out.push_str(&match lookup {
-                    Lookup::Found { path, .. } => format!(" · follows up {}\n", path.display()),
-                    Lookup::None => " · no previous guide\n".to_string(),
-                    Lookup::Several(paths) => {
-                        format!(" · {} possible previous guides, none used\n", paths.len())
-                    }
-                    Lookup::Unreadable { path, .. } => {
-                        format!(" · previous guide {} unreadable\n", path.display())
-                    }
-                });
-            }
-        }
-        crate::output::write_stdout(out.as_bytes())?;
-        eprintln!(
-            "mus batch: dry run, {} guides would be written, {} rows have problems",
-            entries.len(),
-            problems.len()
-        );
-        return Ok(if problems.is_empty() { 0 } else { 1 });
-    }
-    let report = |message: &str| eprintln!("error: {message}");
-    let (_, summary) = config.produce_following(&entries, &previous, &report)?;
-    let invalid_rows = config.roster.rows.len() - entries.len();
-    let failed = summary.failed + invalid_rows;
-    if !config.quiet && summary.stale_removed > 0 {
-        eprintln!(
-            "mus batch: removed {} temporary file{} an interrupted run left in {}",
-            summary.stale_removed,
-            if summary.stale_removed == 1 { "" } else { "s" },
-            config.out_dir.display()
-        );
-    }
-    if !config.quiet {
-        eprintln!(
-            "mus batch: {} rows — {} written, {} unchanged, {} failed — {:.2} s ({:.0} guides/s) → {}",
-            config.roster.rows.len(),
-            summary.written,
-            summary.unchanged,
-            failed,
-            summary.seconds,
-            (summary.written + summary.unchanged) as f64 / summary.seconds.max(1e-9),
-            config.out_dir.display()
-        );
-    }
-    if let (Some(archive), false) = (&previous_archive, config.quiet) {
-        let several = lookups
-            .iter()
-            .filter(|l| matches!(l, Some(Lookup::Several(_))))
-            .count();
-        eprintln!(
-            "mus batch: --previous {}: {} guides follow up last year's, {} rows have none, {} have several candidates (none used)",
-            archive.dir().display(),
-            previous.len(),
-            entries.len() - previous.len() - several,
-            several
-        );
-    }
-    Ok(if failed > 0 { 1 } else { 0 })
 }
 
 #[cfg(test)]

@@ -1,115 +1,17 @@
-//! Raw command-line arguments → resolved configuration: the framework and templates
-//! loaded, the date parsed, names checked against the fonts, the output chosen. Nothing
-//! below this module sees clap types.
+//! The rules a guide's inputs are resolved by, shared by every operation: the framework
+//! loaded, names cleaned, dates parsed, `SOURCE_DATE_EPOCH` read, the default file name.
+//! Requests are resolved with these in [`crate::app`]; no clap type reaches this module.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::cli::{GuideArgs, SourceArgs};
 use crate::error::{Error, Result};
-use crate::fonts::FontSet;
 use crate::framework::Framework;
-use crate::guide::{Guide, People};
-use crate::templates::Templates;
 
-/// Where a guide goes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Output {
-    Stdout,
-    File(PathBuf),
-}
-
-/// Everything `mus guide` needs, resolved and validated.
-pub struct GuideConfig {
-    pub framework: Framework,
-    pub templates: Templates,
-    pub level: String,
-    pub focus: Vec<String>,
-    pub people: People,
-    pub date: NaiveDate,
-    pub created: i64,
-    pub form: bool,
-    pub output: Output,
-    /// Last year's guide (`--previous`).
-    pub previous: Option<crate::answers::Carried>,
-}
-
-impl GuideConfig {
-    pub fn from_args(args: &GuideArgs) -> Result<GuideConfig> {
-        let framework = load_framework(&args.source)?;
-        let level = framework.resolve_level(&args.role)?.id.clone();
-        let focus = framework
-            .resolve_focus(&args.focus)?
-            .iter()
-            .map(|p| p.id.clone())
-            .collect();
-        let fonts = FontSet::builtin();
-        let people = People {
-            name: clean("--name", &args.name)?,
-            manager: clean("--manager", &args.manager)?,
-            unit: clean("--unit", &args.unit)?,
-            employee_id: None,
-        };
-        fonts.check_coverage("--name", &people.name)?;
-        fonts.check_coverage("--manager", &people.manager)?;
-        fonts.check_coverage("--unit", &people.unit)?;
-        let epoch = source_date_epoch()?;
-        let date = dialogue_date(args.date.as_deref(), epoch)?;
-        let created = creation_time(date, epoch);
-        let templates = match &args.templates {
-            Some(dir) => Templates::from_dir(dir)?,
-            None => Templates::builtin()?,
-        };
-        let output = match &args.output {
-            Some(path) if path == Path::new("-") => Output::Stdout,
-            Some(path) => Output::File(path.clone()),
-            None => Output::File(PathBuf::from(default_file_name(&people.name, &level, date))),
-        };
-        let previous = match &args.previous {
-            Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                Some(
-                    crate::answers::read(&bytes).map_err(|source| Error::Previous {
-                        path: path.clone(),
-                        source,
-                    })?,
-                )
-            }
-            None => None,
-        };
-        Ok(GuideConfig {
-            previous,
-            framework,
-            templates,
-            level,
-            focus,
-            people,
-            date,
-            created,
-            output,
-            form: !args.no_form,
-        })
-    }
-
-    /// The guide this configuration describes.
-    pub fn guide(&self) -> Guide<'_> {
-        Guide::from_ids(
-            &self.framework,
-            &self.level,
-            &self.focus,
-            self.people.clone(),
-            self.date,
-            self.created,
-            self.form,
-        )
-        .with_previous(self.previous.as_ref())
-    }
-}
-
-/// The built-in framework, or the one `--framework` names.
-pub fn load_framework(source: &SourceArgs) -> Result<Framework> {
-    match &source.framework {
+/// The built-in framework, or the one in `path` (`--framework`).
+pub fn load_framework(path: Option<&Path>) -> Result<Framework> {
+    match path {
         Some(path) => Framework::from_path(path),
         None => Framework::builtin(),
     }

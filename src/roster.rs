@@ -112,24 +112,34 @@ impl Roster {
     /// Reads a roster, detecting its format from content and extension. `sheet` picks an
     /// Excel sheet (default: the first).
     pub fn from_path(path: &Path, sheet: Option<&str>) -> Result<Roster> {
-        let roster = Roster::from_path_any(path, sheet)?;
-        let origin = &roster.origin;
-        if !roster
+        Roster::from_path_any(path, sheet)?.with_role_column()
+    }
+
+    /// A roster uploaded in memory, read like [`Roster::from_path`]; `label` (the file's
+    /// name) names it in messages, and its extension helps tell the format.
+    pub fn from_upload(label: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Roster> {
+        Roster::from_bytes_any(label, bytes, sheet)?.with_role_column()
+    }
+
+    /// The roster, when a row names a role (or there are no rows).
+    fn with_role_column(self) -> Result<Roster> {
+        let origin = &self.origin;
+        if !self
             .rows
             .iter()
             .any(|r| r.cells.contains_key(&Column::Role))
-            && !roster.rows.is_empty()
+            && !self.rows.is_empty()
         {
             return Err(roster_error(
                 origin,
                 format!(
                     "no role column; name one of: {} (found: {})",
                     Column::Role.headers().join(", "),
-                    roster.headers_found()
+                    self.headers_found()
                 ),
             ));
         }
-        Ok(roster)
+        Ok(self)
     }
 
     /// Reads a roster like [`Roster::from_path`] without requiring a role column (`mus
@@ -137,7 +147,13 @@ impl Roster {
     pub fn from_path_any(path: &Path, sheet: Option<&str>) -> Result<Roster> {
         let origin = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let extension = path
+        Roster::from_bytes_any(&origin, bytes, sheet)
+    }
+
+    /// A roster's bytes, its format told by content and by `origin`'s extension; no role
+    /// column required.
+    pub fn from_bytes_any(origin: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Roster> {
+        let extension = Path::new(origin)
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or_default()
@@ -145,11 +161,11 @@ impl Roster {
         if bytes.starts_with(b"PK\x03\x04")
             || matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
         {
-            Roster::from_excel(&origin, bytes, sheet)
+            Roster::from_excel(origin, bytes, sheet)
         } else if extension == "json" || first_text_byte(&bytes) == Some(b'[') {
-            Roster::from_json(&origin, &bytes)
+            Roster::from_json(origin, &bytes)
         } else {
-            Roster::from_csv(&origin, &bytes)
+            Roster::from_csv(origin, &bytes)
         }
     }
 

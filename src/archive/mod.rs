@@ -7,16 +7,15 @@
 //! file. The parts: [`policy`] (what "signed by both, unchanged since" means),
 //! [`verify`] (checking the archive again), [`storage`] (where files lie and how they are
 //! written and read — never through a link), [`index`] and the typed values it keeps
-//! ([`stored`]), [`rebuild`] (a new index from the files), [`status`], [`plans`] and the
-//! command line ([`run`]); the MED report is [`crate::report`].
+//! ([`stored`]), [`rebuild`] (a new index from the files), [`status`] and [`plans`]; the
+//! MED report is [`crate::report`]. The operations on an archive are
+//! [`crate::app::archive`]'s, the command line [`crate::cli`]'s.
 
-pub mod config;
 pub mod guide_info;
 pub mod index;
 pub mod plans;
 pub mod policy;
 pub mod rebuild;
-pub mod run;
 pub mod status;
 pub mod storage;
 pub mod stored;

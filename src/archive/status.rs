@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use crate::archive::{ArchivedGuide, Status};
-use crate::batch::Manifest;
 use crate::error::{Error, Result};
+use crate::manifest::Manifest;
 use crate::matching::normalize;
 use crate::roster::{Column, Roster};
 
@@ -76,6 +76,16 @@ pub struct StatusReport {
 pub fn read_people(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Person>)> {
     let origin = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    people_from_bytes(origin, bytes, sheet)
+}
+
+/// The leaders of a roster or a batch manifest given as bytes; `origin` names it in
+/// messages (and its extension helps tell a roster's format).
+pub fn people_from_bytes(
+    origin: String,
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+) -> Result<(String, Vec<Person>)> {
     let (text, _) = crate::roster::decode(&bytes);
     if text.trim_start().starts_with('{') {
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::Roster {
@@ -99,7 +109,7 @@ pub fn read_people(path: &Path, sheet: Option<&str>) -> Result<(String, Vec<Pers
             .collect();
         return Ok((origin, people));
     }
-    let roster = Roster::from_path_any(path, sheet)?;
+    let roster = Roster::from_bytes_any(&origin, bytes, sheet)?;
     if !roster.rows.is_empty()
         && !roster
             .rows
@@ -203,44 +213,6 @@ impl StatusReport {
         )
     }
 
-    /// The table for the terminal: the summary, a line per roster row, and the archived
-    /// guides of the year no row matched.
-    pub fn table(&self) -> String {
-        let mut rows = vec![cells(["row", "name", "unit", "status", "guide", "date"])];
-        for line in &self.lines {
-            let p = &line.person;
-            rows.push(vec![
-                p.row.to_string(),
-                if p.name.is_empty() {
-                    "(no name)".into()
-                } else {
-                    p.name.clone()
-                },
-                p.unit.clone(),
-                line.standing.as_str().into(),
-                line.guide
-                    .as_ref()
-                    .map_or_else(String::new, |g| format!("{} v{}", g.guide_id, g.version)),
-                line.guide
-                    .as_ref()
-                    .map_or_else(String::new, |g| g.dialogue_date.clone()),
-            ]);
-        }
-        let mut out = format!("{}\n{}", self.summary(), super::run::columns(&rows));
-        if !self.unmatched.is_empty() {
-            out.push_str(&format!(
-                "archived for {} but not on the roster: {}\n",
-                self.year,
-                self.unmatched
-                    .iter()
-                    .map(|g| format!("{} ({}, {} v{})", g.leader, g.unit, g.guide_id, g.version))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        out
-    }
-
     /// The status as CSV that opens in a Danish Excel: UTF-8 with BOM, `;`, CRLF (like
     /// the batch's manifest.csv).
     pub fn csv(&self) -> Vec<u8> {
@@ -266,10 +238,6 @@ impl StatusReport {
         });
         crate::output::excel_csv(std::iter::once(header).chain(rows))
     }
-}
-
-fn cells<const N: usize>(texts: [&str; N]) -> Vec<String> {
-    texts.iter().map(|t| t.to_string()).collect()
 }
 
 /// The same leader: the same name, folded, and the same unit when both name one.

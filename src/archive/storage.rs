@@ -7,9 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{GuideInfo, INDEX_FILE};
-use crate::batch::safe_file_stem;
 use crate::error::{Error, Result};
 use crate::matching::slug;
+use crate::naming::safe_file_stem;
 use crate::output::{self, Replace};
 
 /// The largest file `add` reads. A guide is about 50–80 KB; a file a thousand times that
@@ -202,14 +202,7 @@ pub fn read_input(path: &Path) -> std::result::Result<Vec<u8>, String> {
             describe(&kind)
         ));
     }
-    let too_big = |size: u64| {
-        format!(
-            "{}: is {:.1} MiB; a guide is about 50–80 KB, and mus archives files of at most {} MiB",
-            path.display(),
-            size as f64 / (1024.0 * 1024.0),
-            MAX_FILE_SIZE / (1024 * 1024)
-        )
-    };
+    let too_big = |size: u64| too_big(&path.display().to_string(), size);
     if meta.len() > MAX_FILE_SIZE {
         return Err(too_big(meta.len()));
     }
@@ -229,6 +222,15 @@ pub fn read_input(path: &Path) -> std::result::Result<Vec<u8>, String> {
         return Err(too_big(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Why a file of `size` bytes handed to `add` (`shown` as messages name it) is refused.
+pub fn too_big(shown: &str, size: u64) -> String {
+    format!(
+        "{shown}: is {:.1} MiB; a guide is about 50–80 KB, and mus archives files of at most {} MiB",
+        size as f64 / (1024.0 * 1024.0),
+        MAX_FILE_SIZE / (1024 * 1024)
+    )
 }
 
 fn describe(kind: &std::fs::FileType) -> &'static str {
@@ -315,7 +317,7 @@ pub(crate) fn first_guide(archive: &Path) -> Option<String> {
 }
 
 /// Removes the temporary files interrupted runs of mus left anywhere in the archive.
-pub(crate) fn remove_stale_temporary_files(archive: &Path) -> Result<usize> {
+pub fn remove_stale_temporary_files(archive: &Path) -> Result<usize> {
     let mut removed = 0;
     for entry in walk(archive).map_err(|e| Error::io(archive, e))? {
         if let Entry::StaleTemporary(path) = entry {

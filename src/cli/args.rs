@@ -1,5 +1,5 @@
-//! The command line, as clap types. No logic: `config` resolves these into what the
-//! rest of the program works with.
+//! The command line, as clap types. No logic: the rest of [`crate::cli`] resolves these
+//! into the requests of [`crate::app`].
 
 use std::path::PathBuf;
 

@@ -1,11 +1,11 @@
 //! `mus archive`'s command line resolved: the archive folder (`--archive` or
-//! `MUS_ARCHIVE`), trust anchors loaded, the year chosen. Nothing below this sees clap types.
+//! `MUS_ARCHIVE`), trust anchors loaded, the year chosen. Nothing below the command line
+//! sees clap types.
 
 use std::path::{Path, PathBuf};
 
-use chrono::Datelike;
-
-use crate::cli::{ArchiveArgs, ArchiveCommand};
+pub use crate::app::archive::current_year;
+use crate::cli::args::{ArchiveArgs, ArchiveCommand};
 use crate::config::source_date_epoch;
 use crate::error::{Error, Result};
 use crate::signature::{self, TrustAnchor};
@@ -165,14 +165,6 @@ pub fn archive_dir(option: Option<&Path>, env: Option<PathBuf>) -> Result<PathBu
         .or(env)
         .filter(|p| !p.as_os_str().is_empty())
         .ok_or(Error::NoArchive)
-}
-
-/// The year `status` reports on by default: `SOURCE_DATE_EPOCH`'s, else this year.
-pub fn current_year(epoch: Option<i64>) -> i32 {
-    match epoch.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
-        Some(t) => t.year(),
-        None => chrono::Local::now().year(),
-    }
 }
 
 fn anchors(files: &[PathBuf]) -> Result<Vec<TrustAnchor>> {
