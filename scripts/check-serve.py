@@ -166,7 +166,7 @@ def wait_download(downloads, suffix, before, timeout=120):
 
 
 def click_label(driver, text):
-    driver.find_element(By.XPATH, f"//label[normalize-space()={json.dumps(text)}]").click()
+    driver.find_element(By.XPATH, f"//label[normalize-space()={json.dumps(text, ensure_ascii=False)}]").click()
 
 
 def type_into(driver, field_id, text):

@@ -209,15 +209,19 @@ fn split_host(raw: &str) -> Option<(String, u16)> {
 /// A form may be posted only from this server's own pages: the browser's `Origin` (or,
 /// without it, `Sec-Fetch-Site`) says where it came from. A client that sends neither
 /// (a script, an old browser) still needs the CSRF token.
+///
+/// Under `Referrer-Policy: no-referrer` browsers send `Origin: null` even for a form
+/// posted from the same origin (Fetch standard, "serializing a request origin"); then
+/// `Sec-Fetch-Site` must say `same-origin`.
 fn same_origin(headers: &HeaderMap, host: &str) -> bool {
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        return origin
-            .to_str()
-            .is_ok_and(|o| o.eq_ignore_ascii_case(&format!("http://{host}")));
-    }
-    match headers.get("sec-fetch-site") {
-        Some(site) => site.as_bytes() == b"same-origin",
-        None => true,
+    let site = headers.get("sec-fetch-site").map(|s| s.as_bytes());
+    match headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or_default()) {
+        Some("null") => site == Some(b"same-origin"),
+        Some(origin) => {
+            origin.eq_ignore_ascii_case(&format!("http://{host}"))
+                && site.is_none_or(|s| s == b"same-origin")
+        }
+        None => site.is_none_or(|s| s == b"same-origin"),
     }
 }
 
