@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # mus serve under load: requests per second for POST /guide (one PDF made per request)
 # with wrk on loopback, and the server's memory (VmRSS) as 10,000 requests go through,
-# read after every 1,000 (it should stay flat).
+# read after every round of wrk (it should stay flat).
 #
 # Usage: bash scripts/bench-serve.sh [target/release/mus]   (needs wrk: apt-get install wrk)
-# Environment: CONNECTIONS (default 4), THREADS (default 2), ROUNDS (default 10),
-# PER_ROUND (default 1000).
+# Environment: CONNECTIONS (default 4), THREADS (default 2), TOTAL (default 10000),
+# SECONDS_PER_ROUND (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mus=${1:-target/release/mus}
 connections=${CONNECTIONS:-4}
 threads=${THREADS:-2}
-rounds=${ROUNDS:-10}
-per_round=${PER_ROUND:-1000}
+target_total=${TOTAL:-10000}
+seconds=${SECONDS_PER_ROUND:-10}
 command -v wrk >/dev/null || { echo "bench-serve: needs wrk (apt-get install wrk)" >&2; exit 2; }
 [ -x "$mus" ] || cargo build --release --quiet
 
@@ -53,22 +53,16 @@ wrk.headers["Content-Type"] = "multipart/form-data; boundary=$boundary"
 wrk.headers["Cookie"] = "$cookie"
 wrk.headers["Origin"] = "$url"
 wrk.headers["Host"] = "$host"
-local done, bad = 0, 0
-function setup(thread) thread:set("limit", $per_round / $threads) end
-function response(status, headers, body)
-  done = done + 1
-  if status ~= 200 then bad = bad + 1 end
-  if done >= limit then wrk.thread:stop() end
-end
-function done_thread() end
 LUA
 
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2/1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)"
 echo "server RSS at start: $(rss) kB"
 total=0
-for round in $(seq "$rounds"); do
-  out=$(wrk -t "$threads" -c "$connections" -d 300s -s "$tmp/post.lua" "$url/guide")
+round=0
+while [ "$total" -lt "$target_total" ]; do
+  round=$((round + 1))
+  out=$(wrk -t "$threads" -c "$connections" -d "${seconds}s" -s "$tmp/post.lua" "$url/guide")
   n=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
   rps=$(echo "$out" | sed -n 's/^Requests\/sec: *//p')
   non2xx=$(echo "$out" | sed -n 's/^ *Non-2xx or 3xx responses: *//p')

@@ -283,7 +283,10 @@ async fn a_cross_site_post_is_refused() {
         &[("origin", "http://127.0.0.1:9999")],
         &[("sec-fetch-site", "cross-site")],
         &[("sec-fetch-site", "same-site")],
-        &[("origin", "http://127.0.0.1:8717"), ("sec-fetch-site", "cross-site")],
+        &[
+            ("origin", "http://127.0.0.1:8717"),
+            ("sec-fetch-site", "cross-site"),
+        ],
     ] {
         let mut request = Request::post("/guide").header(header::HOST, HOST);
         for (name, value) in headers {
@@ -318,7 +321,10 @@ async fn a_same_origin_post_with_a_null_origin_is_taken() {
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={BOUNDARY}"),
         )
-        .body(Body::from(multipart(&[Part::Text("csrf", &token), Part::Text("role", "chef")])))
+        .body(Body::from(multipart(&[
+            Part::Text("csrf", &token),
+            Part::Text("role", "chef"),
+        ])))
         .unwrap();
     let reply = send(&browser.app, request).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -643,7 +649,10 @@ async fn a_roster_with_row_errors_shows_the_problems_dry_run_shows() {
         assert!(page.contains(&format!("<td>{row}</td>")), "row {row}");
         assert!(page.contains(problem.as_str()), "{problem}\n{page}");
     }
-    assert!(page.contains("mette-soegaard-chef-2027-01-15.pdf"), "{page}");
+    assert!(
+        page.contains("mette-soegaard-chef-2027-01-15.pdf"),
+        "{page}"
+    );
     assert!(page.contains("Lav guides (1)"));
 }
 

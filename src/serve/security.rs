@@ -215,7 +215,10 @@ fn split_host(raw: &str) -> Option<(String, u16)> {
 /// `Sec-Fetch-Site` must say `same-origin`.
 fn same_origin(headers: &HeaderMap, host: &str) -> bool {
     let site = headers.get("sec-fetch-site").map(|s| s.as_bytes());
-    match headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or_default()) {
+    match headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or_default())
+    {
         Some("null") => site == Some(b"same-origin"),
         Some(origin) => {
             origin.eq_ignore_ascii_case(&format!("http://{host}"))
