@@ -183,7 +183,7 @@ fn allowed_host(state: &AppState, headers: &HeaderMap) -> Option<String> {
         Ok(ip) => ip == listen.ip() || (listen.ip().is_loopback() && ip.is_loopback()),
         Err(_) => {
             (name == "localhost" && (listen.ip().is_loopback() || listen.ip().is_unspecified()))
-                || state.config().hosts.iter().any(|h| *h == name)
+                || state.config().hosts.contains(&name)
         }
     };
     ok.then_some(raw)

@@ -127,10 +127,10 @@ fn form_page(
     let summary: Vec<Value> = errors
         .iter()
         .map(|e| {
-            let id = match e.field {
-                Some(f @ ("sheet" | "date")) => f,
-                _ => "roster",
-            };
+            let id = e
+                .field
+                .filter(|f| matches!(*f, "sheet" | "date"))
+                .unwrap_or("roster");
             json!({ "id": id, "message": e.message })
         })
         .collect();
