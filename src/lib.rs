@@ -2,12 +2,10 @@
 //! leadership framework, a leader's level and this year's focus principles it makes a PDF
 //! conversation guide.
 //!
-//! The pipeline runs one way: framework + request → [`config`] → [`guide`] model →
-//! [`templates`] (handlebars → markup) → [`markup`] (→ [`blocks`]) → [`layout`] (pages of
-//! positioned items) → [`pdf`] (bytes) → [`output`] (atomic file write).
-//!
-//! Every front end calls the operations of [`app`] (typed requests, typed results, no
-//! printing); the command line ([`cli`]) is one of them.
+//! The layers import only downwards (ARCHITECTURE.md draws them): [`base`]; [`signature`]
+//! and [`layout`]; [`model`]; [`pdf`]; [`compose`] and [`archive`]; [`report`]; the
+//! operations of [`app`] (typed requests, typed results, no printing); and the front ends
+//! that call them, the command line ([`cli`]) and the web pages ([`serve`]).
 
 pub mod app;
 pub mod archive;
@@ -18,6 +16,7 @@ pub mod layout;
 pub mod model;
 pub mod pdf;
 pub mod report;
+pub mod serve;
 pub mod signature;
 
 pub use cli::{main_with_args, run, EXIT_ERROR};

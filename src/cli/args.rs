@@ -33,6 +33,9 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// Keep signed guides: add them, list them, see who is missing, verify the archive.
     Archive(ArchiveArgs),
+    /// Serve the guide, the batch and the archive as web pages (in Danish) from this
+    /// machine.
+    Serve(ServeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -249,6 +252,37 @@ pub enum ArchiveCommand {
         #[arg(long, value_name = "FILE.pem")]
         trust: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The archive folder the archive page (/arkiv) works on; without it there is no
+    /// archive page.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// The address and port to listen on. Any address other than a loopback one
+    /// (127.0.0.1, ::1) requires --token-file.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8717")]
+    pub listen: std::net::SocketAddr,
+    /// Open the front page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// A file holding the login token (created with a new random token if missing). With
+    /// it every visitor logs in with the token first; it is required on a network address.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Another name this machine is reached by (e.g. mus.kommune.local); the server
+    /// refuses requests that name a host it does not know. Repeat for more names.
+    #[arg(long, value_name = "NAME")]
+    pub host: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// A folder of templates that replace the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Certificates (PEM) signers of archived guides must chain to; repeat for more files.
+    #[arg(long, value_name = "FILE.pem")]
+    pub trust: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -60,6 +60,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             Ok(0)
         }
+        Command::Serve(args) => crate::serve::run(crate::serve::ServeConfig::from_options(
+            &serve_options(args),
+        )?)
+        .map(|()| 0),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mus", &mut out);
@@ -122,4 +126,18 @@ fn input(path: &std::path::Path) -> app::Input {
 
 fn print(text: &str) -> Result<()> {
     files::write_stdout(text.as_bytes()).map_err(Into::into)
+}
+
+/// `mus serve`'s arguments as the web front end's options.
+fn serve_options(args: ServeArgs) -> crate::serve::ServeOptions {
+    crate::serve::ServeOptions {
+        listen: args.listen,
+        archive: args.archive,
+        open: args.open,
+        token_file: args.token_file,
+        hosts: args.host,
+        framework: args.source.framework,
+        templates: args.templates,
+        trust: args.trust,
+    }
 }
