@@ -21,7 +21,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the two pipelines", &["compose", "archive"]),
     ("the MED report", &["report"]),
     ("the operations", &["app"]),
-    ("the front ends", &["cli", "serve"]),
+    ("the web pages", &["serve"]),
+    (
+        "the command line (one of its commands starts the web pages)",
+        &["cli"],
+    ),
     ("the crate root", &["lib", "main"]),
 ];
 

@@ -135,7 +135,7 @@ fn read_or_create_token(path: &Path) -> Result<bool> {
     if path.exists() {
         return Ok(false);
     }
-    let token = crate::serve::security::random_hex(24);
+    let token = super::random::random_hex(24);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -1,7 +1,7 @@
 //! A department's guides made in the background: a worker thread runs the batch into a
 //! private temporary folder while the progress page reads its counters; the guides and
 //! the manifest are then packed into one ZIP file, and the folder holds nothing else.
-//! The folder is removed when the job is forgotten (after [`super::state::KEEP_FOR`]) or
+//! The folder is removed when the job is forgotten (after [`KEEP_FOR`]) or
 //! the server stops.
 
 use std::fs::File;
@@ -9,11 +9,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::state::{lock, KEEP_FOR};
+use super::mutex::lock;
 use crate::app::batch::{BatchRequest, Outcome, Progress};
 use crate::base::error::Error as BaseError;
+
+/// How long an uploaded roster waits for *Lav guides*, and a finished batch for download.
+pub const KEEP_FOR: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// One batch, running or done.
 pub struct Job {

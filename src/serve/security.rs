@@ -17,7 +17,9 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use super::state::{lock, AppState};
+use super::mutex::lock;
+use super::random::{hex, random_hex};
+use super::state::AppState;
 
 /// The cookie a browser's CSRF tokens are bound to.
 pub const CSRF_COOKIE: &str = "mus_csrf";
@@ -34,23 +36,6 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// This browser's CSRF cookie value, put into the request by [`guard`] for the handlers.
 #[derive(Clone, Debug)]
 pub struct CsrfCookie(pub String);
-
-/// Fills `buf` from the operating system's random source.
-pub fn fill_random(buf: &mut [u8]) {
-    // Without randomness no token would be secret: better not to serve at all.
-    getrandom::getrandom(buf).expect("the operating system's random source is unavailable");
-}
-
-/// `bytes` random bytes as lower-case hex.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    fill_random(&mut buf);
-    hex(&buf)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn mac(secret: &[u8], purpose: &str, value: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");

@@ -4,8 +4,9 @@
 use std::net::SocketAddr;
 
 use super::config::ServeConfig;
+use super::mutex::lock;
 use super::router::router;
-use super::state::{lock, AppState};
+use super::state::AppState;
 use crate::app::error::{Error, Result};
 use crate::base::error::Error as BaseError;
 

@@ -4,15 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::config::ServeConfig;
-use super::jobs::Job;
-use super::pages::Pages;
+use super::jobs::{Job, KEEP_FOR};
+use super::mutex::lock;
+use super::render::Pages;
 use crate::app::error::Result;
-
-/// How long an uploaded roster waits for *Lav guides*, and a finished batch for download.
-pub const KEEP_FOR: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// The shared state of the server; cheap to clone.
 #[derive(Clone)]
@@ -40,7 +38,7 @@ pub struct Pending {
 impl AppState {
     pub fn new(config: ServeConfig) -> Result<AppState> {
         let mut secret = [0u8; 32];
-        super::security::fill_random(&mut secret);
+        super::random::fill_random(&mut secret);
         Ok(AppState(Arc::new(Inner {
             config,
             secret,
@@ -57,7 +55,7 @@ impl AppState {
 
     /// Keeps `pending` under a new random key, dropping rosters older than [`KEEP_FOR`].
     pub fn keep_roster(&self, pending: Pending) -> String {
-        let key = super::security::random_hex(16);
+        let key = super::random::random_hex(16);
         let mut rosters = lock(&self.0.rosters);
         rosters.retain(|_, p| p.since.elapsed() < KEEP_FOR);
         rosters.insert(key.clone(), pending);
@@ -79,10 +77,4 @@ impl AppState {
     pub fn job(&self, key: &str) -> Option<Arc<Job>> {
         lock(&self.0.jobs).get(key).cloned()
     }
-}
-
-/// A poisoned lock means a handler panicked while holding it; the data (sets and maps
-/// of independent entries) is still whole, so it is used on.
-pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

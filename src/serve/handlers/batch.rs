@@ -271,7 +271,7 @@ pub async fn run(
     );
     request.out_dir = job.out_dir();
     request.keep_going = form.checked("keep_going");
-    let key = crate::serve::security::random_hex(16);
+    let key = crate::serve::random::random_hex(16);
     state.add_job(key.clone(), job.clone());
     jobs::start(job, request, zip_name);
     Redirect::to(&format!("/batch/job/{key}")).into_response()
