@@ -961,3 +961,102 @@ fn unsafe_kill_term(pid: u32) {
         libc::kill(pid as i32, libc::SIGTERM);
     }
 }
+
+/// The plans' filters and a workbook's sheet, as the command line's `--unit`,
+/// `--include-unsigned` and `--sheet`: the CSV is the operation's for the same request, and
+/// an unknown sheet is said beside the sheet field.
+#[tokio::test]
+async fn plans_filters_and_the_roster_sheet_are_the_command_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("arkiv");
+    let mut browser = Browser::new(app(Some(archive.clone()), None));
+    let token = browser.token("/arkiv").await;
+    let guides: Vec<(String, Vec<u8>)> = ["pypdf", "pdfium", "pdfjs", "mupdf"]
+        .iter()
+        .map(|n| {
+            let file = format!("tests/fixtures/choices/{n}.pdf");
+            (format!("{n}.pdf"), fixture(&file))
+        })
+        .collect();
+    let mut parts = vec![
+        Part::Text("csrf", &token),
+        Part::Text("allow_unsigned", "1"),
+    ];
+    for (name, bytes) in &guides {
+        parts.push(Part::File("files", name, bytes));
+    }
+    let reply = browser.post("/arkiv/add", &parts).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+
+    for (unit, include_unsigned) in [(None, true), (Some("Dagtilbud Nord"), false)] {
+        let mut parts = vec![Part::Text("csrf", &token), Part::Text("year", "2027")];
+        if let Some(unit) = unit {
+            parts.push(Part::Text("unit", unit));
+        }
+        if include_unsigned {
+            parts.push(Part::Text("include_unsigned", "1"));
+        }
+        let reply = browser.post("/arkiv/plans", &parts).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let expected = mus::app::archive::plans(
+            &archive,
+            &mus::app::archive::PlansRequest {
+                year: Some(2027),
+                unit: unit.map(str::to_string),
+                include_unsigned,
+            },
+        )
+        .unwrap();
+        assert!(!expected.lines.is_empty(), "the fixtures have plans");
+        assert_eq!(reply.body, expected.csv, "unit {unit:?}");
+    }
+    // The filter is applied: a unit nobody is in gives the header only.
+    let reply = browser
+        .post(
+            "/arkiv/plans",
+            &[
+                Part::Text("csrf", &token),
+                Part::Text("year", "2027"),
+                Part::Text("unit", "Ingen Enhed"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        String::from_utf8_lossy(&reply.body)
+            .trim_end()
+            .lines()
+            .count(),
+        1
+    );
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Ledere").unwrap();
+    sheet.write(0, 0, "Navn").unwrap();
+    sheet.write(1, 0, "Karen Lund").unwrap();
+    let xlsx = book.save_to_buffer().unwrap();
+    for (sheet, status) in [
+        ("Ledere", StatusCode::OK),
+        ("Forkert", StatusCode::BAD_REQUEST),
+    ] {
+        let reply = browser
+            .post(
+                "/arkiv/status",
+                &[
+                    Part::Text("csrf", &token),
+                    Part::File("roster", "ledere.xlsx", &xlsx),
+                    Part::Text("sheet", sheet),
+                    Part::Text("year", "2027"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, status, "{}", reply.text());
+        if status == StatusCode::OK {
+            assert!(reply.text().contains("Karen Lund"));
+        } else {
+            let page = reply.text();
+            assert!(page.contains("<a href=\"#status-sheet\">"), "{page}");
+            assert!(page.contains("intet ark, der hedder «Forkert»"), "{page}");
+        }
+    }
+}

@@ -92,6 +92,9 @@ pub fn field(error: &Error) -> Option<&'static str> {
     if let Error::Previous { .. } = error {
         return Some("previous");
     }
+    if let Some(Model::Sheet { .. }) = error.model() {
+        return Some("sheet");
+    }
     if let Some(Model::Roster { .. } | Model::Rows { .. }) = error.model() {
         return Some("roster");
     }

@@ -25,6 +25,14 @@ pub enum Error {
     #[error("{origin}: {message}")]
     Roster { origin: String, message: String },
 
+    /// The workbook has no sheet of the name asked for (`--sheet`).
+    #[error("{origin}: has no sheet '{wanted}'; its sheets are: {}", sheets.join(", "))]
+    Sheet {
+        origin: String,
+        wanted: String,
+        sheets: Vec<String>,
+    },
+
     /// Problems in roster rows, each already located (`file:row: column: …`).
     #[error("{}", problems.join("\n"))]
     Rows { problems: Vec<String> },
@@ -37,7 +45,7 @@ impl Error {
             Error::FrameworkSyntax { .. } | Error::FrameworkInvalid { .. } => Some(
                 "run `mus framework export > framework.json` for a complete, valid example".into(),
             ),
-            Error::Roster { .. } | Error::Rows { .. } => None,
+            Error::Roster { .. } | Error::Sheet { .. } | Error::Rows { .. } => None,
         }
     }
 

@@ -387,14 +387,10 @@ fn pick_sheet(origin: &str, names: &[String], wanted: Option<&str>) -> Result<St
             .iter()
             .find(|n| n.eq_ignore_ascii_case(wanted))
             .cloned()
-            .ok_or_else(|| {
-                roster_error(
-                    origin,
-                    format!(
-                        "has no sheet '{wanted}'; its sheets are: {}",
-                        names.join(", ")
-                    ),
-                )
+            .ok_or_else(|| Error::Sheet {
+                origin: origin.into(),
+                wanted: wanted.into(),
+                sheets: names.to_vec(),
             }),
         None => names
             .first()

@@ -49,6 +49,12 @@ fn message(error: &Error, field: Option<&str>) -> String {
         Some(ModelError::Roster { message, .. }) => {
             return format!("Listen kan ikke læses. ({message})")
         }
+        Some(ModelError::Sheet { wanted, sheets, .. }) => {
+            return format!(
+                "Projektmappen har intet ark, der hedder «{wanted}». Dens ark: {}.",
+                sheets.join(", ")
+            )
+        }
         Some(ModelError::Rows { problems }) => {
             return format!(
                 "{} rækker i listen har problemer. ({})",

@@ -74,7 +74,7 @@ async fn page(
     });
     if let Some((name, form)) = typed {
         let section = data[name].as_object_mut().expect("a section");
-        for field in ["year", "min_group", "unit"] {
+        for field in ["year", "min_group", "unit", "sheet", "include_unsigned"] {
             if let Some(v) = form.get(field) {
                 section.insert(field.into(), json!(v));
             }
@@ -251,15 +251,19 @@ pub async fn status(
     let dir = archive_dir(&state);
     let request = StatusRequest {
         roster: roster_input,
-        sheet: None,
+        sheet: form.text("sheet"),
         year,
     };
     let report = match blocking(&state, move || crate::app::archive::status(&dir, &request)).await {
         Ok(Ok(report)) => report,
         Ok(Err(e)) => {
+            let field = match crate::app::field(&e) {
+                Some("sheet") => "sheet",
+                _ => "roster",
+            };
             let p = Problem {
                 form: "status",
-                field: "roster",
+                field,
                 message: field_error(&e).message,
             };
             return page(
@@ -355,7 +359,7 @@ pub async fn report(
     };
     let request = ReportRequest {
         roster: roster_input,
-        sheet: None,
+        sheet: form.text("sheet"),
         year,
         unit: form.text("unit"),
         min_group,
@@ -372,10 +376,10 @@ pub async fn report(
             made.pdf,
         ),
         Ok(Err(e)) => {
-            let field = if crate::app::field(&e) == Some("unit") {
-                "unit"
-            } else {
-                "roster"
+            let field = match crate::app::field(&e) {
+                Some("unit") => "unit",
+                Some("sheet") => "sheet",
+                _ => "roster",
             };
             let p = Problem {
                 form: "report",
@@ -419,8 +423,8 @@ pub async fn plans(
     }
     let request = PlansRequest {
         year: Some(year),
-        unit: None,
-        include_unsigned: false,
+        unit: form.text("unit"),
+        include_unsigned: form.get("include_unsigned").is_some(),
     };
     let dir = archive_dir(&state);
     match blocking(&state, move || crate::app::archive::plans(&dir, &request)).await {
