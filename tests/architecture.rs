@@ -517,3 +517,157 @@ fn the_checker_reads_groups_super_and_skips_comments() {
     ];
     assert_eq!(cycles(3, &edges), vec![vec![0, 1, 2, 0]]);
 }
+
+/// The longest a function in `src/` may be, in lines from `fn` to its closing brace.
+const MAX_FUNCTION_LINES: usize = 120;
+
+/// What a longer function must say in the comment above it: that it is one `match` over a
+/// closed set, where splitting would only scatter it.
+const LONG_MATCH_REASON: &str = "one `match` over a closed set";
+
+/// Functions over [`MAX_FUNCTION_LINES`] lines in `text` (rustfmt's layout: a body ends at
+/// the first `}` at its `fn`'s indent), as (line, name, length, the comment above it).
+fn long_functions(text: &str) -> Vec<(usize, String, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let Some(name) = fn_name(trimmed) else {
+            i += 1;
+            continue;
+        };
+        // The signature may span lines; a declaration without a body ends in `;`.
+        let mut open = i;
+        while open < lines.len()
+            && !lines[open].trim_end().ends_with('{')
+            && !lines[open].trim_end().ends_with(';')
+        {
+            open += 1;
+        }
+        if open == lines.len() || lines[open].trim_end().ends_with(';') {
+            i = open + 1;
+            continue;
+        }
+        let close = (open + 1..lines.len())
+            .find(|&k| {
+                let l = lines[k];
+                l.len() > indent && l[..indent].trim().is_empty() && l[indent..].starts_with('}')
+            })
+            .unwrap_or(lines.len() - 1);
+        let length = close - i + 1;
+        if length > MAX_FUNCTION_LINES {
+            let above: Vec<&str> = lines[..i]
+                .iter()
+                .rev()
+                .map(|l| l.trim())
+                .take_while(|l| l.starts_with("//") || l.starts_with("#["))
+                .collect();
+            out.push((i + 1, name, length, above.join(" ")));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The function a line declares (`pub(crate) async fn name…` → `name`).
+fn fn_name(line: &str) -> Option<String> {
+    let mut rest = line;
+    for word in [
+        "pub(crate) ",
+        "pub(super) ",
+        "pub ",
+        "const ",
+        "async ",
+        "unsafe ",
+    ] {
+        rest = rest.strip_prefix(word).unwrap_or(rest);
+    }
+    let rest = rest.strip_prefix("fn ")?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+#[test]
+fn no_function_is_longer_than_a_reader_can_hold() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut problems = Vec::new();
+    for module in modules(&src) {
+        let text = fs::read_to_string(&module.file).unwrap();
+        for (line, name, length, above) in long_functions(&text) {
+            if !above.contains(LONG_MATCH_REASON) {
+                problems.push(format!(
+                    "{}:{line}: `{name}` is {length} lines (at most {MAX_FUNCTION_LINES}; a longer \
+                     one must say in the comment above it that it is {LONG_MATCH_REASON} and why)",
+                    display(&module.file)
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_length_check_finds_a_long_function_and_its_reason() {
+    let body = "    x += 1;\n".repeat(MAX_FUNCTION_LINES);
+    let text = format!(
+        "/// Doc.\n// {LONG_MATCH_REASON}: every token kind.\npub(crate) fn long(\n    x: u8,\n) {{\n{body}}}\n\nfn short() {{\n}}\n"
+    );
+    let found = long_functions(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (line, name, length, above) = &found[0];
+    assert_eq!((*line, name.as_str()), (3, "long"));
+    assert_eq!(*length, MAX_FUNCTION_LINES + 4);
+    assert!(above.contains(LONG_MATCH_REASON));
+}
+
+/// No two files under `src/` share a stem, unless they are the same kind of thing in
+/// parallel places: each layer's `mod.rs` and `error.rs`, and the files of the operations
+/// and the front ends (`app/`, `cli/`, `serve/`), which are named after the job they do
+/// (`app/guide.rs`, `cli/guide.rs` and `serve/handlers/guide.rs` make a guide) and so may
+/// share a stem with each other and with the one file below them that the job is about.
+#[test]
+fn no_file_stem_means_two_things() {
+    const PARALLEL: &[&str] = &["mod", "error"];
+    const JOBS: &[&str] = &["app", "cli", "serve"];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut seen: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for module in modules(&src) {
+        let stem = module
+            .file
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if !PARALLEL.contains(&stem.as_str()) {
+            seen.entry(stem).or_default().push(module.file.clone());
+        }
+    }
+    let shared: Vec<String> = seen
+        .into_iter()
+        .filter(|(_, files)| {
+            let below = files
+                .iter()
+                .filter(|f| {
+                    let part = f.strip_prefix(&src).unwrap().iter().next().unwrap();
+                    !JOBS.iter().any(|j| part == *j)
+                })
+                .count();
+            below > 1
+        })
+        .map(|(stem, files)| {
+            let files: Vec<String> = files.iter().map(|f| display(f)).collect();
+            format!("{stem}: {}", files.join(", "))
+        })
+        .collect();
+    assert!(
+        shared.is_empty(),
+        "file stems that mean two things:\n{}",
+        shared.join("\n")
+    );
+}

@@ -191,7 +191,7 @@ fn text(doc: &lopdf::Document, value: &Object) -> Option<String> {
         other => other,
     };
     let text = match value {
-        Object::String(..) => crate::signature::text::field_text(value)?,
+        Object::String(..) => crate::signature::text_string::field_text(value)?,
         Object::Name(name) => String::from_utf8_lossy(name).into_owned(),
         _ => return None,
     };

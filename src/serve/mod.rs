@@ -10,12 +10,12 @@
 mod assets;
 mod config;
 mod danish;
-mod form;
 mod handlers;
 mod jobs;
 mod limits;
 mod mutex;
 mod pages;
+mod posted;
 mod random;
 mod render;
 mod router;

@@ -20,7 +20,7 @@ mod ltv;
 mod raw;
 mod revisions;
 mod revocation;
-pub(crate) mod text;
+pub(crate) mod text_string;
 mod trust;
 
 use std::collections::BTreeSet;

@@ -14,8 +14,8 @@ use crate::app::archive::{
 };
 use crate::app::Input;
 use crate::serve::danish::{self, field_error};
-use crate::serve::form::{self, Form};
 use crate::serve::pages::{download, Nav};
+use crate::serve::posted::{self, Form};
 use crate::serve::security::CsrfCookie;
 use crate::serve::state::AppState;
 
@@ -108,7 +108,7 @@ pub async fn add(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let mut form = match form::accept(&state, &cookie, multipart).await {
+    let mut form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };
@@ -231,7 +231,7 @@ pub async fn status(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form::accept(&state, &cookie, multipart).await {
+    let form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };
@@ -328,7 +328,7 @@ pub async fn report(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form::accept(&state, &cookie, multipart).await {
+    let form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };
@@ -405,7 +405,7 @@ pub async fn plans(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form::accept(&state, &cookie, multipart).await {
+    let form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };

@@ -19,9 +19,9 @@ use super::blocking;
 use crate::app::batch::{BatchRequest, RosterCheck};
 use crate::app::{Input, Upload};
 use crate::serve::danish::{field_error, FieldError};
-use crate::serve::form;
 use crate::serve::jobs::{self, Job, State as JobState};
 use crate::serve::pages::{download, Nav};
+use crate::serve::posted;
 use crate::serve::security::CsrfCookie;
 use crate::serve::state::{AppState, Pending};
 
@@ -61,7 +61,7 @@ pub async fn check(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form::accept(&state, &cookie, multipart).await {
+    let form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };
@@ -228,7 +228,7 @@ pub async fn run(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form::accept(&state, &cookie, multipart).await {
+    let form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };

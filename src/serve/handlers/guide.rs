@@ -13,8 +13,8 @@ use super::blocking;
 use crate::app::guide::{make_guide, GuideRequest};
 use crate::app::Input;
 use crate::serve::danish::{field_error, FieldError};
-use crate::serve::form::{self, Form};
 use crate::serve::pages::{download, Nav};
+use crate::serve::posted::{self, Form};
 use crate::serve::security::CsrfCookie;
 use crate::serve::state::AppState;
 
@@ -57,7 +57,7 @@ pub async fn make(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form::accept(&state, &cookie, multipart).await {
+    let form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use serde_json::json;
 
-use crate::serve::form;
 use crate::serve::pages::Nav;
+use crate::serve::posted;
 use crate::serve::security::{set_cookie, CsrfCookie, SESSION_COOKIE};
 use crate::serve::state::AppState;
 
@@ -28,7 +28,7 @@ pub async fn submit(
     Extension(cookie): Extension<CsrfCookie>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match form::accept(&state, &cookie, multipart).await {
+    let form = match posted::accept(&state, &cookie, multipart).await {
         Ok(form) => form,
         Err(refusal) => return refusal,
     };
