@@ -291,163 +291,201 @@ fn words(info: &str) -> std::result::Result<Vec<String>, String> {
     Ok(words)
 }
 
+/// A block directive as a [`Block`]; an error says what is wrong with it.
 fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
-    let words = words(info)?;
-    let name = words.first().map(String::as_str).unwrap_or_default();
-    let mut args = BTreeMap::new();
-    for word in &words[words.len().min(1)..] {
-        let (key, value) = word
-            .split_once('=')
-            .ok_or_else(|| format!("'{name}': argument '{word}' is not of the form key=value"))?;
-        args.insert(key, value);
+    let d = Directive::parse(info, body)?;
+    let field_name = d.field_name()?;
+    match d.name.as_str() {
+        "answer" => Ok(Block::Answer {
+            lines: d.number("lines", 3, 40)?,
+            name: field_name,
+            tooltip: d.tooltip(&[])?,
+        }),
+        "scale" => d.scale(field_name),
+        "table" => d.table(field_name),
+        "choice" => d.choice(field_name),
+        "signatures" => Ok(d.signatures(field_name)),
+        "fields" => d.fields(field_name),
+        "figure" => d.figure(),
+        "pagebreak" => Ok(Block::PageBreak),
+        other => Err(format!(
+            "unknown block directive '{other}'; the directives are: {DIRECTIVES}"
+        )),
     }
-    // Lines stay escaped until they are split, so a value cannot add a cell or a marker.
-    let mut lines: Vec<&str> = body
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    // A `tooltip:` line names the directive's fields for screen readers (any position).
-    let tooltip_line = lines
-        .iter()
-        .position(|l| l.starts_with("tooltip:"))
-        .map(|i| lines.remove(i)["tooltip:".len()..].to_string());
-    let tooltip = |slots: &[&str]| {
-        tooltip_line
+}
+
+/// A directive's parts: its name, its `key=value` arguments, and the lines of its body
+/// (still escaped) apart from the `tooltip:` line.
+struct Directive<'b> {
+    name: String,
+    args: BTreeMap<String, String>,
+    lines: Vec<&'b str>,
+    /// A `tooltip:` line names the directive's fields for screen readers (any position).
+    tooltip_line: Option<String>,
+}
+
+impl<'b> Directive<'b> {
+    fn parse(info: &str, body: &'b str) -> std::result::Result<Directive<'b>, String> {
+        let mut words = words(info)?.into_iter();
+        let name = words.next().unwrap_or_default();
+        let mut args = BTreeMap::new();
+        for word in words {
+            let (key, value) = word.split_once('=').ok_or_else(|| {
+                format!("'{name}': argument '{word}' is not of the form key=value")
+            })?;
+            args.insert(key.to_string(), value.to_string());
+        }
+        // Lines stay escaped until they are split, so a value cannot add a cell or a marker.
+        let mut lines: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let tooltip_line = lines
+            .iter()
+            .position(|l| l.starts_with("tooltip:"))
+            .map(|i| lines.remove(i)["tooltip:".len()..].to_string());
+        Ok(Directive {
+            name,
+            args,
+            lines,
+            tooltip_line,
+        })
+    }
+
+    /// The tooltip, its `slots` checked.
+    fn tooltip(&self, slots: &[&str]) -> std::result::Result<Option<Tooltip>, String> {
+        self.tooltip_line
             .as_deref()
-            .map(|t| Tooltip::parse(t, slots).map_err(|e| format!("'{name}': {e}")))
+            .map(|t| Tooltip::parse(t, slots).map_err(|e| format!("'{}': {e}", self.name)))
             .transpose()
-    };
-    let number = |key: &str, default: u32, max: u32| -> std::result::Result<u32, String> {
-        match args.get(key) {
+    }
+
+    /// The whole number argument `key`, from 1 to `max`; `default` if it is not given.
+    fn number(&self, key: &str, default: u32, max: u32) -> std::result::Result<u32, String> {
+        match self.args.get(key) {
             None => Ok(default),
             Some(v) => v
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=max).contains(n))
                 .ok_or_else(|| {
-                    format!("'{name}': {key}={v} is not a whole number from 1 to {max}")
+                    format!(
+                        "'{}': {key}={v} is not a whole number from 1 to {max}",
+                        self.name
+                    )
                 }),
         }
-    };
-    let split = |line: &str| cells(line, '|', usize::MAX);
-    // A field name: dot-separated parts of a-z, 0-9 and '-'.
-    let field_name = args
-        .get("name")
-        .map(|n| {
-            let valid = !n.is_empty()
-                && n.split('.').all(|part| {
-                    !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                });
-            if valid {
-                Ok(n.to_string())
-            } else {
-                Err(format!("'{name}': name={n} is not a field name (dot-separated parts of a-z, 0-9 and '-')"))
-            }
-        })
-        .transpose()?;
-    // "key | label", or a label alone, whose key is its slug.
-    let keyed = |line: &str| -> (String, String) {
-        match split(line).as_slice() {
-            [key, label, ..] => (crate::base::text::slug(key), label.clone()),
-            [label] => (crate::base::text::slug(label), label.clone()),
-            [] => (String::new(), String::new()),
-        }
-    };
+    }
 
-    let block = match name {
-        "answer" => Block::Answer {
-            lines: number("lines", 3, 40)?,
-            name: field_name,
-            tooltip: tooltip(&[])?,
-        },
-        "scale" => {
-            let min = number("min", 1, 10)? as u8;
-            let max = number("max", 5, 10)? as u8;
-            if min >= max {
-                return Err(format!("'scale': min={min} must be less than max={max}"));
-            }
-            if lines.is_empty() {
-                return Err("'scale' needs one rater label per line, e.g. 'Din vurdering'".into());
-            }
-            Block::Scale {
-                min,
-                max,
-                raters: lines.iter().map(|l| keyed(l)).collect(),
-                name: field_name,
-                tooltip: tooltip(&["rater", "min", "max"])?,
-            }
-        }
-        "table" => {
-            // Printed rows are marked with '>', which a value cannot start a line with
-            // (it is escaped), so a value never adds a row.
-            let (printed, lines): (Vec<&str>, Vec<&str>) =
-                lines.iter().partition(|l| l.starts_with('>'));
-            let cells: Vec<Vec<String>> = printed.iter().map(|l| split(l[1..].trim())).collect();
-            let columns: Vec<(String, String)> = lines
-                .first()
-                .map(|l| {
-                    split(l)
-                        .into_iter()
-                        .map(|c| (crate::base::text::slug(&c), c))
-                        .collect()
-                })
-                .ok_or("'table' needs a header line, e.g. 'Mål | Handling | Frist'")?;
-            let widths = match lines.get(1) {
-                Some(line) => split(line)
-                    .iter()
-                    .map(|w| w.parse::<f32>().ok().filter(|w| *w > 0.0))
-                    .collect::<Option<Vec<f32>>>()
-                    .filter(|w| w.len() == columns.len())
-                    .ok_or_else(|| {
-                        format!("'table': the widths line '{line}' must give one positive number per column ({})", columns.len())
-                    })?,
-                None => vec![1.0; columns.len()],
-            };
-            if let Some(row) = cells.iter().find(|r| r.len() > columns.len()) {
-                return Err(format!(
-                    "'table': the printed row '{}' has {} cells; the table has {} columns",
-                    row.join(" | "),
-                    row.len(),
-                    columns.len()
-                ));
-            }
-            let rows = if cells.is_empty() || args.contains_key("rows") {
-                number("rows", 5, 40)?
-            } else {
-                0
-            };
-            Block::Table {
-                columns,
-                widths,
-                cells,
-                rows,
-                name: field_name,
-                tooltip: tooltip(&["row", "column"])?,
-            }
-        }
-        "choice" => {
-            let (label, options) = match lines.split_first() {
-                Some((first, rest)) if first.starts_with("label:") => {
-                    (unescape(first["label:".len()..].trim()), rest)
+    /// The `name=` argument: a field name, dot-separated parts of a-z, 0-9 and '-'.
+    fn field_name(&self) -> std::result::Result<Option<String>, String> {
+        self.args
+            .get("name")
+            .map(|n| {
+                let valid = !n.is_empty()
+                    && n.split('.').all(|part| {
+                        !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    });
+                if valid {
+                    Ok(n.to_string())
+                } else {
+                    Err(format!("'{}': name={n} is not a field name (dot-separated parts of a-z, 0-9 and '-')", self.name))
                 }
-                _ => (String::new(), lines.as_slice()),
-            };
-            if options.len() < 2 {
-                return Err(
-                    "'choice' needs at least two options, one per line: 'key | label'".into(),
-                );
-            }
-            Block::Choice {
-                label,
-                options: options.iter().map(|l| keyed(l)).collect(),
-                name: field_name,
-                tooltip: tooltip(&[])?,
-            }
+            })
+            .transpose()
+    }
+
+    fn scale(&self, field_name: Option<String>) -> std::result::Result<Block, String> {
+        let min = self.number("min", 1, 10)? as u8;
+        let max = self.number("max", 5, 10)? as u8;
+        if min >= max {
+            return Err(format!("'scale': min={min} must be less than max={max}"));
         }
-        "signatures" => Block::Signatures {
+        if self.lines.is_empty() {
+            return Err("'scale' needs one rater label per line, e.g. 'Din vurdering'".into());
+        }
+        Ok(Block::Scale {
+            min,
+            max,
+            raters: self.lines.iter().map(|l| keyed(l)).collect(),
+            name: field_name,
+            tooltip: self.tooltip(&["rater", "min", "max"])?,
+        })
+    }
+
+    fn table(&self, field_name: Option<String>) -> std::result::Result<Block, String> {
+        // Printed rows are marked with '>', which a value cannot start a line with
+        // (it is escaped), so a value never adds a row.
+        let (printed, lines): (Vec<&str>, Vec<&str>) =
+            self.lines.iter().partition(|l| l.starts_with('>'));
+        let cells: Vec<Vec<String>> = printed.iter().map(|l| split(l[1..].trim())).collect();
+        let columns: Vec<(String, String)> = lines
+            .first()
+            .map(|l| {
+                split(l)
+                    .into_iter()
+                    .map(|c| (crate::base::text::slug(&c), c))
+                    .collect()
+            })
+            .ok_or("'table' needs a header line, e.g. 'Mål | Handling | Frist'")?;
+        let widths = match lines.get(1) {
+            Some(line) => split(line)
+                .iter()
+                .map(|w| w.parse::<f32>().ok().filter(|w| *w > 0.0))
+                .collect::<Option<Vec<f32>>>()
+                .filter(|w| w.len() == columns.len())
+                .ok_or_else(|| {
+                    format!("'table': the widths line '{line}' must give one positive number per column ({})", columns.len())
+                })?,
+            None => vec![1.0; columns.len()],
+        };
+        if let Some(row) = cells.iter().find(|r| r.len() > columns.len()) {
+            return Err(format!(
+                "'table': the printed row '{}' has {} cells; the table has {} columns",
+                row.join(" | "),
+                row.len(),
+                columns.len()
+            ));
+        }
+        let rows = if cells.is_empty() || self.args.contains_key("rows") {
+            self.number("rows", 5, 40)?
+        } else {
+            0
+        };
+        Ok(Block::Table {
+            columns,
+            widths,
+            cells,
+            rows,
+            name: field_name,
+            tooltip: self.tooltip(&["row", "column"])?,
+        })
+    }
+
+    fn choice(&self, field_name: Option<String>) -> std::result::Result<Block, String> {
+        let (label, options) = match self.lines.split_first() {
+            Some((first, rest)) if first.starts_with("label:") => {
+                (unescape(first["label:".len()..].trim()), rest)
+            }
+            _ => (String::new(), self.lines.as_slice()),
+        };
+        if options.len() < 2 {
+            return Err("'choice' needs at least two options, one per line: 'key | label'".into());
+        }
+        Ok(Block::Choice {
+            label,
+            options: options.iter().map(|l| keyed(l)).collect(),
+            name: field_name,
+            tooltip: self.tooltip(&[])?,
+        })
+    }
+
+    fn signatures(&self, field_name: Option<String>) -> Block {
+        Block::Signatures {
             // "key | role | printed name", or "role | printed name" with the role's slug as key.
-            parties: lines
+            parties: self
+                .lines
                 .iter()
                 .map(|l| {
                     let cells = split(l);
@@ -466,9 +504,13 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 .collect(),
             name: field_name,
             form: true,
-        },
-        "fields" => Block::Fields {
-            rows: lines
+        }
+    }
+
+    fn fields(&self, field_name: Option<String>) -> std::result::Result<Block, String> {
+        Ok(Block::Fields {
+            rows: self
+                .lines
                 .iter()
                 .map(|l| match cells(l, ':', 2).as_slice() {
                     [k, v] => Ok((crate::base::text::slug(k), k.clone(), v.clone())),
@@ -478,44 +520,53 @@ fn directive(info: &str, body: &str) -> std::result::Result<Block, String> {
                 })
                 .collect::<std::result::Result<_, _>>()?,
             name: field_name,
-            editable: args
+            editable: self
+                .args
                 .get("editable")
                 .map(|e| e.split(',').map(str::to_string).collect())
                 .unwrap_or_default(),
-        },
-        "figure" => {
-            let mut center = String::new();
-            let mut items = Vec::new();
-            for line in &lines {
-                if let Some(c) = line.strip_prefix("center:") {
-                    center = unescape(c.trim());
-                } else if let Some(item) = line.strip_prefix('*') {
-                    items.push((unescape(item.trim()), true));
-                } else {
-                    items.push((unescape(line), false));
-                }
+        })
+    }
+
+    fn figure(&self) -> std::result::Result<Block, String> {
+        let mut center = String::new();
+        let mut items = Vec::new();
+        for line in &self.lines {
+            if let Some(c) = line.strip_prefix("center:") {
+                center = unescape(c.trim());
+            } else if let Some(item) = line.strip_prefix('*') {
+                items.push((unescape(item.trim()), true));
+            } else {
+                items.push((unescape(line), false));
             }
-            if items.is_empty() {
-                return Err("'figure' needs one principle per line".into());
+        }
+        if items.is_empty() {
+            return Err("'figure' needs one principle per line".into());
+        }
+        // The figure's description for those who cannot see it, if the default
+        // (centre, principles, highlighted ones) does not say what it shows.
+        let alt = match self.args.get("alt") {
+            Some(alt) if alt.trim().is_empty() => {
+                return Err("'figure': alt=\"\" would leave the figure undescribed".into())
             }
-            // The figure's description for those who cannot see it, if the default
-            // (centre, principles, highlighted ones) does not say what it shows.
-            let alt = match args.get("alt") {
-                Some(alt) if alt.trim().is_empty() => {
-                    return Err("'figure': alt=\"\" would leave the figure undescribed".into())
-                }
-                alt => alt.map(|a| a.trim().to_string()),
-            };
-            Block::Figure { center, items, alt }
-        }
-        "pagebreak" => Block::PageBreak,
-        other => {
-            return Err(format!(
-                "unknown block directive '{other}'; the directives are: {DIRECTIVES}"
-            ))
-        }
-    };
-    Ok(block)
+            alt => alt.map(|a| a.trim().to_string()),
+        };
+        Ok(Block::Figure { center, items, alt })
+    }
+}
+
+/// The cells of a directive's line, split at `|`.
+fn split(line: &str) -> Vec<String> {
+    cells(line, '|', usize::MAX)
+}
+
+/// "key | label", or a label alone, whose key is its slug.
+fn keyed(line: &str) -> (String, String) {
+    match split(line).as_slice() {
+        [key, label, ..] => (crate::base::text::slug(key), label.clone()),
+        [label] => (crate::base::text::slug(label), label.clone()),
+        [] => (String::new(), String::new()),
+    }
 }
 
 #[cfg(test)]

@@ -202,21 +202,7 @@ fn block_fragments(
             items,
         } => list(*start, *depth, items, m, s, doc).0,
         Block::Callout { paragraphs } => vec![callout(paragraphs, m, s)],
-        Block::Rule => vec![Fragment {
-            height: 14.0,
-            space_before: 4.0,
-            items: vec![
-                Item::Mark(Mark::Artifact),
-                Item::Line {
-                    x1: MARGIN_LEFT,
-                    y1: 7.0,
-                    x2: MARGIN_LEFT + CONTENT_WIDTH,
-                    y2: 7.0,
-                    stroke: HAIRLINE,
-                },
-            ],
-            ..Fragment::default()
-        }],
+        Block::Rule => vec![rule()],
         Block::PageBreak => vec![Fragment {
             page_break: true,
             ..Fragment::default()
@@ -241,20 +227,7 @@ fn block_fragments(
             name,
             tooltip,
         } => {
-            let (lo, hi) = (min.to_string(), max.to_string());
-            let tooltips: Vec<String> = raters
-                .iter()
-                .map(|(_, rater)| {
-                    name_field(
-                        tooltip.as_ref(),
-                        &[("rater", rater), ("min", &lo), ("max", &hi)],
-                        format!(
-                            "{rater}: {}, {lo}–{hi}",
-                            context.item.as_ref().unwrap_or(&context.before)
-                        ),
-                    )
-                })
-                .collect();
+            let tooltips = scale_tooltips(*min, *max, raters, tooltip.as_ref(), context);
             vec![scale(*min, *max, raters, name.as_deref(), &tooltips, m, s)]
         }
         Block::Table {
@@ -265,14 +238,8 @@ fn block_fragments(
             name,
             tooltip,
         } => {
-            let cell_tooltip = |row: u32, column: &str| {
-                let row = row.to_string();
-                name_field(
-                    tooltip.as_ref(),
-                    &[("row", &row), ("column", column)],
-                    format!("{}, {column}, {row}", context.heading),
-                )
-            };
+            let cell_tooltip =
+                |row: u32, column: &str| cell_tooltip(tooltip.as_ref(), context, row, column);
             table(
                 columns,
                 widths,
@@ -312,6 +279,60 @@ fn block_fragments(
             marked(vec![figure(center, items, m)], Mark::Content(figure_node))
         }
     }
+}
+
+/// A hairline across the text column, as decoration.
+fn rule() -> Fragment {
+    Fragment {
+        height: 14.0,
+        space_before: 4.0,
+        items: vec![
+            Item::Mark(Mark::Artifact),
+            Item::Line {
+                x1: MARGIN_LEFT,
+                y1: 7.0,
+                x2: MARGIN_LEFT + CONTENT_WIDTH,
+                y2: 7.0,
+                stroke: HAIRLINE,
+            },
+        ],
+        ..Fragment::default()
+    }
+}
+
+/// Each rater's row of a scale named: the template's pattern, or the rater and what
+/// the scale rates.
+fn scale_tooltips(
+    min: u8,
+    max: u8,
+    raters: &[(String, String)],
+    pattern: Option<&Tooltip>,
+    context: &Context,
+) -> Vec<String> {
+    let (lo, hi) = (min.to_string(), max.to_string());
+    raters
+        .iter()
+        .map(|(_, rater)| {
+            name_field(
+                pattern,
+                &[("rater", rater), ("min", &lo), ("max", &hi)],
+                format!(
+                    "{rater}: {}, {lo}–{hi}",
+                    context.item.as_ref().unwrap_or(&context.before)
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A table cell's field named: the template's pattern, or the section, column and row.
+fn cell_tooltip(pattern: Option<&Tooltip>, context: &Context, row: u32, column: &str) -> String {
+    let row = row.to_string();
+    name_field(
+        pattern,
+        &[("row", &row), ("column", column)],
+        format!("{}, {column}, {row}", context.heading),
+    )
 }
 
 /// What the principles figure shows, in words: the highlight is colour only.
@@ -968,120 +989,19 @@ fn signatures(
 ) -> Vec<Fragment> {
     let gap = 28.0;
     let width = (CONTENT_WIDTH - gap) / 2.0;
-    let area = 62.0;
-    let top = 18.0;
-    let leading = 13.0;
     parties
         .chunks(2)
         .map(|pair| {
             let mut items = Vec::new();
             let mut bottom: f32 = 0.0;
             for (i, party) in pair.iter().enumerate() {
-                let x = MARGIN_LEFT + i as f32 * (width + gap);
-                let div = s.add(Role::Div, Structure::DOCUMENT);
-                items.push(Item::Mark(Mark::Content(s.add(Role::P, div))));
-                items.push(Item::Text {
-                    x,
-                    y: 11.0,
-                    size: BODY_SIZE,
-                    style: FontStyle::Bold,
-                    color: INK,
-                    text: party.role.clone(),
-                });
-                items.push(Item::Rect {
-                    x,
-                    y: top,
-                    w: width,
-                    h: area,
-                    fill: Some(TINT),
-                    stroke: Some(HAIRLINE),
-                });
-                items.push(Item::Mark(Mark::Content(s.add(Role::P, div))));
-                items.push(Item::Text {
-                    x: x + 6.0,
-                    y: top + area - 6.0,
-                    size: 7.0,
-                    style: FontStyle::Regular,
-                    color: MUTED,
-                    text: SIGNATURE_LABEL.into(),
-                });
-                if let Some(name) = name {
-                    let signer = if party.name.is_empty() {
-                        party.role.clone()
-                    } else {
-                        format!("{}, {}", party.role, party.name)
-                    };
-                    items.push(Item::Mark(Mark::Content(s.add(Role::Form, div))));
-                    items.push(Item::Field {
-                        name: signature_slot(name, &party.key),
-                        tooltip: tooltip::clean(&format!("{SIGNATURE_LABEL}: {signer}")),
-                        kind: FieldKind::Signature,
-                        x,
-                        y: top,
-                        w: width,
-                        h: area,
-                    });
-                }
-                let mut y = top + area + 16.0;
-                for (label, key, value) in
-                    [("Navn", "navn", party.name.as_str()), ("Dato", "dato", "")]
-                {
-                    let lw = m.width(FontStyle::Regular, label, SMALL_SIZE);
-                    let p = s.add(Role::P, div);
-                    items.push(Item::Mark(Mark::Content(p)));
-                    items.push(Item::Text {
-                        x,
-                        y,
-                        size: SMALL_SIZE,
-                        style: FontStyle::Regular,
-                        color: MUTED,
-                        text: label.into(),
-                    });
-                    let vx = x + lw.max(28.0) + 6.0;
-                    // A name is never hyphenated by choice, only broken where it must be.
-                    let lines = wrap_with(
-                        &[Span::new(value, FontStyle::Regular)],
-                        m,
-                        BODY_SIZE,
-                        x + width - vx,
-                        false,
-                    );
-                    let n = lines.len().max(1);
-                    // The value is page text (extractors read it), and as a field it is
-                    // also shown by the field, whose appearance covers the page text.
-                    for (k, line) in lines.iter().enumerate() {
-                        items.extend(line_items(line, vx, y + k as f32 * leading, BODY_SIZE, INK));
-                    }
-                    if let Some(name) = name {
-                        items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
-                        items.push(Item::Field {
-                            name: format!("{name}.{}.{key}", party.key),
-                            tooltip: tooltip::clean(&format!("{label}, {}", party.role)),
-                            kind: text_field(
-                                n > 1,
-                                value,
-                                lines.iter().map(Line::text).collect(),
-                                BODY_SIZE,
-                                leading,
-                                10.0,
-                                Some(WHITE),
-                            ),
-                            x: vx,
-                            y: y - 10.0,
-                            w: x + width - vx,
-                            h: (n - 1) as f32 * leading + 13.0,
-                        });
-                    }
-                    let rule = y + (n - 1) as f32 * leading + 3.5;
-                    items.push(Item::Line {
-                        x1: vx,
-                        y1: rule,
-                        x2: x + width,
-                        y2: rule,
-                        stroke: HAIRLINE,
-                    });
-                    y = rule + 18.5;
-                }
+                let column = Column {
+                    x: MARGIN_LEFT + i as f32 * (width + gap),
+                    width,
+                    directive: name,
+                    div: s.add(Role::Div, Structure::DOCUMENT),
+                };
+                let y = column.party(&mut items, party, m, s);
                 bottom = bottom.max(y - 14.0);
             }
             Fragment {
@@ -1094,6 +1014,151 @@ fn signatures(
             }
         })
         .collect()
+}
+
+/// A party's column of the signatures: where it stands, the signatures directive's field
+/// name (if it has a form), and the party's `Div`.
+struct Column<'a> {
+    x: f32,
+    width: f32,
+    directive: Option<&'a str>,
+    div: NodeId,
+}
+
+impl Column<'_> {
+    /// The top of the signature box, its height, and the leading of a wrapped name.
+    const TOP: f32 = 18.0;
+    const AREA: f32 = 62.0;
+    const LEADING: f32 = 13.0;
+
+    /// The party's role, signature box (and field) and the lines for name and date;
+    /// returns where the next line would start.
+    fn party(
+        &self,
+        items: &mut Vec<Item>,
+        party: &Party,
+        m: &dyn Measure,
+        s: &mut Structure,
+    ) -> f32 {
+        let (x, width, top, area) = (self.x, self.width, Self::TOP, Self::AREA);
+        items.push(Item::Mark(Mark::Content(s.add(Role::P, self.div))));
+        items.push(Item::Text {
+            x,
+            y: 11.0,
+            size: BODY_SIZE,
+            style: FontStyle::Bold,
+            color: INK,
+            text: party.role.clone(),
+        });
+        items.push(Item::Rect {
+            x,
+            y: top,
+            w: width,
+            h: area,
+            fill: Some(TINT),
+            stroke: Some(HAIRLINE),
+        });
+        items.push(Item::Mark(Mark::Content(s.add(Role::P, self.div))));
+        items.push(Item::Text {
+            x: x + 6.0,
+            y: top + area - 6.0,
+            size: 7.0,
+            style: FontStyle::Regular,
+            color: MUTED,
+            text: SIGNATURE_LABEL.into(),
+        });
+        if let Some(name) = self.directive {
+            let signer = if party.name.is_empty() {
+                party.role.clone()
+            } else {
+                format!("{}, {}", party.role, party.name)
+            };
+            items.push(Item::Mark(Mark::Content(s.add(Role::Form, self.div))));
+            items.push(Item::Field {
+                name: signature_slot(name, &party.key),
+                tooltip: tooltip::clean(&format!("{SIGNATURE_LABEL}: {signer}")),
+                kind: FieldKind::Signature,
+                x,
+                y: top,
+                w: width,
+                h: area,
+            });
+        }
+        let mut y = top + area + 16.0;
+        for line in [("Navn", "navn", party.name.as_str()), ("Dato", "dato", "")] {
+            y = self.written_line(items, party, line, y, m, s);
+        }
+        y
+    }
+
+    /// A labelled line at `y` (the name, the date): its value as page text and, with a
+    /// form, as a field over it; returns where the next line starts.
+    fn written_line(
+        &self,
+        items: &mut Vec<Item>,
+        party: &Party,
+        (label, key, value): (&str, &str, &str),
+        y: f32,
+        m: &dyn Measure,
+        s: &mut Structure,
+    ) -> f32 {
+        let (x, width, leading) = (self.x, self.width, Self::LEADING);
+        let lw = m.width(FontStyle::Regular, label, SMALL_SIZE);
+        let p = s.add(Role::P, self.div);
+        items.push(Item::Mark(Mark::Content(p)));
+        items.push(Item::Text {
+            x,
+            y,
+            size: SMALL_SIZE,
+            style: FontStyle::Regular,
+            color: MUTED,
+            text: label.into(),
+        });
+        let vx = x + lw.max(28.0) + 6.0;
+        // A name is never hyphenated by choice, only broken where it must be.
+        let lines = wrap_with(
+            &[Span::new(value, FontStyle::Regular)],
+            m,
+            BODY_SIZE,
+            x + width - vx,
+            false,
+        );
+        let n = lines.len().max(1);
+        // The value is page text (extractors read it), and as a field it is
+        // also shown by the field, whose appearance covers the page text.
+        for (k, line) in lines.iter().enumerate() {
+            items.extend(line_items(line, vx, y + k as f32 * leading, BODY_SIZE, INK));
+        }
+        if let Some(name) = self.directive {
+            items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
+            items.push(Item::Field {
+                name: format!("{name}.{}.{key}", party.key),
+                tooltip: tooltip::clean(&format!("{label}, {}", party.role)),
+                kind: text_field(
+                    n > 1,
+                    value,
+                    lines.iter().map(Line::text).collect(),
+                    BODY_SIZE,
+                    leading,
+                    10.0,
+                    Some(WHITE),
+                ),
+                x: vx,
+                y: y - 10.0,
+                w: x + width - vx,
+                h: (n - 1) as f32 * leading + 13.0,
+            });
+        }
+        let rule = y + (n - 1) as f32 * leading + 3.5;
+        items.push(Item::Line {
+            x1: vx,
+            y1: rule,
+            x2: x + width,
+            y2: rule,
+            stroke: HAIRLINE,
+        });
+        rule + 18.5
+    }
 }
 
 /// In the structure, a `Table` of one row per field: its label a `TH` (row scope), its

@@ -195,6 +195,16 @@ impl Framework {
     /// Every problem with the framework, each with the path of the offending item.
     pub fn problems(&self) -> Vec<String> {
         let mut p = Problems::default();
+        self.head_problems(&mut p);
+        self.value_problems(&mut p);
+        self.principle_problems(&mut p);
+        self.level_problems(&mut p);
+        self.topic_problems(&mut p);
+        p.0
+    }
+
+    /// The framework's own fields: its schema version, id, source and printed texts.
+    fn head_problems(&self, p: &mut Problems) {
         if self.schema_version != SCHEMA_VERSION {
             p.push(
                 "schema_version",
@@ -216,7 +226,10 @@ impl Framework {
             p.printed(path, text);
         }
         p.slug("id", &self.id);
+    }
 
+    /// The values: at least one, each with a unique id and printable texts.
+    fn value_problems(&self, p: &mut Problems) {
         if self.values.is_empty() {
             p.push(
                 "values",
@@ -231,7 +244,11 @@ impl Framework {
             p.printed(&format!("{at}.description"), &v.description);
             p.printed_all(&format!("{at}.questions"), &v.questions);
         }
+    }
 
+    /// The principles: at least one, each with a unique id that can name fields, and
+    /// printable texts; no two named alike.
+    fn principle_problems(&self, p: &mut Problems) {
         if self.principles.is_empty() {
             p.push(
                 "principles",
@@ -257,7 +274,11 @@ impl Framework {
                 .iter()
                 .map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
         );
+    }
 
+    /// The levels: at least one, each with a unique id, and expectations under every
+    /// principle and only under known ones; no two named alike.
+    fn level_problems(&self, p: &mut Problems) {
         if self.levels.is_empty() {
             p.push(
                 "levels",
@@ -305,7 +326,10 @@ impl Framework {
                 .iter()
                 .map(|x| (x.id.as_str(), x.name.as_str(), &x.aliases)),
         );
+    }
 
+    /// The topics: unique ids, none a principle's, and printable texts.
+    fn topic_problems(&self, p: &mut Problems) {
         let mut ids = HashMap::new();
         for (i, t) in self.topics.iter().enumerate() {
             let at = format!("topics[{i}]");
@@ -327,7 +351,6 @@ impl Framework {
             p.nonempty(&format!("{at}.questions"), t.questions.len());
             p.printed_all(&format!("{at}.questions"), &t.questions);
         }
-        p.0
     }
 
     pub fn level(&self, id: &str) -> Option<&Level> {

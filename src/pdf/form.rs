@@ -60,23 +60,12 @@ pub fn apply(
     font: &FieldFont,
 ) -> Result<()> {
     let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
-    let mut nodes: HashMap<String, Node> = HashMap::new();
-    let mut roots: Vec<String> = Vec::new();
-    // The states of scale boxes of one size are one shared object. Text and signature
-    // appearances are never shared: filling a field replaces its appearance, and some
-    // clients (pypdf) rewrite the stream in place — a shared one would show the answer
-    // in every field.
-    let mut shared: HashMap<(u32, u32, bool), ObjectId> = HashMap::new();
-    let mut appearance = |doc: &mut lopdf::Document, w: f32, h: f32, on: bool| -> ObjectId {
-        *shared
-            .entry((w.to_bits(), h.to_bits(), on))
-            .or_insert_with(|| {
-                let content = if on { check_mark(w, h) } else { Vec::new() };
-                doc.add_object(form_xobject(w, h, content, None))
-            })
+    let mut form = Form {
+        font,
+        nodes: HashMap::new(),
+        roots: Vec::new(),
+        shared: HashMap::new(),
     };
-    let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
-
     for (page, page_id) in layout.pages.iter().zip(&pages) {
         let mut annots = Vec::new();
         for item in &page.items {
@@ -98,109 +87,27 @@ pub fn apply(
                     .map(|v| Object::Real(round(*v)))
                     .collect(),
             );
-            let mut widget = Dictionary::from_iter(vec![
-                ("Type", Object::Name(b"Annot".to_vec())),
-                ("Subtype", Object::Name(b"Widget".to_vec())),
-                ("Rect", rect),
-                // Print, and nothing that hides it: PDF/A wants printed widgets.
-                ("F", Object::Integer(4)),
-                ("P", Object::Reference(*page_id)),
-            ]);
-            let partial = name.rsplit('.').next().unwrap_or(name).to_string();
-            match kind {
+            let widget = Widget {
+                name,
+                tooltip,
+                w: *w,
+                h: *h,
+                dict: Dictionary::from_iter(vec![
+                    ("Type", Object::Name(b"Annot".to_vec())),
+                    ("Subtype", Object::Name(b"Widget".to_vec())),
+                    ("Rect", rect),
+                    // Print, and nothing that hides it: PDF/A wants printed widgets.
+                    ("F", Object::Integer(4)),
+                    ("P", Object::Reference(*page_id)),
+                ]),
+            };
+            let id = match kind {
+                FieldKind::Radio { value, label } => form.radio(doc, widget, value, label)?,
                 FieldKind::Text { .. } | FieldKind::Signature => {
-                    // Text and signature fields are merged with their one widget.
-                    widget.set("T", text_string(&partial));
-                    widget.set("TU", compact_text_string(tooltip));
-                    let stream = match kind {
-                        FieldKind::Text {
-                            multiline,
-                            value,
-                            lines,
-                            size,
-                            leading,
-                            baseline,
-                            background,
-                        } => {
-                            widget.set("FT", Object::Name(b"Tx".to_vec()));
-                            let da = format!("/{} {size} Tf {} rg", font.resource, rgb(INK));
-                            widget.set("DA", Object::string_literal(da));
-                            widget.set("Ff", Object::Integer(if *multiline { 1 << 12 } else { 0 }));
-                            if *multiline {
-                                // So that MuPDF, redrawing it, prints whole lines only.
-                                let (b, _) = super::mupdf::border_width(*h, *size);
-                                let bs = Dictionary::from_iter(vec![("W", Object::Real(b))]);
-                                widget.set("BS", bs);
-                            }
-                            if !value.is_empty() {
-                                widget.set("V", text_string(value));
-                            }
-                            if let Some(bg) = background {
-                                // Readers that draw an edited value paint this first, so a
-                                // new value never stands on the page text of the old one.
-                                let c = [bg.0, bg.1, bg.2].map(|v| Object::Real(round(v)));
-                                widget.set(
-                                    "MK",
-                                    Dictionary::from_iter(vec![("BG", Object::Array(c.to_vec()))]),
-                                );
-                            }
-                            let text = TextStyle {
-                                size: *size,
-                                leading: *leading,
-                                baseline: *baseline,
-                                background: *background,
-                            };
-                            text_appearance(font, *w, *h, lines, &text)
-                        }
-                        _ => {
-                            widget.set("FT", Object::Name(b"Sig".to_vec()));
-                            form_xobject(*w, *h, Vec::new(), None)
-                        }
-                    };
-                    let ap = doc.add_object(stream);
-                    widget.set(
-                        "AP",
-                        Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
-                    );
-                    let id = doc.add_object(widget);
-                    annots.push(Object::Reference(id));
-                    add_terminal(&mut nodes, &mut roots, name, Terminal::Widget(id))?;
+                    form.text_or_signature(doc, widget, kind)?
                 }
-                FieldKind::Radio { value, label } => {
-                    // The group is named for screen readers (ISO 14289-1, 7.18.1), and so is
-                    // each button: pdf.js and others read `/TU` from the widget itself.
-                    widget.set("TU", compact_text_string(&format!("{tooltip}: {label}")));
-                    let on = appearance(doc, *w, *h, true);
-                    let off = appearance(doc, *w, *h, false);
-                    widget.set("AS", Object::Name(b"Off".to_vec()));
-                    widget.set(
-                        "AP",
-                        Dictionary::from_iter(vec![(
-                            "N",
-                            Object::Dictionary(Dictionary::from_iter(vec![
-                                (value.as_str(), Object::Reference(on)),
-                                ("Off", Object::Reference(off)),
-                            ])),
-                        )]),
-                    );
-                    widget.set(
-                        "MK",
-                        Dictionary::from_iter(vec![("CA", Object::string_literal("l"))]),
-                    );
-                    let id = doc.add_object(widget);
-                    annots.push(Object::Reference(id));
-                    match nodes.get_mut(name).and_then(|n| n.terminal.as_mut()) {
-                        Some(Terminal::Radio(buttons)) => buttons.push(id),
-                        Some(_) => return Err(duplicate(name)),
-                        None => {
-                            add_terminal(&mut nodes, &mut roots, name, Terminal::Radio(vec![id]))?;
-                            if let Some(node) = nodes.get_mut(name) {
-                                node.tooltip = Some(tooltip.clone());
-                            }
-                        }
-                    }
-                }
-            }
+            };
+            annots.push(Object::Reference(id));
         }
         if !annots.is_empty() {
             let page = doc
@@ -210,36 +117,207 @@ pub fn apply(
             page.set("Annots", Object::Array(annots));
         }
     }
-    if roots.is_empty() {
-        return Ok(());
+    form.finish(doc, catalog)
+}
+
+/// A widget being made: its field's full name and tooltip, its size, and its annotation
+/// dictionary so far.
+struct Widget<'i> {
+    name: &'i str,
+    tooltip: &'i str,
+    w: f32,
+    h: f32,
+    dict: Dictionary,
+}
+
+/// The form as it is made: the field tree so far, and the appearances widgets share.
+struct Form<'f> {
+    font: &'f FieldFont,
+    nodes: HashMap<String, Node>,
+    roots: Vec<String>,
+    /// The states of scale boxes of one size are one shared object. Text and signature
+    /// appearances are never shared: filling a field replaces its appearance, and some
+    /// clients (pypdf) rewrite the stream in place — a shared one would show the answer
+    /// in every field.
+    shared: HashMap<(u32, u32, bool), ObjectId>,
+}
+
+impl Form<'_> {
+    /// The shared appearance of a scale box of `w` × `h`, checked (`on`) or not.
+    fn appearance(&mut self, doc: &mut lopdf::Document, w: f32, h: f32, on: bool) -> ObjectId {
+        *self
+            .shared
+            .entry((w.to_bits(), h.to_bits(), on))
+            .or_insert_with(|| {
+                let content = if on { check_mark(w, h) } else { Vec::new() };
+                doc.add_object(form_xobject(w, h, content, None))
+            })
     }
-    let fields = roots
-        .iter()
-        .map(|r| build(doc, &nodes, r, None))
-        .collect::<Result<Vec<_>>>()?;
-    let form = Dictionary::from_iter(vec![
-        (
-            "Fields",
-            Object::Array(fields.into_iter().map(Object::Reference).collect()),
-        ),
-        ("DA", Object::string_literal(da)),
-        (
-            "DR",
-            Object::Dictionary(Dictionary::from_iter(vec![(
-                "Font",
+
+    /// A text or signature field, merged with its one widget; returns the widget.
+    fn text_or_signature(
+        &mut self,
+        doc: &mut lopdf::Document,
+        widget: Widget,
+        kind: &FieldKind,
+    ) -> Result<ObjectId> {
+        let Widget {
+            name,
+            tooltip,
+            w,
+            h,
+            dict: mut widget,
+        } = widget;
+        let partial = name.rsplit('.').next().unwrap_or(name).to_string();
+        widget.set("T", text_string(&partial));
+        widget.set("TU", compact_text_string(tooltip));
+        let stream = match kind {
+            FieldKind::Text {
+                multiline,
+                value,
+                lines,
+                size,
+                leading,
+                baseline,
+                background,
+            } => {
+                widget.set("FT", Object::Name(b"Tx".to_vec()));
+                let da = format!("/{} {size} Tf {} rg", self.font.resource, rgb(INK));
+                widget.set("DA", Object::string_literal(da));
+                widget.set("Ff", Object::Integer(if *multiline { 1 << 12 } else { 0 }));
+                if *multiline {
+                    // So that MuPDF, redrawing it, prints whole lines only.
+                    let (b, _) = super::mupdf::border_width(h, *size);
+                    let bs = Dictionary::from_iter(vec![("W", Object::Real(b))]);
+                    widget.set("BS", bs);
+                }
+                if !value.is_empty() {
+                    widget.set("V", text_string(value));
+                }
+                if let Some(bg) = background {
+                    // Readers that draw an edited value paint this first, so a
+                    // new value never stands on the page text of the old one.
+                    let c = [bg.0, bg.1, bg.2].map(|v| Object::Real(round(v)));
+                    widget.set(
+                        "MK",
+                        Dictionary::from_iter(vec![("BG", Object::Array(c.to_vec()))]),
+                    );
+                }
+                let text = TextStyle {
+                    size: *size,
+                    leading: *leading,
+                    baseline: *baseline,
+                    background: *background,
+                };
+                text_appearance(self.font, w, h, lines, &text)
+            }
+            _ => {
+                widget.set("FT", Object::Name(b"Sig".to_vec()));
+                form_xobject(w, h, Vec::new(), None)
+            }
+        };
+        let ap = doc.add_object(stream);
+        widget.set(
+            "AP",
+            Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
+        );
+        let id = doc.add_object(widget);
+        add_terminal(&mut self.nodes, &mut self.roots, name, Terminal::Widget(id))?;
+        Ok(id)
+    }
+
+    /// A button of the radio group `widget.name`, the group made with its first button;
+    /// returns the button.
+    fn radio(
+        &mut self,
+        doc: &mut lopdf::Document,
+        widget: Widget,
+        value: &str,
+        label: &str,
+    ) -> Result<ObjectId> {
+        let Widget {
+            name,
+            tooltip,
+            w,
+            h,
+            dict: mut widget,
+        } = widget;
+        // The group is named for screen readers (ISO 14289-1, 7.18.1), and so is
+        // each button: pdf.js and others read `/TU` from the widget itself.
+        widget.set("TU", compact_text_string(&format!("{tooltip}: {label}")));
+        let on = self.appearance(doc, w, h, true);
+        let off = self.appearance(doc, w, h, false);
+        widget.set("AS", Object::Name(b"Off".to_vec()));
+        widget.set(
+            "AP",
+            Dictionary::from_iter(vec![(
+                "N",
+                Object::Dictionary(Dictionary::from_iter(vec![
+                    (value, Object::Reference(on)),
+                    ("Off", Object::Reference(off)),
+                ])),
+            )]),
+        );
+        widget.set(
+            "MK",
+            Dictionary::from_iter(vec![("CA", Object::string_literal("l"))]),
+        );
+        let id = doc.add_object(widget);
+        match self.nodes.get_mut(name).and_then(|n| n.terminal.as_mut()) {
+            Some(Terminal::Radio(buttons)) => buttons.push(id),
+            Some(_) => return Err(duplicate(name)),
+            None => {
+                add_terminal(
+                    &mut self.nodes,
+                    &mut self.roots,
+                    name,
+                    Terminal::Radio(vec![id]),
+                )?;
+                if let Some(node) = self.nodes.get_mut(name) {
+                    node.tooltip = Some(tooltip.to_string());
+                }
+            }
+        }
+        Ok(id)
+    }
+
+    /// Writes the field tree and puts the form dictionary in the catalog (if there are
+    /// fields at all).
+    fn finish(self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<()> {
+        if self.roots.is_empty() {
+            return Ok(());
+        }
+        let font = self.font;
+        let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
+        let fields = self
+            .roots
+            .iter()
+            .map(|r| build(doc, &self.nodes, r, None))
+            .collect::<Result<Vec<_>>>()?;
+        let form = Dictionary::from_iter(vec![
+            (
+                "Fields",
+                Object::Array(fields.into_iter().map(Object::Reference).collect()),
+            ),
+            ("DA", Object::string_literal(da)),
+            (
+                "DR",
                 Object::Dictionary(Dictionary::from_iter(vec![(
-                    font.resource.as_str(),
-                    Object::Reference(font.object),
+                    "Font",
+                    Object::Dictionary(Dictionary::from_iter(vec![(
+                        font.resource.as_str(),
+                        Object::Reference(font.object),
+                    )])),
                 )])),
-            )])),
-        ),
-    ]);
-    let catalog = doc
-        .get_object_mut(catalog)
-        .and_then(Object::as_dict_mut)
-        .map_err(pdf_error)?;
-    catalog.set("AcroForm", form);
-    Ok(())
+            ),
+        ]);
+        let catalog = doc
+            .get_object_mut(catalog)
+            .and_then(Object::as_dict_mut)
+            .map_err(pdf_error)?;
+        catalog.set("AcroForm", form);
+        Ok(())
+    }
 }
 
 fn pdf_error(e: lopdf::Error) -> Error {

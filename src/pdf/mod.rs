@@ -590,9 +590,13 @@ fn page_ops(
     fonts: &BTreeMap<FontStyle, FontId>,
     mut tags: Option<&mut tags::PageTags>,
 ) -> Vec<Op> {
-    let mut ops = Vec::new();
-    let mut in_text = false;
-    let mut state = GraphicsState::default();
+    let mut page = PageOps {
+        ops: Vec::new(),
+        in_text: false,
+        state: GraphicsState::default(),
+        height,
+        fonts,
+    };
     let spaced = if tags.is_some() {
         tags::line_ends(items)
     } else {
@@ -607,22 +611,22 @@ fn page_ops(
             continue;
         }
         let is_text = matches!(item, Item::Text { .. });
-        if in_text && !is_text {
+        if page.in_text && !is_text {
             if let Some(tags) = tags.as_deref_mut() {
-                tags.before_end_text(&mut ops);
+                tags.before_end_text(&mut page.ops);
             }
-            ops.push(Op::EndTextSection);
-            in_text = false;
+            page.ops.push(Op::EndTextSection);
+            page.in_text = false;
         }
-        if is_text && !in_text {
+        if is_text && !page.in_text {
             if let Some(tags) = tags.as_deref_mut() {
-                tags.before_begin_text(&mut ops);
+                tags.before_begin_text(&mut page.ops);
             }
         }
         if let Some(tags) = tags.as_deref_mut() {
             // Opened inside the text object when the item is text (its `BT` comes first).
             if !is_text {
-                tags.draw(item, false, &mut ops);
+                tags.draw(item, false, &mut page.ops);
             }
         }
         match item {
@@ -634,32 +638,15 @@ fn page_ops(
                 color,
                 text,
             } => {
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
-                    state.font = None;
-                }
+                page.begin_text();
                 if let Some(tags) = tags.as_deref_mut() {
-                    tags.draw(item, true, &mut ops);
+                    tags.draw(item, true, &mut page.ops);
                 }
-                if state.font != Some((*style, *size)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(fonts[style].clone()),
-                        size: Pt(*size),
-                    });
-                    state.font = Some((*style, *size));
-                }
-                state.fill(&mut ops, *color);
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(*x), Pt(height - y)),
-                });
                 let text = match spaced.get(index) {
                     Some(true) => format!("{text} "),
                     _ => text.clone(),
                 };
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(text)],
-                });
+                page.text((*x, *y), *size, *style, *color, text);
             }
             Item::Line {
                 x1,
@@ -667,18 +654,7 @@ fn page_ops(
                 x2,
                 y2,
                 stroke,
-            } => {
-                state.stroke(&mut ops, *stroke);
-                ops.push(Op::DrawLine {
-                    line: printpdf::Line {
-                        points: vec![
-                            point(*x1, height - y1, false),
-                            point(*x2, height - y2, false),
-                        ],
-                        is_closed: false,
-                    },
-                });
-            }
+            } => page.line((*x1, *y1), (*x2, *y2), *stroke),
             Item::Rect {
                 x,
                 y,
@@ -686,19 +662,7 @@ fn page_ops(
                 h,
                 fill,
                 stroke,
-            } => {
-                state.paint(&mut ops, *fill, *stroke);
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(height - y - h),
-                        width: Pt(*w),
-                        height: Pt(*h),
-                        mode: Some(paint_mode(fill.is_some(), stroke.is_some())),
-                        winding_order: None,
-                    },
-                });
-            }
+            } => page.rect((*x, *y, *w, *h), *fill, *stroke),
             // Fields are widget annotations, added after printpdf (see `form`); marks
             // draw nothing.
             Item::Field { .. } | Item::Mark(_) => {}
@@ -707,38 +671,118 @@ fn page_ops(
                 closed: _,
                 fill,
                 stroke,
-            } => {
-                state.paint(&mut ops, *fill, *stroke);
-                let mut points = Vec::new();
-                for segment in segments {
-                    match *segment {
-                        Segment::MoveTo(x, y) | Segment::LineTo(x, y) => {
-                            points.push(point(x, height - y, false))
-                        }
-                        Segment::CubicTo([x1, y1, x2, y2, x, y]) => {
-                            points.push(point(x1, height - y1, true));
-                            points.push(point(x2, height - y2, true));
-                            points.push(point(x, height - y, false));
-                        }
-                    }
-                }
-                ops.push(Op::DrawPolygon {
-                    polygon: Polygon {
-                        rings: vec![PolygonRing { points }],
-                        mode: paint_mode(fill.is_some(), stroke.is_some()),
-                        winding_order: WindingOrder::NonZero,
-                    },
-                });
-            }
+            } => page.path(segments, *fill, *stroke),
         }
     }
     if let Some(tags) = tags {
-        tags.finish(&mut ops);
+        tags.finish(&mut page.ops);
     }
-    if in_text {
-        ops.push(Op::EndTextSection);
+    if page.in_text {
+        page.ops.push(Op::EndTextSection);
     }
-    ops
+    page.ops
+}
+
+/// A page's operations as they are made: whether a text object is open, and the state
+/// already set. Coordinates in are the layout's (from the top of a page `height` high).
+struct PageOps<'f> {
+    ops: Vec<Op>,
+    in_text: bool,
+    state: GraphicsState,
+    height: f32,
+    fonts: &'f BTreeMap<FontStyle, FontId>,
+}
+
+impl PageOps<'_> {
+    /// Opens a text object unless one is open; a new one has no font set yet.
+    fn begin_text(&mut self) {
+        if !self.in_text {
+            self.ops.push(Op::StartTextSection);
+            self.in_text = true;
+            self.state.font = None;
+        }
+    }
+
+    /// A run of text, its baseline starting at `(x, y)`, in an open text object.
+    fn text(
+        &mut self,
+        (x, y): (f32, f32),
+        size: f32,
+        style: FontStyle,
+        color: Color,
+        text: String,
+    ) {
+        let ops = &mut self.ops;
+        if self.state.font != Some((style, size)) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(self.fonts[&style].clone()),
+                size: Pt(size),
+            });
+            self.state.font = Some((style, size));
+        }
+        self.state.fill(ops, color);
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x), Pt(self.height - y)),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(text)],
+        });
+    }
+
+    fn line(&mut self, (x1, y1): (f32, f32), (x2, y2): (f32, f32), stroke: Stroke) {
+        let height = self.height;
+        self.state.stroke(&mut self.ops, stroke);
+        self.ops.push(Op::DrawLine {
+            line: printpdf::Line {
+                points: vec![point(x1, height - y1, false), point(x2, height - y2, false)],
+                is_closed: false,
+            },
+        });
+    }
+
+    fn rect(
+        &mut self,
+        (x, y, w, h): (f32, f32, f32, f32),
+        fill: Option<Color>,
+        stroke: Option<Stroke>,
+    ) {
+        self.state.paint(&mut self.ops, fill, stroke);
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(self.height - y - h),
+                width: Pt(w),
+                height: Pt(h),
+                mode: Some(paint_mode(fill.is_some(), stroke.is_some())),
+                winding_order: None,
+            },
+        });
+    }
+
+    fn path(&mut self, segments: &[Segment], fill: Option<Color>, stroke: Option<Stroke>) {
+        let height = self.height;
+        self.state.paint(&mut self.ops, fill, stroke);
+        let mut points = Vec::new();
+        for segment in segments {
+            match *segment {
+                Segment::MoveTo(x, y) | Segment::LineTo(x, y) => {
+                    points.push(point(x, height - y, false))
+                }
+                Segment::CubicTo([x1, y1, x2, y2, x, y]) => {
+                    points.push(point(x1, height - y1, true));
+                    points.push(point(x2, height - y2, true));
+                    points.push(point(x, height - y, false));
+                }
+            }
+        }
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing { points }],
+                mode: paint_mode(fill.is_some(), stroke.is_some()),
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
 }
 
 fn point(x: f32, y: f32, bezier: bool) -> LinePoint {

@@ -175,38 +175,62 @@ pub fn save(
         if packed.objects.is_empty() {
             continue;
         }
-        let mut header = Vec::with_capacity(packed.objects.len() * 10 + packed.body.len());
-        for (index, (id, offset)) in packed.objects.iter().enumerate() {
-            if entries
-                .get(*id as usize)
-                .is_none_or(|e| !matches!(e, Entry::Free))
-            {
-                return Err(format!("object {id} is written twice"));
-            }
-            entries[*id as usize] = Entry::Packed {
-                stream,
-                index: index as u16,
-            };
-            write_int(&mut header, *id as i64);
-            header.push(b' ');
-            write_int(&mut header, *offset as i64);
-            header.push(b' ');
-        }
-        let first = header.len();
-        header.extend_from_slice(&packed.body);
-        let data = deflater.deflate(&header, packed.level);
-        entries[stream as usize] = Entry::Direct(out.len());
-        let dict = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"ObjStm".to_vec())),
-            ("N", Object::Integer(packed.objects.len() as i64)),
-            ("First", Object::Integer(first as i64)),
-            ("Filter", Object::Name(b"FlateDecode".to_vec())),
-        ]);
-        write_stream_object(&mut out, stream, &dict, &data);
+        write_object_stream(&mut out, &mut entries, stream, packed, deflater)?;
     }
+    write_xref(&mut out, &mut entries, xref_id, &doc.trailer, deflater);
+    Ok(out)
+}
 
-    // The cross-reference stream, rows of (type, offset or stream, generation or index),
-    // with the PNG Up predictor so the deflated rows shrink to almost nothing.
+/// `packed` as the object stream `stream`, its objects' entries set.
+fn write_object_stream(
+    out: &mut Vec<u8>,
+    entries: &mut [Entry],
+    stream: u32,
+    packed: &Packed,
+    deflater: &mut Deflater,
+) -> Result<(), String> {
+    let mut header = Vec::with_capacity(packed.objects.len() * 10 + packed.body.len());
+    for (index, (id, offset)) in packed.objects.iter().enumerate() {
+        if entries
+            .get(*id as usize)
+            .is_none_or(|e| !matches!(e, Entry::Free))
+        {
+            return Err(format!("object {id} is written twice"));
+        }
+        entries[*id as usize] = Entry::Packed {
+            stream,
+            index: index as u16,
+        };
+        write_int(&mut header, *id as i64);
+        header.push(b' ');
+        write_int(&mut header, *offset as i64);
+        header.push(b' ');
+    }
+    let first = header.len();
+    header.extend_from_slice(&packed.body);
+    let data = deflater.deflate(&header, packed.level);
+    entries[stream as usize] = Entry::Direct(out.len());
+    let dict = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"ObjStm".to_vec())),
+        ("N", Object::Integer(packed.objects.len() as i64)),
+        ("First", Object::Integer(first as i64)),
+        ("Filter", Object::Name(b"FlateDecode".to_vec())),
+    ]);
+    write_stream_object(out, stream, &dict, &data);
+    Ok(())
+}
+
+/// The cross-reference stream `xref_id` (its own entry set here), rows of (type, offset
+/// or stream, generation or index), with the PNG Up predictor so the deflated rows shrink
+/// to almost nothing; it carries the `/Root`, `/Info` and `/ID` of `trailer`. Then the
+/// file's end.
+fn write_xref(
+    out: &mut Vec<u8>,
+    entries: &mut [Entry],
+    xref_id: u32,
+    trailer: &Dictionary,
+    deflater: &mut Deflater,
+) {
     let xref_offset = out.len();
     entries[xref_id as usize] = Entry::Direct(xref_offset);
     let width = (usize::BITS - xref_offset.leading_zeros())
@@ -252,15 +276,14 @@ pub fn save(
         ),
     ]);
     for key in [&b"Root"[..], b"Info", b"ID"] {
-        if let Ok(value) = doc.trailer.get(key) {
+        if let Ok(value) = trailer.get(key) {
             dict.set(key.to_vec(), value.clone());
         }
     }
-    write_stream_object(&mut out, xref_id, &dict, &data);
+    write_stream_object(out, xref_id, &dict, &data);
     out.extend_from_slice(b"startxref\n");
-    write_int(&mut out, xref_offset as i64);
+    write_int(out, xref_offset as i64);
     out.extend_from_slice(b"\n%%EOF\n");
-    Ok(out)
 }
 
 /// `id 0 obj <<dict /Length n>>stream … endstream endobj`.

@@ -10,7 +10,7 @@ use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{DictItem, Op};
 
 use super::save;
-use crate::layout::{Item, Mark, NodeId, Role, Scope, Structure};
+use crate::layout::{Item, Mark, Node, NodeId, Role, Scope, Structure};
 use crate::pdf::error::{Error, Result};
 
 /// What a structure element holds, in reading order.
@@ -269,21 +269,7 @@ impl Tagger<'_> {
                 "the document has another number of pages than its layout",
             ));
         }
-        let mut annots: Vec<Vec<ObjectId>> = Vec::with_capacity(pages.len());
-        for (page, widgets) in pages.iter().zip(&self.widgets) {
-            let ids: Vec<ObjectId> = doc
-                .get_dictionary(*page)
-                .ok()
-                .and_then(|p| p.get(b"Annots").ok())
-                .and_then(|a| a.as_array().ok())
-                .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
-                .unwrap_or_default();
-            if ids.len() != widgets.len() {
-                return Err(broken("a page has another number of widgets than fields"));
-            }
-            annots.push(ids);
-        }
-
+        let annots = page_widgets(doc, &pages, &self.widgets)?;
         let root = doc.new_object_id();
         let mut ids: Vec<Option<ObjectId>> = vec![None; self.kids.len()];
         for (node, seen) in self.seen.iter().enumerate() {
@@ -291,132 +277,21 @@ impl Tagger<'_> {
                 ids[node] = Some(doc.new_object_id());
             }
         }
-        let id = |node: NodeId| ids[node].expect("every placed element has an object");
+        let refs = Refs { pages, annots, ids };
 
         let mut packed = save::Packed::new(LEVEL);
         for (node, kids) in self.kids.iter().enumerate() {
-            let Some(object) = ids[node] else { continue };
+            let Some(object) = refs.ids[node] else {
+                continue;
+            };
             let element = &self.structure.nodes[node];
-            // The element's page is that of its first content or widget; content on
-            // other pages names its page itself.
-            let home = kids.iter().find_map(|k| match k {
-                Kid::Content { page, .. } | Kid::Widget { page, .. } => Some(*page),
-                _ => None,
-            });
-            let parent = element.parent.map_or(root, id);
+            let parent = element.parent.map_or(root, |p| refs.id(p));
             packed.push(object.0, |out| {
-                // `/Type /StructElem` is optional, and 5 KB (before deflating) of the
-                // guide.
-                out.extend_from_slice(b"<</S/");
-                out.extend_from_slice(element.role.name().as_bytes());
-                out.extend_from_slice(b"/P ");
-                write_ref(out, parent);
-                if let Some(page) = home {
-                    out.extend_from_slice(b"/Pg ");
-                    write_ref(out, pages[page]);
-                }
-                if !kids.is_empty() {
-                    out.extend_from_slice(b"/K");
-                    if kids.len() > 1 {
-                        out.push(b'[');
-                    }
-                    for (i, kid) in kids.iter().enumerate() {
-                        match *kid {
-                            Kid::Element(child) => {
-                                if i > 0 || kids.len() == 1 {
-                                    out.push(b' ');
-                                }
-                                write_ref(out, id(child));
-                            }
-                            Kid::Content { page, mcid } if Some(page) == home => {
-                                if i > 0 || kids.len() == 1 {
-                                    out.push(b' ');
-                                }
-                                save::write_int(out, mcid);
-                            }
-                            Kid::Content { page, mcid } => {
-                                out.extend_from_slice(b"<</Type/MCR/Pg ");
-                                write_ref(out, pages[page]);
-                                out.extend_from_slice(b"/MCID ");
-                                save::write_int(out, mcid);
-                                out.extend_from_slice(b">>");
-                            }
-                            Kid::Widget { page, index } => {
-                                out.extend_from_slice(b"<</Type/OBJR/Obj ");
-                                write_ref(out, annots[page][index]);
-                                if Some(page) != home {
-                                    out.extend_from_slice(b"/Pg ");
-                                    write_ref(out, pages[page]);
-                                }
-                                out.extend_from_slice(b">>");
-                            }
-                        }
-                    }
-                    if kids.len() > 1 {
-                        out.push(b']');
-                    }
-                }
-                if let Some(alt) = &element.alt {
-                    out.extend_from_slice(b"/Alt");
-                    save::write_object(out, &super::text_string(alt));
-                }
-                if let Role::TH(scope) = element.role {
-                    out.extend_from_slice(match scope {
-                        Scope::Column => b"/A<</O/Table/Scope/Column>>",
-                        Scope::Row => b"/A<</O/Table/Scope/Row>>",
-                    });
-                }
-                out.extend_from_slice(b">>");
+                write_element(out, element, kids, parent, &refs)
             });
         }
-
-        // The parent tree: each page's MCIDs (keys 0…), then each widget (one key each).
-        for (i, page) in pages.iter().enumerate() {
-            doc.get_object_mut(*page)
-                .and_then(Object::as_dict_mut)
-                .map_err(|_| broken("a page is not a dictionary"))?
-                .set("StructParents", Object::Integer(i as i64));
-        }
-        let mut key = pages.len() as i64;
-        for page in &annots {
-            for widget in page {
-                doc.get_object_mut(*widget)
-                    .and_then(Object::as_dict_mut)
-                    .map_err(|_| broken("a widget is not a dictionary"))?
-                    .set("StructParent", Object::Integer(key));
-                key += 1;
-            }
-        }
-        packed.push(root.0, |out| {
-            out.extend_from_slice(b"<</Type/StructTreeRoot/K ");
-            write_ref(out, id(Structure::DOCUMENT));
-            out.extend_from_slice(b"/ParentTree<</Nums[");
-            for (i, mcids) in self.mcids.iter().enumerate() {
-                if i > 0 {
-                    out.push(b' ');
-                }
-                save::write_int(out, i as i64);
-                out.push(b'[');
-                for (j, node) in mcids.iter().enumerate() {
-                    if j > 0 {
-                        out.push(b' ');
-                    }
-                    write_ref(out, id(*node));
-                }
-                out.push(b']');
-            }
-            let mut key = pages.len() as i64;
-            for node in self.widgets.iter().flatten() {
-                out.push(b' ');
-                save::write_int(out, key);
-                out.push(b' ');
-                write_ref(out, id(*node));
-                key += 1;
-            }
-            out.extend_from_slice(b"]>>/ParentTreeNextKey ");
-            save::write_int(out, key);
-            out.extend_from_slice(b">>");
-        });
+        set_struct_parents(doc, &refs)?;
+        packed.push(root.0, |out| self.write_root(out, &refs));
         let catalog = doc
             .get_object_mut(catalog)
             .and_then(Object::as_dict_mut)
@@ -428,6 +303,176 @@ impl Tagger<'_> {
         );
         Ok(packed)
     }
+
+    /// The tree root and its parent tree: each page's MCIDs (keys 0…), then each widget
+    /// (one key each).
+    fn write_root(&self, out: &mut Vec<u8>, refs: &Refs) {
+        out.extend_from_slice(b"<</Type/StructTreeRoot/K ");
+        write_ref(out, refs.id(Structure::DOCUMENT));
+        out.extend_from_slice(b"/ParentTree<</Nums[");
+        for (i, mcids) in self.mcids.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            save::write_int(out, i as i64);
+            out.push(b'[');
+            for (j, node) in mcids.iter().enumerate() {
+                if j > 0 {
+                    out.push(b' ');
+                }
+                write_ref(out, refs.id(*node));
+            }
+            out.push(b']');
+        }
+        let mut key = refs.pages.len() as i64;
+        for node in self.widgets.iter().flatten() {
+            out.push(b' ');
+            save::write_int(out, key);
+            out.push(b' ');
+            write_ref(out, refs.id(*node));
+            key += 1;
+        }
+        out.extend_from_slice(b"]>>/ParentTreeNextKey ");
+        save::write_int(out, key);
+        out.extend_from_slice(b">>");
+    }
+}
+
+/// The objects the structure tree names: the pages, each page's widgets (its
+/// `/Annots`), and each placed element's object.
+struct Refs {
+    pages: Vec<ObjectId>,
+    annots: Vec<Vec<ObjectId>>,
+    ids: Vec<Option<ObjectId>>,
+}
+
+impl Refs {
+    fn id(&self, node: NodeId) -> ObjectId {
+        self.ids[node].expect("every placed element has an object")
+    }
+}
+
+/// Each page's widgets, which must be as many as the fields the tagger saw on it.
+fn page_widgets(
+    doc: &lopdf::Document,
+    pages: &[ObjectId],
+    widgets: &[Vec<NodeId>],
+) -> Result<Vec<Vec<ObjectId>>> {
+    let mut annots: Vec<Vec<ObjectId>> = Vec::with_capacity(pages.len());
+    for (page, widgets) in pages.iter().zip(widgets) {
+        let ids: Vec<ObjectId> = doc
+            .get_dictionary(*page)
+            .ok()
+            .and_then(|p| p.get(b"Annots").ok())
+            .and_then(|a| a.as_array().ok())
+            .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
+            .unwrap_or_default();
+        if ids.len() != widgets.len() {
+            return Err(broken("a page has another number of widgets than fields"));
+        }
+        annots.push(ids);
+    }
+    Ok(annots)
+}
+
+/// One structure element's dictionary.
+fn write_element(out: &mut Vec<u8>, element: &Node, kids: &[Kid], parent: ObjectId, refs: &Refs) {
+    // The element's page is that of its first content or widget; content on
+    // other pages names its page itself.
+    let home = kids.iter().find_map(|k| match k {
+        Kid::Content { page, .. } | Kid::Widget { page, .. } => Some(*page),
+        _ => None,
+    });
+    // `/Type /StructElem` is optional, and 5 KB (before deflating) of the
+    // guide.
+    out.extend_from_slice(b"<</S/");
+    out.extend_from_slice(element.role.name().as_bytes());
+    out.extend_from_slice(b"/P ");
+    write_ref(out, parent);
+    if let Some(page) = home {
+        out.extend_from_slice(b"/Pg ");
+        write_ref(out, refs.pages[page]);
+    }
+    if !kids.is_empty() {
+        out.extend_from_slice(b"/K");
+        if kids.len() > 1 {
+            out.push(b'[');
+        }
+        for (i, kid) in kids.iter().enumerate() {
+            write_kid(out, *kid, i > 0 || kids.len() == 1, home, refs);
+        }
+        if kids.len() > 1 {
+            out.push(b']');
+        }
+    }
+    if let Some(alt) = &element.alt {
+        out.extend_from_slice(b"/Alt");
+        save::write_object(out, &super::text_string(alt));
+    }
+    if let Role::TH(scope) = element.role {
+        out.extend_from_slice(match scope {
+            Scope::Column => b"/A<</O/Table/Scope/Column>>",
+            Scope::Row => b"/A<</O/Table/Scope/Row>>",
+        });
+    }
+    out.extend_from_slice(b">>");
+}
+
+/// One kid of an element whose page is `home`; a bare reference or MCID is preceded by a
+/// space where `spaced` (it follows another kid or `/K`).
+fn write_kid(out: &mut Vec<u8>, kid: Kid, spaced: bool, home: Option<usize>, refs: &Refs) {
+    match kid {
+        Kid::Element(child) => {
+            if spaced {
+                out.push(b' ');
+            }
+            write_ref(out, refs.id(child));
+        }
+        Kid::Content { page, mcid } if Some(page) == home => {
+            if spaced {
+                out.push(b' ');
+            }
+            save::write_int(out, mcid);
+        }
+        Kid::Content { page, mcid } => {
+            out.extend_from_slice(b"<</Type/MCR/Pg ");
+            write_ref(out, refs.pages[page]);
+            out.extend_from_slice(b"/MCID ");
+            save::write_int(out, mcid);
+            out.extend_from_slice(b">>");
+        }
+        Kid::Widget { page, index } => {
+            out.extend_from_slice(b"<</Type/OBJR/Obj ");
+            write_ref(out, refs.annots[page][index]);
+            if Some(page) != home {
+                out.extend_from_slice(b"/Pg ");
+                write_ref(out, refs.pages[page]);
+            }
+            out.extend_from_slice(b">>");
+        }
+    }
+}
+
+/// The keys of the parent tree: `/StructParents` on each page (its index), then
+/// `/StructParent` on each widget (one key each, after the pages').
+fn set_struct_parents(doc: &mut lopdf::Document, refs: &Refs) -> Result<()> {
+    for (i, page) in refs.pages.iter().enumerate() {
+        doc.get_object_mut(*page)
+            .and_then(Object::as_dict_mut)
+            .map_err(|_| broken("a page is not a dictionary"))?
+            .set("StructParents", Object::Integer(i as i64));
+    }
+    let mut key = refs.pages.len() as i64;
+    for page in &refs.annots {
+        for widget in page {
+            doc.get_object_mut(*widget)
+                .and_then(Object::as_dict_mut)
+                .map_err(|_| broken("a widget is not a dictionary"))?
+                .set("StructParent", Object::Integer(key));
+            key += 1;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

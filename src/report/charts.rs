@@ -314,7 +314,8 @@ fn panel(
     scale: f32,
     m: &dyn Measure,
 ) {
-    items.push(Item::Rect {
+    let mut p = Panel { items, x, w, m };
+    p.items.push(Item::Rect {
         x,
         y: 0.0,
         w,
@@ -323,10 +324,49 @@ fn panel(
         stroke: Some(HAIRLINE),
     });
     let title = fit(m, label, 8.0, FontStyle::Bold, w - 12.0);
-    items.push(text(x + 6.0, 11.0, 8.0, FontStyle::Bold, INK, &title));
-    let t: &Tally = &cell.tally;
+    p.items
+        .push(text(x + 6.0, 11.0, 8.0, FontStyle::Bold, INK, &title));
     if cell.hidden() {
-        items.push(Item::Rect {
+        p.hidden();
+        return;
+    }
+    p.header(cell);
+    let t: &Tally = &cell.tally;
+    let own: u32 = if cell.shows(Series::Own) {
+        t.own.iter().sum()
+    } else {
+        0
+    };
+    let manager: u32 = if cell.shows(Series::Manager) {
+        t.manager.iter().sum()
+    } else {
+        0
+    };
+    if own + manager == 0 {
+        p.centred_note(8.0, "ingen vurderinger");
+        return;
+    }
+    p.grid(scale);
+    p.bars(cell, [own, manager], scale);
+    p.means(cell);
+}
+
+/// The baseline of a panel's bars, from the panel's top.
+const PANEL_BASE: f32 = 84.0;
+
+/// A panel being drawn: where it stands and what it draws into.
+struct Panel<'a> {
+    items: &'a mut Vec<Item>,
+    x: f32,
+    w: f32,
+    m: &'a dyn Measure,
+}
+
+impl Panel<'_> {
+    /// A cell with both ratings suppressed: a tinted area that says so.
+    fn hidden(&mut self) {
+        let (x, w) = (self.x, self.w);
+        self.items.push(Item::Rect {
             x: x + 6.0,
             y: 20.0,
             w: w - 12.0,
@@ -334,177 +374,189 @@ fn panel(
             fill: Some(TINT),
             stroke: None,
         });
-        items.push(centred(
-            m,
-            x + w / 2.0,
+        self.centred_note(8.5, TOO_FEW);
+    }
+
+    /// An italic note in the middle of the panel.
+    fn centred_note(&mut self, size: f32, note: &str) {
+        self.items.push(centred(
+            self.m,
+            self.x + self.w / 2.0,
             PANEL_HEIGHT / 2.0 + 8.0,
-            8.5,
+            size,
             FontStyle::Italic,
             MUTED,
-            TOO_FEW,
+            note,
         ));
-        return;
     }
-    let (show_own, show_manager) = (cell.shows(Series::Own), cell.shows(Series::Manager));
-    let n = match (show_own, show_manager) {
-        (true, true) if t.behind(Series::Own) == t.behind(Series::Manager) => {
-            format!("n = {} ledere", t.behind(Series::Own))
-        }
-        (true, true) => format!(
-            "n = {} ledere (selv) · {} (leders leder)",
-            t.behind(Series::Own),
-            t.behind(Series::Manager)
-        ),
-        (true, false) => format!("n = {} ledere (selv)", t.behind(Series::Own)),
-        _ => format!("n = {} ledere (leders leder)", t.behind(Series::Manager)),
-    };
-    items.push(text(x + 6.0, 20.5, 7.0, FontStyle::Regular, MUTED, &n));
-    if !(show_own && show_manager) {
-        let which = if show_own {
-            "Leders leders vurdering"
-        } else {
-            "Selvvurdering"
+
+    /// The n behind the shown ratings, and which rater's ratings are too few to show.
+    fn header(&mut self, cell: &Cell) {
+        let t = &cell.tally;
+        let (show_own, show_manager) = (cell.shows(Series::Own), cell.shows(Series::Manager));
+        let n = match (show_own, show_manager) {
+            (true, true) if t.behind(Series::Own) == t.behind(Series::Manager) => {
+                format!("n = {} ledere", t.behind(Series::Own))
+            }
+            (true, true) => format!(
+                "n = {} ledere (selv) · {} (leders leder)",
+                t.behind(Series::Own),
+                t.behind(Series::Manager)
+            ),
+            (true, false) => format!("n = {} ledere (selv)", t.behind(Series::Own)),
+            _ => format!("n = {} ledere (leders leder)", t.behind(Series::Manager)),
         };
-        items.push(text(
-            x + 6.0,
-            28.5,
-            6.0,
-            FontStyle::Italic,
-            MUTED,
-            &format!("{which}: {TOO_FEW}"),
-        ));
+        self.items
+            .push(text(self.x + 6.0, 20.5, 7.0, FontStyle::Regular, MUTED, &n));
+        if !(show_own && show_manager) {
+            let which = if show_own {
+                "Leders leders vurdering"
+            } else {
+                "Selvvurdering"
+            };
+            self.items.push(text(
+                self.x + 6.0,
+                28.5,
+                6.0,
+                FontStyle::Italic,
+                MUTED,
+                &format!("{which}: {TOO_FEW}"),
+            ));
+        }
     }
-    let own: u32 = if show_own { t.own.iter().sum() } else { 0 };
-    let manager: u32 = if show_manager {
-        t.manager.iter().sum()
-    } else {
-        0
-    };
-    if own + manager == 0 {
-        items.push(centred(
-            m,
-            x + w / 2.0,
-            PANEL_HEIGHT / 2.0 + 8.0,
-            8.0,
-            FontStyle::Italic,
+
+    /// A faint rule at every 10 %, up to the scale's top (labelled), and the baseline.
+    fn grid(&mut self, scale: f32) {
+        let (x, w, base) = (self.x, self.w, PANEL_BASE);
+        let tenths = (scale * 10.0).round() as usize;
+        for k in 1..=tenths {
+            let y = base - PROFILE_FULL_HEIGHT * k as f32 / tenths as f32;
+            self.items.push(Item::Line {
+                x1: x + 6.0,
+                y1: y,
+                x2: x + w - 6.0,
+                y2: y,
+                stroke: Stroke {
+                    width: 0.3,
+                    color: GRID,
+                },
+            });
+        }
+        self.items.push(text(
+            x + w
+                - 6.0
+                - self
+                    .m
+                    .width(FontStyle::Regular, &format!("{} %", tenths * 10), 5.5),
+            base - PROFILE_FULL_HEIGHT - 2.0,
+            5.5,
+            FontStyle::Regular,
             MUTED,
-            "ingen vurderinger",
+            &format!("{} %", tenths * 10),
         ));
-        return;
-    }
-    let base = 84.0;
-    // A faint rule at every 10 %, up to the scale's top.
-    let tenths = (scale * 10.0).round() as usize;
-    for k in 1..=tenths {
-        let y = base - PROFILE_FULL_HEIGHT * k as f32 / tenths as f32;
-        items.push(Item::Line {
+        self.items.push(Item::Line {
             x1: x + 6.0,
-            y1: y,
+            y1: base,
             x2: x + w - 6.0,
-            y2: y,
+            y2: base,
             stroke: Stroke {
-                width: 0.3,
-                color: GRID,
+                width: 0.6,
+                color: MUTED,
             },
         });
     }
-    items.push(text(
-        x + w - 6.0 - m.width(FontStyle::Regular, &format!("{} %", tenths * 10), 5.5),
-        base - PROFILE_FULL_HEIGHT - 2.0,
-        5.5,
-        FontStyle::Regular,
-        MUTED,
-        &format!("{} %", tenths * 10),
-    ));
-    items.push(Item::Line {
-        x1: x + 6.0,
-        y1: base,
-        x2: x + w - 6.0,
-        y2: base,
-        stroke: Stroke {
-            width: 0.6,
-            color: MUTED,
-        },
-    });
-    let group_w = (w - 12.0) / 5.0;
-    for score in 0..5 {
-        let gx = x + 6.0 + score as f32 * group_w;
-        let cx = gx + group_w / 2.0;
-        for (k, (count, of, swatch)) in [
-            (t.own[score], own, Swatch::Solid),
-            (t.manager[score], manager, Swatch::Hatched),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if ![show_own, show_manager][k] {
-                continue;
+
+    /// Per rating 1–5 a pair of bars, self (solid) and manager (hatched), each with its
+    /// count above it; `of` is each shown rater's number of ratings (0 when hidden).
+    fn bars(&mut self, cell: &Cell, of: [u32; 2], scale: f32) {
+        let t = &cell.tally;
+        let shown = [cell.shows(Series::Own), cell.shows(Series::Manager)];
+        let base = PANEL_BASE;
+        let group_w = (self.w - 12.0) / 5.0;
+        for score in 0..5 {
+            let gx = self.x + 6.0 + score as f32 * group_w;
+            let cx = gx + group_w / 2.0;
+            for (k, (count, of, swatch)) in [
+                (t.own[score], of[0], Swatch::Solid),
+                (t.manager[score], of[1], Swatch::Hatched),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if !shown[k] {
+                    continue;
+                }
+                let bx = cx - PROFILE_BAR_WIDTH - 0.5 + k as f32 * (PROFILE_BAR_WIDTH + 1.0);
+                let h = if of == 0 {
+                    0.0
+                } else {
+                    PROFILE_FULL_HEIGHT * count as f32 / of as f32 / scale
+                };
+                if count > 0 {
+                    swatch.draw(self.items, bx, base - h, PROFILE_BAR_WIDTH, h);
+                }
+                self.items.push(centred(
+                    self.m,
+                    bx + PROFILE_BAR_WIDTH / 2.0,
+                    base - h - 2.0,
+                    6.0,
+                    FontStyle::Regular,
+                    INK,
+                    &count.to_string(),
+                ));
             }
-            let bx = cx - PROFILE_BAR_WIDTH - 0.5 + k as f32 * (PROFILE_BAR_WIDTH + 1.0);
-            let h = if of == 0 {
-                0.0
-            } else {
-                PROFILE_FULL_HEIGHT * count as f32 / of as f32 / scale
-            };
-            if count > 0 {
-                swatch.draw(items, bx, base - h, PROFILE_BAR_WIDTH, h);
-            }
-            items.push(centred(
-                m,
-                bx + PROFILE_BAR_WIDTH / 2.0,
-                base - h - 2.0,
-                6.0,
-                FontStyle::Regular,
-                INK,
-                &count.to_string(),
+            self.items.push(centred(
+                self.m,
+                cx,
+                base + 8.5,
+                7.0,
+                FontStyle::Bold,
+                MUTED,
+                &(score + 1).to_string(),
             ));
         }
-        items.push(centred(
-            m,
-            cx,
-            base + 8.5,
-            7.0,
-            FontStyle::Bold,
-            MUTED,
-            &(score + 1).to_string(),
+    }
+
+    /// The means of the shown ratings and the mean gap, below the chart.
+    fn means(&mut self, cell: &Cell) {
+        let t = &cell.tally;
+        let mean = |series: Series, v: Option<f64>| {
+            if !cell.shows(series) {
+                return "skjult".to_string();
+            }
+            v.map_or_else(|| "–".to_string(), |v| decimal(v, 2))
+        };
+        let gap = match t.mean_gap() {
+            _ if !cell.shows(Series::Gap) => "skjult".to_string(),
+            None => "–".to_string(),
+            Some(g) => {
+                let d = decimal(g, 2);
+                if g > 0.0 && d != "0,00" {
+                    format!("+{d}")
+                } else {
+                    d.replace('-', "–")
+                }
+            }
+        };
+        self.items.push(text(
+            self.x + 6.0,
+            PANEL_BASE + 17.5,
+            6.5,
+            FontStyle::Regular,
+            INK,
+            &format!(
+                "Gns.: selv {} · leders leder {}",
+                mean(Series::Own, Tally::mean(&t.own)),
+                mean(Series::Manager, Tally::mean(&t.manager))
+            ),
+        ));
+        self.items.push(text(
+            self.x + 6.0,
+            PANEL_BASE + 25.0,
+            6.5,
+            FontStyle::Regular,
+            INK,
+            &format!("Forskel (selv – leders leder): {gap}"),
         ));
     }
-    let mean = |series: Series, v: Option<f64>| {
-        if !cell.shows(series) {
-            return "skjult".to_string();
-        }
-        v.map_or_else(|| "–".to_string(), |v| decimal(v, 2))
-    };
-    let gap = match t.mean_gap() {
-        _ if !cell.shows(Series::Gap) => "skjult".to_string(),
-        None => "–".to_string(),
-        Some(g) => {
-            let d = decimal(g, 2);
-            if g > 0.0 && d != "0,00" {
-                format!("+{d}")
-            } else {
-                d.replace('-', "–")
-            }
-        }
-    };
-    items.push(text(
-        x + 6.0,
-        base + 17.5,
-        6.5,
-        FontStyle::Regular,
-        INK,
-        &format!(
-            "Gns.: selv {} · leders leder {}",
-            mean(Series::Own, Tally::mean(&t.own)),
-            mean(Series::Manager, Tally::mean(&t.manager))
-        ),
-    ));
-    items.push(text(
-        x + 6.0,
-        base + 25.0,
-        6.5,
-        FontStyle::Regular,
-        INK,
-        &format!("Forskel (selv – leders leder): {gap}"),
-    ));
 }

@@ -28,122 +28,208 @@ fn heading(level: u8, text: &str) -> Block {
     }
 }
 
+/// The report's fragments as they are made, and the structure tree they are tagged in.
+struct Pages<'a> {
+    m: &'a dyn Measure,
+    frags: Vec<Fragment>,
+    s: Structure,
+}
+
+impl Pages<'_> {
+    /// Text blocks, laid out as the guide's are.
+    fn text(&mut self, blocks: &[Block]) {
+        self.frags
+            .extend(layout::fragments(blocks, self.m, &mut self.s));
+    }
+
+    /// A chart as a figure with its alternative text.
+    fn figure(&mut self, chart: Fragment, alt: String) {
+        let f = figure(&mut self.s, chart, alt);
+        self.frags.push(f);
+    }
+
+    fn legend(&mut self, entries: &[(&str, Swatch)]) {
+        self.frags.push(artifact(charts::legend(entries, self.m)));
+    }
+}
+
 /// The report laid out. `created` is the report's date (seconds since the epoch).
 pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -> Document {
+    let mut p = Pages {
+        m,
+        frags: Vec::new(),
+        s: Structure::default(),
+    };
+    // One run of blocks, so that the part's heading keeps with what follows it.
+    p.text(&[introduction(figures, created), completion_intro()].concat());
+    completion(&mut p, figures);
+    // The profile starts on a page of its own: the anonymised part stands apart.
+    p.frags.push(Fragment {
+        page_break: true,
+        ..Fragment::default()
+    });
+    profile(&mut p, figures, order);
+
+    let footer = Footer {
+        left: format!("MUS {} · rapport til MED-udvalget", figures.year),
+        center: String::new(),
+        right: "Side {page} af {pages}".into(),
+    };
+    let mut pages = layout::paginate(p.frags);
+    let count = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        theme::footer(page, &footer, i + 1, count, m);
+    }
+    Document {
+        width: theme::PAGE_WIDTH,
+        height: theme::PAGE_HEIGHT,
+        pages,
+        signatures: Vec::new(),
+        structure: p.s,
+    }
+}
+
+/// The title, the facts of the report and what it shows.
+fn introduction(figures: &Figures, created: i64) -> Vec<Block> {
     let date = chrono::DateTime::from_timestamp(created, 0)
         .unwrap_or_default()
         .date_naive();
     let who = figures.unit.as_deref().unwrap_or("alle enheder");
-    let mut frags: Vec<Fragment> = Vec::new();
-    let mut s = Structure::default();
-    let text = |blocks: &[Block], frags: &mut Vec<Fragment>, s: &mut Structure| {
-        frags.extend(layout::fragments(blocks, m, s));
-    };
+    vec![
+        heading(
+            1,
+            &format!("MUS {} – rapport til MED-udvalget", figures.year),
+        ),
+        Block::Fields {
+            rows: vec![
+                ("aar".into(), "År".into(), figures.year.to_string()),
+                ("enhed".into(), "Enheder".into(), capitalise(who)),
+                (
+                    "liste".into(),
+                    "Lederliste".into(),
+                    file_name(&figures.roster),
+                ),
+                ("dato".into(), "Udarbejdet".into(), danish_date(date)),
+            ],
+            name: None,
+            editable: Vec::new(),
+        },
+        paragraph(&format!(
+            "Rapporten viser, hvem der har holdt deres MUS/LUS i {}, hvem der har en \
+             skriftlig udviklingsplan, og – anonymiseret – hvordan lederne vurderer sig \
+             selv, og hvordan deres egen leder vurderer dem, på ledelsesgrundlagets \
+             principper. Tallene kommer fra samtaleguides i arkivet, holdt op mod \
+             lederlisten; kun underskrevne guides tæller som gennemført.",
+            figures.year
+        )),
+    ]
+}
 
-    text(
-        &[
-            heading(
-                1,
-                &format!("MUS {} – rapport til MED-udvalget", figures.year),
-            ),
-            Block::Fields {
-                rows: vec![
-                    ("aar".into(), "År".into(), figures.year.to_string()),
-                    ("enhed".into(), "Enheder".into(), capitalise(who)),
-                    (
-                        "liste".into(),
-                        "Lederliste".into(),
-                        file_name(&figures.roster),
-                    ),
-                    ("dato".into(), "Udarbejdet".into(), danish_date(date)),
-                ],
-                name: None,
-                editable: Vec::new(),
-            },
-            paragraph(&format!(
-                "Rapporten viser, hvem der har holdt deres MUS/LUS i {}, hvem der har en \
-                 skriftlig udviklingsplan, og – anonymiseret – hvordan lederne vurderer sig \
-                 selv, og hvordan deres egen leder vurderer dem, på ledelsesgrundlagets \
-                 principper. Tallene kommer fra samtaleguides i arkivet, holdt op mod \
-                 lederlisten; kun underskrevne guides tæller som gennemført.",
-                figures.year
-            )),
-            heading(2, "1. Gennemførelse"),
-            paragraph(
-                "Pr. enhed: ledere på listen, underskrevne guides i arkivet, guides der ikke \
-                 er underskrevet, og ledere uden guide. En leder har en udviklingsplan, når \
-                 den underskrevne guide har mindst én udfyldt række i udviklingsplanen. \
-                 Rapporten nævner enheder, ikke personer; hvem der mangler, viser »mus \
-                 archive status«.",
-            ),
-        ],
-        &mut frags,
-        &mut s,
-    );
+/// Part 1's heading and what its table and bars count.
+fn completion_intro() -> Vec<Block> {
+    vec![
+        heading(2, "1. Gennemførelse"),
+        paragraph(
+            "Pr. enhed: ledere på listen, underskrevne guides i arkivet, guides der ikke \
+             er underskrevet, og ledere uden guide. En leder har en udviklingsplan, når \
+             den underskrevne guide har mindst én udfyldt række i udviklingsplanen. \
+             Rapporten nævner enheder, ikke personer; hvem der mangler, viser »mus \
+             archive status«.",
+        ),
+    ]
+}
+
+/// Part 1: who held their dialogue, per unit, as a table and as bars.
+fn completion(p: &mut Pages, figures: &Figures) {
     let mut rows: Vec<Vec<String>> = figures.completion.iter().map(completion_row).collect();
     let total = figures.unit.is_none().then_some(&figures.total);
     if let Some(t) = total {
         rows.push(completion_row(t));
     }
-    text(
-        &[Block::Table {
-            columns: [
-                "Enhed",
-                "Ledere",
-                "Underskrevet",
-                "Ikke underskrevet",
-                "Mangler",
-                "Med plan",
-            ]
-            .iter()
-            .map(|c| (String::new(), c.to_string()))
-            .collect(),
-            widths: vec![2.4, 0.9, 1.3, 1.75, 1.0, 1.3],
-            cells: rows,
-            rows: 0,
-            name: None,
-            tooltip: None,
-        }],
-        &mut frags,
-        &mut s,
-    );
-    frags.push(Fragment {
+    p.text(&[Block::Table {
+        columns: [
+            "Enhed",
+            "Ledere",
+            "Underskrevet",
+            "Ikke underskrevet",
+            "Mangler",
+            "Med plan",
+        ]
+        .iter()
+        .map(|c| (String::new(), c.to_string()))
+        .collect(),
+        widths: vec![2.4, 0.9, 1.3, 1.75, 1.0, 1.3],
+        cells: rows,
+        rows: 0,
+        name: None,
+        tooltip: None,
+    }]);
+    p.frags.push(Fragment {
         height: 0.0,
         space_before: 14.0,
         keep_with_next: true,
         ..Fragment::default()
     });
-    let bars = charts::completion(&figures.completion, total, m);
+    let bars = charts::completion(&figures.completion, total, p.m);
     for (bar, c) in bars.into_iter().zip(figures.completion.iter().chain(total)) {
-        frags.push(figure(&mut s, bar, completion_alt(c)));
+        p.figure(bar, completion_alt(c));
     }
-    frags.push(artifact(charts::legend(
-        &[
-            ("Underskrevet", Swatch::Solid),
-            ("Ikke underskrevet", Swatch::Hatched),
-            ("Mangler", Swatch::Open),
-        ],
-        m,
-    )));
+    p.legend(&[
+        ("Underskrevet", Swatch::Solid),
+        ("Ikke underskrevet", Swatch::Hatched),
+        ("Mangler", Swatch::Open),
+    ]);
     if figures.unmatched > 0 {
-        text(
-            &[paragraph(&format!(
-                "Arkivet har desuden {} guide{} fra {}, som ingen på lederlisten svarer til; de \
-                 er ikke talt med.",
-                figures.unmatched,
-                if figures.unmatched == 1 { "" } else { "s" },
-                figures.year
-            ))],
-            &mut frags,
-            &mut s,
-        );
+        p.text(&[paragraph(&format!(
+            "Arkivet har desuden {} guide{} fra {}, som ingen på lederlisten svarer til; de \
+             er ikke talt med.",
+            figures.unmatched,
+            if figures.unmatched == 1 { "" } else { "s" },
+            figures.year
+        ))]);
     }
+}
 
-    // The profile starts on a page of its own: the anonymised part stands apart.
-    frags.push(Fragment {
-        page_break: true,
-        ..Fragment::default()
-    });
+/// Part 2: the anonymised ratings per principle, after a word on what is hidden and why.
+fn profile(p: &mut Pages, figures: &Figures, order: &Order) {
+    p.text(&[
+        heading(2, "2. Ledelsesprofil (anonymiseret)"),
+        paragraph(
+            "I samtaleguiden vurderer lederen sig selv fra 1 til 5 ved hver forventning i \
+             årets fokus, og lederens egen leder giver sin vurdering. Her er fordelingen \
+             af alle vurderinger pr. princip – for alle ledere, pr. niveau og pr. enhed. \
+             Søjlernes højde er andelen af vurderingerne, på samme skala i alle felter \
+             (en tynd linje for hver 10 %); tallet over søjlen er antallet. \
+             Forskellen er selvvurdering minus leders leders vurdering, ved de \
+             forventninger begge har vurderet (positiv: lederen vurderer sig selv højere). \
+             n er antallet af ledere bag hvert tal. Kun underskrevne guides tæller; ingen \
+             navne og ingen fritekst indgår.",
+        ),
+        Block::Callout {
+            paragraphs: vec![vec![
+                Span::new("Små grupper vises ikke. ", FontStyle::Bold),
+                Span::new(suppression(figures), FontStyle::Regular),
+            ]],
+        },
+    ]);
+    p.legend(&[
+        ("Selvvurdering", Swatch::Solid),
+        ("Leders leders vurdering", Swatch::Hatched),
+    ]);
+    if figures.principles.is_empty() {
+        p.text(&[paragraph(&format!(
+            "Ingen underskrevne guides fra {} har vurderinger endnu.",
+            figures.year
+        ))]);
+    }
+    let scale = charts::profile_scale(&figures.cells);
+    for principle in &figures.principles {
+        principle_panels(p, figures, order, principle, scale);
+    }
+}
+
+/// How small groups are kept out of sight, with how many numbers this report hides.
+fn suppression(figures: &Figures) -> String {
     let hidden = |why: Shown| {
         figures
             .cells
@@ -170,98 +256,42 @@ pub fn layout(figures: &Figures, order: &Order, created: i64, m: &dyn Measure) -
              så to rapporter ikke kan trækkes fra hinanden.",
         );
     }
-    text(
-        &[
-            heading(2, "2. Ledelsesprofil (anonymiseret)"),
-            paragraph(
-                "I samtaleguiden vurderer lederen sig selv fra 1 til 5 ved hver forventning i \
-                 årets fokus, og lederens egen leder giver sin vurdering. Her er fordelingen \
-                 af alle vurderinger pr. princip – for alle ledere, pr. niveau og pr. enhed. \
-                 Søjlernes højde er andelen af vurderingerne, på samme skala i alle felter \
-                 (en tynd linje for hver 10 %); tallet over søjlen er antallet. \
-                 Forskellen er selvvurdering minus leders leders vurdering, ved de \
-                 forventninger begge har vurderet (positiv: lederen vurderer sig selv højere). \
-                 n er antallet af ledere bag hvert tal. Kun underskrevne guides tæller; ingen \
-                 navne og ingen fritekst indgår.",
-            ),
-            Block::Callout {
-                paragraphs: vec![vec![
-                    Span::new("Små grupper vises ikke. ", FontStyle::Bold),
-                    Span::new(suppression, FontStyle::Regular),
-                ]],
-            },
-        ],
-        &mut frags,
-        &mut s,
-    );
-    frags.push(artifact(charts::legend(
-        &[
-            ("Selvvurdering", Swatch::Solid),
-            ("Leders leders vurdering", Swatch::Hatched),
-        ],
-        m,
-    )));
-    if figures.principles.is_empty() {
-        text(
-            &[paragraph(&format!(
-                "Ingen underskrevne guides fra {} har vurderinger endnu.",
-                figures.year
-            ))],
-            &mut frags,
-            &mut s,
-        );
-    }
-    let scale = charts::profile_scale(&figures.cells);
-    for p in &figures.principles {
-        let cells: Vec<(&super::figures::Cell, String)> = figures
-            .cells
-            .iter()
-            .filter(|c| &c.principle == p)
-            .map(|c| {
-                let label = match &c.group {
-                    Group::All => "Alle ledere".to_string(),
-                    Group::Level(l) => order.level_name(l),
-                    Group::Unit(u) => u.clone(),
-                };
-                (c, label)
-            })
-            .collect();
-        if cells.is_empty() {
-            continue;
-        }
-        let name = order.principle_name(p);
-        let mut h = layout::fragments(&[heading(3, &name)], m, &mut s);
-        if let Some(last) = h.last_mut() {
-            last.keep_with_next = true;
-        }
-        frags.extend(h);
-        let rows = charts::panels(&cells, scale, m);
-        for (row, panels) in rows.into_iter().zip(cells.chunks(charts::PANELS_PER_ROW)) {
-            let alt = panels
-                .iter()
-                .map(|(cell, label)| panel_alt(&name, label, cell))
-                .collect::<Vec<_>>()
-                .join(" ");
-            frags.push(figure(&mut s, row, alt));
-        }
-    }
+    suppression
+}
 
-    let footer = Footer {
-        left: format!("MUS {} · rapport til MED-udvalget", figures.year),
-        center: String::new(),
-        right: "Side {page} af {pages}".into(),
-    };
-    let mut pages = layout::paginate(frags);
-    let count = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        theme::footer(page, &footer, i + 1, count, m);
+/// One principle's heading and its panels (all leaders, per level, per unit), a row of
+/// panels to a figure.
+fn principle_panels(p: &mut Pages, figures: &Figures, order: &Order, principle: &str, scale: f32) {
+    let cells: Vec<(&super::figures::Cell, String)> = figures
+        .cells
+        .iter()
+        .filter(|c| c.principle == principle)
+        .map(|c| {
+            let label = match &c.group {
+                Group::All => "Alle ledere".to_string(),
+                Group::Level(l) => order.level_name(l),
+                Group::Unit(u) => u.clone(),
+            };
+            (c, label)
+        })
+        .collect();
+    if cells.is_empty() {
+        return;
     }
-    Document {
-        width: theme::PAGE_WIDTH,
-        height: theme::PAGE_HEIGHT,
-        pages,
-        signatures: Vec::new(),
-        structure: s,
+    let name = order.principle_name(principle);
+    let mut h = layout::fragments(&[heading(3, &name)], p.m, &mut p.s);
+    if let Some(last) = h.last_mut() {
+        last.keep_with_next = true;
+    }
+    p.frags.extend(h);
+    let rows = charts::panels(&cells, scale, p.m);
+    for (row, panels) in rows.into_iter().zip(cells.chunks(charts::PANELS_PER_ROW)) {
+        let alt = panels
+            .iter()
+            .map(|(cell, label)| panel_alt(&name, label, cell))
+            .collect::<Vec<_>>()
+            .join(" ");
+        p.figure(row, alt);
     }
 }
 

@@ -214,22 +214,7 @@ impl Figures {
         unit: Option<&str>,
         min_group: usize,
     ) -> Figures {
-        // Units as the roster first spells them, compared folded.
-        let mut units: Vec<(String, String)> = Vec::new();
-        for l in leaders {
-            let key = normalize(&l.unit);
-            if !units.iter().any(|(k, _)| *k == key) {
-                units.push((key, l.unit.clone()));
-            }
-        }
-        let unit_of = |l: &Leader| {
-            let key = normalize(&l.unit);
-            units
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, u)| u.clone())
-                .unwrap_or_default()
-        };
+        let units = roster_units(leaders);
         let mut principles: Vec<String> = leaders
             .iter()
             .flat_map(|l| l.ratings.iter().map(|r| r.principle.clone()))
@@ -244,60 +229,16 @@ impl Figures {
         levels.sort_by_key(|l| order.level(l));
         levels.dedup();
 
-        let mut completion: BTreeMap<usize, Completion> = BTreeMap::new();
-        let mut total = Completion {
-            unit: "I alt".into(),
-            ..Completion::default()
-        };
-        let mut tallies: BTreeMap<(String, Group), Tally> = BTreeMap::new();
-        for l in leaders {
-            let name = unit_of(l);
-            let position = units.iter().position(|(_, u)| *u == name).unwrap_or(0);
-            completion
-                .entry(position)
-                .or_insert_with(|| Completion {
-                    unit: name.clone(),
-                    ..Completion::default()
-                })
-                .count(l);
-            total.count(l);
-            if l.standing != Standing::Signed {
-                continue;
-            }
-            for p in &principles {
-                let of: Vec<&Rating> = l.ratings.iter().filter(|r| &r.principle == p).collect();
-                for group in [
-                    Group::All,
-                    Group::Level(l.level.clone()),
-                    Group::Unit(name.clone()),
-                ] {
-                    tallies.entry((p.clone(), group)).or_default().add(&of);
-                }
-            }
-        }
+        let Counts {
+            completion,
+            total,
+            tallies,
+        } = Counts::from_leaders(leaders, &units, &principles);
         let unit_names: Vec<String> = units.into_iter().map(|(_, u)| u).collect();
-        let mut cells = Vec::new();
-        for p in &principles {
-            let groups = std::iter::once(Group::All)
-                .chain(levels.iter().cloned().map(Group::Level))
-                .chain(unit_names.iter().cloned().map(Group::Unit));
-            for group in groups {
-                let tally = tallies
-                    .get(&(p.clone(), group.clone()))
-                    .copied()
-                    .unwrap_or_default();
-                cells.push(Cell {
-                    group,
-                    principle: p.clone(),
-                    tally,
-                    shown: [Shown::Yes; 3],
-                });
-            }
-        }
+        let mut cells = cells(&principles, &levels, &unit_names, &tallies);
         suppress(&mut cells, min_group);
 
-        let wanted = unit.map(normalize);
-        let (completion, total, units, levels) = match &wanted {
+        let (completion, total, units, levels) = match unit.map(normalize) {
             None => (
                 completion.into_values().collect(),
                 total,
@@ -307,7 +248,7 @@ impl Figures {
             Some(key) => {
                 let mine: Vec<Completion> = completion
                     .into_values()
-                    .filter(|c| &normalize(&c.unit) == key)
+                    .filter(|c| normalize(&c.unit) == key)
                     .collect();
                 let total = mine.first().cloned().unwrap_or_else(|| Completion {
                     unit: unit.unwrap_or_default().to_string(),
@@ -339,6 +280,110 @@ impl Figures {
             .iter()
             .find(|c| c.principle == principle && &c.group == group)
     }
+}
+
+/// The roster's units as it first spells them, each with its folded key (units are
+/// compared folded).
+fn roster_units(leaders: &[Leader]) -> Vec<(String, String)> {
+    let mut units: Vec<(String, String)> = Vec::new();
+    for l in leaders {
+        let key = normalize(&l.unit);
+        if !units.iter().any(|(k, _)| *k == key) {
+            units.push((key, l.unit.clone()));
+        }
+    }
+    units
+}
+
+/// The roster counted: completion per unit (by the unit's place in the roster) and in
+/// total, and the signed guides' ratings tallied per principle and group.
+struct Counts {
+    completion: BTreeMap<usize, Completion>,
+    total: Completion,
+    tallies: BTreeMap<(String, Group), Tally>,
+}
+
+impl Counts {
+    /// `units` as [`roster_units`] gives them.
+    fn from_leaders(
+        leaders: &[Leader],
+        units: &[(String, String)],
+        principles: &[String],
+    ) -> Counts {
+        let unit_of = |l: &Leader| {
+            let key = normalize(&l.unit);
+            units
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, u)| u.clone())
+                .unwrap_or_default()
+        };
+        let mut completion: BTreeMap<usize, Completion> = BTreeMap::new();
+        let mut total = Completion {
+            unit: "I alt".into(),
+            ..Completion::default()
+        };
+        let mut tallies: BTreeMap<(String, Group), Tally> = BTreeMap::new();
+        for l in leaders {
+            let name = unit_of(l);
+            let position = units.iter().position(|(_, u)| *u == name).unwrap_or(0);
+            completion
+                .entry(position)
+                .or_insert_with(|| Completion {
+                    unit: name.clone(),
+                    ..Completion::default()
+                })
+                .count(l);
+            total.count(l);
+            if l.standing != Standing::Signed {
+                continue;
+            }
+            for p in principles {
+                let of: Vec<&Rating> = l.ratings.iter().filter(|r| &r.principle == p).collect();
+                for group in [
+                    Group::All,
+                    Group::Level(l.level.clone()),
+                    Group::Unit(name.clone()),
+                ] {
+                    tallies.entry((p.clone(), group)).or_default().add(&of);
+                }
+            }
+        }
+        Counts {
+            completion,
+            total,
+            tallies,
+        }
+    }
+}
+
+/// A cell per principle for all leaders, each level and each unit, in that order, all
+/// shown until [`suppress`] has judged them.
+fn cells(
+    principles: &[String],
+    levels: &[String],
+    units: &[String],
+    tallies: &BTreeMap<(String, Group), Tally>,
+) -> Vec<Cell> {
+    let mut cells = Vec::new();
+    for p in principles {
+        let groups = std::iter::once(Group::All)
+            .chain(levels.iter().cloned().map(Group::Level))
+            .chain(units.iter().cloned().map(Group::Unit));
+        for group in groups {
+            let tally = tallies
+                .get(&(p.clone(), group.clone()))
+                .copied()
+                .unwrap_or_default();
+            cells.push(Cell {
+                group,
+                principle: p.clone(),
+                tally,
+                shown: [Shown::Yes; 3],
+            });
+        }
+    }
+    cells
 }
 
 /// Suppression, per principle and per figure ([`Series`]), on the leaders behind that
