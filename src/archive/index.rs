@@ -174,54 +174,7 @@ impl Index {
     /// lock, which a read-only folder cannot give it.
     pub fn open(dir: &Path, create: bool) -> Result<Index> {
         let path = dir.join(INDEX_FILE);
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(guide) = super::storage::first_guide(dir) {
-                    return Err(Error::IndexUnusable {
-                        path,
-                        problem: "is missing".into(),
-                        guide: Some(guide),
-                    });
-                }
-                if !create {
-                    return Err(Error::NotAnArchive {
-                        path: dir.to_path_buf(),
-                        index: INDEX_FILE,
-                    });
-                }
-                // SQLite gives the -wal and -shm files the database file's mode.
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                match options.open(&path) {
-                    Ok(_) => {
-                        // An index made now, beside guides stored meanwhile under an index
-                        // that was deleted, would start the archive over: take it back.
-                        if let Some(guide) = super::storage::first_guide(dir) {
-                            let _ = std::fs::remove_file(&path);
-                            return Err(Error::IndexUnusable {
-                                path,
-                                problem: "is missing".into(),
-                                guide: Some(guide),
-                            });
-                        }
-                    }
-                    // Another mus made it a moment ago.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                    Err(e) => return Err(Error::io(&path, e)),
-                }
-            }
-            Err(e) => return Err(Error::io(&path, e)),
-            Ok(meta) if !meta.is_file() => {
-                return Err(Error::Archive {
-                    path,
-                    message: "is not a regular file (a link, or a folder); the index must be                               a file in the archive folder"
-                        .into(),
-                })
-            }
-            Ok(_) => {}
-        }
+        ensure_file(dir, &path, create)?;
         let writable = may_write(dir) && may_write(&path);
         if create && !writable {
             return Err(Error::Archive {
@@ -231,80 +184,17 @@ impl Index {
                     .into(),
             });
         }
-        let conn = if writable {
-            Connection::open(&path)
-        } else {
-            // Rows still in a write-ahead log, or a commit a rollback journal would undo,
-            // would be missed by an immutable open; SQLite then needs to read the index
-            // the ordinary way (and may say it cannot).
-            let immutable = ["-wal", "-journal"].iter().all(|suffix| {
-                let log = dir.join(format!("{INDEX_FILE}{suffix}"));
-                !std::fs::metadata(&log).is_ok_and(|m| m.len() > 0)
-            });
-            Connection::open_with_flags(
-                read_only_uri(&path, immutable),
-                OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-        }
-        .map_err(|e| db_error(&path, e))?;
-        let mut index = Index { conn, path };
+        let conn = connect(dir, &path, writable)?;
+        let index = Index { conn, path };
         // Before anything that writes: another mus may hold the lock while creating it, or
         // while storing a file (two fsyncs and a commit; on a busy disk, seconds each).
         index
             .conn
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| index.error(e))?;
-        // What is there, read before anything is written: an empty or damaged index
-        // beside archived guides must stay as it is for `rebuild`.
-        let tables: i64 =
-            match index
-                .conn
-                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            {
-                Ok(n) => n,
-                Err(e) if is_damage(&e) => {
-                    return Err(Error::IndexUnusable {
-                        path: index.path,
-                        problem: format!("is damaged ({e})"),
-                        guide: super::storage::first_guide(dir),
-                    })
-                }
-                Err(e) => return Err(index.error(e)),
-            };
-        let count_tables = |conn: &Connection| {
-            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
-        };
-        if tables == 0 {
-            // A guide another `add` stored after creating the schema a moment ago is no
-            // reason to refuse: read again after looking (it creates the schema first).
-            if let Some(guide) = super::storage::first_guide(dir)
-                .filter(|_| count_tables(&index.conn).is_ok_and(|n| n == 0))
-            {
-                return Err(Error::IndexUnusable {
-                    path: index.path,
-                    problem: "is empty".into(),
-                    guide: Some(guide),
-                });
-            }
-        }
+        let mut index = index.refuse_empty_beside_guides(dir)?;
         if !writable {
-            let version: i64 = index
-                .conn
-                .pragma_query_value(None, "user_version", |r| r.get(0))
-                .map_err(|e| index.error(e))?;
-            if version != SCHEMA_VERSION {
-                return Err(Error::Archive {
-                    path: index.path,
-                    message: format!(
-                        "the index has schema version {version}, this mus reads {SCHEMA_VERSION};                          a read-only archive cannot be brought up to date (open it once with                          write access, or use the mus that wrote it)"
-                    ),
-                });
-            }
-            return Ok(index);
+            return index.check_read_only_version();
         }
         index.configure(Journal::for_folder(dir))?;
         migrate(&mut index.conn).map_err(|e| match e {
@@ -315,6 +205,61 @@ impl Index {
             other => other,
         })?;
         Ok(index)
+    }
+
+    /// What is there, read before anything is written: an empty or damaged index beside
+    /// archived guides must stay as it is for `rebuild`.
+    fn refuse_empty_beside_guides(self, dir: &Path) -> Result<Index> {
+        let tables: i64 = match self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        {
+            Ok(n) => n,
+            Err(e) if is_damage(&e) => {
+                return Err(Error::IndexUnusable {
+                    path: self.path,
+                    problem: format!("is damaged ({e})"),
+                    guide: super::storage::first_guide(dir),
+                })
+            }
+            Err(e) => return Err(self.error(e)),
+        };
+        let count_tables = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        };
+        if tables == 0 {
+            // A guide another `add` stored after creating the schema a moment ago is no
+            // reason to refuse: read again after looking (it creates the schema first).
+            if let Some(guide) = super::storage::first_guide(dir)
+                .filter(|_| count_tables(&self.conn).is_ok_and(|n| n == 0))
+            {
+                return Err(Error::IndexUnusable {
+                    path: self.path,
+                    problem: "is empty".into(),
+                    guide: Some(guide),
+                });
+            }
+        }
+        Ok(self)
+    }
+
+    /// A read-only index is used as it is, so it must have this mus's schema.
+    fn check_read_only_version(self) -> Result<Index> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.error(e))?;
+        if version != SCHEMA_VERSION {
+            return Err(Error::Archive {
+                path: self.path,
+                message: format!(
+                    "the index has schema version {version}, this mus reads {SCHEMA_VERSION};                          a read-only archive cannot be brought up to date (open it once with                          write access, or use the mus that wrote it)"
+                ),
+            });
+        }
+        Ok(self)
     }
 
     /// A new index at `path` (a temporary file `rebuild` renames into place later), with
@@ -584,6 +529,86 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             .map_err(error)?;
     }
     tx.commit().map_err(error)
+}
+
+/// Makes sure the index file at `path` exists (creating it, readable by its owner only,
+/// when `create`) and is a regular file; refuses a missing index beside archived guides.
+fn ensure_file(dir: &Path, path: &Path, create: bool) -> Result<()> {
+    let path = path.to_path_buf();
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(guide) = super::storage::first_guide(dir) {
+                return Err(Error::IndexUnusable {
+                    path,
+                    problem: "is missing".into(),
+                    guide: Some(guide),
+                });
+            }
+            if !create {
+                return Err(Error::NotAnArchive {
+                    path: dir.to_path_buf(),
+                    index: INDEX_FILE,
+                });
+            }
+            create_file(dir, path)
+        }
+        Err(e) => Err(Error::io(&path, e)),
+        Ok(meta) if !meta.is_file() => Err(Error::Archive {
+            path,
+            message: "is not a regular file (a link, or a folder); the index must be                               a file in the archive folder"
+                .into(),
+        }),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Creates the missing index file `path`, tolerating another mus that made it a moment ago.
+fn create_file(dir: &Path, path: PathBuf) -> Result<()> {
+    // SQLite gives the -wal and -shm files the database file's mode.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(&path) {
+        Ok(_) => {
+            // An index made now, beside guides stored meanwhile under an index
+            // that was deleted, would start the archive over: take it back.
+            if let Some(guide) = super::storage::first_guide(dir) {
+                let _ = std::fs::remove_file(&path);
+                return Err(Error::IndexUnusable {
+                    path,
+                    problem: "is missing".into(),
+                    guide: Some(guide),
+                });
+            }
+            Ok(())
+        }
+        // Another mus made it a moment ago.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// A connection to the index at `path`: read-write when `writable`, else read-only.
+fn connect(dir: &Path, path: &Path, writable: bool) -> Result<Connection> {
+    if writable {
+        Connection::open(path)
+    } else {
+        // Rows still in a write-ahead log, or a commit a rollback journal would undo,
+        // would be missed by an immutable open; SQLite then needs to read the index
+        // the ordinary way (and may say it cannot).
+        let immutable = ["-wal", "-journal"].iter().all(|suffix| {
+            let log = dir.join(format!("{INDEX_FILE}{suffix}"));
+            !std::fs::metadata(&log).is_ok_and(|m| m.len() > 0)
+        });
+        Connection::open_with_flags(
+            read_only_uri(path, immutable),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
+    .map_err(|e| db_error(path, e))
 }
 
 /// Whether this user may write `path` (access(2): root may write anything).

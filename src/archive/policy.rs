@@ -85,16 +85,21 @@ pub(crate) fn label(field: &str, signers: &[RequiredSigner]) -> String {
     }
 }
 
+/// A required signer, the field whose signature signs for them, and that signature.
+type Assigned<'a> = (&'a RequiredSigner, &'a str, &'a Signature);
+
 /// Decides whether a guide that needs `signers` is signed by them, and what to record.
+///
+/// Two lists are kept apart: what is broken (refused whatever the policy) and what is
+/// missing (refused unless `allow_unsigned`). Each check adds to them in the order the
+/// reasons are reported.
 pub fn judge(
     inspection: &Inspection,
     signers: &[RequiredSigner],
     policy: &Policy,
 ) -> Result<(Status, Vec<StoredSignature>), Refusal> {
     let trusting = !policy.anchors.is_empty();
-    let mut broken: Vec<String> = Vec::new();
     let mut unsigned: Vec<String> = Vec::new();
-    let slots: Vec<&str> = signers.iter().map(|s| s.slot.as_str()).collect();
     if signers.is_empty() {
         unsigned.push(
             "the guide names nobody who must sign it (its template has no `signatures` \
@@ -103,7 +108,24 @@ pub fn judge(
         );
     }
 
-    // Every signature and timestamp must be intact and cover the file.
+    let mut broken = not_intact(inspection, signers);
+    broken.extend(forbidden_by_certifications(inspection, signers));
+    let (assigned, missing) = assign(inspection, signers);
+    unsigned.extend(missing);
+    broken.extend(wrong_signers(&assigned, signers, trusting));
+    broken.extend(shared_keys(&assigned));
+    broken.extend(unaccounted(inspection, &assigned));
+    if unsigned.is_empty() {
+        broken.extend(filled_after_last_signature(&assigned));
+    }
+
+    let stored = record(inspection, &assigned);
+    verdict(broken, unsigned, stored, policy)
+}
+
+/// Every signature and timestamp must be intact and cover the file.
+fn not_intact(inspection: &Inspection, signers: &[RequiredSigner]) -> Vec<String> {
+    let mut broken = Vec::new();
     let label = |field: &str| label(field, signers);
     for field in &inspection.fields {
         match &field.status {
@@ -129,7 +151,12 @@ pub fn judge(
             _ => {}
         }
     }
-    // A certification that permits no changes (P=1) forbids signing after it too.
+    broken
+}
+
+/// A certification that permits no changes (P=1) forbids signing after it too.
+fn forbidden_by_certifications(inspection: &Inspection, signers: &[RequiredSigner]) -> Vec<String> {
+    let mut broken = Vec::new();
     for field in &inspection.fields {
         if let SignatureStatus::Signed(s) = &field.status {
             if let Some(refusal) = forbidden_by_certification(&field.name, s, inspection, signers) {
@@ -137,9 +164,19 @@ pub fn judge(
             }
         }
     }
+    broken
+}
 
-    // Who signed for whom: the person's own field, else a new field in their name.
-    let mut assigned: Vec<(&RequiredSigner, &str, &Signature)> = Vec::new();
+/// Who signed for whom: the person's own field, else a new field in their name. Returns
+/// the signers who signed, and why each of the others did not (nothing for a signer
+/// whose own field holds an invalid signature: that is reported as broken).
+fn assign<'a>(
+    inspection: &'a Inspection,
+    signers: &'a [RequiredSigner],
+) -> (Vec<Assigned<'a>>, Vec<String>) {
+    let slots: Vec<&str> = signers.iter().map(|s| s.slot.as_str()).collect();
+    let mut assigned: Vec<Assigned> = Vec::new();
+    let mut unsigned: Vec<String> = Vec::new();
     for signer in signers {
         let own = inspection.fields.iter().find(|f| f.name == signer.slot);
         let in_own_field = match own.map(|f| &f.status) {
@@ -179,8 +216,14 @@ pub fn judge(
             }),
         }
     }
+    (assigned, unsigned)
+}
 
-    for &(signer, field, s) in &assigned {
+/// Each signature by the person it signs for: not a certificate in another signer's
+/// name in this one's place, and with trust anchors, by this very person and trusted.
+fn wrong_signers(assigned: &[Assigned], signers: &[RequiredSigner], trusting: bool) -> Vec<String> {
+    let mut broken = Vec::new();
+    for &(signer, field, s) in assigned {
         // A certificate in another signer's name, in this one's place.
         if !names_person(&s.signer_name, &signer.name) {
             if let Some(other) = signers
@@ -221,7 +264,12 @@ pub fn judge(
             ));
         }
     }
-    // Two people, two keys: a renewed certificate keeps its key.
+    broken
+}
+
+/// Two people, two keys: a renewed certificate keeps its key.
+fn shared_keys(assigned: &[Assigned]) -> Vec<String> {
+    let mut broken = Vec::new();
     for (i, &(a, a_field, sa)) in assigned.iter().enumerate() {
         for &(b, b_field, sb) in &assigned[i + 1..] {
             if std::ptr::eq(sa, sb) {
@@ -243,9 +291,14 @@ pub fn judge(
             }
         }
     }
-    // Every other signature and timestamp: with trust anchors, trusted too (a service's
-    // seal must chain to an anchor like the people do); after the last personal signature,
-    // invisible — nobody who must sign covers what it draws.
+    broken
+}
+
+/// Every other signature and timestamp: with trust anchors, trusted too (a service's
+/// seal must chain to an anchor like the people do); after the last personal signature,
+/// invisible — nobody who must sign covers what it draws.
+fn unaccounted(inspection: &Inspection, assigned: &[Assigned]) -> Vec<String> {
+    let mut broken = Vec::new();
     let last_personal = assigned.iter().map(|(_, _, s)| s.signed_bytes).max();
     for field in &inspection.fields {
         if assigned.iter().any(|(_, f, _)| *f == field.name) {
@@ -272,22 +325,34 @@ pub fn judge(
             ));
         }
     }
-    // Form filling after a signature is fine while a later personal signature covers it;
-    // after the last one, nobody signed the answers as they now stand (a service's seal
-    // signs for nobody).
-    let last = assigned.iter().max_by_key(|(_, _, s)| s.signed_bytes);
-    if let (true, Some((signer, field, s))) = (unsigned.is_empty(), last) {
-        if let Coverage::SigningAndFormFilling { fields } = &s.coverage {
-            broken.push(format!(
-                "the form was filled in after the last signature, the {} ({field}), and no \
-                 signature covers that: {} changed",
-                who(signer),
-                fields.join(", ")
-            ));
-        }
-    }
+    broken
+}
 
-    let stored = record(inspection, &assigned);
+/// Form filling after a signature is fine while a later personal signature covers it;
+/// after the last one, nobody signed the answers as they now stand (a service's seal
+/// signs for nobody). Asked only when every required signer signed.
+fn filled_after_last_signature(assigned: &[Assigned]) -> Option<String> {
+    let (signer, field, s) = assigned.iter().max_by_key(|(_, _, s)| s.signed_bytes)?;
+    match &s.coverage {
+        Coverage::SigningAndFormFilling { fields } => Some(format!(
+            "the form was filled in after the last signature, the {} ({field}), and no \
+             signature covers that: {} changed",
+            who(signer),
+            fields.join(", ")
+        )),
+        _ => None,
+    }
+}
+
+/// The outcome: refused for anything broken (the missing signatures named after it);
+/// otherwise signed, or — with `allow_unsigned` — archived as unsigned when a signature
+/// is missing.
+fn verdict(
+    mut broken: Vec<String>,
+    mut unsigned: Vec<String>,
+    stored: Vec<StoredSignature>,
+    policy: &Policy,
+) -> Result<(Status, Vec<StoredSignature>), Refusal> {
     if !broken.is_empty() {
         broken.extend(unsigned);
         return Err(Refusal::new(broken.join("; ")));
@@ -363,10 +428,7 @@ fn forbidden_by_certification(
 
 /// What the index keeps of every signature and timestamp: who (for whom), when and
 /// from where the time comes, with what, and what it covers — nothing of the answers.
-fn record(
-    inspection: &Inspection,
-    assigned: &[(&RequiredSigner, &str, &Signature)],
-) -> Vec<StoredSignature> {
+fn record(inspection: &Inspection, assigned: &[Assigned]) -> Vec<StoredSignature> {
     use super::stored::{StoredRevocation, StoredRole, StoredTimeSource, StoredTrust};
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))

@@ -56,68 +56,13 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
             if !path.ends_with(".pdf") {
                 continue;
             }
-            let bytes = match storage::read(dir, &path) {
-                Ok(bytes) if bytes.len() as u64 <= storage::MAX_FILE_SIZE => bytes,
-                Ok(_) => {
-                    refused.push((path, "is larger than any guide".into()));
-                    continue;
+            match judge_entry(dir, path, &policy, &tx).map_err(db)? {
+                Ok(guide) => {
+                    index::insert(&tx, &guide).map_err(db)?;
+                    indexed += 1;
                 }
-                Err(e) => {
-                    refused.push((path, format!("cannot be read: {e}")));
-                    continue;
-                }
-            };
-            let (info, status, signatures) = match judge_file(&bytes, &policy) {
-                Ok(judged) => judged,
-                Err(refusal) => {
-                    refused.push((path, format!("today's rules refuse it: {}", refusal.reason)));
-                    continue;
-                }
-            };
-            let sha256 = sha256_hex(&bytes);
-            if let Some(same) = index::find_by_sha256(&tx, &sha256).map_err(db)? {
-                refused.push((path, format!("is the same file as {}", same.path)));
-                continue;
+                Err(refusal) => refused.push(refusal),
             }
-            let versions = index::find_by_guide_id(&tx, &info.guide_id).map_err(db)?;
-            if let Some(reason) = versions.iter().find_map(|o| different_guide(o, &info)) {
-                refused.push((
-                    path,
-                    format!(
-                        "its guide id {} belongs to another archived guide: {reason}",
-                        info.guide_id
-                    ),
-                ));
-                continue;
-            }
-            let taken = |v: u32| versions.iter().any(|o| o.version == v);
-            let version = version_in_path(&info, &path)
-                .filter(|v| !taken(*v))
-                .unwrap_or_else(|| versions.iter().map(|o| o.version).max().unwrap_or(0) + 1);
-            let added_at = std::fs::symlink_metadata(dir.join(&path))
-                .and_then(|m| m.modified())
-                .map(chrono::DateTime::<chrono::Utc>::from)
-                .unwrap_or_else(|_| chrono::Utc::now())
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let guide = ArchivedGuide {
-                guide_id: info.guide_id.clone(),
-                version,
-                leader: info.leader.clone(),
-                unit: info.unit.clone(),
-                level: info.level.clone(),
-                focus: info.focus.clone(),
-                dialogue_date: info.dialogue_date.to_string(),
-                year: info.year(),
-                framework: info.framework.clone(),
-                path,
-                sha256,
-                size: bytes.len() as u64,
-                status,
-                added_at,
-                signatures,
-            };
-            index::insert(&tx, &guide).map_err(db)?;
-            indexed += 1;
         }
         tx.commit().map_err(db)?;
     }
@@ -131,8 +76,88 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
     file.as_file()
         .sync_all()
         .map_err(|e| Error::io(file.path(), e))?;
-    // The old index goes to .bak together with its log: SQLite applies a `-wal` to the
-    // database that bears its name, so the new index must not find the old one's.
+    keep_old_index(dir)?;
+    let target = dir.join(INDEX_FILE);
+    file.persist_noclobber(&target)
+        .map_err(|e| Error::io(&target, e.error))?;
+    files::sync_dir(dir)?;
+    // Opened once the ordinary way: the index gets its folder's journal like every other.
+    Index::open(dir, false)?;
+    Ok(Rebuilt {
+        index: target,
+        indexed,
+        refused,
+    })
+}
+
+/// The archived file at `path` (relative to `dir`) as the new index records it, judged
+/// by today's rules and against the files indexed before it in `tx`; or, when it is not
+/// indexed, its path and why.
+fn judge_entry(
+    dir: &Path,
+    path: String,
+    policy: &Policy,
+    tx: &rusqlite::Transaction<'_>,
+) -> rusqlite::Result<std::result::Result<ArchivedGuide, (String, String)>> {
+    let bytes = match storage::read(dir, &path) {
+        Ok(bytes) if bytes.len() as u64 <= storage::MAX_FILE_SIZE => bytes,
+        Ok(_) => return Ok(Err((path, "is larger than any guide".into()))),
+        Err(e) => return Ok(Err((path, format!("cannot be read: {e}")))),
+    };
+    let (info, status, signatures) = match judge_file(&bytes, policy) {
+        Ok(judged) => judged,
+        Err(refusal) => {
+            return Ok(Err((
+                path,
+                format!("today's rules refuse it: {}", refusal.reason),
+            )))
+        }
+    };
+    let sha256 = sha256_hex(&bytes);
+    if let Some(same) = index::find_by_sha256(tx, &sha256)? {
+        return Ok(Err((path, format!("is the same file as {}", same.path))));
+    }
+    let versions = index::find_by_guide_id(tx, &info.guide_id)?;
+    if let Some(reason) = versions.iter().find_map(|o| different_guide(o, &info)) {
+        return Ok(Err((
+            path,
+            format!(
+                "its guide id {} belongs to another archived guide: {reason}",
+                info.guide_id
+            ),
+        )));
+    }
+    let taken = |v: u32| versions.iter().any(|o| o.version == v);
+    let version = version_in_path(&info, &path)
+        .filter(|v| !taken(*v))
+        .unwrap_or_else(|| versions.iter().map(|o| o.version).max().unwrap_or(0) + 1);
+    let added_at = std::fs::symlink_metadata(dir.join(&path))
+        .and_then(|m| m.modified())
+        .map(chrono::DateTime::<chrono::Utc>::from)
+        .unwrap_or_else(|_| chrono::Utc::now())
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Ok(Ok(ArchivedGuide {
+        guide_id: info.guide_id.clone(),
+        version,
+        leader: info.leader.clone(),
+        unit: info.unit.clone(),
+        level: info.level.clone(),
+        focus: info.focus.clone(),
+        dialogue_date: info.dialogue_date.to_string(),
+        year: info.year(),
+        framework: info.framework.clone(),
+        path,
+        sha256,
+        size: bytes.len() as u64,
+        status,
+        added_at,
+        signatures,
+    }))
+}
+
+/// Moves the old index to `.bak` together with its log: SQLite applies a `-wal` to the
+/// database that bears its name, so the new index must not find the old one's.
+fn keep_old_index(dir: &Path) -> Result<()> {
     let name = |suffix: &str| dir.join(format!("{INDEX_FILE}{suffix}"));
     for suffix in ["", "-wal", "-shm"] {
         let (old, bak) = (name(suffix), name(&format!(".bak{suffix}")));
@@ -145,17 +170,7 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
         };
         renamed?;
     }
-    let target = name("");
-    file.persist_noclobber(&target)
-        .map_err(|e| Error::io(&target, e.error))?;
-    files::sync_dir(dir)?;
-    // Opened once the ordinary way: the index gets its folder's journal like every other.
-    Index::open(dir, false)?;
-    Ok(Rebuilt {
-        index: target,
-        indexed,
-        refused,
-    })
+    Ok(())
 }
 
 /// The version a file's name gives it (`…-v3.pdf` is version 3), if the name is the one

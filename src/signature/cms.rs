@@ -26,7 +26,7 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier};
+use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
 use const_oid::db::{rfc5280, rfc5911};
 use const_oid::ObjectIdentifier;
 use der::asn1::OctetString;
@@ -164,33 +164,9 @@ pub(crate) fn verify_content<'a>(
         return Err(CmsError::NotSignedData { of });
     }
     let data: SignedData = info.content.decode_as().map_err(unreadable)?;
-    let encapsulated = data.encap_content_info.econtent.as_ref();
-    let econtent: Option<&'a [u8]> = match (content, encapsulated) {
-        (Content::Detached(_), None) => None,
-        (Content::Detached(_), Some(_)) => return Err(CmsError::NotDetached),
-        (Content::TimestampToken, None) => return Err(CmsError::NoContent),
-        (Content::TimestampToken, Some(_)) => {
-            if data.encap_content_info.econtent_type != ID_CT_TST_INFO {
-                return Err(CmsError::NotTstInfo {
-                    found: oid_name(&data.encap_content_info.econtent_type),
-                });
-            }
-            // The octets as they are in `cms` (the `Any` above is a copy).
-            Some(raw::encapsulated_content(cms).ok_or(CmsError::NotDer { of })?)
-        }
-    };
-    let signers = &data.signer_infos.0;
+    let econtent = encapsulated_octets(cms, content, &data, of)?;
     let raw = raw::signed_data(cms).ok_or(CmsError::NotDer { of })?;
-    if signers.len() != 1 || raw.signer_infos.len() != 1 {
-        return Err(CmsError::SignerCount {
-            of,
-            count: signers.len(),
-        });
-    }
-    let info = signers
-        .iter()
-        .next()
-        .ok_or(CmsError::SignerCount { of, count: 0 })?;
+    let info = only_signer(&data, &raw, of)?;
     let certificates: Vec<Cert<'a>> = Cert::parse_all(raw.certificates.iter().copied());
 
     let signer = certificates
@@ -204,62 +180,11 @@ pub(crate) fn verify_content<'a>(
         (_, Some(octets)) => digest.digest(&[octets]),
         (Content::TimestampToken, None) => return Err(CmsError::NoContent),
     };
-    let mut signing_time = None;
-    let mut revocation = RevocationData::default();
-    let hashed =
-        match raw::signed_attributes(raw.signer_infos[0]).ok_or(CmsError::SignerInfoNotDer)? {
-            Some(attributes) => {
-                let attrs = info
-                    .signed_attrs
-                    .as_ref()
-                    .ok_or(CmsError::NoSignedAttributes)?;
-                let value = |oid| {
-                    attrs
-                        .iter()
-                        .find(|a| a.oid == oid)
-                        .and_then(|a| a.values.iter().next())
-                };
-                let message_digest = value(rfc5911::ID_MESSAGE_DIGEST)
-                    .and_then(|v| v.decode_as::<OctetString>().ok())
-                    .ok_or(CmsError::NoMessageDigest)?;
-                if message_digest.as_bytes() != content_digest {
-                    return Err(match content {
-                        Content::Detached(_) => CmsError::ContentChanged {
-                            digest: digest.name(),
-                        },
-                        Content::TimestampToken => CmsError::TstInfoChanged {
-                            digest: digest.name(),
-                        },
-                    });
-                }
-                if matches!(content, Content::TimestampToken) {
-                    let content_type = value(rfc5911::ID_CONTENT_TYPE)
-                        .and_then(|v| v.decode_as::<ObjectIdentifier>().ok());
-                    if content_type != Some(ID_CT_TST_INFO) {
-                        return Err(CmsError::ContentTypeMismatch);
-                    }
-                }
-                signing_time = value(rfc5911::ID_SIGNING_TIME)
-                    .and_then(|v| v.to_der().ok())
-                    .and_then(|der| x509_cert::time::Time::from_der(&der).ok())
-                    .map(to_chrono);
-                // Adobe's revocation archive is signed, so it is the signer's own claim
-                // about the revocation status; verified like any other data later.
-                for attribute in attrs
-                    .iter()
-                    .filter(|a| a.oid == super::revocation::ID_ADBE_REVOCATION_INFO_ARCHIVAL)
-                {
-                    for value in attribute.values.iter() {
-                        if let Ok(der) = value.to_der() {
-                            revocation.add_archival(&der);
-                        }
-                    }
-                }
-                digest.digest(&[&attributes])
-            }
-            // Without signed attributes the signature is over the content's digest itself.
-            None => content_digest,
-        };
+    let SignedInput {
+        hashed,
+        signing_time,
+        mut revocation,
+    } = signed_input(content, info, raw.signer_infos[0], digest, content_digest)?;
     for crl in &raw.crls {
         revocation.add_revocation_info_choice(crl);
     }
@@ -280,25 +205,10 @@ pub(crate) fn verify_content<'a>(
         })?;
 
     // PAdES B-T: a timestamp over the signature value proves the signature existed then.
-    let mut timestamp: Option<Timestamp> = None;
-    if matches!(content, Content::Detached(_)) {
-        let tokens = info
-            .unsigned_attrs
-            .iter()
-            .flat_map(|attrs| attrs.iter())
-            .filter(|a| a.oid == ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
-            .flat_map(|a| a.values.iter());
-        for token in tokens {
-            let der = token
-                .to_der()
-                .map_err(|error| CmsError::Unreadable { of, error })?;
-            let verified = verify_signature_timestamp(&der, signature_value)
-                .map_err(|e| CmsError::Timestamp(Box::new(e)))?;
-            if timestamp.as_ref().is_none_or(|t| verified.time < t.time) {
-                timestamp = Some(verified);
-            }
-        }
-    }
+    let timestamp = match content {
+        Content::Detached(_) => earliest_signature_timestamp(info, signature_value, of)?,
+        Content::TimestampToken => None,
+    };
 
     let signer = Cert {
         der: certificates[signer].der,
@@ -313,6 +223,163 @@ pub(crate) fn verify_content<'a>(
         timestamp,
         revocation,
     })
+}
+
+/// The encapsulated content's octets as they are in `cms`: none for a detached PDF
+/// signature, a TSTInfo for a timestamp token.
+fn encapsulated_octets<'a>(
+    cms: &'a [u8],
+    content: Content<'_>,
+    data: &SignedData,
+    of: Structure,
+) -> Result<Option<&'a [u8]>, CmsError> {
+    let encapsulated = data.encap_content_info.econtent.as_ref();
+    match (content, encapsulated) {
+        (Content::Detached(_), None) => Ok(None),
+        (Content::Detached(_), Some(_)) => Err(CmsError::NotDetached),
+        (Content::TimestampToken, None) => Err(CmsError::NoContent),
+        (Content::TimestampToken, Some(_)) => {
+            if data.encap_content_info.econtent_type != ID_CT_TST_INFO {
+                return Err(CmsError::NotTstInfo {
+                    found: oid_name(&data.encap_content_info.econtent_type),
+                });
+            }
+            // The octets as they are in `cms` (the `Any` above is a copy).
+            Ok(Some(
+                raw::encapsulated_content(cms).ok_or(CmsError::NotDer { of })?,
+            ))
+        }
+    }
+}
+
+/// The one signer of the structure: decoded and as encoded, both must count exactly one.
+fn only_signer<'d>(
+    data: &'d SignedData,
+    raw: &raw::RawSignedData<'_>,
+    of: Structure,
+) -> Result<&'d SignerInfo, CmsError> {
+    let signers = &data.signer_infos.0;
+    if signers.len() != 1 || raw.signer_infos.len() != 1 {
+        return Err(CmsError::SignerCount {
+            of,
+            count: signers.len(),
+        });
+    }
+    signers
+        .iter()
+        .next()
+        .ok_or(CmsError::SignerCount { of, count: 0 })
+}
+
+/// What the signer's signature value is over, and what its signed attributes say.
+struct SignedInput {
+    /// The bytes the signature value signs: the signed attributes' DER, or without them
+    /// the content's digest.
+    hashed: Vec<u8>,
+    /// The signed attribute `signingTime`.
+    signing_time: Option<DateTime<Utc>>,
+    /// From the signed attribute adbe-revocationInfoArchival.
+    revocation: RevocationData,
+}
+
+/// Checks the signed attributes of `info` (encoded as `raw_info`) against the content's
+/// digest and reads what they claim; without signed attributes the signature is over the
+/// content's digest itself.
+fn signed_input(
+    content: Content<'_>,
+    info: &SignerInfo,
+    raw_info: &[u8],
+    digest: DigestAlgorithm,
+    content_digest: Vec<u8>,
+) -> Result<SignedInput, CmsError> {
+    let Some(attributes) = raw::signed_attributes(raw_info).ok_or(CmsError::SignerInfoNotDer)?
+    else {
+        return Ok(SignedInput {
+            hashed: content_digest,
+            signing_time: None,
+            revocation: RevocationData::default(),
+        });
+    };
+    let attrs = info
+        .signed_attrs
+        .as_ref()
+        .ok_or(CmsError::NoSignedAttributes)?;
+    let value = |oid| {
+        attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .and_then(|a| a.values.iter().next())
+    };
+    let message_digest = value(rfc5911::ID_MESSAGE_DIGEST)
+        .and_then(|v| v.decode_as::<OctetString>().ok())
+        .ok_or(CmsError::NoMessageDigest)?;
+    if message_digest.as_bytes() != content_digest {
+        return Err(match content {
+            Content::Detached(_) => CmsError::ContentChanged {
+                digest: digest.name(),
+            },
+            Content::TimestampToken => CmsError::TstInfoChanged {
+                digest: digest.name(),
+            },
+        });
+    }
+    if matches!(content, Content::TimestampToken) {
+        let content_type =
+            value(rfc5911::ID_CONTENT_TYPE).and_then(|v| v.decode_as::<ObjectIdentifier>().ok());
+        if content_type != Some(ID_CT_TST_INFO) {
+            return Err(CmsError::ContentTypeMismatch);
+        }
+    }
+    let signing_time = value(rfc5911::ID_SIGNING_TIME)
+        .and_then(|v| v.to_der().ok())
+        .and_then(|der| x509_cert::time::Time::from_der(&der).ok())
+        .map(to_chrono);
+    // Adobe's revocation archive is signed, so it is the signer's own claim
+    // about the revocation status; verified like any other data later.
+    let mut revocation = RevocationData::default();
+    for attribute in attrs
+        .iter()
+        .filter(|a| a.oid == super::revocation::ID_ADBE_REVOCATION_INFO_ARCHIVAL)
+    {
+        for value in attribute.values.iter() {
+            if let Ok(der) = value.to_der() {
+                revocation.add_archival(&der);
+            }
+        }
+    }
+    Ok(SignedInput {
+        hashed: digest.digest(&[&attributes]),
+        signing_time,
+        revocation,
+    })
+}
+
+/// The earliest of the signature timestamps among the unsigned attributes of a PDF
+/// signature's `info`, each verified over `signature_value`; any that does not verify
+/// makes the signature invalid.
+fn earliest_signature_timestamp(
+    info: &SignerInfo,
+    signature_value: &[u8],
+    of: Structure,
+) -> Result<Option<Timestamp>, CmsError> {
+    let mut timestamp: Option<Timestamp> = None;
+    let tokens = info
+        .unsigned_attrs
+        .iter()
+        .flat_map(|attrs| attrs.iter())
+        .filter(|a| a.oid == ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
+        .flat_map(|a| a.values.iter());
+    for token in tokens {
+        let der = token
+            .to_der()
+            .map_err(|error| CmsError::Unreadable { of, error })?;
+        let verified = verify_signature_timestamp(&der, signature_value)
+            .map_err(|e| CmsError::Timestamp(Box::new(e)))?;
+        if timestamp.as_ref().is_none_or(|t| verified.time < t.time) {
+            timestamp = Some(verified);
+        }
+    }
+    Ok(timestamp)
 }
 
 /// Whether `sid` names `cert`: by issuer and serial number, or by subject key identifier.

@@ -191,117 +191,171 @@ fn dictionary(object: &Object) -> Option<&Dictionary> {
 /// data followed) when every change from `signed` to `full` is allowed; otherwise a
 /// description of the other changes.
 pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<String>, String> {
-    let signed_form = Form::of(signed);
-    let full_form = Form::of(full);
-    let before = Reach::of(signed, &signed_form);
-    let after = Reach::of(full, &full_form);
-    let roles = Roles::of(signed, full);
+    let comparison = Comparison::of(signed, full);
     let mut problems: Vec<(ObjectId, String)> = Vec::new();
     let mut filled = BTreeSet::new();
 
     trailer_changes(signed, full, &mut problems);
-
-    let mut ids: Vec<&ObjectId> = after.kinds.keys().collect();
-    ids.sort();
-    for &id in ids {
-        let kinds = after.kinds[&id];
-        let new = &full.objects[&id];
-        let old = signed.objects.get(&id);
-        let Some(old) = old else {
-            if let Some(referrer) = before.dangling.get(&id) {
-                problems.push((
-                    id,
-                    format!(
-                        "object {} {} was referred to by {} when it was signed but did not \
-                         exist; it was added afterwards",
-                        id.0,
-                        id.1,
-                        describe(
-                            *referrer,
-                            signed.objects.get(referrer).unwrap_or(&Object::Null)
-                        )
-                    ),
-                ));
-            } else if kinds.has(SHOWN) {
-                if let Some(problem) = new_shown(id, new, &full_form, &signed_form) {
-                    problems.push((id, problem));
-                }
-            } else if kinds.has(VALIDATION) && !kinds.has(APPEARANCE) && !kinds.has(VALUE) {
-                if let Some(problem) = validation_data(id, new) {
-                    problems.push((id, problem));
-                }
-            }
-            continue;
-        };
-        if same(old, new) {
-            continue;
-        }
-        let problem = if kinds.has(SHOWN) {
-            roles.judge(id, old, new, &signed_form, &mut filled)
-        } else if kinds.has(APPEARANCE) || kinds.has(VALUE) {
-            let owners = after.owners.get(&id).cloned().unwrap_or_default();
-            owned_change(id, old, &owners, &signed_form, &full_form, &mut filled)
-        } else {
-            validation_data(id, new)
-        };
-        if let Some(problem) = problem {
-            problems.push((id, problem));
-        }
-    }
-    for (reference, other) in before.mismatched.iter().chain(&after.mismatched) {
-        problems.push((
-            *reference,
-            format!(
-                "object {} is referred to as generation {} but exists as generation {other}: \
-                 viewers that go by the number alone show it, others do not",
-                reference.0, reference.1
-            ),
-        ));
-    }
-    // What the signed revision showed must still be there.
-    for (&id, _) in before.kinds.iter() {
-        if !full.objects.contains_key(&id) {
-            let old = &signed.objects[&id];
-            problems.push((id, format!("{} was deleted", describe(id, old))));
-        }
-    }
-    // New signature fields that stay unsigned may neither draw nor act.
-    for (&id, node) in &full_form.nodes {
-        let existed = signed_form.nodes.contains_key(&id);
-        if existed || node.field_type != Some(b"Sig".as_slice()) || full_form.is_signed(id) {
-            continue;
-        }
-        if let Some(how) = draws_or_acts(full, node.dict) {
-            problems.push((
-                id,
-                format!(
-                    "a new signature field ({}) that nobody signed was added, and it {how}",
-                    node.name
-                ),
-            ));
-        }
-    }
-    // An existing signature field that is still unsigned may not gain an appearance.
-    for (&id, node) in &full_form.nodes {
-        if node.field_type == Some(b"Sig".as_slice())
-            && !full_form.is_signed(id)
-            && signed_form.nodes.get(&id).is_some_and(|old| {
-                old.dict.get(b"AP").ok() != node.dict.get(b"AP").ok()
-                    && draws_or_acts(full, node.dict).is_some()
-            })
-        {
-            problems.push((
-                id,
-                format!(
-                    "the unsigned signature field {} was given a visible appearance",
-                    node.name
-                ),
-            ));
-        }
-    }
+    comparison.reached_objects(&mut problems, &mut filled);
+    comparison.mismatched_generations(&mut problems);
+    comparison.deleted_objects(&mut problems);
+    comparison.new_unsigned_fields_that_show(&mut problems);
+    comparison.unsigned_fields_given_appearance(&mut problems);
     if problems.is_empty() {
         return Ok(filled);
     }
+    Err(summary(problems))
+}
+
+/// The signed revision and the final one, each with its form and what a walk from its
+/// trailer reaches.
+struct Comparison<'a> {
+    signed: &'a Document,
+    full: &'a Document,
+    signed_form: Form<'a>,
+    full_form: Form<'a>,
+    before: Reach,
+    after: Reach,
+}
+
+impl<'a> Comparison<'a> {
+    fn of(signed: &'a Document, full: &'a Document) -> Self {
+        let signed_form = Form::of(signed);
+        let full_form = Form::of(full);
+        let before = Reach::of(signed, &signed_form);
+        let after = Reach::of(full, &full_form);
+        Comparison {
+            signed,
+            full,
+            signed_form,
+            full_form,
+            before,
+            after,
+        }
+    }
+
+    /// Every object the final revision reaches, in order of id: new ones and changed ones,
+    /// each judged by the strictest kind of path it is reached along.
+    fn reached_objects(
+        &self,
+        problems: &mut Vec<(ObjectId, String)>,
+        filled: &mut BTreeSet<String>,
+    ) {
+        let roles = Roles::of(self.signed, self.full);
+        let mut ids: Vec<&ObjectId> = self.after.kinds.keys().collect();
+        ids.sort();
+        for &id in ids {
+            let kinds = self.after.kinds[&id];
+            let new = &self.full.objects[&id];
+            let problem = match self.signed.objects.get(&id) {
+                None => self.added(id, kinds, new),
+                Some(old) if same(old, new) => None,
+                Some(old) if kinds.has(SHOWN) => {
+                    roles.judge(id, old, new, &self.signed_form, filled)
+                }
+                Some(old) if kinds.has(APPEARANCE) || kinds.has(VALUE) => {
+                    let owners = self.after.owners.get(&id).cloned().unwrap_or_default();
+                    owned_change(id, old, &owners, &self.signed_form, &self.full_form, filled)
+                }
+                Some(_) => validation_data(id, new),
+            };
+            if let Some(problem) = problem {
+                problems.push((id, problem));
+            }
+        }
+    }
+
+    /// An object the signed revision did not have: planted under a dangling reference, or
+    /// judged as new by the strictest kind of path it is reached along.
+    fn added(&self, id: ObjectId, kinds: Kinds, new: &Object) -> Option<String> {
+        if let Some(referrer) = self.before.dangling.get(&id) {
+            Some(format!(
+                "object {} {} was referred to by {} when it was signed but did not \
+                 exist; it was added afterwards",
+                id.0,
+                id.1,
+                describe(
+                    *referrer,
+                    self.signed.objects.get(referrer).unwrap_or(&Object::Null)
+                )
+            ))
+        } else if kinds.has(SHOWN) {
+            new_shown(id, new, &self.full_form, &self.signed_form)
+        } else if kinds.has(VALIDATION) && !kinds.has(APPEARANCE) && !kinds.has(VALUE) {
+            validation_data(id, new)
+        } else {
+            None
+        }
+    }
+
+    /// References to an object number with another generation, in either revision.
+    fn mismatched_generations(&self, problems: &mut Vec<(ObjectId, String)>) {
+        for (reference, other) in self.before.mismatched.iter().chain(&self.after.mismatched) {
+            problems.push((
+                *reference,
+                format!(
+                    "object {} is referred to as generation {} but exists as generation {other}: \
+                     viewers that go by the number alone show it, others do not",
+                    reference.0, reference.1
+                ),
+            ));
+        }
+    }
+
+    /// What the signed revision showed must still be there.
+    fn deleted_objects(&self, problems: &mut Vec<(ObjectId, String)>) {
+        for (&id, _) in self.before.kinds.iter() {
+            if !self.full.objects.contains_key(&id) {
+                let old = &self.signed.objects[&id];
+                problems.push((id, format!("{} was deleted", describe(id, old))));
+            }
+        }
+    }
+
+    /// New signature fields that stay unsigned may neither draw nor act.
+    fn new_unsigned_fields_that_show(&self, problems: &mut Vec<(ObjectId, String)>) {
+        for (&id, node) in &self.full_form.nodes {
+            let existed = self.signed_form.nodes.contains_key(&id);
+            if existed || node.field_type != Some(b"Sig".as_slice()) || self.full_form.is_signed(id)
+            {
+                continue;
+            }
+            if let Some(how) = draws_or_acts(self.full, node.dict) {
+                problems.push((
+                    id,
+                    format!(
+                        "a new signature field ({}) that nobody signed was added, and it {how}",
+                        node.name
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// An existing signature field that is still unsigned may not gain an appearance.
+    fn unsigned_fields_given_appearance(&self, problems: &mut Vec<(ObjectId, String)>) {
+        for (&id, node) in &self.full_form.nodes {
+            if node.field_type == Some(b"Sig".as_slice())
+                && !self.full_form.is_signed(id)
+                && self.signed_form.nodes.get(&id).is_some_and(|old| {
+                    old.dict.get(b"AP").ok() != node.dict.get(b"AP").ok()
+                        && draws_or_acts(self.full, node.dict).is_some()
+                })
+            {
+                problems.push((
+                    id,
+                    format!(
+                        "the unsigned signature field {} was given a visible appearance",
+                        node.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The first few problems in order of object id, and how many more there are.
+fn summary(mut problems: Vec<(ObjectId, String)>) -> String {
     problems.sort_by_key(|(id, _)| *id);
     problems.dedup();
     let mut text: Vec<String> = problems
@@ -312,7 +366,7 @@ pub(crate) fn check(signed: &Document, full: &Document) -> Result<BTreeSet<Strin
     if problems.len() > NAMED {
         text.push(format!("and {} more", problems.len() - NAMED));
     }
-    Err(text.join("; "))
+    text.join("; ")
 }
 
 /// The trailer: `/Root` stays, nothing is encrypted, `/Info` says the same (wherever it is).

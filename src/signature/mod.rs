@@ -419,13 +419,7 @@ fn verify(
     value: &Object,
     visible: bool,
 ) -> std::result::Result<SignatureStatus, InvalidSignature> {
-    let Context {
-        pdf,
-        history,
-        doc,
-        anchors,
-        revocation,
-    } = *context;
+    let Context { pdf, doc, .. } = *context;
     let (_, value) = doc
         .dereference(value)
         .map_err(|_| InvalidSignature::ValueMissing)?;
@@ -433,6 +427,41 @@ fn verify(
         .as_dict()
         .map_err(|_| InvalidSignature::NotADictionary)?;
     let timestamp = sig.has_type(b"DocTimeStamp");
+    let sub_filter = sub_filter(sig, timestamp)?;
+    let range = signed_range(doc, sig, pdf)?;
+    let contents = range.contents(pdf);
+    if sig.get(b"Contents").and_then(Object::as_str).ok() != Some(contents.as_slice()) {
+        return Err(InvalidSignature::ContentsElsewhere);
+    }
+    let coverage = coverage_of(context, name, value, &range)?;
+    let token = trim_padding(&contents)?;
+    if timestamp {
+        let stamp = verify_document_timestamp(token, &range.ranges(pdf))?;
+        return Ok(SignatureStatus::Timestamp(DocumentTimestamp {
+            trust: stamp.trust(context.anchors),
+            visible,
+            authority: stamp.tsa,
+            time: Some(stamp.time),
+            coverage,
+            signed_bytes: range.end(),
+        }));
+    }
+    let examined = Examined {
+        sig,
+        range: &range,
+        coverage,
+        visible,
+        sub_filter,
+    };
+    verify_signature(context, token, examined)
+}
+
+/// The signature dictionary's `/SubFilter`, if it is one mus verifies for its kind (a
+/// document timestamp, or a signature).
+fn sub_filter(
+    sig: &lopdf::Dictionary,
+    timestamp: bool,
+) -> std::result::Result<String, InvalidSignature> {
     let sub_filter = sig
         .get(b"SubFilter")
         .and_then(Object::as_name)
@@ -453,6 +482,15 @@ fn verify(
             ),
         });
     }
+    Ok(sub_filter)
+}
+
+/// The signature dictionary's `/ByteRange`, checked against the file.
+fn signed_range(
+    doc: &Document,
+    sig: &lopdf::Dictionary,
+    pdf: &[u8],
+) -> std::result::Result<ByteRange, InvalidSignature> {
     let values: Vec<i64> = sig
         .get(b"ByteRange")
         .and_then(|r| doc.dereference(r))
@@ -462,55 +500,82 @@ fn verify(
         .map(Object::as_i64)
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| InvalidSignature::ByteRangeNotNumbers)?;
-    let range = ByteRange::from_values(&values, pdf)?;
-    let contents = range.contents(pdf);
-    if sig.get(b"Contents").and_then(Object::as_str).ok() != Some(contents.as_slice()) {
-        return Err(InvalidSignature::ContentsElsewhere);
-    }
+    Ok(ByteRange::from_values(&values, pdf)?)
+}
+
+/// What the signature of field `name` (its dictionary `value`, signing `range`) covers:
+/// the whole file, or the revision it signed and what changed after it.
+fn coverage_of(
+    context: &Context,
+    name: &str,
+    value: &Object,
+    range: &ByteRange,
+) -> std::result::Result<Coverage, InvalidSignature> {
+    let Context {
+        pdf, history, doc, ..
+    } = *context;
     // What was signed must be a whole revision: the bytes up to one of its %%EOF.
     let revision = history
         .ending_at(range.end())
         .ok_or(InvalidSignature::NotARevision { end: range.end() })?;
-    let coverage = if revision + 1 == history.revisions.len() {
-        Coverage::WholeFile
-    } else {
-        let signed =
-            history
-                .document(pdf, revision)
-                .map_err(|source| InvalidSignature::SignedRevision {
-                    end: range.end(),
-                    source,
-                })?;
-        // What the signer signed must be this very signature dictionary.
-        let signed_value = fields::walk(&signed)
-            .into_iter()
-            .find(|n| n.terminal && n.name == name)
-            .and_then(|n| n.value)
-            .and_then(|v| signed.dereference(v).ok())
-            .map(|(_, v)| v.clone());
-        if signed_value.as_ref() != Some(value) {
-            return Err(InvalidSignature::NotTheSignedDictionary);
-        }
-        match coverage::check(&signed, doc) {
-            Ok(filled) if filled.is_empty() => Coverage::Signing,
-            Ok(filled) => Coverage::SigningAndFormFilling {
-                fields: filled.into_iter().collect(),
-            },
-            Err(description) => Coverage::OtherChanges { description },
-        }
-    };
-    let token = trim_padding(&contents)?;
-    if timestamp {
-        let stamp = verify_document_timestamp(token, &range.ranges(pdf))?;
-        return Ok(SignatureStatus::Timestamp(DocumentTimestamp {
-            trust: stamp.trust(anchors),
-            visible,
-            authority: stamp.tsa,
-            time: Some(stamp.time),
-            coverage,
-            signed_bytes: range.end(),
-        }));
+    if revision + 1 == history.revisions.len() {
+        return Ok(Coverage::WholeFile);
     }
+    let signed =
+        history
+            .document(pdf, revision)
+            .map_err(|source| InvalidSignature::SignedRevision {
+                end: range.end(),
+                source,
+            })?;
+    // What the signer signed must be this very signature dictionary.
+    let signed_value = fields::walk(&signed)
+        .into_iter()
+        .find(|n| n.terminal && n.name == name)
+        .and_then(|n| n.value)
+        .and_then(|v| signed.dereference(v).ok())
+        .map(|(_, v)| v.clone());
+    if signed_value.as_ref() != Some(value) {
+        return Err(InvalidSignature::NotTheSignedDictionary);
+    }
+    Ok(match coverage::check(&signed, doc) {
+        Ok(filled) if filled.is_empty() => Coverage::Signing,
+        Ok(filled) => Coverage::SigningAndFormFilling {
+            fields: filled.into_iter().collect(),
+        },
+        Err(description) => Coverage::OtherChanges { description },
+    })
+}
+
+/// What [`verify`] found out about a signature before its CMS structure is verified.
+struct Examined<'s> {
+    sig: &'s lopdf::Dictionary,
+    range: &'s ByteRange,
+    coverage: Coverage,
+    visible: bool,
+    sub_filter: String,
+}
+
+/// Verifies a signature's CMS structure `token` (not a document timestamp's).
+fn verify_signature(
+    context: &Context,
+    token: &[u8],
+    examined: Examined,
+) -> std::result::Result<SignatureStatus, InvalidSignature> {
+    let Context {
+        pdf,
+        doc,
+        anchors,
+        revocation,
+        ..
+    } = *context;
+    let Examined {
+        sig,
+        range,
+        coverage,
+        visible,
+        sub_filter,
+    } = examined;
     let claimed = sig
         .get(b"M")
         .and_then(Object::as_str)

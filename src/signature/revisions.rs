@@ -105,24 +105,7 @@ pub(crate) struct History {
 impl History {
     /// Reads the revision chain of `pdf`, refusing a file whose revisions are ambiguous.
     pub fn read(pdf: &[u8]) -> Result<History> {
-        if pdf.is_empty() {
-            return Err(StructureError::Empty);
-        }
-        if !pdf.starts_with(b"%PDF-") {
-            return Err(StructureError::NoHeader);
-        }
-        let content_end = pdf.len() - pdf.iter().rev().take_while(|&&b| is_white(b)).count();
-        if !pdf[..content_end].ends_with(b"%%EOF") {
-            let last_eof = rfind(pdf, b"%%EOF");
-            return Err(match last_eof {
-                Some(at) => StructureError::AfterEof {
-                    bytes: pdf[at + 5..].iter().filter(|&&b| !is_white(b)).count(),
-                },
-                None => StructureError::CutShort { len: pdf.len() },
-            });
-        }
-        let first = last_startxref(pdf, content_end - 5)?;
-
+        let first = last_xref_offset(pdf)?;
         let mut newest_first: Vec<Revision> = Vec::new();
         let mut next = Some(first);
         while let Some(offset) = next {
@@ -135,53 +118,9 @@ impl History {
                     )));
                 }
             }
-            let section = read_section(pdf, offset)?;
-            let (eof_end, end) = section_end(pdf, offset, section.end)?;
-            let mut trailer = section.trailer;
-            let mut entries = section.entries;
-            let mut hidden_offset = None;
-            if let Some(stream_offset) = integer(&trailer, b"XRefStm")? {
-                if section.is_stream {
-                    return Err(StructureError::Ambiguous(format!(
-                        "the cross-reference stream at byte {offset} has an /XRefStm"
-                    )));
-                }
-                if stream_offset >= offset {
-                    return Err(StructureError::Ambiguous(format!(
-                        "the /XRefStm of the section at byte {offset} lies after it (byte \
-                         {stream_offset})"
-                    )));
-                }
-                let hidden = read_section(pdf, stream_offset)?;
-                if !hidden.is_stream {
-                    return Err(StructureError::Section {
-                        offset: stream_offset,
-                        what: "the /XRefStm does not point at a cross-reference stream".into(),
-                    });
-                }
-                // PDF 1.5 (7.5.8.4): the stream supplements the table; an object in both
-                // is read differently by older and newer readers.
-                for (id, entry) in hidden.entries {
-                    if entries.insert(id, entry).is_some() && id != 0 {
-                        return Err(StructureError::Ambiguous(format!(
-                            "object {id} is listed both in the cross-reference table at byte \
-                             {offset} and in its /XRefStm at byte {stream_offset}"
-                        )));
-                    }
-                }
-                trailer.remove(b"XRefStm");
-                hidden_offset = Some(stream_offset);
-            }
-            next = integer(&trailer, b"Prev")?;
-            newest_first.push(Revision {
-                start: 0,
-                eof_end,
-                end,
-                xref_offset: offset,
-                hidden_offset,
-                trailer,
-                entries,
-            });
+            let revision = read_revision(pdf, offset)?;
+            next = integer(&revision.trailer, b"Prev")?;
+            newest_first.push(revision);
             if newest_first.len() > 10_000 {
                 return Err(StructureError::Ambiguous(
                     "it has over 10,000 revisions".into(),
@@ -193,36 +132,7 @@ impl History {
         if let Some(last) = revisions.last_mut() {
             last.end = pdf.len();
         }
-        for i in 0..revisions.len() {
-            let start = if i == 0 { 0 } else { revisions[i - 1].end };
-            let number = i + 1;
-            let revision = &mut revisions[i];
-            revision.start = start;
-            if revision.xref_offset < start {
-                return Err(StructureError::Ambiguous(format!(
-                    "the cross-reference section of revision {number} (byte {}) lies inside \
-                     revision {i}",
-                    revision.xref_offset
-                )));
-            }
-            if revision.hidden_offset.is_some_and(|at| at < start) {
-                return Err(StructureError::Ambiguous(format!(
-                    "the /XRefStm of revision {number} points into an earlier revision"
-                )));
-            }
-            for (&id, entry) in &revision.entries {
-                if let Entry::Direct { offset, .. } = *entry {
-                    if offset < start || offset > revision.xref_offset {
-                        return Err(StructureError::Ambiguous(format!(
-                            "revision {number} points object {id} at byte {offset}, outside its \
-                             own bytes ({start} to {}): an object from another revision \
-                             brought back",
-                            revision.xref_offset
-                        )));
-                    }
-                }
-            }
-        }
+        place(&mut revisions)?;
         let history = History { revisions };
         history.check_markers(pdf)?;
         Ok(history)
@@ -743,6 +653,129 @@ fn object_stream_header(
         }
     }
     Ok((first, header.into_iter().collect()))
+}
+
+/// Where the file's last cross-reference section is, from the `startxref` before its
+/// final `%%EOF`; refuses a file without a header, cut short, or with more after that
+/// `%%EOF` than white space.
+fn last_xref_offset(pdf: &[u8]) -> Result<usize> {
+    if pdf.is_empty() {
+        return Err(StructureError::Empty);
+    }
+    if !pdf.starts_with(b"%PDF-") {
+        return Err(StructureError::NoHeader);
+    }
+    let content_end = pdf.len() - pdf.iter().rev().take_while(|&&b| is_white(b)).count();
+    if !pdf[..content_end].ends_with(b"%%EOF") {
+        let last_eof = rfind(pdf, b"%%EOF");
+        return Err(match last_eof {
+            Some(at) => StructureError::AfterEof {
+                bytes: pdf[at + 5..].iter().filter(|&&b| !is_white(b)).count(),
+            },
+            None => StructureError::CutShort { len: pdf.len() },
+        });
+    }
+    last_startxref(pdf, content_end - 5)
+}
+
+/// The revision whose cross-reference section is at `offset` (with a hybrid file's
+/// `/XRefStm` merged in), ending at the `%%EOF` after it; its `start` is set later.
+fn read_revision(pdf: &[u8], offset: usize) -> Result<Revision> {
+    let section = read_section(pdf, offset)?;
+    let (eof_end, end) = section_end(pdf, offset, section.end)?;
+    let mut trailer = section.trailer;
+    let mut entries = section.entries;
+    let mut hidden_offset = None;
+    if let Some(stream_offset) = integer(&trailer, b"XRefStm")? {
+        if section.is_stream {
+            return Err(StructureError::Ambiguous(format!(
+                "the cross-reference stream at byte {offset} has an /XRefStm"
+            )));
+        }
+        merge_xref_stream(pdf, offset, stream_offset, &mut entries)?;
+        trailer.remove(b"XRefStm");
+        hidden_offset = Some(stream_offset);
+    }
+    Ok(Revision {
+        start: 0,
+        eof_end,
+        end,
+        xref_offset: offset,
+        hidden_offset,
+        trailer,
+        entries,
+    })
+}
+
+/// Adds to `entries`, the cross-reference table at `offset`, those of its `/XRefStm` at
+/// `stream_offset`; refuses an object listed in both.
+fn merge_xref_stream(
+    pdf: &[u8],
+    offset: usize,
+    stream_offset: usize,
+    entries: &mut BTreeMap<u32, Entry>,
+) -> Result<()> {
+    if stream_offset >= offset {
+        return Err(StructureError::Ambiguous(format!(
+            "the /XRefStm of the section at byte {offset} lies after it (byte \
+             {stream_offset})"
+        )));
+    }
+    let hidden = read_section(pdf, stream_offset)?;
+    if !hidden.is_stream {
+        return Err(StructureError::Section {
+            offset: stream_offset,
+            what: "the /XRefStm does not point at a cross-reference stream".into(),
+        });
+    }
+    // PDF 1.5 (7.5.8.4): the stream supplements the table; an object in both
+    // is read differently by older and newer readers.
+    for (id, entry) in hidden.entries {
+        if entries.insert(id, entry).is_some() && id != 0 {
+            return Err(StructureError::Ambiguous(format!(
+                "object {id} is listed both in the cross-reference table at byte \
+                 {offset} and in its /XRefStm at byte {stream_offset}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Gives each revision (oldest first) its start, the end of the one before, and checks
+/// that its cross-reference section, its `/XRefStm` and every object it lists lie in its
+/// own bytes.
+fn place(revisions: &mut [Revision]) -> Result<()> {
+    for i in 0..revisions.len() {
+        let start = if i == 0 { 0 } else { revisions[i - 1].end };
+        let number = i + 1;
+        let revision = &mut revisions[i];
+        revision.start = start;
+        if revision.xref_offset < start {
+            return Err(StructureError::Ambiguous(format!(
+                "the cross-reference section of revision {number} (byte {}) lies inside \
+                 revision {i}",
+                revision.xref_offset
+            )));
+        }
+        if revision.hidden_offset.is_some_and(|at| at < start) {
+            return Err(StructureError::Ambiguous(format!(
+                "the /XRefStm of revision {number} points into an earlier revision"
+            )));
+        }
+        for (&id, entry) in &revision.entries {
+            if let Entry::Direct { offset, .. } = *entry {
+                if offset < start || offset > revision.xref_offset {
+                    return Err(StructureError::Ambiguous(format!(
+                        "revision {number} points object {id} at byte {offset}, outside its \
+                         own bytes ({start} to {}): an object from another revision \
+                         brought back",
+                        revision.xref_offset
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A cross-reference section: a classic table with its trailer, or a stream.
