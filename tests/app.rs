@@ -364,3 +364,62 @@ fn frameworks_are_listed_shown_exported_and_checked() {
     assert_eq!(check.principles, 5);
     assert_eq!(check.organisation, "Sønderborg Kommune");
 }
+
+/// A refusal names the kind of its first reason, for a front end that says it in its own
+/// words (the web pages in Danish): one attack of each kind from the attack corpus.
+#[test]
+fn a_refusal_names_the_kind_of_rule_that_refused_it() {
+    use mus::archive::Fault;
+    let attacks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attacks");
+    let anchors = mus::signature::load_trust_anchors(&attacks.join("ca.pem")).unwrap();
+    let docmdp = mus::signature::load_trust_anchors(&attacks.join("docmdp-ca.pem")).unwrap();
+    let cases: &[(&[&str], &str, Fault, &[mus::signature::TrustAnchor])] = &[
+        (&[], "isa-decoy-eof.pdf", Fault::Unreadable, &[]),
+        (&[], "shadow-hide.pdf", Fault::ChangedAfterSigning, &[]),
+        (
+            &[],
+            "shadow-replace-field.pdf",
+            Fault::FilledInAfterSigning,
+            &[],
+        ),
+        (&[], "usf-contents-empty.pdf", Fault::InvalidSignature, &[]),
+        (&[], "manager-in-leader-field.pdf", Fault::WrongSigner, &[]),
+        (&[], "same-key-renewed.pdf", Fault::SharedKey, &anchors),
+        (&[], "wrong-name.pdf", Fault::WrongSigner, &anchors),
+        (&[], "seal-only.pdf", Fault::Unsigned, &anchors),
+        (
+            &[],
+            "certified-no-changes.pdf",
+            Fault::ForbiddenByCertification,
+            &docmdp,
+        ),
+        (
+            &["same-guide-id-first.pdf"],
+            "same-guide-id-other-leader.pdf",
+            Fault::GuideIdTaken,
+            &[],
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (before, file, fault, anchors) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("arkiv");
+        let files: Vec<Input> = before
+            .iter()
+            .chain([file])
+            .map(|f| upload(f, std::fs::read(attacks.join(f)).unwrap()))
+            .collect();
+        let options = AddOptions {
+            allow_unsigned: false,
+            anchors: anchors.to_vec(),
+        };
+        let report = archive::add(&dir, &files, options).unwrap();
+        match &report.verdicts.last().unwrap().1 {
+            Verdict::Refused(r) if r.fault == *fault => {
+                assert_eq!(r.unsigned_only, *fault == Fault::Unsigned, "{file}");
+            }
+            other => wrong.push(format!("{file}: expected {fault:?}, got {other:?}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -68,16 +68,53 @@ pub enum Added {
 /// Why a file was not archived.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
+    /// Every reason, in the order the rules ask them (the command line prints this).
     pub reason: String,
+    /// The kind of the first reason, for a front end that says it in its own words.
+    pub fault: Fault,
     /// Only missing or empty signatures stood in the way: `--allow-unsigned` would take it.
     pub unsigned_only: bool,
 }
 
+/// What kind of rule refused a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Not a PDF, or not one mus can read one way only (cut short, damaged, ambiguous).
+    Unreadable,
+    /// A PDF, but not a guide made by mus (no or a foreign identity in its XMP).
+    NotAGuide,
+    /// What the guide says it is (leader, unit, date…) changed after it was signed.
+    IdentityChanged,
+    /// Its guide id belongs to another guide in the archive.
+    GuideIdTaken,
+    /// A file of the name it would get lies in the archive folder but not in the index.
+    NotIndexed,
+    /// A signature is invalid: its value, its structure or what it says it signs.
+    InvalidSignature,
+    /// The file was changed after a signature or a document timestamp.
+    ChangedAfterSigning,
+    /// A certification signature permits no changes, and the file changed after it.
+    ForbiddenByCertification,
+    /// A signature is by someone else than the person it signs for.
+    WrongSigner,
+    /// A signer (or a service's seal) does not chain to a trust anchor, or was revoked.
+    NotTrusted,
+    /// One key (or one signature) counted for two people.
+    SharedKey,
+    /// Another signature or timestamp draws on the page after the last personal signature.
+    Unaccounted,
+    /// The form was filled in after the last signature.
+    FilledInAfterSigning,
+    /// A signature someone must give is missing or empty.
+    Unsigned,
+}
+
 impl Refusal {
-    fn new(reason: impl Into<String>) -> Refusal {
+    fn new(fault: Fault, reason: impl Into<String>) -> Refusal {
         Refusal {
             reason: reason.into(),
-            unsigned_only: false,
+            fault,
+            unsigned_only: fault == Fault::Unsigned,
         }
     }
 }
@@ -158,11 +195,14 @@ impl Archive {
         // version; another leader's guide under the same id is not.
         for other in index::find_by_guide_id(&tx, &info.guide_id).map_err(db)? {
             if let Some(reason) = different_guide(&other, &info) {
-                return Ok(Added::Refused(Refusal::new(format!(
-                    "its guide id {} already belongs to another guide in the archive ({}, \
+                return Ok(Added::Refused(Refusal::new(
+                    Fault::GuideIdTaken,
+                    format!(
+                        "its guide id {} already belongs to another guide in the archive ({}, \
                      {}): {reason}",
-                    info.guide_id, other.leader, other.path
-                ))));
+                        info.guide_id, other.leader, other.path
+                    ),
+                )));
             }
         }
         let version = index::latest_version(&tx, &info.guide_id).map_err(db)? + 1;
@@ -192,10 +232,13 @@ impl Archive {
             // Left by an `add` that stopped between storing the file and recording it.
             Ok(meta) if meta.is_file() && std::fs::read(&target).is_ok_and(|b| b == bytes) => {}
             Ok(_) => {
-                return Ok(Added::Refused(Refusal::new(format!(
-                    "{path} is already in the archive folder but not in the index; \
+                return Ok(Added::Refused(Refusal::new(
+                    Fault::NotIndexed,
+                    format!(
+                        "{path} is already in the archive folder but not in the index; \
                      run `mus archive verify` and move that file away"
-                ))))
+                    ),
+                )))
             }
             Err(_) => storage::store(&dir, &path, bytes)?,
         }
@@ -212,14 +255,22 @@ pub(crate) fn judge_file(
     policy: &Policy,
 ) -> std::result::Result<(GuideInfo, Status, Vec<StoredSignature>), Refusal> {
     // Read once, strictly: the identity and the signatures come from the same reading.
-    let refuse = |reason: guide_info::IdentityError| Refusal::new(reason.to_string());
+    let refuse = |reason: guide_info::IdentityError| {
+        let fault = match reason {
+            guide_info::IdentityError::NotPdf
+            | guide_info::IdentityError::Truncated
+            | guide_info::IdentityError::Structure(_) => Fault::Unreadable,
+            _ => Fault::NotAGuide,
+        };
+        Refusal::new(fault, reason.to_string())
+    };
     GuideInfo::sniff(bytes).map_err(refuse)?;
     let (history, doc) = signature::read(bytes).map_err(|e| refuse(e.into()))?;
     let info = GuideInfo::from_document(&doc).map_err(refuse)?;
     let inspection = signature::inspect_read(bytes, &history, &doc, &policy.anchors);
     // Said first: "filed under another name" is clearer than "the XMP changed".
     if let Some(reason) = identity_changed_after_signing(bytes, &info, &inspection) {
-        return Err(Refusal::new(reason));
+        return Err(Refusal::new(Fault::IdentityChanged, reason));
     }
     let (status, signatures) = judge(&inspection, required_signers(&info), policy)?;
     Ok((info, status, signatures))

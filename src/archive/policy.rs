@@ -20,7 +20,7 @@ use crate::signature::{
 };
 
 use super::index::{Status, StoredSignature};
-use super::{Refusal, RequiredSigner, SignerRole};
+use super::{Fault, Refusal, RequiredSigner, SignerRole};
 
 /// How strictly `add` judges signatures.
 pub struct Policy {
@@ -109,14 +109,19 @@ pub fn judge(
     }
 
     let mut broken = not_intact(inspection, signers);
-    broken.extend(forbidden_by_certifications(inspection, signers));
+    let of = |fault: Fault| move |reason: String| (fault, reason);
+    broken.extend(
+        forbidden_by_certifications(inspection, signers)
+            .into_iter()
+            .map(of(Fault::ForbiddenByCertification)),
+    );
     let (assigned, missing) = assign(inspection, signers);
     unsigned.extend(missing);
     broken.extend(wrong_signers(&assigned, signers, trusting));
-    broken.extend(shared_keys(&assigned));
+    broken.extend(shared_keys(&assigned).into_iter().map(of(Fault::SharedKey)));
     broken.extend(unaccounted(inspection, &assigned));
     if unsigned.is_empty() {
-        broken.extend(filled_after_last_signature(&assigned));
+        broken.extend(filled_after_last_signature(&assigned).map(of(Fault::FilledInAfterSigning)));
     }
 
     let stored = record(inspection, &assigned);
@@ -124,27 +129,34 @@ pub fn judge(
 }
 
 /// Every signature and timestamp must be intact and cover the file.
-fn not_intact(inspection: &Inspection, signers: &[RequiredSigner]) -> Vec<String> {
+fn not_intact(inspection: &Inspection, signers: &[RequiredSigner]) -> Vec<(Fault, String)> {
     let mut broken = Vec::new();
     let label = |field: &str| label(field, signers);
     for field in &inspection.fields {
         match &field.status {
-            SignatureStatus::Invalid { reason } => {
-                broken.push(format!("{} is invalid: {reason}", label(&field.name)))
-            }
+            SignatureStatus::Invalid { reason } => broken.push((
+                Fault::InvalidSignature,
+                format!("{} is invalid: {reason}", label(&field.name)),
+            )),
             SignatureStatus::Signed(Signature {
                 coverage: Coverage::OtherChanges { description },
                 ..
-            }) => broken.push(format!(
-                "{} no longer covers the file: it was changed after signing ({description})",
-                label(&field.name)
+            }) => broken.push((
+                Fault::ChangedAfterSigning,
+                format!(
+                    "{} no longer covers the file: it was changed after signing ({description})",
+                    label(&field.name)
+                ),
             )),
             SignatureStatus::Timestamp(t) => {
                 if let Coverage::OtherChanges { description } = &t.coverage {
-                    broken.push(format!(
-                        "the document timestamp in {} no longer covers the file: it was \
+                    broken.push((
+                        Fault::ChangedAfterSigning,
+                        format!(
+                            "the document timestamp in {} no longer covers the file: it was \
                          changed after it ({description})",
-                        field.name
+                            field.name
+                        ),
                     ));
                 }
             }
@@ -221,7 +233,11 @@ fn assign<'a>(
 
 /// Each signature by the person it signs for: not a certificate in another signer's
 /// name in this one's place, and with trust anchors, by this very person and trusted.
-fn wrong_signers(assigned: &[Assigned], signers: &[RequiredSigner], trusting: bool) -> Vec<String> {
+fn wrong_signers(
+    assigned: &[Assigned],
+    signers: &[RequiredSigner],
+    trusting: bool,
+) -> Vec<(Fault, String)> {
     let mut broken = Vec::new();
     for &(signer, field, s) in assigned {
         // A certificate in another signer's name, in this one's place.
@@ -230,37 +246,49 @@ fn wrong_signers(assigned: &[Assigned], signers: &[RequiredSigner], trusting: bo
                 .iter()
                 .find(|o| o.slot != signer.slot && names_person(&s.signer_name, &o.name))
             {
-                broken.push(format!(
-                    "the {} signature ({field}) is by a certificate in the name of {} ({}), \
+                broken.push((
+                    Fault::WrongSigner,
+                    format!(
+                        "the {} signature ({field}) is by a certificate in the name of {} ({}), \
                      who signs as the {}",
-                    who(signer),
-                    other.name,
-                    s.signer_name,
-                    who(other).trim_end_matches("'s")
+                        who(signer),
+                        other.name,
+                        s.signer_name,
+                        who(other).trim_end_matches("'s")
+                    ),
                 ));
             } else if trusting && !signer.name.is_empty() {
-                broken.push(format!(
-                    "the {} signature ({field}) is by {}, who is not {} (nor anyone else who \
+                broken.push((
+                    Fault::WrongSigner,
+                    format!(
+                        "the {} signature ({field}) is by {}, who is not {} (nor anyone else who \
                      must sign)",
-                    who(signer),
-                    s.signer_name,
-                    signer.name
+                        who(signer),
+                        s.signer_name,
+                        signer.name
+                    ),
                 ));
             } else if trusting {
-                broken.push(format!(
-                    "the guide does not name its {} (it was made without that name), so \
+                broken.push((
+                    Fault::WrongSigner,
+                    format!(
+                        "the guide does not name its {} (it was made without that name), so \
                      --trust cannot check that {} is who signed ({field}); make the guide with \
                      the name",
-                    signer.label.to_lowercase(),
-                    s.signer_name
+                        signer.label.to_lowercase(),
+                        s.signer_name
+                    ),
                 ));
             }
         }
         if let Trust::Untrusted { reason } = &s.trust {
-            broken.push(format!(
-                "the {} signer ({}, {field}) is not trusted: {reason}",
-                who(signer),
-                s.signer
+            broken.push((
+                Fault::NotTrusted,
+                format!(
+                    "the {} signer ({}, {field}) is not trusted: {reason}",
+                    who(signer),
+                    s.signer
+                ),
             ));
         }
     }
@@ -297,7 +325,7 @@ fn shared_keys(assigned: &[Assigned]) -> Vec<String> {
 /// Every other signature and timestamp: with trust anchors, trusted too (a service's
 /// seal must chain to an anchor like the people do); after the last personal signature,
 /// invisible — nobody who must sign covers what it draws.
-fn unaccounted(inspection: &Inspection, assigned: &[Assigned]) -> Vec<String> {
+fn unaccounted(inspection: &Inspection, assigned: &[Assigned]) -> Vec<(Fault, String)> {
     let mut broken = Vec::new();
     let last_personal = assigned.iter().map(|(_, _, s)| s.signed_bytes).max();
     for field in &inspection.fields {
@@ -312,16 +340,19 @@ fn unaccounted(inspection: &Inspection, assigned: &[Assigned]) -> Vec<String> {
             _ => continue,
         };
         if let Trust::Untrusted { reason } = trust {
-            broken.push(format!(
-                "the {what} in {} is not trusted: {reason}",
-                field.name
+            broken.push((
+                Fault::NotTrusted,
+                format!("the {what} in {} is not trusted: {reason}", field.name),
             ));
         }
         if visible && last_personal.is_none_or(|last| signed_bytes > last) {
-            broken.push(format!(
-                "the {what} in {} was made after the last personal signature and draws on \
+            broken.push((
+                Fault::Unaccounted,
+                format!(
+                    "the {what} in {} was made after the last personal signature and draws on \
                  the page (or acts), which nobody who must sign covers",
-                field.name
+                    field.name
+                ),
             ));
         }
     }
@@ -348,14 +379,15 @@ fn filled_after_last_signature(assigned: &[Assigned]) -> Option<String> {
 /// otherwise signed, or — with `allow_unsigned` — archived as unsigned when a signature
 /// is missing.
 fn verdict(
-    mut broken: Vec<String>,
+    broken: Vec<(Fault, String)>,
     mut unsigned: Vec<String>,
     stored: Vec<StoredSignature>,
     policy: &Policy,
 ) -> Result<(Status, Vec<StoredSignature>), Refusal> {
-    if !broken.is_empty() {
-        broken.extend(unsigned);
-        return Err(Refusal::new(broken.join("; ")));
+    if let Some(&(fault, _)) = broken.first() {
+        let mut reasons: Vec<String> = broken.into_iter().map(|(_, r)| r).collect();
+        reasons.extend(unsigned);
+        return Err(Refusal::new(fault, reasons.join("; ")));
     }
     if unsigned.is_empty() {
         return Ok((Status::Signed, stored));
@@ -374,10 +406,7 @@ fn verdict(
     if policy.allow_unsigned {
         Ok((Status::Unsigned, stored))
     } else {
-        Err(Refusal {
-            reason: unsigned.join("; "),
-            unsigned_only: true,
-        })
+        Err(Refusal::new(Fault::Unsigned, unsigned.join("; ")))
     }
 }
 

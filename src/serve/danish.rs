@@ -4,6 +4,7 @@
 //! after it, as the command line gives it.
 
 use crate::app::Error;
+use crate::archive::Fault;
 use crate::base::error::Error as BaseError;
 use crate::model::error::Error as ModelError;
 use crate::signature::error::Error as SignatureError;
@@ -107,33 +108,47 @@ fn base_message(error: &BaseError, field: Option<&str>) -> Option<String> {
     })
 }
 
-/// The Danish sentence for a file the archive refused; the command line's reason follows
-/// it as the detail. The reasons are the archive's own (English) sentences: the words
-/// matched here are the ones its rules use.
-pub fn refusal(reason: &str, unsigned_only: bool) -> String {
-    let has = |w: &str| reason.contains(w);
-    if unsigned_only {
-        "Guiden er ikke underskrevet af alle, den nævner. En guide underskrevet på papir kan \
-         arkiveres som ikke underskrevet."
-    } else if has("ambiguous") {
-        "Filen kan læses på to forskellige måder, så det er uklart, hvad der blev underskrevet \
-         (et kendt angreb på underskrevne PDF-filer)."
-    } else if has("filled in after") {
-        "Der er udfyldt felter, efter den sidste underskrift blev sat."
-    } else if has("changed after signing") {
-        "Filen er ændret, efter den blev underskrevet."
-    } else if has("revoked") {
-        "Et certifikat bag en underskrift er tilbagekaldt."
-    } else if has("not a guide") || has("identity") || has("made by mus") {
-        "Filen er ikke en samtaleguide lavet af mus."
-    } else if has("archived") || has("guide id") {
-        "Arkivet har allerede en anden guide med samme id."
-    } else if has("signature") || has("signed") {
-        "En underskrift er ugyldig, ufuldstændig eller sat af den forkerte person."
-    } else {
-        "Filen kan ikke arkiveres."
+/// The Danish sentence for a file the archive refused, by the kind of its first reason;
+/// the command line's reasons follow it on the page as the detail.
+pub fn refusal(fault: Fault) -> &'static str {
+    match fault {
+        Fault::Unreadable => {
+            "Filen kan ikke læses på én bestemt måde: den er afkortet, beskadiget eller kan \
+             læses på flere måder, så det er uklart, hvad der blev underskrevet (et kendt \
+             angreb på underskrevne PDF-filer)."
+        }
+        Fault::NotAGuide => "Filen er ikke en samtaleguide lavet af mus.",
+        Fault::IdentityChanged => {
+            "Guidens oplysninger (leder, enhed, dato) er ændret, efter den blev underskrevet."
+        }
+        Fault::GuideIdTaken => "Arkivet har allerede en anden guide med samme id.",
+        Fault::NotIndexed => {
+            "En fil med guidens navn ligger allerede i arkivets mappe uden at være registreret. \
+             Bed den, der passer arkivet, om at køre «mus archive verify»."
+        }
+        Fault::InvalidSignature => "En underskrift er ugyldig.",
+        Fault::ChangedAfterSigning => "Filen er ændret, efter den blev underskrevet.",
+        Fault::ForbiddenByCertification => {
+            "Filen er certificeret, så den ikke må ændres, men den er ændret bagefter."
+        }
+        Fault::WrongSigner => "En underskrift er sat af en anden end den, der skal underskrive.",
+        Fault::NotTrusted => {
+            "En underskrift kan ikke godkendes: certifikatet hører ikke til de betroede, eller \
+             det er tilbagekaldt."
+        }
+        Fault::SharedKey => "To underskrifter er sat med den samme nøgle.",
+        Fault::Unaccounted => {
+            "En senere underskrift eller et tidsstempel tegner på siderne efter den sidste \
+             personlige underskrift."
+        }
+        Fault::FilledInAfterSigning => {
+            "Der er udfyldt felter, efter den sidste underskrift blev sat."
+        }
+        Fault::Unsigned => {
+            "Guiden er ikke underskrevet af alle, den nævner. En guide underskrevet på papir \
+             kan arkiveres som ikke underskrevet."
+        }
     }
-    .to_string()
 }
 
 #[cfg(test)]
