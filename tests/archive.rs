@@ -1186,11 +1186,7 @@ fn a_guide_with_a_third_signer_needs_all_three() {
 /// recorded as signing for nobody.
 #[test]
 fn a_b_lta_guide_is_archived_with_its_timestamps_and_revocation_checks() {
-    let ltv = |name: &str| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/ltv")
-            .join(name)
-    };
+    let ltv = |name: &str| common::fixture("ltv").join(name);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("arkiv");
     archive(&dir)

@@ -928,7 +928,7 @@ fn files_no_manifest_claims_are_left_alone_saying_what_they_are() {
     std::fs::remove_file(out.join("manifest.json")).unwrap();
     std::fs::remove_file(out.join("manifest.csv")).unwrap();
     let anne = std::fs::read(out.join("anne-hansen-chef-2027-01-20.pdf")).unwrap();
-    let signed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed");
+    let signed = common::fixture("signed");
     let placed: [(&str, Vec<u8>); 5] = [
         // A guide mus made, for another leader.
         ("bo-holm-chef-2027-01-20.pdf", anne.clone()),

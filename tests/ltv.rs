@@ -28,10 +28,7 @@ fn status<'a>(inspection: &'a mus::signature::Inspection, field: &str) -> &'a Si
 
 #[test]
 fn both_personal_signatures_of_every_ltv_fixture_verify() {
-    let anchors = load_trust_anchors(
-        &common::fixture("ltv/root.pem"),
-    )
-    .unwrap();
+    let anchors = load_trust_anchors(&common::fixture("ltv/root.pem")).unwrap();
     for name in [
         "b-t.pdf",
         "b-lt.pdf",

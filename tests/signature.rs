@@ -332,8 +332,7 @@ fn rsa_pss_and_ecdsa_p384_signatures_verify_and_chain_to_the_ca() {
 #[test]
 fn a_certification_says_what_it_permits_and_p1_names_every_later_signature() {
     use mus::signature::{ChangeKind, DocMdp, LaterChange};
-    let attacks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attacks");
-    let dir = std::env::var_os("MUS_ATTACK_FIXTURES").map_or(attacks, PathBuf::from);
+    let dir = common::fixtures_or("MUS_ATTACK_FIXTURES", "attacks");
     let certification = |file: &str| {
         let pdf = std::fs::read(dir.join(file)).unwrap();
         let inspection = inspect(&pdf, &[]).unwrap();
