@@ -3,10 +3,12 @@
 //! nothing printed. Where the command line does the same, the results are compared with
 //! what the binary writes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use assert_cmd::Command;
+use common::pdf;
 use mus::app::archive::{self, AddOptions, Verdict};
 use mus::app::batch::{self, BatchRequest, Outcome, Progress};
 use mus::app::guide::{make_guide, GuideRequest};
@@ -38,24 +40,16 @@ fn upload(label: &str, bytes: impl Into<Vec<u8>>) -> Input {
     })
 }
 
+/// A committed signed fixture's bytes.
 fn signed(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/signed")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let doc = lopdf::Document::load_mem(pdf).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
+    common::read(&common::committed(name))
 }
 
 #[test]
 fn make_guide_returns_the_pdf_with_the_leaders_name_and_the_clis_file_name() {
     let made = make_guide(&request("Åse Ærø Holm")).unwrap();
     assert!(made.pdf.starts_with(b"%PDF-"));
-    let text = pdf_text(&made.pdf);
+    let text = pdf::text_of_bytes(&made.pdf);
     assert!(text.contains("Åse Ærø Holm"), "{text}");
     assert!(text.contains("Bodil Kjærgård"), "{text}");
     assert_eq!(made.file_name, "mus-aase-aeroe-holm-2027-01-15.pdf");
@@ -72,8 +66,7 @@ fn make_guide_returns_the_pdf_with_the_leaders_name_and_the_clis_file_name() {
 fn make_guide_gives_the_bytes_the_command_line_writes() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("g.pdf");
-    Command::cargo_bin("mus")
-        .unwrap()
+    common::mus()
         .env("SOURCE_DATE_EPOCH", EPOCH.to_string())
         .args(["guide", "--role", "leder-af-medarbejdere"])
         .args(["--focus", "saet-retning", "--name", "Åse Ærø Holm"])
@@ -245,7 +238,7 @@ fn batch_run_with_keep_going_writes_the_valid_rows_and_the_manifest() {
         files.contains(&batch::MANIFEST_CSV.to_string()),
         "{files:?}"
     );
-    let text = pdf_text(&std::fs::read(&written[1]).unwrap());
+    let text = pdf::text_of_bytes(&std::fs::read(&written[1]).unwrap());
     assert!(text.contains("Carl Ørn"), "{text}");
     // The same roster again changes nothing.
     let (_, again) = batch::run(&request, &batch::NoProgress).unwrap();
@@ -337,7 +330,7 @@ fn archive_add_of_uploads_returns_a_verdict_per_file() {
         (report.figures.total.leaders, report.figures.total.signed),
         (2, 1)
     );
-    assert!(pdf_text(&report.pdf).contains("2027"));
+    assert!(pdf::text_of_bytes(&report.pdf).contains("2027"));
     assert!(!report.csv.is_empty());
 }
 

@@ -5,32 +5,11 @@
 //! accepted when both fields are signed and intact, refused when a byte changed, when the
 //! file was edited after signing, when a field is empty, or when a signer is not trusted.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use sha2::{Digest, Sha256};
-
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd.env_remove("MUS_ARCHIVE");
-    cmd
-}
-
-/// `mus archive --archive DIR …`
-fn archive(dir: &Path) -> Command {
-    let mut cmd = mus();
-    cmd.arg("archive").arg("--archive").arg(dir);
-    cmd
-}
-
-fn stdout_of(out: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(out.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(out.get_output().stderr.clone()).unwrap()
-}
+use common::{archive, archive_add, committed, mus, sha256, signed, stderr_of, stdout_of};
 
 const TRUST_NOTE: &str = "note: signatures are checked to be intact, but their signers are not verified against a trust anchor (give --trust FILE.pem to verify them)\n";
 
@@ -76,13 +55,6 @@ fn make_guide(
         .map(|(_, id)| id.to_string())
         .unwrap_or_else(|| panic!("no guide id in {stderr:?}"));
     (out, id)
-}
-
-fn sha256(path: &Path) -> String {
-    Sha256::digest(std::fs::read(path).unwrap())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[cfg(unix)]
@@ -259,11 +231,7 @@ fn adding_the_identical_file_again_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let (guide, id) = make_guide(tmp.path(), "g.pdf", "Åse Holm", "Syd", None);
     let dir = tmp.path().join("arkiv");
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .arg(&guide)
-        .assert()
-        .code(0);
+    archive_add(&dir, [&guide]);
     let stored = dir.join(format!("2027/syd/aase-holm-{}.pdf", id.to_lowercase()));
     let before = std::fs::metadata(&stored).unwrap().modified().unwrap();
     let copy = tmp.path().join("kopi.pdf");
@@ -316,11 +284,7 @@ fn a_different_file_for_the_same_guide_is_kept_as_version_2_and_the_first_stays(
     assert_eq!(id, id2, "the same guide");
     assert_ne!(sha256(&first), sha256(&second), "different bytes");
     let dir = tmp.path().join("arkiv");
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .arg(&first)
-        .assert()
-        .code(0);
+    archive_add(&dir, [&first]);
     let out = archive(&dir)
         .args(["add", "--allow-unsigned"])
         .arg(&second)
@@ -434,11 +398,7 @@ fn the_archive_is_owner_only_folders_0700_files_0400_index_0600() {
     let tmp = tempfile::tempdir().unwrap();
     let (guide, id) = make_guide(tmp.path(), "g.pdf", "Åse Holm", "Syd", None);
     let dir = tmp.path().join("ny").join("arkiv");
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .arg(&guide)
-        .assert()
-        .code(0);
+    archive_add(&dir, [&guide]);
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&dir.join("2027")), 0o700);
     assert_eq!(mode(&dir.join("2027/syd")), 0o700);
@@ -455,11 +415,7 @@ fn verify_passes_on_an_untouched_archive() {
     let (a, _) = make_guide(tmp.path(), "a.pdf", "Åse Holm", "Syd", None);
     let (b, _) = make_guide(tmp.path(), "b.pdf", "Bo Dahl", "Nord", None);
     let dir = tmp.path().join("arkiv");
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .args([&a, &b])
-        .assert()
-        .code(0);
+    archive_add(&dir, [&a, &b]);
     let out = archive(&dir).arg("verify").assert().code(0);
     assert_eq!(stdout_of(&out), "");
     assert_eq!(
@@ -475,11 +431,7 @@ fn verify_passes_on_an_untouched_archive() {
 fn one_guide_archive(tmp: &Path) -> (PathBuf, String, String) {
     let (guide, id) = make_guide(tmp, "g.pdf", "Åse Holm", "Syd", None);
     let dir = tmp.join("arkiv");
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .arg(&guide)
-        .assert()
-        .code(0);
+    archive_add(&dir, [&guide]);
     (
         dir,
         format!("2027/syd/aase-holm-{}.pdf", id.to_lowercase()),
@@ -685,11 +637,7 @@ fn status_fixture(tmp: &Path) -> (PathBuf, PathBuf, String, String) {
     let (soeren, soeren_id) = make_guide(tmp, "s.pdf", "Søren Østergård", "Skole Nord", None);
     let (aase, aase_id) = make_guide(tmp, "a.pdf", "Åse Holm", "Syd", None);
     let dir = tmp.join("arkiv");
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .args([&soeren, &aase])
-        .assert()
-        .code(0);
+    archive_add(&dir, [&soeren, &aase]);
     let roster = tmp.join("ledere.csv");
     std::fs::write(&roster, ROSTER).unwrap();
     (dir, roster, soeren_id, aase_id)
@@ -882,15 +830,6 @@ fn trust_files_are_loaded_and_the_note_is_given_only_without_them() {
         .assert()
         .code(0);
     assert!(!stderr_of(&out).contains("note:"), "{}", stderr_of(&out));
-}
-
-/// A signed fixture (`tests/fixtures/signed`, made by pyHanko; see its README), or from
-/// `MUS_SIGNED_FIXTURES` when `scripts/signature-roundtrip.sh` made a fresh set.
-fn signed(name: &str) -> PathBuf {
-    std::env::var_os("MUS_SIGNED_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed"))
-        .join(name)
 }
 
 #[test]
@@ -1179,14 +1118,6 @@ fn a_guide_filled_in_after_both_signatures_is_refused() {
     assert!(!dir.join("2027").exists(), "nothing was stored");
 }
 
-/// A committed signed fixture, never one of a fresh set (`scripts/make-three-signer-
-/// fixtures.sh` makes these, not `make-signed-fixtures.sh`).
-fn committed(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/signed")
-        .join(name)
-}
-
 /// The guide says who must sign: a custom template's third signer (a union
 /// representative) must sign too, and is recorded with the leader and the manager.
 #[test]
@@ -1255,11 +1186,7 @@ fn a_guide_with_a_third_signer_needs_all_three() {
 /// recorded as signing for nobody.
 #[test]
 fn a_b_lta_guide_is_archived_with_its_timestamps_and_revocation_checks() {
-    let ltv = |name: &str| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/ltv")
-            .join(name)
-    };
+    let ltv = |name: &str| common::fixture("ltv").join(name);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("arkiv");
     archive(&dir)
@@ -1331,11 +1258,7 @@ fn verify_names_an_archived_file_replaced_by_a_link_and_a_linked_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, stored, _) = one_guide_archive(tmp.path());
     let (guide, id) = make_guide(tmp.path(), "b.pdf", "Bo Dahl", "Nord", None);
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .arg(&guide)
-        .assert()
-        .code(0);
+    archive_add(&dir, [&guide]);
     let copy = tmp.path().join("kopi.pdf");
     std::fs::copy(dir.join(&stored), &copy).unwrap();
     std::fs::remove_file(dir.join(&stored)).unwrap();
@@ -1633,11 +1556,7 @@ fn rebuild_recreates_the_index_and_names_files_todays_rules_refuse() {
         .assert()
         .code(0);
     let (guide, _) = make_guide(tmp.path(), "b.pdf", "Åse Holm", "Syd", Some("1800000000"));
-    archive(&dir)
-        .args(["add", "--allow-unsigned"])
-        .arg(&guide)
-        .assert()
-        .code(0);
+    archive_add(&dir, [&guide]);
     let before = stdout_of(&archive(&dir).args(["list", "--json"]).assert().code(0));
     let index = dir.join("index.sqlite");
     std::fs::write(&index, b"").unwrap();

@@ -11,10 +11,12 @@
 //! `MUS_ATTACK_FIXTURES=DIR` and `MUS_LTV_FIXTURES=DIR` point at freshly made sets
 //! (`scripts/signature-matrix.py` does that in CI).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::fixtures_or;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -38,27 +40,10 @@ struct Expected {
     trust_file: Option<String>,
 }
 
-fn fixtures(variable: &str, folder: &str) -> PathBuf {
-    std::env::var_os(variable)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(folder)
-        })
-}
-
 fn expectations(dir: &Path) -> BTreeMap<String, Expected> {
     let text = std::fs::read_to_string(dir.join("expected.json"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.join("expected.json").display()));
     serde_json::from_str(&text).unwrap()
-}
-
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd.env_remove("MUS_ARCHIVE");
-    cmd
 }
 
 fn trust_file(dir: &Path, expected: &Expected) -> PathBuf {
@@ -74,8 +59,8 @@ fn trust_file(dir: &Path, expected: &Expected) -> PathBuf {
 
 /// `mus archive add` of one file into `archive`: exit code and what it printed.
 fn add(archive: &Path, dir: &Path, file: &str, expected: &Expected) -> (i32, String) {
-    let mut cmd = mus();
-    cmd.arg("archive").arg("--archive").arg(archive).arg("add");
+    let mut cmd = common::archive(archive);
+    cmd.arg("add");
     if expected.trust {
         cmd.arg("--trust").arg(trust_file(dir, expected));
     }
@@ -179,11 +164,8 @@ fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option
     index::insert(&tx, &guide).unwrap();
     tx.commit().unwrap();
     drop(idx);
-    let mut cmd = mus();
-    cmd.arg("archive")
-        .arg("--archive")
-        .arg(&archive)
-        .arg("verify");
+    let mut cmd = common::archive(&archive);
+    cmd.arg("verify");
     if expected.trust {
         cmd.arg("--trust").arg(trust_file(dir, expected));
     }
@@ -205,19 +187,19 @@ fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option
 
 #[test]
 fn every_attack_is_refused_and_every_service_style_guide_judged_as_expected() {
-    let failures = judge_folder(&fixtures("MUS_ATTACK_FIXTURES", "attacks"));
+    let failures = judge_folder(&fixtures_or("MUS_ATTACK_FIXTURES", "attacks"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
 fn what_the_red_team_built_is_refused_and_typed_markers_are_not() {
-    let failures = judge_folder(&fixtures("MUS_REDTEAM_FIXTURES", "redteam"));
+    let failures = judge_folder(&fixtures_or("MUS_REDTEAM_FIXTURES", "redteam"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
 fn pades_b_t_b_lt_b_lta_and_a_revoked_signer_are_judged_as_expected() {
-    let failures = judge_folder(&fixtures("MUS_LTV_FIXTURES", "ltv"));
+    let failures = judge_folder(&fixtures_or("MUS_LTV_FIXTURES", "ltv"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -225,7 +207,7 @@ fn pades_b_t_b_lt_b_lta_and_a_revoked_signer_are_judged_as_expected() {
 /// Its P=2 and P=3 twins, made the same way, are accepted.
 #[test]
 fn a_guide_certified_permitting_no_changes_then_signed_is_refused_naming_the_certification() {
-    let dir = fixtures("MUS_ATTACK_FIXTURES", "attacks");
+    let dir = fixtures_or("MUS_ATTACK_FIXTURES", "attacks");
     let all = expectations(&dir);
     let case = |name: &str| &all[name];
     let file = "certified-no-changes.pdf";

@@ -1,17 +1,14 @@
 //! `mus batch` end to end: rosters in every format, validation, safe file names,
 //! idempotent re-runs and the manifest.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use assert_cmd::Command;
+use common::{mus, pdfs_in, squeeze, stderr_of};
 use mus::model::framework::Framework;
 use sha2::{Digest, Sha256};
-
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
 
 const FIRST: [&str; 12] = [
     "Søren", "Mette", "Åse", "Jørgen", "Birthe", "Ærling", "Kirsten", "Bjørn", "Hanne", "Rasmus",
@@ -160,26 +157,6 @@ fn write_json(path: &Path, rows: &[Row]) {
     std::fs::write(path, serde_json::to_string_pretty(&items).unwrap()).unwrap();
 }
 
-fn pdfs(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn squeeze(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
-}
-
-fn stderr(out: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(out.get_output().stderr.clone()).unwrap()
-}
-
 #[test]
 fn a_windows_1252_roster_of_120_gives_120_correct_guides_identical_across_formats() {
     let dir = tempfile::tempdir().unwrap();
@@ -196,7 +173,7 @@ fn a_windows_1252_roster_of_120_gives_120_correct_guides_identical_across_format
         .assert()
         .code(0);
 
-    let files = pdfs(&out);
+    let files = pdfs_in(&out);
     assert_eq!(files.len(), 120);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
@@ -271,7 +248,7 @@ fn a_windows_1252_roster_of_120_gives_120_correct_guides_identical_across_format
             .arg("--quiet")
             .assert()
             .code(0);
-        let other_files = pdfs(&other);
+        let other_files = pdfs_in(&other);
         assert_eq!(other_files.len(), 120, "{name}");
         for (a, b) in files.iter().zip(&other_files) {
             assert_eq!(a.file_name(), b.file_name(), "{name}");
@@ -302,7 +279,7 @@ fn bad_rows_are_all_reported_and_nothing_is_written() {
         .args(["--date", "2027-01-20"])
         .assert()
         .code(2);
-    let err = stderr(&result);
+    let err = stderr_of(&result);
     let file = csv.display();
     for expected in [
         format!("error: {file}:3: rolle: unknown role 'Leder af ledre' — did you mean 'leder-af-ledere'?"),
@@ -322,8 +299,8 @@ fn bad_rows_are_all_reported_and_nothing_is_written() {
         .args(["--date", "2027-01-20", "--keep-going"])
         .assert()
         .code(1);
-    assert!(stderr(&result).contains("3: rolle: unknown role"));
-    let files: Vec<String> = pdfs(&out)
+    assert!(stderr_of(&result).contains("3: rolle: unknown role"));
+    let files: Vec<String> = pdfs_in(&out)
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
@@ -404,9 +381,9 @@ fn a_rerun_is_idempotent_and_never_touches_foreign_files() {
         .assert()
         .code(0);
     assert!(
-        stderr(&result).contains("0 written, 2 unchanged, 0 failed"),
+        stderr_of(&result).contains("0 written, 2 unchanged, 0 failed"),
         "{}",
-        stderr(&result)
+        stderr_of(&result)
     );
     assert_eq!(
         std::fs::metadata(&ane).unwrap().modified().unwrap(),
@@ -427,7 +404,7 @@ fn a_rerun_is_idempotent_and_never_touches_foreign_files() {
         .arg("--keep-going")
         .assert()
         .code(1);
-    let err = stderr(&result);
+    let err = stderr_of(&result);
     assert!(
         err.contains("cai-ask-chef-2027-01-15.pdf exists and is not a PDF; it is left as it is"),
         "{err}"
@@ -511,7 +488,7 @@ fn a_roster_without_a_role_column_is_refused() {
         .assert()
         .code(2);
     assert_eq!(
-        stderr(&result),
+        stderr_of(&result),
         format!(
             "error: {}: no role column; name one of: rolle, niveau, role, level, ledelsesniveau (found: navn)\n",
             csv.display()
@@ -603,28 +580,28 @@ fn manifests_that_are_links_or_foreign_files_are_never_written() {
         std::os::unix::fs::symlink(&outside, out.join(manifest)).unwrap();
         let result = run(&out).code(2);
         assert_eq!(
-            stderr(&result),
+            stderr_of(&result),
             format!(
                 "error: {}: is a symbolic link; mus never writes through one (remove it, and mus writes the manifest here)\n",
                 out.join(manifest).display()
             )
         );
         assert_eq!(std::fs::read(&outside).unwrap(), b"not yours");
-        assert!(pdfs(&out).is_empty(), "nothing is written");
+        assert!(pdfs_in(&out).is_empty(), "nothing is written");
 
         let out = dir.path().join(format!("ud-foreign-{manifest}"));
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join(manifest), b"my own list").unwrap();
         let result = run(&out).code(2);
         assert_eq!(
-            stderr(&result),
+            stderr_of(&result),
             format!(
                 "error: {}: exists and was not written by mus; it is left as it is (move it away, and mus writes the manifest here)\n",
                 out.join(manifest).display()
             )
         );
         assert_eq!(std::fs::read(out.join(manifest)).unwrap(), b"my own list");
-        assert!(pdfs(&out).is_empty(), "nothing is written");
+        assert!(pdfs_in(&out).is_empty(), "nothing is written");
     }
 
     // A manifest mus wrote is still replaced when the roster changes.
@@ -652,7 +629,7 @@ fn rosters_without_rows_are_errors_that_say_what_was_found() {
             .assert()
             .code(2);
         assert!(!dir.path().join("ud").exists());
-        stderr(&result)
+        stderr_of(&result)
     };
     let names = "navn, name, leder navn, fulde navn";
     let cases: [(&str, &[u8], String); 5] = [
@@ -757,7 +734,7 @@ fn json_rosters_take_only_text_in_known_columns() {
         .code(2);
     let origin = json.display();
     assert_eq!(
-        stderr(&result),
+        stderr_of(&result),
         format!(
             "error: {origin}:1: navn: is an object ({{\"efternavn\":\"Hansen\",\"fornavn\":\"Ane\"}}); give it as text in quotes\n\
              {origin}:2: fokus: item 2 of the list is a number (3); give it as text in quotes\n\
@@ -802,7 +779,7 @@ fn an_interrupted_batch_leaves_no_temporary_files() {
             .spawn()
             .unwrap();
         // Signalled while guides are being written.
-        while !out.is_dir() || pdfs(&out).len() < 8 {
+        while !out.is_dir() || pdfs_in(&out).len() < 8 {
             assert!(
                 child.try_wait().unwrap().is_none(),
                 "the batch ended before it could be interrupted"
@@ -816,7 +793,7 @@ fn an_interrupted_batch_leaves_no_temporary_files() {
             .unwrap();
         assert!(kill.success());
         let output = child.wait_with_output().unwrap();
-        let written = pdfs(&out).len();
+        let written = pdfs_in(&out).len();
         assert!(
             written < 400,
             "{written} guides: the batch was not interrupted"
@@ -864,12 +841,12 @@ fn stale_temporary_files_of_an_earlier_run_are_removed() {
         .assert()
         .code(0);
     assert!(
-        stderr(&result).contains(&format!(
+        stderr_of(&result).contains(&format!(
             "mus batch: removed 2 temporary files an interrupted run left in {}\n",
             out.display()
         )),
         "{}",
-        stderr(&result)
+        stderr_of(&result)
     );
     assert!(!dead.exists() && !old.exists());
     assert!(live.exists() && other.exists());
@@ -906,7 +883,7 @@ fn a_rerun_after_a_batch_killed_before_its_manifest_replaces_its_own_guides() {
             .arg(&out)
             .assert()
             .code(code);
-        stderr(&result)
+        stderr_of(&result)
     };
     batch(
         "navn;rolle;enhed;dato\nAnne Hansen;chef;Skole Nord;20-01-2027\nBo Holm;chef;;20-01-2027\n",
@@ -951,7 +928,7 @@ fn files_no_manifest_claims_are_left_alone_saying_what_they_are() {
     std::fs::remove_file(out.join("manifest.json")).unwrap();
     std::fs::remove_file(out.join("manifest.csv")).unwrap();
     let anne = std::fs::read(out.join("anne-hansen-chef-2027-01-20.pdf")).unwrap();
-    let signed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed");
+    let signed = common::fixture("signed");
     let placed: [(&str, Vec<u8>); 5] = [
         // A guide mus made, for another leader.
         ("bo-holm-chef-2027-01-20.pdf", anne.clone()),
@@ -994,7 +971,7 @@ fn files_no_manifest_claims_are_left_alone_saying_what_they_are() {
         .arg("--keep-going")
         .assert()
         .code(1);
-    let err = stderr(&result);
+    let err = stderr_of(&result);
     let csv = csv.display();
     let left = "it is left as it is (move it away to make this guide)";
     assert_eq!(

@@ -6,10 +6,11 @@
 //! 4 on expectation 1 and 5 and 2 on expectation 2; `guide --previous`, `batch --previous`,
 //! `archive report` and `archive plans` must read the same from every one of them.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use lopdf::Document;
+use common::{csv_rows, mus, pdf};
 
 /// The fixtures, each with the leader whose guide it is.
 const FILLED: [(&str, &str); 5] = [
@@ -22,25 +23,10 @@ const FILLED: [(&str, &str); 5] = [
 
 const GOAL: &str = "Styrke den fælles retning";
 
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
-
 /// A file of tests/fixtures/choices, or of the folder MUS_CHOICE_FIXTURES names (.ci/run
 /// makes a fresh set with today's engines and runs these tests on it too).
 fn fixture(name: &str) -> PathBuf {
-    std::env::var_os("MUS_CHOICE_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/choices"))
-        .join(name)
-}
-
-fn pdf_text(path: &Path) -> String {
-    let doc = Document::load(path).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
+    common::fixtures_or("MUS_CHOICE_FIXTURES", "choices").join(name)
 }
 
 /// What next year's guide must say of last year's: the plan, signed, and both ratings.
@@ -61,28 +47,9 @@ fn check_followed_up(engine: &str, text: &str) -> Vec<String> {
     wrong
 }
 
+/// An archive of every engine's guide.
 fn archive(dir: &Path) -> PathBuf {
-    let archive = dir.join("arkiv");
-    mus()
-        .arg("archive")
-        .arg("--archive")
-        .arg(&archive)
-        .args(["add", "--allow-unsigned"])
-        .args(FILLED.map(|(f, _)| fixture(&format!("{f}.pdf"))))
-        .assert()
-        .success();
-    archive
-}
-
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("UTF-8 with BOM");
-    csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_reader(bytes)
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
+    common::archive_of(dir, FILLED.map(|(f, _)| fixture(&format!("{f}.pdf"))))
 }
 
 #[test]
@@ -126,7 +93,7 @@ fn guide_previous_shows_every_engines_ratings() {
             .arg(&out)
             .assert()
             .success();
-        wrong.extend(check_followed_up(engine, &pdf_text(&out)));
+        wrong.extend(check_followed_up(engine, &pdf::text(&out)));
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
@@ -155,7 +122,7 @@ fn batch_previous_shows_every_engines_ratings() {
             .iter()
             .find(|g| g["row"] == row + 2)
             .unwrap_or_else(|| panic!("row {} of this-year.csv: {manifest}", row + 2));
-        let text = pdf_text(&out_dir.join(guide["file"].as_str().unwrap()));
+        let text = pdf::text(&out_dir.join(guide["file"].as_str().unwrap()));
         wrong.extend(check_followed_up(engine, &text));
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
@@ -202,7 +169,7 @@ fn the_report_counts_every_engines_ratings() {
     ] {
         assert_eq!(figure(measure), want, "{measure}: {rows:?}");
     }
-    let text = pdf_text(&pdf);
+    let text = pdf::text(&pdf);
     assert!(!text.contains("har vurderinger endnu"), "{text}");
 }
 

@@ -1,67 +1,15 @@
 //! End-to-end tests: run the `mus` binary, read the PDFs back with lopdf, check content.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use common::{example_guide, mus, pdf, squeeze, stderr_of, EXAMPLE_FRAMEWORK};
 use lopdf::{Document, Object};
 use mus::model::framework::Framework;
 
-const EXAMPLE_FRAMEWORK: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/examples/framework-egeskov.json"
-);
-
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
-
-/// What a finished command wrote to standard error.
-fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(out.get_output().stderr.clone()).unwrap()
-}
-
 fn builtin() -> Framework {
     Framework::builtin().unwrap()
-}
-
-/// The done-when command of the guide issue, writing into `dir`.
-fn example_guide(dir: &Path, file: &str) -> PathBuf {
-    let out = dir.join(file);
-    mus()
-        .args([
-            "guide",
-            "--role",
-            "leder-af-medarbejdere",
-            "--focus",
-            "saet-retning",
-            "--focus",
-            "opdyrk-potentialer",
-        ])
-        .args([
-            "--name",
-            "Łukasz Øster-Ågård",
-            "--manager",
-            "Bodil Kjærgård",
-            "--unit",
-            "Dagtilbud Nord",
-        ])
-        .args(["--date", "2027-01-15", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
-    out
-}
-
-/// All text of a PDF, page by page, as lopdf extracts it through the fonts' ToUnicode maps.
-fn pdf_text(path: &Path) -> Vec<String> {
-    let doc = Document::load(path).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    pages
-        .iter()
-        .map(|p| doc.extract_text(&[*p]).unwrap())
-        .collect()
 }
 
 /// A terminal form field as read back: its type, value, widgets and their appearances.
@@ -72,26 +20,6 @@ struct FormField {
     flags: i64,
     /// Per widget: the names of its normal appearances (`[]` for a single stream).
     widgets: Vec<Vec<String>>,
-}
-
-fn pdf_string(doc: &Document, o: &Object) -> String {
-    let o = match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap(),
-        o => o,
-    };
-    match o {
-        Object::String(bytes, _) => match bytes.strip_prefix(&[0xFE, 0xFF]) {
-            Some(u) => String::from_utf16(
-                &u.chunks(2)
-                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                    .collect::<Vec<_>>(),
-            )
-            .unwrap(),
-            None => String::from_utf8_lossy(bytes).into_owned(),
-        },
-        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
-        _ => String::new(),
-    }
 }
 
 /// Every terminal field of the PDF's form, by full name, walking `/Kids` from `/Fields`.
@@ -115,7 +43,7 @@ fn form_fields(path: &Path) -> std::collections::BTreeMap<String, FormField> {
         let name = format!(
             "{prefix}{}",
             dict.get(b"T")
-                .map(|t| pdf_string(doc, t))
+                .map(|t| pdf::string(doc, t))
                 .unwrap_or_default()
         );
         let kids: Vec<lopdf::ObjectId> = dict
@@ -126,10 +54,10 @@ fn form_fields(path: &Path) -> std::collections::BTreeMap<String, FormField> {
         match dict.get(b"FT") {
             Ok(ft) => {
                 let mut field = FormField {
-                    kind: pdf_string(doc, ft),
+                    kind: pdf::string(doc, ft),
                     value: dict
                         .get(b"V")
-                        .map(|v| pdf_string(doc, v))
+                        .map(|v| pdf::string(doc, v))
                         .unwrap_or_default(),
                     flags: dict.get(b"Ff").and_then(Object::as_i64).unwrap_or(0),
                     widgets: Vec::new(),
@@ -188,14 +116,6 @@ fn form_fields(path: &Path) -> std::collections::BTreeMap<String, FormField> {
     out
 }
 
-/// Text compared without white space and hyphens, so words wrapped or hyphenated at a line
-/// end still match.
-fn squeeze(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
-}
-
 fn expectations<'a>(
     framework: &'a Framework,
     level: &str,
@@ -215,7 +135,7 @@ fn expectations<'a>(
 fn the_example_guide_has_the_name_and_exactly_the_focus_expectations() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = example_guide(dir.path(), "guide.pdf");
-    let text = squeeze(&pdf_text(&pdf).concat());
+    let text = squeeze(&pdf::page_texts(&pdf).concat());
     assert!(
         text.contains(&squeeze("Łukasz Øster-Ågård")),
         "name missing"
@@ -265,7 +185,7 @@ fn every_level_without_focus_has_every_expectation_of_that_level() {
             .arg(&out)
             .assert()
             .success();
-        let text = squeeze(&pdf_text(&out).concat());
+        let text = squeeze(&pdf::page_texts(&out).concat());
         assert_eq!(
             level.expectations.len(),
             expectations(&framework, &level.id, None).len()
@@ -416,7 +336,7 @@ fn fonts_are_embedded_and_subset_and_metadata_is_set() {
 #[test]
 fn every_page_has_a_footer_with_page_count_id_and_framework() {
     let dir = tempfile::tempdir().unwrap();
-    let pages = pdf_text(&example_guide(dir.path(), "guide.pdf"));
+    let pages = pdf::page_texts(&example_guide(dir.path(), "guide.pdf"));
     assert!(pages.len() >= 4, "{} pages", pages.len());
     for (i, page) in pages.iter().enumerate() {
         let page = squeeze(page);
@@ -567,7 +487,7 @@ fn names_in_greek_and_cyrillic_round_trip() {
         .arg(&out)
         .assert()
         .success();
-    let text = squeeze(&pdf_text(&out).concat());
+    let text = squeeze(&pdf::page_texts(&out).concat());
     assert!(
         text.contains("ΕλένηΠαπαδοπούλου") && text.contains("ДмитрийИванов"),
         "{text}"
@@ -591,7 +511,7 @@ fn without_output_the_file_is_named_after_leader_and_date_and_is_private() {
         .assert()
         .success();
     let path = dir.path().join("mus-aase-oedegaard-2027-02-01.pdf");
-    assert!(pdf_text(&path).concat().contains("Ødegård"));
+    assert!(pdf::page_texts(&path).concat().contains("Ødegård"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -676,7 +596,7 @@ fn another_organisations_framework_renders() {
         .success();
     let framework = Framework::from_path(Path::new(EXAMPLE_FRAMEWORK)).unwrap();
     assert_eq!((framework.levels.len(), framework.principles.len()), (3, 4));
-    let text = squeeze(&pdf_text(&out).concat());
+    let text = squeeze(&pdf::page_texts(&out).concat());
     for e in &framework.level("teamleder").unwrap().expectations {
         assert!(text.contains(&squeeze(&e.text)), "missing {}", e.text);
     }
@@ -823,7 +743,7 @@ fn exported_templates_override_the_built_in_ones_and_errors_name_file_and_line()
         .arg(&out)
         .assert()
         .success();
-    let text = squeeze(&pdf_text(&out).concat());
+    let text = squeeze(&pdf::page_texts(&out).concat());
     assert!(text.contains("VoresegenLUSguide") && !text.contains("SamtaleguidetilMUSmedMening"));
 
     std::fs::write(
@@ -886,7 +806,7 @@ fn names_with_markup_characters_stay_whole_everywhere() {
         .arg(&out)
         .assert()
         .success();
-    let pages = pdf_text(&out);
+    let pages = pdf::page_texts(&out);
     let all = squeeze(&pages.concat());
     // In the title block and under the signatures (page text beneath the printed-name
     // fields), and as the value of those fields.
@@ -919,7 +839,7 @@ fn decomposed_names_are_composed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.pdf");
     std::fs::write(&path, &out.get_output().stdout).unwrap();
-    assert!(pdf_text(&path).concat().contains("Åse Björk"));
+    assert!(pdf::page_texts(&path).concat().contains("Åse Björk"));
 }
 
 #[test]
@@ -1149,7 +1069,7 @@ fn the_guide_identifies_itself_as_pdf_a_2a_with_matching_xmp() {
     ] {
         assert!(xmp.contains(expected), "XMP lacks {expected}:\n{xmp}");
     }
-    let footer_id = squeeze(&pdf_text(&dir.path().join("guide.pdf"))[0]);
+    let footer_id = squeeze(&pdf::page_texts(&dir.path().join("guide.pdf"))[0]);
     assert!(
         footer_id.contains("Guide2027"),
         "the id in the XMP is the one in the footer"
@@ -1318,7 +1238,7 @@ fn with_no_form_the_values_are_printed_and_there_are_no_fields() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.pdf");
     std::fs::write(&path, &out.get_output().stdout).unwrap();
-    let text = squeeze(&pdf_text(&path).concat());
+    let text = squeeze(&pdf::page_texts(&path).concat());
     assert_eq!(
         text.matches("ÅseHolm").count(),
         2,

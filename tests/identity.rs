@@ -1,29 +1,21 @@
 //! The guide's identity end to end: written into the XMP by the PDF writer, read back by
 //! `GuideIdentity::from_pdf`, with the signers the layout laid out.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use chrono::NaiveDate;
+use common::{mus, pdf, PEOPLE};
 use lopdf::{Document, Object};
 use mus::base::fonts::FontSet;
 use mus::layout::{Color, FontStyle, Item, Page, SignatureArea};
 use mus::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
 use mus::pdf::Metadata;
 
+/// A file of tests/fixtures.
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
-
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
+    common::read(&common::fixture(name))
 }
 
 #[test]
@@ -152,26 +144,10 @@ fn signature_fields(pdf: &[u8]) -> Vec<String> {
 /// The signature fields by full name, each with whether it holds a signature (`/V`).
 fn signature_field_values(pdf: &[u8]) -> Vec<(String, bool)> {
     let doc = Document::load_mem(pdf).unwrap();
-    let resolve = |o: &Object| match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap().clone(),
-        o => o.clone(),
-    };
-    let text = |o: &Object| match resolve(o) {
-        Object::String(bytes, _) => match bytes.strip_prefix(&[0xFE, 0xFF]) {
-            Some(u) => String::from_utf16(
-                &u.chunks(2)
-                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                    .collect::<Vec<_>>(),
-            )
-            .unwrap(),
-            None => String::from_utf8_lossy(&bytes).into_owned(),
-        },
-        _ => String::new(),
-    };
     let Ok(form) = doc.catalog().unwrap().get(b"AcroForm") else {
         return Vec::new();
     };
-    let form = resolve(form);
+    let form = pdf::resolve(&doc, form);
     let mut stack: Vec<(Object, String)> = form
         .as_dict()
         .unwrap()
@@ -184,11 +160,11 @@ fn signature_field_values(pdf: &[u8]) -> Vec<(String, bool)> {
         .collect();
     let mut out = Vec::new();
     while let Some((field, prefix)) = stack.pop() {
-        let field = resolve(&field);
+        let field = pdf::resolve(&doc, &field);
         let dict = field.as_dict().unwrap();
         let name = match dict.get(b"T") {
-            Ok(t) if prefix.is_empty() => text(t),
-            Ok(t) => format!("{prefix}.{}", text(t)),
+            Ok(t) if prefix.is_empty() => pdf::string(&doc, t),
+            Ok(t) => format!("{prefix}.{}", pdf::string(&doc, t)),
             Err(_) => prefix.clone(),
         };
         if dict.get(b"FT").ok().and_then(|t| t.as_name().ok()) == Some(b"Sig".as_slice()) {
@@ -223,35 +199,14 @@ fn three_signer_templates(dir: &Path) {
     .unwrap();
 }
 
+/// The guide of Łukasz, one principle in focus, made with `templates`.
 fn guide_with(templates: &Path, out: &Path, extra: &[&str]) -> Vec<u8> {
-    mus()
-        .args([
-            "guide",
-            "--role",
-            "leder-af-medarbejdere",
-            "--focus",
-            "saet-retning",
-        ])
-        .args([
-            "--name",
-            "Łukasz Øster-Ågård",
-            "--manager",
-            "Bodil Kjærgård",
-        ])
-        .args([
-            "--unit",
-            "Dagtilbud Nord",
-            "--date",
-            "2027-01-15",
-            "--templates",
-        ])
-        .arg(templates)
-        .args(extra)
-        .arg("-o")
-        .arg(out)
-        .assert()
-        .success();
-    std::fs::read(out).unwrap()
+    let role = ["--role", "leder-af-medarbejdere", "--focus", "saet-retning"];
+    let templates = ["--templates", templates.to_str().unwrap()];
+    common::read(&common::guide_to(
+        out,
+        &[&role[..], &PEOPLE, &templates, extra].concat(),
+    ))
 }
 
 #[test]

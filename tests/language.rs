@@ -2,13 +2,9 @@
 //! is for the guide, the report and the words that are data (roles, principles, roster
 //! columns), which the help may quote.
 
-use assert_cmd::Command;
+mod common;
 
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
+use common::mus;
 
 /// Danish words that only Danish prose uses (none of them is a role, a principle or a
 /// column name, nor an English word).

@@ -1,6 +1,8 @@
 //! Layout of real guides with the real fonts: nothing outside the margins, no heading
 //! alone at the foot of a page, long compounds inside their boxes.
 
+mod common;
+
 use mus::base::fonts::FontSet;
 use mus::compose::guide::{Guide, People};
 use mus::compose::templates::Templates;
@@ -134,8 +136,7 @@ fn every_guide_ends_with_plan_and_signatures_together() {
 fn last_years_plan_table_stays_with_its_status_questions() {
     let framework = Framework::builtin().unwrap();
     let templates = Templates::builtin().unwrap();
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/previous/signed.pdf");
+    let fixture = common::fixture("previous/signed.pdf");
     let last_year = mus::archive::answers::read(&std::fs::read(fixture).unwrap()).unwrap();
     let level = framework.level("leder-af-medarbejdere").unwrap();
     let words = "Styrke den fælles retning i hverdagen med faste aftaler og opfølgning ";

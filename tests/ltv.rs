@@ -3,22 +3,18 @@
 //! timestamps, and a timestamp token changed inside the signature makes it invalid.
 //! What the archive decides about each file is tested with the archive.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{LEADER, MANAGER};
 use mus::signature::{inspect, load_trust_anchors, SignatureStatus};
 
-const LEADER: &str = "underskrift.leder.underskrift";
-const MANAGER: &str = "underskrift.leders-leder.underskrift";
 /// id-ct-TSTInfo, DER-encoded with its tag and length.
 const TST_INFO_OID: [u8; 13] = [
     0x06, 0x0B, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x10, 0x01, 0x04,
 ];
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/ltv")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::read(&common::fixture("ltv").join(name))
 }
 
 fn status<'a>(inspection: &'a mus::signature::Inspection, field: &str) -> &'a SignatureStatus {
@@ -32,10 +28,7 @@ fn status<'a>(inspection: &'a mus::signature::Inspection, field: &str) -> &'a Si
 
 #[test]
 fn both_personal_signatures_of_every_ltv_fixture_verify() {
-    let anchors = load_trust_anchors(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ltv/root.pem"),
-    )
-    .unwrap();
+    let anchors = load_trust_anchors(&common::fixture("ltv/root.pem")).unwrap();
     for name in [
         "b-t.pdf",
         "b-lt.pdf",

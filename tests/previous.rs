@@ -4,22 +4,17 @@
 //! The fixtures were made before guide ids grew to 80 bits: their 32-bit ids
 //! (`2026-B3DCFE74`) are read, archived and followed up as before.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{mus, pdf, squeeze};
 use lopdf::{Document, Object};
 
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
-
+/// A file of tests/fixtures/previous.
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/previous")
-        .join(name)
+    common::fixture("previous").join(name)
 }
 
 /// The 300-character goal scripts/fill-guide.py writes into plan row 1.
@@ -29,19 +24,7 @@ const GOAL: &str = "Styrke den fælles retning i Dagtilbud Nord, så hver medarb
     vi ser fremskridt og kan justere undervejs";
 
 /// All text of a PDF, its pages joined.
-fn pdf_text(path: &Path) -> String {
-    let doc = Document::load(path).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
-}
-
 /// Text without white space and hyphens, so words wrapped or hyphenated still match.
-fn squeeze(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
-}
-
 fn text_of(doc: &Document, o: &Object) -> String {
     let o = match o {
         Object::Reference(id) => doc.get_object(*id).unwrap(),
@@ -114,26 +97,31 @@ fn form_fields(path: &Path) -> BTreeMap<String, (String, String, Vec<String>)> {
 
 /// This year's guide for Mette Søgaard, following up `previous`.
 fn guide_after(dir: &Path, previous: &Path) -> PathBuf {
-    let out = dir.join("2027.pdf");
-    mus()
-        .args(["guide", "--role", "leder-af-medarbejdere"])
-        .args(["--focus", "saet-retning,opdyrk-potentialer"])
-        .args(["--name", "Mette Søgaard", "--manager", "Henrik Bæk"])
-        .args(["--unit", "Dagtilbud Nord", "--date", "2027-01-15"])
-        .arg("--previous")
-        .arg(previous)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    out
+    common::guide(
+        dir,
+        "2027.pdf",
+        &[
+            "--role",
+            "leder-af-medarbejdere",
+            "--focus",
+            "saet-retning,opdyrk-potentialer",
+            "--name",
+            "Mette Søgaard",
+            "--manager",
+            "Henrik Bæk",
+            "--unit",
+            "Dagtilbud Nord",
+            "--previous",
+            previous.to_str().unwrap(),
+        ],
+    )
 }
 
 #[test]
 fn a_signed_guides_plan_and_ratings_open_next_years_guide() {
     let dir = tempfile::tempdir().unwrap();
     let out = guide_after(dir.path(), &fixture("signed.pdf"));
-    let text = pdf_text(&out);
+    let text = pdf::text(&out);
     let flat = squeeze(&text);
     for cell in [
         GOAL,
@@ -198,7 +186,7 @@ fn a_signed_guides_plan_and_ratings_open_next_years_guide() {
 fn an_unsigned_previous_guide_is_marked_as_such_wherever_shown() {
     let dir = tempfile::tempdir().unwrap();
     let out = guide_after(dir.path(), &fixture("unsigned.pdf"));
-    let text = pdf_text(&out);
+    let text = pdf::text(&out);
     assert!(!text.contains("Aftalt og underskrevet"));
     assert!(squeeze(&text).contains(&squeeze(
         "Ikke underskrevet: sidste års guide (samtalen 14. januar 2026) blev ikke underskrevet af alle"
@@ -223,7 +211,7 @@ fn without_previous_the_guide_has_no_follow_up_of_a_plan() {
         .arg(&out)
         .assert()
         .success();
-    let text = pdf_text(&out);
+    let text = pdf::text(&out);
     assert!(!text.contains("sidste års udviklingsplan") && !text.contains("Sidste år"));
     assert!(!form_fields(&out)
         .keys()
@@ -256,22 +244,14 @@ fn a_previous_file_that_is_not_a_guide_is_refused_with_its_name() {
 /// An archive of last year's guides: Mette Søgaard's (signed), Łukasz Øster's (since
 /// renamed and moved, same employee id) and two of Eleni Papadopoulou's namesakes.
 fn last_years_archive(dir: &Path) -> PathBuf {
-    let archive = dir.join("arkiv");
-    mus()
-        .arg("archive")
-        .arg("--archive")
-        .arg(&archive)
-        .args(["add", "--allow-unsigned"])
-        .args(
-            ["signed", "renamed", "namesake-a", "namesake-b"].map(|f| fixture(&format!("{f}.pdf"))),
-        )
-        .assert()
-        .success();
-    archive
+    common::archive_of(
+        dir,
+        ["signed", "renamed", "namesake-a", "namesake-b"].map(|f| fixture(&format!("{f}.pdf"))),
+    )
 }
 
 fn example_roster() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/afdeling.csv")
+    common::root().join("examples/afdeling.csv")
 }
 
 #[test]
@@ -300,7 +280,7 @@ fn a_batch_follows_up_exactly_the_rows_whose_last_guide_is_archived() {
     files.sort();
     assert_eq!(files.len(), 7);
     for file in &files {
-        let text = pdf_text(file);
+        let text = pdf::text(file);
         if text.contains("Opfølgning på sidste års udviklingsplan") {
             assert!(squeeze(&text).contains(&squeeze(GOAL)));
             with_plan.push(file.file_name().unwrap().to_string_lossy().into_owned());
@@ -315,10 +295,10 @@ fn a_batch_follows_up_exactly_the_rows_whose_last_guide_is_archived() {
             "mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf"
         ]
     );
-    let mette = pdf_text(&out_dir.join("mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf"));
+    let mette = pdf::text(&out_dir.join("mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf"));
     assert!(mette.contains("Aftalt og underskrevet") && mette.contains("Sidste år: 3 · 4"));
     let lukasz =
-        pdf_text(&out_dir.join("lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf"));
+        pdf::text(&out_dir.join("lukasz-oester-aagaard-leder-af-medarbejdere-2027-01-15.pdf"));
     assert!(lukasz.contains("Ikke underskrevet"));
 
     // Eleni Papadopoulou: two archived guides could be hers; neither is used, and the row
@@ -387,7 +367,7 @@ fn a_leader_whose_level_changed_keeps_the_plan_and_only_the_ratings_that_still_a
         .arg(&out)
         .assert()
         .success();
-    let text = pdf_text(&out);
+    let text = pdf::text(&out);
     assert!(squeeze(&text).contains(&squeeze(GOAL)));
     // Last year's rated expectations (leder-af-medarbejdere, Sæt retning 1 and 2) count
     // only where a chef's expectation has the same text.
@@ -445,24 +425,9 @@ fn someone_elses_or_a_later_guide_is_followed_up_with_a_note() {
 
 /// Last year's guides of tests/fixtures/cycle (scripts/make-cycle-fixtures.sh), archived.
 fn cycle_archive(dir: &Path) -> PathBuf {
-    let archive = dir.join("arkiv");
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cycle");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    files.sort();
+    let files = common::pdfs_in(&common::fixture("cycle"));
     assert_eq!(files.len(), 7);
-    mus()
-        .arg("archive")
-        .arg("--archive")
-        .arg(&archive)
-        .args(["add", "--allow-unsigned"])
-        .args(&files)
-        .assert()
-        .success();
-    archive
+    common::archive_of(dir, files)
 }
 
 /// The 120-row example roster (scripts/make-roster.py 120) against an archive holding last
@@ -472,7 +437,7 @@ fn cycle_archive(dir: &Path) -> PathBuf {
 fn a_batch_of_120_follows_up_exactly_the_archived_rows() {
     let dir = tempfile::tempdir().unwrap();
     let archive = cycle_archive(dir.path());
-    let roster = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cycle/roster-120.csv");
+    let roster = common::fixture("cycle/roster-120.csv");
     let roster_name = roster.display().to_string();
     // Rows 2, 9, 12 and 13 by id, name and unit as last year; row 32 by id alone (last
     // year "Dmitrij Holm" in Skoler Syd, now "Maja Sørensen" in Sundhedsplejen).
@@ -551,7 +516,7 @@ fn a_batch_of_120_follows_up_exactly_the_archived_rows() {
     let mut with_plan = Vec::new();
     for record in records {
         let row = record["row"].as_u64().unwrap() as usize;
-        let text = pdf_text(&out_dir.join(record["file"].as_str().unwrap()));
+        let text = pdf::text(&out_dir.join(record["file"].as_str().unwrap()));
         let has_plan = text.contains("Opfølgning på sidste års udviklingsplan");
         assert_eq!(
             has_plan,

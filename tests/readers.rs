@@ -2,44 +2,18 @@
 //! hold for PDFium, pdf.js, MuPDF and poppler, read back with lopdf. The engines
 //! themselves are driven by `scripts/check-readers.py`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use common::example_guide;
+use common::pdf::{self, resolve};
 use lopdf::{Document, Object};
-
-/// The README's example guide, written into `dir`.
-fn example_guide(dir: &Path) -> PathBuf {
-    let out = dir.join("guide.pdf");
-    Command::cargo_bin("mus")
-        .unwrap()
-        .env_remove("SOURCE_DATE_EPOCH")
-        .args(["guide", "--role", "leder-af-medarbejdere"])
-        .args(["--focus", "saet-retning", "--focus", "opdyrk-potentialer"])
-        .args([
-            "--name",
-            "Łukasz Øster-Ågård",
-            "--manager",
-            "Bodil Kjærgård",
-        ])
-        .args(["--unit", "Dagtilbud Nord", "--date", "2027-01-15", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
-    out
-}
-
-/// The object `o` stands for, following a reference.
-fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap(),
-        o => o,
-    }
-}
 
 #[test]
 fn the_xmp_metadata_stream_is_unfiltered_utf8() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
     let catalog = doc.catalog().unwrap();
     let metadata = resolve(&doc, catalog.get(b"Metadata").unwrap())
         .as_stream()
@@ -114,7 +88,7 @@ fn to_unicode(cmap: &str) -> std::collections::BTreeMap<u16, String> {
 #[test]
 fn every_to_unicode_range_stays_within_its_last_byte() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
     let mut maps = 0;
     for object in doc.objects.values() {
         let Ok(font) = object.as_dict() else { continue };
@@ -162,7 +136,7 @@ fn every_to_unicode_range_stays_within_its_last_byte() {
 #[test]
 fn the_field_font_has_a_glyph_width_and_unicode_for_what_people_type() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
     let form = resolve(&doc, doc.catalog().unwrap().get(b"AcroForm").unwrap())
         .as_dict()
         .unwrap();
@@ -226,21 +200,16 @@ fn the_field_font_has_a_glyph_width_and_unicode_for_what_people_type() {
 /// All text of each page, as lopdf extracts it through the fonts' ToUnicode maps (page
 /// content only: widget appearances are not page text).
 fn page_texts(path: &Path) -> Vec<String> {
-    let doc = Document::load(path).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    pages
+    pdf::page_texts(path)
         .iter()
-        .map(|p| {
-            let text = doc.extract_text(&[*p]).unwrap();
-            text.split_whitespace().collect::<String>()
-        })
+        .map(|text| text.split_whitespace().collect::<String>())
         .collect()
 }
 
 #[test]
 fn the_dialogue_date_and_printed_names_are_page_text_of_a_form_guide() {
     let dir = tempfile::tempdir().unwrap();
-    let path = example_guide(dir.path());
+    let path = example_guide(dir.path(), "guide.pdf");
     let pages = page_texts(&path);
     assert!(pages[0].contains("15.januar2027"), "page 1: {}", pages[0]);
     let last = pages.last().unwrap();
@@ -382,7 +351,7 @@ fn answer_fields_cover_exactly_their_ruled_lines_at_the_readers_line_height() {
 #[test]
 fn answer_fields_are_auto_sized_in_the_pdf() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
     let mut auto = 0;
     for (_, page) in doc.get_pages() {
         let page = doc.get_dictionary(page).unwrap();
@@ -414,7 +383,7 @@ fn answer_fields_are_auto_sized_in_the_pdf() {
 #[test]
 fn mupdf_prints_a_long_answer_in_whole_lines_in_every_multi_line_field() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = Document::load(example_guide(dir.path())).unwrap();
+    let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
     let number = |o: &Object| match o {
         Object::Integer(i) => *i as f32,
         Object::Real(r) => *r,

@@ -5,11 +5,14 @@
 //! fixture script filled in — and compared with the CSV, the PDF's text and the bars the
 //! PDF draws.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
+use common::{pdf, squeeze_soft};
 use lopdf::{Document, Object};
 use serde_json::Value;
 
@@ -32,18 +35,19 @@ const LEVELS: [(&str, &str); 2] = [
 ];
 const SMALL_UNIT: &str = "Rådhusets Stab";
 
+/// `mus` at 2027-02-19 01:20 UTC: the archive's times and the report's date are fixed.
 fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
+    let mut cmd = common::mus();
     cmd.env("SOURCE_DATE_EPOCH", "1803000000");
     cmd
 }
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/rapport/guides")
+    common::root().join("examples/rapport/guides")
 }
 
 fn roster() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/rapport/ledere.csv")
+    common::root().join("examples/rapport/ledere.csv")
 }
 
 fn truth() -> &'static Value {
@@ -80,12 +84,7 @@ fn archive() -> &'static Path {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("report-archive-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-            .collect();
-        files.sort();
+        let files = common::pdfs_in(&fixtures());
         assert_eq!(files.len(), 30);
         mus()
             .args(["archive", "--archive"])
@@ -126,17 +125,9 @@ fn report(name: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
     (pdf, csv)
 }
 
+/// The rows of a CSV file mus wrote.
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
-    let bytes = std::fs::read(path).unwrap();
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_reader(&bytes[3..]);
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
+    common::csv_rows(&std::fs::read(path).unwrap())
 }
 
 /// A number as the report writes it: decimal comma, no "-0".
@@ -568,21 +559,6 @@ fn the_small_unit_is_hidden_and_cannot_be_derived_from_the_totals() {
     assert_eq!(part, from_whole);
 }
 
-/// Each page's text, squeezed of white space.
-fn page_texts(pdf: &Path) -> Vec<String> {
-    let doc = Document::load(pdf).unwrap();
-    doc.get_pages()
-        .keys()
-        .map(|&p| doc.extract_text(&[p]).unwrap())
-        .collect()
-}
-
-fn squeeze(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{AD}')
-        .collect()
-}
-
 /// Each panel's text on the profile pages (`anonymised`, squeezed), made with
 /// `--min-group min`: its n and its means, or "skjult" and "for få til at vise" for what
 /// is hidden.
@@ -609,7 +585,7 @@ fn pdf_text_holds_the_profile(anonymised: &str, min: usize) {
                 m(own, &c.own),
                 m(manager, &c.manager)
             );
-            assert!(anonymised.contains(&squeeze(&line)), "{line}");
+            assert!(anonymised.contains(&squeeze_soft(&line)), "{line}");
             let [a, b, _] = c.behind;
             let n = match (own, manager) {
                 (true, true) if a == b => format!("n = {a} ledere"),
@@ -617,10 +593,10 @@ fn pdf_text_holds_the_profile(anonymised: &str, min: usize) {
                 (true, false) => format!("n = {a} ledere (selv)"),
                 _ => format!("n = {b} ledere (leders leder)"),
             };
-            assert!(anonymised.contains(&squeeze(&n)), "{n}");
+            assert!(anonymised.contains(&squeeze_soft(&n)), "{n}");
             if !gap {
                 let line = "Forskel (selv – leders leder): skjult";
-                assert!(anonymised.contains(&squeeze(line)), "{line}");
+                assert!(anonymised.contains(&squeeze_soft(line)), "{line}");
             }
         }
     }
@@ -631,32 +607,32 @@ fn pdf_text_holds_the_profile(anonymised: &str, min: usize) {
 #[test]
 fn the_pdf_text_has_the_figures_and_the_profile_pages_no_names() {
     let (pdf, _) = report("text", &[]);
-    let pages = page_texts(&pdf);
-    let all = squeeze(&pages.concat());
+    let pages = pdf::page_texts(&pdf);
+    let all = squeeze_soft(&pages.concat());
     for (unit, [leaders, signed, unsigned, missing, plan]) in completion() {
         let unit = if unit == "Alle" { "I alt".into() } else { unit };
         let row = format!(
             "{unit}{leaders}{signed}{unsigned}{missing}{plan}({}%)",
             decimal(100.0 * plan as f64 / leaders as f64, 0)
         );
-        assert!(all.contains(&squeeze(&row)), "{row}");
+        assert!(all.contains(&squeeze_soft(&row)), "{row}");
     }
     let start = pages
         .iter()
         .position(|p| p.contains("Ledelsesprofil"))
         .unwrap();
-    let anonymised = squeeze(&pages[start..].concat());
+    let anonymised = squeeze_soft(&pages[start..].concat());
     pdf_text_holds_the_profile(&anonymised, MIN);
     // No names and no free text in the anonymised part.
     for p in truth()["roster"].as_array().unwrap() {
         let name = p["name"].as_str().unwrap();
         let last = name.rsplit(' ').next().unwrap();
-        assert!(!anonymised.contains(&squeeze(name)), "{name}");
-        assert!(!anonymised.contains(&squeeze(last)), "{last}");
+        assert!(!anonymised.contains(&squeeze_soft(name)), "{name}");
+        assert!(!anonymised.contains(&squeeze_soft(last)), "{last}");
     }
-    assert!(!squeeze(&pages.concat()).contains("HEMMELIGT"));
+    assert!(!squeeze_soft(&pages.concat()).contains("HEMMELIGT"));
     for manager in ["Henrik Bæk", "Anne-Grethe Holm", "Tim Hansen"] {
-        assert!(!all.contains(&squeeze(manager)), "{manager}");
+        assert!(!all.contains(&squeeze_soft(manager)), "{manager}");
     }
 }
 
@@ -1158,12 +1134,12 @@ fn a_manager_rating_left_open_at_the_threshold_hides_the_managers_figures() {
     );
 
     // The PDF: its panels' text as recomputed, and the small unit's panel in words.
-    let pages = page_texts(&pdf);
+    let pages = pdf::page_texts(&pdf);
     let start = pages
         .iter()
         .position(|p| p.contains("Ledelsesprofil"))
         .unwrap();
-    pdf_text_holds_the_profile(&squeeze(&pages[start..].concat()), AT);
+    pdf_text_holds_the_profile(&squeeze_soft(&pages[start..].concat()), AT);
     let alts = figure_alts(&pdf);
     // A chart's alt text describes every panel of a row in turn ("<principle>, <unit>. …
     // <principle>, <next unit>. …"): the small unit's panel is its stretch of that text.

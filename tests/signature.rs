@@ -2,22 +2,20 @@
 //! tests/fixtures/signed/README.md). `MUS_SIGNED_FIXTURES=DIR` runs the same tests on a
 //! freshly made set (scripts/signature-roundtrip.sh does that).
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::{LEADER, MANAGER};
 use mus::signature::error::Error;
 use mus::signature::{
     inspect, load_trust_anchors, Coverage, Inspection, Signature, SignatureStatus, Trust,
     TrustAnchor,
 };
 
-const LEADER: &str = "underskrift.leder.underskrift";
-const MANAGER: &str = "underskrift.leders-leder.underskrift";
-
+/// A signed fixture, or one of a fresh set (`MUS_SIGNED_FIXTURES`).
 fn fixture(name: &str) -> PathBuf {
-    let dir = std::env::var_os("MUS_SIGNED_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed"));
-    dir.join(name)
+    common::signed(name)
 }
 
 fn anchors(name: &str) -> Vec<TrustAnchor> {
@@ -334,8 +332,7 @@ fn rsa_pss_and_ecdsa_p384_signatures_verify_and_chain_to_the_ca() {
 #[test]
 fn a_certification_says_what_it_permits_and_p1_names_every_later_signature() {
     use mus::signature::{ChangeKind, DocMdp, LaterChange};
-    let attacks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attacks");
-    let dir = std::env::var_os("MUS_ATTACK_FIXTURES").map_or(attacks, PathBuf::from);
+    let dir = common::fixtures_or("MUS_ATTACK_FIXTURES", "attacks");
     let certification = |file: &str| {
         let pdf = std::fs::read(dir.join(file)).unwrap();
         let inspection = inspect(&pdf, &[]).unwrap();

@@ -3,36 +3,18 @@
 //! element's MCID is on its page, every drawing operator is marked content or an
 //! artifact, every widget sits in a `Form` element).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{mus, root, PEOPLE};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-fn mus() -> Command {
-    let mut cmd = Command::cargo_bin("mus").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A guide for Łukasz as `extra` arguments say.
 fn guide(dir: &Path, file: &str, extra: &[&str]) -> Vec<u8> {
-    let out = dir.join(file);
-    mus()
-        .args(["guide", "--name", "Łukasz Øster-Ågård"])
-        .args(["--manager", "Bodil Kjærgård", "--unit", "Dagtilbud Nord"])
-        .args(["--date", "2027-01-15"])
-        .args(extra)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    std::fs::read(out).unwrap()
+    common::read(&common::guide(dir, file, &[&PEOPLE[..], extra].concat()))
 }
 
 /// The example guide: two principles in focus, with the form (9 pages).

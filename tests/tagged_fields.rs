@@ -4,40 +4,14 @@
 //! On the README's example, `--role direktion`, the custom framework in `examples/`, a
 //! `--previous` guide and `--no-form`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::pdf::resolve;
+use common::{guide, mus, EXAMPLE_FRAMEWORK, PEOPLE};
 use lopdf::{decode_text_string, Document, Object, ObjectId};
 use mus::model::framework::Framework;
-
-const EXAMPLE_FRAMEWORK: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/examples/framework-egeskov.json"
-);
-
-/// A guide written by `mus guide ARGS` into `dir`.
-fn guide(dir: &Path, file: &str, args: &[&str]) -> PathBuf {
-    let out = dir.join(file);
-    Command::cargo_bin("mus")
-        .unwrap()
-        .env_remove("SOURCE_DATE_EPOCH")
-        .arg("guide")
-        .args(args)
-        .args(["--date", "2027-01-15", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
-    out
-}
-
-const PEOPLE: [&str; 6] = [
-    "--name",
-    "Łukasz Øster-Ågård",
-    "--manager",
-    "Bodil Kjærgård",
-    "--unit",
-    "Dagtilbud Nord",
-];
 
 /// The guides the "done when" names: (what, file, the H2 sections it must have).
 fn guides(dir: &Path) -> Vec<(&'static str, PathBuf, Vec<String>)> {
@@ -69,7 +43,7 @@ fn guides(dir: &Path) -> Vec<(&'static str, PathBuf, Vec<String>)> {
         &PEOPLE,
     ]
     .concat();
-    let previous = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/previous/signed.pdf");
+    let previous = common::fixture("previous/signed.pdf");
     let after = [
         &["--role", "leder-af-medarbejdere"][..],
         &["--focus", "saet-retning,opdyrk-potentialer"],
@@ -124,13 +98,6 @@ fn guides(dir: &Path) -> Vec<(&'static str, PathBuf, Vec<String>)> {
     ]
 }
 
-fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).unwrap(),
-        o => o,
-    }
-}
-
 /// A dictionary's `/TU`, decoded, or "" without one.
 fn tooltip(doc: &Document, dict: &lopdf::Dictionary) -> String {
     dict.get(b"TU")
@@ -141,8 +108,8 @@ fn tooltip(doc: &Document, dict: &lopdf::Dictionary) -> String {
 /// Text as compared with page text: no white space, no hyphens (layout hyphenates at
 /// line ends), lower case (the title block's labels are printed in capitals).
 fn squeeze(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{AD}')
+    common::squeeze_soft(text)
+        .chars()
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -219,8 +186,7 @@ fn every_field_is_named_by_what_a_sighted_reader_sees_beside_it() {
 fn a_custom_template_without_tooltip_lines_still_names_every_field() {
     let dir = tempfile::tempdir().unwrap();
     let templates = dir.path().join("mine");
-    Command::cargo_bin("mus")
-        .unwrap()
+    mus()
         .args(["templates", "export"])
         .arg(&templates)
         .assert()
@@ -240,7 +206,7 @@ fn a_custom_template_without_tooltip_lines_still_names_every_field() {
         removed >= 2,
         "the built-in templates name their scales and plan"
     );
-    let previous = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/previous/signed.pdf");
+    let previous = common::fixture("previous/signed.pdf");
     let path = guide(
         dir.path(),
         "mine.pdf",
