@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -261,6 +262,48 @@ def batch(driver, base, downloads, work):
     print(f"batch: {path.name} with {len(files)} guides and the manifest")
 
 
+def large_batch(driver, base, downloads, work):
+    """1,000 rows: the page shows the job's progress as it moves, and other pages are
+    answered while it runs."""
+    roster = work / "tusind.csv"
+    roster.write_text(
+        subprocess.run([sys.executable, str(ROOT / "scripts/make-roster.py"), "1000"],
+                       check=True, capture_output=True, text=True).stdout,
+        encoding="utf-8")
+    driver.get(f"{base}/batch")
+    driver.find_element(By.ID, "roster").send_keys(str(roster))
+    driver.find_element(By.XPATH, "//button[normalize-space()='Tjek listen']").click()
+    WebDriverWait(driver, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, "table")))
+    driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Lav guides')]").click()
+    WebDriverWait(driver, 10).until(EC.url_contains("/batch/job/"))
+    job = driver.current_url.split("?")[0]
+    counts, slowest = [], 0.0
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        status = json.loads(urllib.request.urlopen(f"{job}/status", timeout=30).read())
+        if status["finished"]:
+            break
+        counts.append(status["done"])
+        shown = driver.find_elements(By.ID, "progress")
+        if not shown:
+            fail("large batch: no progress bar while the batch runs")
+            return
+        started = time.time()
+        urllib.request.urlopen(f"{base}/guide", timeout=30).read()
+        slowest = max(slowest, time.time() - started)
+        time.sleep(0.2)
+    moving = sorted({c for c in counts if 0 < c < 1000})
+    if len(moving) < 2:
+        fail(f"large batch: the count did not move while it ran: {counts}")
+    if slowest > 2:
+        fail(f"large batch: /guide took {slowest:.1f} s while the batch ran")
+    WebDriverWait(driver, 300).until(EC.presence_of_element_located((By.LINK_TEXT, "Hent ZIP-fil")))
+    if "1000 guides er klar" not in driver.page_source:
+        fail("large batch: the page does not say 1000 guides are ready")
+    print(f"large batch: 1000 guides; progress seen at {len(moving)} counts; "
+          f"/guide answered within {slowest * 1000:.0f} ms while it ran")
+
+
 def archive(driver, base, downloads):
     driver.get(f"{base}/arkiv")
     page(driver, "arkiv")
@@ -324,6 +367,7 @@ def main():
     try:
         guide(driver, base, downloads)
         batch(driver, base, downloads, work)
+        large_batch(driver, base, downloads, work)
         archive(driver, base, downloads)
     finally:
         driver.quit()

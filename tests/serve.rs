@@ -1060,3 +1060,188 @@ async fn plans_filters_and_the_roster_sheet_are_the_command_lines() {
         }
     }
 }
+
+/// A department's batch runs in the background: the job reports its progress while it
+/// runs, other pages are answered meanwhile, and the ZIP holds every guide and the
+/// manifest. 150 rows keep the debug build's test short; `scripts/check-serve.py` runs
+/// 1,000 in a real browser on the release build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_batch_shows_progress_and_blocks_no_other_request() {
+    const ROWS: usize = 150;
+    let mut browser = Browser::new(app(None, None));
+    let token = browser.token("/batch").await;
+    let mut roster = String::from("Navn;Rolle;Fokus;Dato\n");
+    let roles = [
+        "leder-af-medarbejdere",
+        "leder-af-ledere",
+        "chef",
+        "direktion",
+    ];
+    for i in 0..ROWS {
+        roster.push_str(&format!(
+            "Leder Nr. {i} Ødegård;{};saet-retning;2027-01-{:02}\n",
+            roles[i % roles.len()],
+            1 + i % 28
+        ));
+    }
+    let reply = browser
+        .post(
+            "/batch",
+            &[
+                Part::Text("csrf", &token),
+                Part::File("roster", "afdeling.csv", roster.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let page = String::from_utf8(reply.body).unwrap();
+    let at = page.find("name=\"upload\" value=\"").unwrap() + 21;
+    let key = page[at..at + 32].to_string();
+    let reply = browser
+        .post(
+            "/batch/run",
+            &[Part::Text("csrf", &token), Part::Text("upload", &key)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let job = reply.headers["location"].to_str().unwrap().to_string();
+    let status = |reply: Reply| -> (u64, u64, bool) {
+        let json: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+        (
+            json["done"].as_u64().unwrap(),
+            json["total"].as_u64().unwrap(),
+            json["finished"] == true,
+        )
+    };
+    // While it runs: a page and a guide are answered, and the count moves.
+    let mut seen = Vec::new();
+    let mut answered_while_running = 0;
+    let finished = loop {
+        let (done, total, finished) = status(browser.get(&format!("{job}/status")).await);
+        seen.push(done);
+        if finished {
+            assert_eq!(total as usize, ROWS);
+            break true;
+        }
+        let started = std::time::Instant::now();
+        assert_eq!(browser.get("/guide").await.status, StatusCode::OK);
+        let (_, _, still_running) = status(browser.get(&format!("{job}/status")).await);
+        if !still_running {
+            answered_while_running += 1;
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(5),
+                "a page took {:?} while the batch ran",
+                started.elapsed()
+            );
+        }
+        if seen.len() > 3000 {
+            break false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(finished, "the batch did not finish in five minutes");
+    assert!(answered_while_running > 0, "no page was asked while it ran");
+    let moving: Vec<&u64> = seen
+        .iter()
+        .filter(|d| **d > 0 && (**d as usize) < ROWS)
+        .collect();
+    assert!(moving.len() >= 2, "no progress was seen: {seen:?}");
+    let job_page = browser.get(&job).await.text();
+    assert!(
+        job_page.contains(&format!("{ROWS} guides er klar")),
+        "{job_page}"
+    );
+    let zip = browser.get(&format!("{job}/zip")).await;
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body)).unwrap();
+    assert_eq!(archive.len(), ROWS + 2);
+}
+
+/// A browser that disconnects in the middle of an upload: the request fails, nothing of it
+/// is stored or left behind in the archive folder, and the same file uploaded whole is then
+/// archived as usual.
+#[tokio::test]
+async fn a_browser_that_disconnects_mid_upload_leaves_the_archive_as_it_was() {
+    use axum::body::Bytes;
+    use http_body_util::channel::Channel;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("arkiv");
+    let mut browser = Browser::new(app(Some(archive.clone()), None));
+    let token = browser.token("/arkiv").await;
+    let good = fixture("tests/fixtures/attacks/wrong-name.pdf");
+    let whole = multipart(&[
+        Part::Text("csrf", &token),
+        Part::File("files", "god.pdf", &good),
+    ]);
+    let files_before = files_under(&archive);
+
+    let (mut sender, body) = Channel::<Bytes, std::io::Error>::new(4);
+    sender
+        .send_data(Bytes::copy_from_slice(&whole[..whole.len() / 2]))
+        .await
+        .unwrap();
+    sender.abort(std::io::Error::new(
+        std::io::ErrorKind::ConnectionReset,
+        "the browser went away",
+    ));
+    let request = Request::post("/arkiv/add")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::COOKIE, browser.cookie_header())
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::new(body))
+        .unwrap();
+    let reply = send(&browser.app, request).await;
+    assert!(
+        reply.status.is_client_error() || reply.status.is_server_error(),
+        "{}: {}",
+        reply.status,
+        reply.text()
+    );
+    assert_eq!(
+        files_under(&archive),
+        files_before,
+        "the archive folder changed"
+    );
+
+    let reply = browser
+        .post(
+            "/arkiv/add",
+            &[
+                Part::Text("csrf", &token),
+                Part::File("files", "god.pdf", &good),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply
+            .text()
+            .contains("1 arkiveret, 0 fandtes allerede, 0 afvist"),
+        "{}",
+        reply.text()
+    );
+}
+
+/// Every file under `dir`, relative to it (none when it does not exist).
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
