@@ -69,11 +69,14 @@ pub struct Repeated {
     capacity: usize,
 }
 
+/// A stream's bytes, its level, and what they gave deflated.
+type Stream = (Box<[u8]>, u32, Arc<[u8]>);
+
 #[derive(Default)]
 struct Kept {
     seen: HashSet<u64>,
     /// By digest: the stream's bytes, its level, its deflated bytes.
-    streams: HashMap<u64, Vec<(Box<[u8]>, u32, Arc<[u8]>)>>,
+    streams: HashMap<u64, Vec<Stream>>,
     bytes: usize,
 }
 
