@@ -1261,3 +1261,128 @@ fn a_roster_file_over_32_mb_is_refused_unread() {
         assert_eq!(code, Some(2));
     }
 }
+
+/// Rows for the batch-versus-alone test: names from several alphabets (so the fonts'
+/// subsets differ from guide to guide), every level, focus or none, with and without a
+/// manager and a unit; no employee id, which `mus guide` has no flag for.
+fn alone_rows() -> Vec<[String; 6]> {
+    let names = [
+        "Łukasz Øster-Ågård",
+        "Ελένη Παπαδοπούλου",
+        "Дмитрий Иванов",
+        "Aylin Yılmaz",
+        "Søren Bæk",
+        "Ngoc Anh Nguyen",
+        "Mette Søgaard",
+        "Ærø Ødegård",
+    ];
+    let roles = [
+        "leder-af-medarbejdere",
+        "leder-af-ledere",
+        "chef",
+        "direktion",
+    ];
+    let focus = [
+        "saet-retning, opdyrk-potentialer",
+        "",
+        "skab-sammenhaengskraft",
+    ];
+    (0..16)
+        .map(|i| {
+            [
+                names[i % names.len()].to_string(),
+                roles[i % roles.len()].to_string(),
+                focus[i % focus.len()].to_string(),
+                if i % 5 == 0 {
+                    String::new()
+                } else {
+                    names[(i + 3) % names.len()].to_string()
+                },
+                if i % 4 == 0 {
+                    String::new()
+                } else {
+                    format!("Enhed {}", i % 3)
+                },
+                format!("2027-01-{:02}", 10 + i % 3),
+            ]
+        })
+        .collect()
+}
+
+/// Runs a batch of `rows` into `out`; returns each row's guide by its cells.
+fn batch_guides(roster: &Path, out: &Path, rows: &[[String; 6]]) -> Vec<([String; 6], Vec<u8>)> {
+    let mut text = String::from("Navn;Rolle;Fokus;Leder;Afdeling;Dato\r\n");
+    for r in rows {
+        text.push_str(&r.join(";"));
+        text.push_str("\r\n");
+    }
+    std::fs::write(roster, text).unwrap();
+    mus()
+        .env("SOURCE_DATE_EPOCH", "1796083200")
+        .arg("batch")
+        .arg(roster)
+        .arg("--out-dir")
+        .arg(out)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let guides = manifest["guides"].as_array().unwrap();
+    assert_eq!(guides.len(), rows.len());
+    guides
+        .iter()
+        .map(|g| {
+            let row = g["row"].as_u64().unwrap() as usize - 2;
+            let bytes = std::fs::read(out.join(g["file"].as_str().unwrap())).unwrap();
+            (rows[row].clone(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_guide_made_in_a_batch_is_byte_identical_to_the_same_guide_made_alone_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = alone_rows();
+    let in_order = batch_guides(&dir.path().join("a.csv"), &dir.path().join("a"), &rows);
+    // The same rows in another order (a fixed permutation: 7 is prime to 16), and a batch
+    // of only the last few: what else is in a batch, and when, must not reach the bytes.
+    let shuffled: Vec<[String; 6]> = (0..rows.len())
+        .map(|i| rows[(i * 7 + 3) % rows.len()].clone())
+        .collect();
+    let mut other = batch_guides(&dir.path().join("b.csv"), &dir.path().join("b"), &shuffled);
+    other.extend(batch_guides(
+        &dir.path().join("c.csv"),
+        &dir.path().join("c"),
+        &rows[12..],
+    ));
+    for (row, bytes) in &other {
+        let (_, first) = in_order.iter().find(|(r, _)| r == row).unwrap();
+        assert!(first == bytes, "{row:?}: differs between batches");
+    }
+    for (i, (row, bytes)) in in_order.iter().enumerate() {
+        let out = dir.path().join(format!("alone-{i}.pdf"));
+        let mut cmd = mus();
+        cmd.env("SOURCE_DATE_EPOCH", "1796083200")
+            .arg("guide")
+            .args(["--role", &row[1], "--name", &row[0], "--date", &row[5]])
+            .arg("-o")
+            .arg(&out);
+        for f in row[2].split(", ").filter(|f| !f.is_empty()) {
+            cmd.args(["--focus", f]);
+        }
+        if !row[3].is_empty() {
+            cmd.args(["--manager", &row[3]]);
+        }
+        if !row[4].is_empty() {
+            cmd.args(["--unit", &row[4]]);
+        }
+        cmd.assert().code(0);
+        let alone = std::fs::read(&out).unwrap();
+        assert!(alone.starts_with(b"%PDF-"));
+        assert!(
+            &alone == bytes,
+            "{row:?}: the guide made alone differs from the one made in the batch"
+        );
+    }
+}

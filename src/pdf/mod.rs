@@ -8,6 +8,7 @@
 
 pub mod error;
 mod form;
+mod memo;
 mod mupdf;
 mod outline;
 mod pdfa;
@@ -15,6 +16,7 @@ mod save;
 mod tags;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use lopdf::{Object, StringFormat};
 use printpdf::{
@@ -137,7 +139,7 @@ pub fn write_as(
     let mut maps = Vec::new();
     for (style, chars) in &used {
         let id = FontId(format!("F{}", *style as u8 + 1));
-        let parsed = subset(fonts.face(*style), chars)?;
+        let parsed = ParsedFont::clone(&*subset_once(fonts.face(*style), chars)?);
         if *style == FontStyle::Regular && has_form {
             field_font = Some((
                 id.0.clone(),
@@ -498,6 +500,15 @@ fn to_unicode_cmap(glyphs: &BTreeMap<u32, u16>) -> String {
     }
     cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     cmap
+}
+
+/// [`subset`], made once per process for each face and character set (a few dozen sets
+/// cover a batch of names from every alphabet; see [`memo`]).
+fn subset_once(face: &FontFace, chars: &BTreeSet<char>) -> Result<Arc<ParsedFont>> {
+    static SUBSETS: memo::Memo<(usize, BTreeSet<char>), ParsedFont> = memo::Memo::new(256);
+    SUBSETS.get_or_make((face.data.as_ptr() as usize, chars.clone()), |_| {
+        subset(face, chars)
+    })
 }
 
 /// A printpdf font holding only `chars` of `face`, with glyph ids renumbered and the
@@ -862,7 +873,12 @@ fn document_id(meta: &Metadata) -> [u8; 16] {
 ///
 /// lopdf's own `compress` builds a new compressor (and clears its hash tables) for every
 /// stream; one compressor, reset between streams, does the same work in far less time.
+///
+/// A stream met before in this process (a font program, a page of the framework's text)
+/// takes the bytes it gave then ([`memo::Repeated`]): the same bytes, in less time.
 fn compress(doc: &mut lopdf::Document, deflater: &mut save::Deflater) {
+    /// 32 MB of streams: the shared pages of a few hundred combinations.
+    static REPEATED: memo::Repeated = memo::Repeated::new(32 << 20);
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -874,7 +890,7 @@ fn compress(doc: &mut lopdf::Document, deflater: &mut save::Deflater) {
         // for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms (BENCHMARKS.md).
         // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
         let level = if stream.dict.has(b"Length1") { 3 } else { 4 };
-        let out = deflater.deflate(&stream.content, level);
+        let out = REPEATED.deflate(deflater, &stream.content, level);
         if out.len() < stream.content.len() {
             stream
                 .dict
