@@ -646,7 +646,10 @@ async fn a_roster_with_row_errors_shows_the_problems_dry_run_shows() {
     let page = reply.text();
     assert!(page.contains("2 af 3 rækker har problemer"), "{page}");
     for (row, problem) in &expected {
-        assert!(page.contains(&format!("<td>{row}</td>")), "row {row}");
+        assert!(
+            page.contains(&format!("<td class=\"mus-nowrap\">{row}</td>")),
+            "row {row}"
+        );
         assert!(page.contains(problem.as_str()), "{problem}\n{page}");
     }
     assert!(
