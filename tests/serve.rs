@@ -155,6 +155,11 @@ impl Browser {
     }
 
     async fn post(&mut self, path: &str, parts: &[Part<'_>]) -> Reply {
+        self.post_body(path, Body::from(multipart(parts))).await
+    }
+
+    /// A same-origin multipart POST of `body` as it is (a stream that may break off).
+    async fn post_body(&mut self, path: &str, body: Body) -> Reply {
         let request = Request::post(path)
             .header(header::HOST, HOST)
             .header(header::ORIGIN, format!("http://{HOST}"))
@@ -163,7 +168,7 @@ impl Browser {
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={BOUNDARY}"),
             )
-            .body(Body::from(multipart(parts)))
+            .body(body)
             .unwrap();
         let reply = send(&self.app, request).await;
         self.keep_cookies(&reply);
@@ -1186,17 +1191,7 @@ async fn a_browser_that_disconnects_mid_upload_leaves_the_archive_as_it_was() {
         std::io::ErrorKind::ConnectionReset,
         "the browser went away",
     ));
-    let request = Request::post("/arkiv/add")
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, format!("http://{HOST}"))
-        .header(header::COOKIE, browser.cookie_header())
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(Body::new(body))
-        .unwrap();
-    let reply = send(&browser.app, request).await;
+    let reply = browser.post_body("/arkiv/add", Body::new(body)).await;
     assert!(
         reply.status.is_client_error() || reply.status.is_server_error(),
         "{}: {}",

@@ -67,33 +67,27 @@ impl Error {
         }
     }
 
-    /// The base layer's error inside, through whichever layers wrapped it.
+    /// The foundation's error inside, through whichever layers wrapped it.
     pub fn base(&self) -> Option<&base::error::Error> {
         match self {
             Error::Base(e) => Some(e),
-            Error::Signature(signature::error::Error::Base(e)) => Some(e),
-            Error::Pdf(pdf::error::Error::Base(e)) => Some(e),
-            _ => self.model().and_then(|e| match e {
-                model::error::Error::Base(e) => Some(e),
-                _ => None,
-            }),
+            Error::Signature(e) => e.base(),
+            Error::Model(e) => e.base(),
+            Error::Pdf(e) => e.base(),
+            Error::Compose(e) => e.base(),
+            Error::Archive(e) => e.base(),
+            Error::Report(e) => e.base(),
+            Error::NoArchive | Error::Previous { .. } => None,
         }
-        .or_else(|| match self.compose()? {
-            compose::error::Error::Base(e) => Some(e),
-            compose::error::Error::Pdf(pdf::error::Error::Base(e)) => Some(e),
-            _ => None,
-        })
     }
 
-    /// The model layer's error inside, through whichever layers wrapped it.
+    /// The model's error inside, through whichever layers wrapped it.
     pub fn model(&self) -> Option<&model::error::Error> {
         match self {
-            Error::Model(e)
-            | Error::Compose(compose::error::Error::Model(e))
-            | Error::Archive(archive::error::Error::Model(e))
-            | Error::Report(report::error::Error::Archive(archive::error::Error::Model(e))) => {
-                Some(e)
-            }
+            Error::Model(e) => Some(e),
+            Error::Compose(e) => e.model(),
+            Error::Archive(e) => e.model(),
+            Error::Report(e) => e.model(),
             _ => None,
         }
     }
@@ -109,7 +103,9 @@ impl Error {
     /// The signature layer's error inside, through whichever layers wrapped it.
     pub fn signature(&self) -> Option<&signature::error::Error> {
         match self {
-            Error::Signature(e) | Error::Archive(archive::error::Error::Signature(e)) => Some(e),
+            Error::Signature(e) => Some(e),
+            Error::Archive(e) => e.signature(),
+            Error::Report(e) => e.signature(),
             _ => None,
         }
     }

@@ -31,6 +31,32 @@ pub enum Error {
 }
 
 impl Error {
+    /// The foundation's error inside, through whichever layers wrapped it.
+    pub fn base(&self) -> Option<&crate::base::error::Error> {
+        match self {
+            Error::Base(e) => Some(e),
+            Error::Model(e) => e.base(),
+            Error::Signature(e) => e.base(),
+            _ => None,
+        }
+    }
+
+    /// The model's error inside, if this wraps one.
+    pub fn model(&self) -> Option<&crate::model::error::Error> {
+        match self {
+            Error::Model(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The signature layer's error inside, if this wraps one.
+    pub fn signature(&self) -> Option<&crate::signature::error::Error> {
+        match self {
+            Error::Signature(e) => Some(e),
+            _ => None,
+        }
+    }
+
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Base(e) => e.hint(),

@@ -39,6 +39,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The foundation's error inside, if this wraps one.
+    pub fn base(&self) -> Option<&crate::base::error::Error> {
+        match self {
+            Error::Base(e) => Some(e),
+            _ => None,
+        }
+    }
+
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Base(e) => e.hint(),
