@@ -281,11 +281,11 @@ fn archive_add_of_uploads_returns_a_verdict_per_file() {
     assert!(dir.join(&guide.path).is_file());
     assert!(matches!(unchanged, Verdict::Unchanged(g) if g.path == guide.path));
     assert!(
-        matches!(tampered, Verdict::Refused(r) if !r.unsigned_only && !r.reason.is_empty()),
+        matches!(tampered, Verdict::Refused(r) if !r.unsigned_only() && !r.reason.is_empty()),
         "{tampered:?}"
     );
     assert!(
-        matches!(empty, Verdict::Refused(r) if r.unsigned_only),
+        matches!(empty, Verdict::Refused(r) if r.unsigned_only()),
         "{empty:?}"
     );
     assert!(
@@ -409,7 +409,7 @@ fn a_refusal_names_the_kind_of_rule_that_refused_it() {
         let report = archive::add(&dir, &files, options).unwrap();
         match &report.verdicts.last().unwrap().1 {
             Verdict::Refused(r) if r.fault == *fault => {
-                assert_eq!(r.unsigned_only, *fault == Fault::Unsigned, "{file}");
+                assert_eq!(r.unsigned_only(), *fault == Fault::Unsigned, "{file}");
             }
             other => wrong.push(format!("{file}: expected {fault:?}, got {other:?}")),
         }

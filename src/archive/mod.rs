@@ -72,8 +72,6 @@ pub struct Refusal {
     pub reason: String,
     /// The kind of the first reason, for a front end that says it in its own words.
     pub fault: Fault,
-    /// Only missing or empty signatures stood in the way: `--allow-unsigned` would take it.
-    pub unsigned_only: bool,
 }
 
 /// What kind of rule refused a file.
@@ -114,8 +112,12 @@ impl Refusal {
         Refusal {
             reason: reason.into(),
             fault,
-            unsigned_only: fault == Fault::Unsigned,
         }
+    }
+
+    /// Only missing or empty signatures stood in the way: `--allow-unsigned` would take it.
+    pub fn unsigned_only(&self) -> bool {
+        self.fault == Fault::Unsigned
     }
 }
 

@@ -677,7 +677,7 @@ mod tests {
              signature (underskrift.leders-leder.underskrift); a guide that is to be signed after \
              it is certified must be certified with P=2 (form filling and signing allowed)"
         );
-        assert!(!refusal.unsigned_only);
+        assert!(!refusal.unsigned_only());
     }
 
     #[test]
@@ -702,7 +702,7 @@ mod tests {
             ("Seal", by("Penneo A/S Seal", "p", 300, Coverage::WholeFile)),
         ]);
         let refusal = judge(&i, &signers(), &policy(false, false)).unwrap_err();
-        assert!(refusal.unsigned_only);
+        assert!(refusal.unsigned_only());
         assert!(
             refusal.reason.ends_with(
                 "it carries only other signatures, which sign for nobody who must sign: \
@@ -724,7 +724,7 @@ mod tests {
             (MANAGER_FIELD, by(MANAGER, "same", 200, Coverage::WholeFile)),
         ]);
         let refusal = judge(&i, &signers(), &policy(true, false)).unwrap_err();
-        assert!(!refusal.unsigned_only);
+        assert!(!refusal.unsigned_only());
         assert_eq!(
             refusal.reason,
             "the leader's signature (underskrift.leder.underskrift, CN=Łukasz Øster-Ågård,O=MUS \
@@ -834,7 +834,7 @@ mod tests {
              manager's signature (underskrift.leders-leder.underskrift) is invalid: the digest \
              does not match"
         );
-        assert!(!refusal.unsigned_only);
+        assert!(!refusal.unsigned_only());
     }
 
     #[test]
@@ -926,7 +926,7 @@ mod tests {
             by(LEADER, "a", 100, Coverage::WholeFile),
         )]);
         let refusal = judge(&i, &[], &policy(false, false)).unwrap_err();
-        assert!(refusal.unsigned_only);
+        assert!(refusal.unsigned_only());
         assert!(refusal
             .reason
             .starts_with("the guide names nobody who must sign it"));

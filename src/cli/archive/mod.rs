@@ -155,7 +155,7 @@ fn add(adding: &mut Adding, files: &[std::path::PathBuf]) -> Result<u8> {
             }
             Verdict::Refused(r) => {
                 refused += 1;
-                unsigned_only |= r.unsigned_only;
+                unsigned_only |= r.unsigned_only();
                 eprintln!("refused: {shown}: {}", r.reason);
             }
         }

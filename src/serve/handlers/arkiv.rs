@@ -167,7 +167,7 @@ pub async fn add(
                 }
                 Verdict::Refused(r) => {
                     refused += 1;
-                    unsigned_hint |= r.unsigned_only;
+                    unsigned_hint |= r.unsigned_only();
                     ("badge-error", "Afvist", danish::refusal(r.fault).to_string(), r.reason.clone())
                 }
                 Verdict::Unreadable(message) => {
