@@ -7,6 +7,7 @@
 //! document before it is saved, so the same document always gives the same bytes.
 
 pub mod error;
+mod content;
 mod form;
 mod memo;
 mod mupdf;
@@ -20,15 +21,15 @@ use std::sync::Arc;
 
 use lopdf::{Object, StringFormat};
 use printpdf::{
-    FontId, FontMetrics, FontType, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfFontMetricsStub, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
-    Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    FontId, FontMetrics, FontType, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
+    PdfFontMetricsStub, PdfPage, PdfSaveOptions, Pt, TextItem,
 };
 use sha2::{Digest, Sha256};
 
 use crate::base::fonts::{FontFace, FontSet};
 use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Segment, Stroke};
 use crate::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
+use crate::pdf::content::Content;
 use crate::pdf::error::{Error, Result};
 
 /// Document metadata, written to the Info dictionary and the catalog.
@@ -134,9 +135,13 @@ pub fn write_as(
         .pages
         .iter()
         .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
-    let mut font_ids = BTreeMap::new();
     let mut field_font = None;
     let mut maps = Vec::new();
+    let mut content_fonts = BTreeMap::new();
+    // printpdf writes each font's widths for the glyphs its pages show: page 1 shows each
+    // face's characters once, and every page's content is then replaced by the stream
+    // written here (`page_content`).
+    let mut shown = vec![Op::StartTextSection];
     for (style, chars) in &used {
         let id = FontId(format!("F{}", *style as u8 + 1));
         let parsed = ParsedFont::clone(&*subset_once(fonts.face(*style), chars)?);
@@ -148,20 +153,36 @@ pub fn write_as(
                 parsed.units_per_em,
             ));
         }
+        content_fonts.insert(
+            *style,
+            (id.0.clone(), content::Glyphs::new(&parsed.codepoint_to_glyph)),
+        );
         maps.push((id.0.clone(), parsed.codepoint_to_glyph.clone()));
+        shown.push(Op::SetFont {
+            font: PdfFontHandle::External(id.clone()),
+            size: Pt(10.0),
+        });
+        shown.push(Op::ShowText {
+            items: vec![TextItem::Text(chars.iter().collect())],
+        });
         pdf.resources
             .fonts
             .map
             .insert(id.clone(), PdfFont::new(parsed));
-        font_ids.insert(*style, id);
     }
+    shown.push(Op::EndTextSection);
     let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
-    pdf.pages = document
+    let contents: Vec<Vec<u8>> = document
         .pages
         .iter()
         .map(|page| {
             let mut tags = tagger.as_mut().map(|t| t.page());
-            let ops = page_ops(&page.items, document.height, &font_ids, tags.as_mut());
+            page_content(&page.items, document.height, &content_fonts, tags.as_mut())
+        })
+        .collect();
+    pdf.pages = (0..contents.len())
+        .map(|i| {
+            let ops = if i == 0 { std::mem::take(&mut shown) } else { Vec::new() };
             PdfPage::new(Pt(document.width).into(), Pt(document.height).into(), ops)
         })
         .collect();
@@ -179,6 +200,7 @@ pub fn write_as(
             message: format!("{w:?}"),
         });
     }
+    set_contents(&mut doc, contents)?;
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a, tagged)?;
     for (resource, glyphs) in &maps {
         let object = font_object(&doc, resource)?;
@@ -212,6 +234,32 @@ pub fn write_as(
     })
     .map_err(|message| Error::Pdf { message })?;
     Ok(bytes)
+}
+
+/// Gives each page its content stream, in page order.
+fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()> {
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
+    if pages.len() != contents.len() {
+        return Err(Error::Pdf {
+            message: format!(
+                "printpdf wrote {} pages of {}",
+                pages.len(),
+                contents.len()
+            ),
+        });
+    }
+    for (page, content) in pages.into_iter().zip(contents) {
+        let id = doc
+            .get_dictionary(page)
+            .and_then(|p| p.get(b"Contents"))
+            .and_then(Object::as_reference)
+            .map_err(|e| Error::Pdf {
+                message: format!("page {} {}: no content stream: {e}", page.0, page.1),
+            })?;
+        let stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+        doc.objects.insert(id, Object::Stream(stream));
+    }
+    Ok(())
 }
 
 /// `/Tabs /S` on every page: Tab moves through the fields in the order of the structure
@@ -584,25 +632,16 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
     })
 }
 
-fn rgb(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(Rgb {
-        r: c.0,
-        g: c.1,
-        b: c.2,
-        icc_profile: None,
-    })
-}
-
-/// The drawing operations of one page, as marked content if `tags` is given. Layout
+/// The content stream of one page, as marked content if `tags` is given. Layout
 /// measures from the top; PDF from the bottom.
-fn page_ops(
+fn page_content(
     items: &[Item],
     height: f32,
-    fonts: &BTreeMap<FontStyle, FontId>,
+    fonts: &BTreeMap<FontStyle, (String, content::Glyphs)>,
     mut tags: Option<&mut tags::PageTags>,
-) -> Vec<Op> {
+) -> Vec<u8> {
     let mut page = PageOps {
-        ops: Vec::new(),
+        content: Content::with_capacity(16 << 10),
         in_text: false,
         state: GraphicsState::default(),
         height,
@@ -624,20 +663,20 @@ fn page_ops(
         let is_text = matches!(item, Item::Text { .. });
         if page.in_text && !is_text {
             if let Some(tags) = tags.as_deref_mut() {
-                tags.before_end_text(&mut page.ops);
+                tags.before_end_text(&mut page.content);
             }
-            page.ops.push(Op::EndTextSection);
+            page.content.end_text();
             page.in_text = false;
         }
         if is_text && !page.in_text {
             if let Some(tags) = tags.as_deref_mut() {
-                tags.before_begin_text(&mut page.ops);
+                tags.before_begin_text(&mut page.content);
             }
         }
         if let Some(tags) = tags.as_deref_mut() {
             // Opened inside the text object when the item is text (its `BT` comes first).
             if !is_text {
-                tags.draw(item, false, &mut page.ops);
+                tags.draw(item, false, &mut page.content);
             }
         }
         match item {
@@ -651,13 +690,10 @@ fn page_ops(
             } => {
                 page.begin_text();
                 if let Some(tags) = tags.as_deref_mut() {
-                    tags.draw(item, true, &mut page.ops);
+                    tags.draw(item, true, &mut page.content);
                 }
-                let text = match spaced.get(index) {
-                    Some(true) => format!("{text} "),
-                    _ => text.clone(),
-                };
-                page.text((*x, *y), *size, *style, *color, text);
+                let spaced = matches!(spaced.get(index), Some(true));
+                page.text((*x, *y), *size, *style, *color, text, spaced);
             }
             Item::Line {
                 x1,
@@ -686,69 +722,59 @@ fn page_ops(
         }
     }
     if let Some(tags) = tags {
-        tags.finish(&mut page.ops);
+        tags.finish(&mut page.content);
     }
     if page.in_text {
-        page.ops.push(Op::EndTextSection);
+        page.content.end_text();
     }
-    page.ops
+    page.content.into_bytes()
 }
 
-/// A page's operations as they are made: whether a text object is open, and the state
+/// A page's content as it is written: whether a text object is open, and the state
 /// already set. Coordinates in are the layout's (from the top of a page `height` high).
 struct PageOps<'f> {
-    ops: Vec<Op>,
+    content: Content,
     in_text: bool,
     state: GraphicsState,
     height: f32,
-    fonts: &'f BTreeMap<FontStyle, FontId>,
+    fonts: &'f BTreeMap<FontStyle, (String, content::Glyphs)>,
 }
 
 impl PageOps<'_> {
     /// Opens a text object unless one is open; a new one has no font set yet.
     fn begin_text(&mut self) {
         if !self.in_text {
-            self.ops.push(Op::StartTextSection);
+            self.content.begin_text();
             self.in_text = true;
             self.state.font = None;
         }
     }
 
-    /// A run of text, its baseline starting at `(x, y)`, in an open text object.
+    /// A run of text, its baseline starting at `(x, y)`, in an open text object; shown
+    /// with a space after it if `spaced` (see `tags::line_ends`).
     fn text(
         &mut self,
         (x, y): (f32, f32),
         size: f32,
         style: FontStyle,
         color: Color,
-        text: String,
+        text: &str,
+        spaced: bool,
     ) {
-        let ops = &mut self.ops;
+        let (resource, glyphs) = &self.fonts[&style];
         if self.state.font != Some((style, size)) {
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(self.fonts[&style].clone()),
-                size: Pt(size),
-            });
+            self.content.font(resource, size);
             self.state.font = Some((style, size));
         }
-        self.state.fill(ops, color);
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x), Pt(self.height - y)),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(text)],
-        });
+        self.state.fill(&mut self.content, color);
+        self.content.text_position(x, self.height - y);
+        self.content.show(text, spaced, glyphs);
     }
 
     fn line(&mut self, (x1, y1): (f32, f32), (x2, y2): (f32, f32), stroke: Stroke) {
-        let height = self.height;
-        self.state.stroke(&mut self.ops, stroke);
-        self.ops.push(Op::DrawLine {
-            line: printpdf::Line {
-                points: vec![point(x1, height - y1, false), point(x2, height - y2, false)],
-                is_closed: false,
-            },
-        });
+        self.state.stroke(&mut self.content, stroke);
+        self.content
+            .line((x1, self.height - y1), (x2, self.height - y2));
     }
 
     fn rect(
@@ -757,57 +783,25 @@ impl PageOps<'_> {
         fill: Option<Color>,
         stroke: Option<Stroke>,
     ) {
-        self.state.paint(&mut self.ops, fill, stroke);
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(self.height - y - h),
-                width: Pt(w),
-                height: Pt(h),
-                mode: Some(paint_mode(fill.is_some(), stroke.is_some())),
-                winding_order: None,
-            },
-        });
+        self.state.paint(&mut self.content, fill, stroke);
+        self.content.rect(
+            (x, self.height - y - h, w, h),
+            fill.is_some(),
+            stroke.is_some(),
+        );
     }
 
     fn path(&mut self, segments: &[Segment], fill: Option<Color>, stroke: Option<Stroke>) {
         let height = self.height;
-        self.state.paint(&mut self.ops, fill, stroke);
-        let mut points = Vec::new();
-        for segment in segments {
-            match *segment {
-                Segment::MoveTo(x, y) | Segment::LineTo(x, y) => {
-                    points.push(point(x, height - y, false))
-                }
-                Segment::CubicTo([x1, y1, x2, y2, x, y]) => {
-                    points.push(point(x1, height - y1, true));
-                    points.push(point(x2, height - y2, true));
-                    points.push(point(x, height - y, false));
-                }
+        self.state.paint(&mut self.content, fill, stroke);
+        let flipped = segments.iter().map(|segment| match *segment {
+            Segment::MoveTo(x, y) => Segment::MoveTo(x, height - y),
+            Segment::LineTo(x, y) => Segment::LineTo(x, height - y),
+            Segment::CubicTo([x1, y1, x2, y2, x, y]) => {
+                Segment::CubicTo([x1, height - y1, x2, height - y2, x, height - y])
             }
-        }
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![PolygonRing { points }],
-                mode: paint_mode(fill.is_some(), stroke.is_some()),
-                winding_order: WindingOrder::NonZero,
-            },
         });
-    }
-}
-
-fn point(x: f32, y: f32, bezier: bool) -> LinePoint {
-    LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
-        bezier,
-    }
-}
-
-fn paint_mode(fill: bool, stroke: bool) -> PaintMode {
-    match (fill, stroke) {
-        (true, true) => PaintMode::FillStroke,
-        (false, true) => PaintMode::Stroke,
-        _ => PaintMode::Fill,
+        self.content.path(flipped, fill.is_some(), stroke.is_some());
     }
 }
 
@@ -820,31 +814,27 @@ struct GraphicsState {
 }
 
 impl GraphicsState {
-    fn fill(&mut self, ops: &mut Vec<Op>, color: Color) {
+    fn fill(&mut self, content: &mut Content, color: Color) {
         if self.fill != Some(color) {
-            ops.push(Op::SetFillColor { col: rgb(color) });
+            content.fill_color(color);
             self.fill = Some(color);
         }
     }
 
     /// Sets what a shape is filled and stroked with.
-    fn paint(&mut self, ops: &mut Vec<Op>, fill: Option<Color>, stroke: Option<Stroke>) {
+    fn paint(&mut self, content: &mut Content, fill: Option<Color>, stroke: Option<Stroke>) {
         if let Some(color) = fill {
-            self.fill(ops, color);
+            self.fill(content, color);
         }
         if let Some(s) = stroke {
-            self.stroke(ops, s);
+            self.stroke(content, s);
         }
     }
 
-    fn stroke(&mut self, ops: &mut Vec<Op>, stroke: Stroke) {
+    fn stroke(&mut self, content: &mut Content, stroke: Stroke) {
         if self.stroke != Some(stroke) {
-            ops.push(Op::SetOutlineColor {
-                col: rgb(stroke.color),
-            });
-            ops.push(Op::SetOutlineThickness {
-                pt: Pt(stroke.width),
-            });
+            content.stroke_color(stroke.color);
+            content.line_width(stroke.width);
             self.stroke = Some(stroke);
         }
     }

@@ -7,8 +7,8 @@
 //! cross a text object's bounds: one begun inside `BT … ET` ends there.
 
 use lopdf::{Dictionary, Object, ObjectId};
-use printpdf::{DictItem, Op};
 
+use super::content::Content;
 use super::save;
 use crate::layout::{Item, Mark, Node, NodeId, Role, Scope, Structure};
 use crate::pdf::error::{Error, Result};
@@ -141,32 +141,32 @@ impl PageTags<'_, '_> {
     }
 
     /// Ends the open sequence if it began inside the text object about to end.
-    pub fn before_end_text(&mut self, ops: &mut Vec<Op>) {
+    pub fn before_end_text(&mut self, content: &mut Content) {
         if self.open.is_some() && self.open_in_text {
-            ops.push(Op::EndMarkedContent);
+            content.end_marked();
             self.open = None;
         }
     }
 
     /// Ends the open sequence if it began outside the text object about to begin.
-    pub fn before_begin_text(&mut self, ops: &mut Vec<Op>) {
+    pub fn before_begin_text(&mut self, content: &mut Content) {
         if self.open.is_some() && !self.open_in_text {
-            ops.push(Op::EndMarkedContent);
+            content.end_marked();
             self.open = None;
         }
     }
 
     /// Opens the sequence `item` belongs in, unless it is open; `in_text` says whether
     /// a text object is open.
-    pub fn draw(&mut self, item: &Item, in_text: bool, ops: &mut Vec<Op>) {
+    pub fn draw(&mut self, item: &Item, in_text: bool, content: &mut Content) {
         let wanted = self.wanted(item);
         if self.open == Some(wanted) {
             return;
         }
         if self.open.is_some() {
-            ops.push(Op::EndMarkedContent);
+            content.end_marked();
         }
-        ops.push(match wanted {
+        match wanted {
             Sequence::Element(node) => {
                 let mcids = &mut self.tagger.mcids[self.page];
                 let mcid = mcids.len() as i64;
@@ -175,35 +175,19 @@ impl PageTags<'_, '_> {
                     page: self.page,
                     mcid,
                 });
-                Op::BeginMarkedContentWithProperties {
-                    tag: self.tagger.structure.nodes[node].role.name().into(),
-                    properties: DictItem::Dict {
-                        map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
-                    },
-                }
+                content.begin_marked_content(self.tagger.structure.nodes[node].role.name(), mcid);
             }
-            Sequence::Artifact => Op::BeginMarkedContent {
-                tag: "Artifact".into(),
-            },
-            Sequence::Footer => Op::BeginMarkedContentWithProperties {
-                tag: "Artifact".into(),
-                properties: DictItem::Dict {
-                    map: [
-                        ("Type".to_string(), DictItem::Name(b"Pagination".to_vec())),
-                        ("Subtype".to_string(), DictItem::Name(b"Footer".to_vec())),
-                    ]
-                    .into(),
-                },
-            },
-        });
+            Sequence::Artifact => content.begin_marked("Artifact"),
+            Sequence::Footer => content.begin_footer(),
+        }
         self.open = Some(wanted);
         self.open_in_text = in_text;
     }
 
     /// Ends what is open at the end of the page (before its last `ET`, if any).
-    pub fn finish(&mut self, ops: &mut Vec<Op>) {
+    pub fn finish(&mut self, content: &mut Content) {
         if self.open.take().is_some() {
-            ops.push(Op::EndMarkedContent);
+            content.end_marked();
         }
     }
 }

@@ -1,0 +1,303 @@
+//! A page's content stream written straight into bytes (ISO 32000-1, 7.8.2), in the
+//! form printpdf 0.12 writes it: an operation's operands each followed by a space, then
+//! the operator; operations separated by a line feed.
+//!
+//! printpdf built a `Vec` of operations per page, turned each into lopdf objects (a
+//! `String` per glyph run, a `Vec` per operand list), looked every character up in a
+//! `BTreeMap`, and formatted each glyph id through `{:02X}`: a third of the writer's
+//! instructions. Here the same bytes cost a table lookup per character and a copy.
+
+use std::collections::BTreeMap;
+
+use crate::layout::{Color, Segment};
+
+/// The code of each character in one embedded face: its glyph id in the face's subset
+/// (Identity-H, two bytes a glyph), or 0 (`.notdef`) for a character the subset lacks,
+/// as printpdf wrote it.
+pub struct Glyphs {
+    /// By code point, below U+2200: Latin, Greek, Cyrillic and the punctuation.
+    dense: Vec<u16>,
+    rest: BTreeMap<u32, u16>,
+}
+
+impl Glyphs {
+    const DENSE: usize = 0x2200;
+
+    pub fn new(codepoint_to_glyph: &BTreeMap<u32, u16>) -> Glyphs {
+        let mut dense = vec![0; Glyphs::DENSE];
+        let mut rest = BTreeMap::new();
+        for (&c, &gid) in codepoint_to_glyph {
+            match dense.get_mut(c as usize) {
+                Some(slot) => *slot = gid,
+                None => {
+                    rest.insert(c, gid);
+                }
+            }
+        }
+        Glyphs { dense, rest }
+    }
+
+    fn get(&self, c: char) -> u16 {
+        match self.dense.get(c as usize) {
+            Some(gid) => *gid,
+            None => self.rest.get(&(c as u32)).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// One page's operations, as bytes.
+#[derive(Default)]
+pub struct Content {
+    out: Vec<u8>,
+}
+
+impl Content {
+    pub fn with_capacity(bytes: usize) -> Content {
+        Content {
+            out: Vec::with_capacity(bytes),
+        }
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.out
+    }
+
+    /// Starts an operation: operations are separated by a line feed.
+    fn start(&mut self) {
+        if !self.out.is_empty() {
+            self.out.push(b'\n');
+        }
+    }
+
+    /// An operand and its space.
+    fn real(&mut self, value: f32) {
+        write_real(&mut self.out, value);
+        self.out.push(b' ');
+    }
+
+    fn operator(&mut self, operator: &[u8]) {
+        self.out.extend_from_slice(operator);
+    }
+
+    /// An operation of reals.
+    fn reals(&mut self, values: &[f32], operator: &[u8]) {
+        self.start();
+        for &value in values {
+            self.real(value);
+        }
+        self.operator(operator);
+    }
+
+    /// An operation without operands.
+    pub fn bare(&mut self, operator: &[u8]) {
+        self.start();
+        self.operator(operator);
+    }
+
+    pub fn begin_text(&mut self) {
+        self.bare(b"BT");
+    }
+
+    pub fn end_text(&mut self) {
+        self.bare(b"ET");
+    }
+
+    /// `/F1 11 Tf`: `resource` is the font's name in the page's resources.
+    pub fn font(&mut self, resource: &str, size: f32) {
+        self.start();
+        self.out.push(b'/');
+        self.out.extend_from_slice(resource.as_bytes());
+        self.out.push(b' ');
+        self.real(size);
+        self.operator(b"Tf");
+    }
+
+    pub fn fill_color(&mut self, c: Color) {
+        self.reals(&[c.0, c.1, c.2], b"rg");
+    }
+
+    pub fn stroke_color(&mut self, c: Color) {
+        self.reals(&[c.0, c.1, c.2], b"RG");
+    }
+
+    pub fn line_width(&mut self, width: f32) {
+        self.reals(&[width], b"w");
+    }
+
+    /// `1 0 0 1 x y Tm`: the text matrix, a translation.
+    pub fn text_position(&mut self, x: f32, y: f32) {
+        self.reals(&[1.0, 0.0, 0.0, 1.0, x, y], b"Tm");
+    }
+
+    /// `<…> Tj`: `text`, with a space after it if `spaced`, as the two-byte codes of
+    /// `glyphs`.
+    pub fn show(&mut self, text: &str, spaced: bool, glyphs: &Glyphs) {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        self.start();
+        self.out.reserve(text.len() * 4 + 10);
+        self.out.push(b'<');
+        let space = spaced.then_some(' ');
+        for c in text.chars().chain(space) {
+            let gid = glyphs.get(c);
+            for shift in [12, 8, 4, 0] {
+                self.out.push(DIGITS[(gid >> shift) as usize & 15]);
+            }
+        }
+        self.out.extend_from_slice(b"> Tj");
+    }
+
+    /// A stroked line from `a` to `b`.
+    pub fn line(&mut self, a: (f32, f32), b: (f32, f32)) {
+        self.reals(&[a.0, a.1], b"m");
+        self.reals(&[b.0, b.1], b"l");
+        self.bare(b"S");
+    }
+
+    /// `x y w h re`, then filled, stroked or both.
+    pub fn rect(&mut self, (x, y, w, h): (f32, f32, f32, f32), fill: bool, stroke: bool) {
+        self.reals(&[x, y, w, h], b"re");
+        self.bare(match (fill, stroke) {
+            (true, true) => b"B",
+            (false, true) => b"S",
+            _ => b"f",
+        });
+    }
+
+    /// A closed path, filled (non-zero winding), stroked or both; a fill and stroke
+    /// closes it again (`b`), as printpdf wrote it. `segments` are in PDF coordinates.
+    pub fn path(&mut self, segments: impl Iterator<Item = Segment>, fill: bool, stroke: bool) {
+        for segment in segments {
+            match segment {
+                Segment::MoveTo(x, y) => self.reals(&[x, y], b"m"),
+                Segment::LineTo(x, y) => self.reals(&[x, y], b"l"),
+                Segment::CubicTo(points) => self.reals(&points, b"c"),
+            }
+        }
+        self.bare(b"h");
+        self.bare(match (fill, stroke) {
+            (true, true) => b"b",
+            (false, true) => b"S",
+            _ => b"f",
+        });
+    }
+
+    /// `/Tag BMC`.
+    pub fn begin_marked(&mut self, tag: &str) {
+        self.start();
+        self.out.push(b'/');
+        self.out.extend_from_slice(tag.as_bytes());
+        self.out.extend_from_slice(b" BMC");
+    }
+
+    /// `/Tag <</MCID n>> BDC`.
+    pub fn begin_marked_content(&mut self, tag: &str, mcid: i64) {
+        self.start();
+        self.out.push(b'/');
+        self.out.extend_from_slice(tag.as_bytes());
+        self.out.extend_from_slice(b" <</MCID ");
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(mcid).as_bytes());
+        self.out.extend_from_slice(b">> BDC");
+    }
+
+    /// `/Artifact <</Subtype/Footer/Type/Pagination>> BDC`.
+    pub fn begin_footer(&mut self) {
+        self.start();
+        self.out
+            .extend_from_slice(b"/Artifact <</Subtype/Footer/Type/Pagination>> BDC");
+    }
+
+    pub fn end_marked(&mut self) {
+        self.bare(b"EMC");
+    }
+}
+
+/// `value` as Rust's `Display` writes an `f32` (and so lopdf and printpdf did): the
+/// shortest digits that read back as the same number, never an exponent.
+fn write_real(out: &mut Vec<u8>, value: f32) {
+    // Whole numbers an f32 holds exactly (below 2^24) are their digits.
+    if value.fract() == 0.0 && value.abs() < 16_777_216.0 && !value.is_sign_negative() {
+        out.extend_from_slice(itoa::Buffer::new().format(value as i64).as_bytes());
+        return;
+    }
+    if value.is_finite() {
+        let mut buffer = ryu::Buffer::new();
+        let text = buffer.format_finite(value);
+        if !text.contains(['e', 'E']) {
+            // ryu writes a whole number (-0) with a ".0" that `Display` leaves out.
+            let text = text.strip_suffix(".0").unwrap_or(text);
+            out.extend_from_slice(text.as_bytes());
+            return;
+        }
+    }
+    use std::io::Write;
+    let _ = write!(out, "{value}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every real reads back as the same `f32`, with no exponent (PDF has none), in as
+    /// few digits as `Display` writes it: the same text but where the shortest digits
+    /// tie (`Display` rounds -1911262.25 to "-1911262.3", ryu to "-1911262.2").
+    #[test]
+    fn reals_are_the_shortest_text_that_reads_back() {
+        let mut state = 0x2545_f491_u32;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        let mut values = vec![
+            0.0, -0.0, 1.0, -1.0, 0.5, 0.03, 0.955, 237.23676, 763.54004, 1e-7, 123456790.0,
+            1e12, -3.25, 0.1, 7.5, 16_777_216.0, -1911262.3,
+        ];
+        for _ in 0..200_000 {
+            // Page coordinates, colours and some raw bit patterns.
+            values.push((next() % 900_000) as f32 / 997.0);
+            values.push((next() % 1000) as f32 / 1000.0);
+            let bits = f32::from_bits(next());
+            if bits.is_finite() {
+                values.push(bits);
+            }
+        }
+        let mut differ = 0;
+        for value in values {
+            let mut out = Vec::new();
+            write_real(&mut out, value);
+            let text = String::from_utf8(out).unwrap();
+            let display = format!("{value}");
+            assert!(!text.contains(['e', 'E']), "{value:?} as {text}");
+            assert_eq!(text.parse::<f32>().unwrap().to_bits(), value.to_bits(), "{text}");
+            assert_eq!(text.len(), display.len(), "{value:?}: {text} against {display}");
+            differ += usize::from(text != display);
+        }
+        // Ties are rare: a few hundred in 600,000, nearly all of raw bit patterns.
+        assert!(differ < 1_000, "{differ} differ from Display");
+    }
+
+    #[test]
+    fn operations_are_separated_by_line_feeds() {
+        let mut glyphs = BTreeMap::new();
+        glyphs.insert('A' as u32, 0x24);
+        glyphs.insert('Ł' as u32, 0x1F3);
+        let glyphs = Glyphs::new(&glyphs);
+        let mut content = Content::default();
+        content.begin_text();
+        content.begin_marked_content("P", 3);
+        content.font("F1", 11.0);
+        content.fill_color(Color(0.03, 0.32, 0.44));
+        content.text_position(62.0, 763.54);
+        content.show("AŁ€", false, &glyphs);
+        content.end_marked();
+        content.end_text();
+        content.rect((1.0, 2.5, 3.0, 4.0), true, false);
+        assert_eq!(
+            String::from_utf8(content.into_bytes()).unwrap(),
+            "BT\n/P <</MCID 3>> BDC\n/F1 11 Tf\n0.03 0.32 0.44 rg\n1 0 0 1 62 763.54 Tm\n\
+             <002401F30000> Tj\nEMC\nET\n1 2.5 3 4 re\nf"
+        );
+    }
+}
