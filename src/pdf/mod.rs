@@ -27,7 +27,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use crate::base::fonts::{FontFace, FontSet};
-use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Segment, Stroke};
+use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Mark, Segment, Stroke};
 use crate::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
 use crate::pdf::content::Content;
 use crate::pdf::error::{Error, Result};
@@ -172,7 +172,7 @@ pub fn write_as(
     }
     shown.push(Op::EndTextSection);
     let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
-    let contents: Vec<Vec<u8>> = document
+    let contents: Vec<Vec<Vec<u8>>> = document
         .pages
         .iter()
         .map(|page| {
@@ -236,8 +236,8 @@ pub fn write_as(
     Ok(bytes)
 }
 
-/// Gives each page its content stream, in page order.
-fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()> {
+/// Gives each page its content streams, in page order.
+fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<Vec<u8>>>) -> Result<()> {
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
     if pages.len() != contents.len() {
         return Err(Error::Pdf {
@@ -248,16 +248,32 @@ fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()>
             ),
         });
     }
-    for (page, content) in pages.into_iter().zip(contents) {
-        let id = doc
+    for (page, streams) in pages.into_iter().zip(contents) {
+        let broken = |e: lopdf::Error| Error::Pdf {
+            message: format!("page {} {}: no content stream: {e}", page.0, page.1),
+        };
+        let first = doc
             .get_dictionary(page)
             .and_then(|p| p.get(b"Contents"))
             .and_then(Object::as_reference)
-            .map_err(|e| Error::Pdf {
-                message: format!("page {} {}: no content stream: {e}", page.0, page.1),
-            })?;
-        let stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
-        doc.objects.insert(id, Object::Stream(stream));
+            .map_err(broken)?;
+        let mut ids = Vec::new();
+        for (i, content) in streams.into_iter().enumerate() {
+            let stream = Object::Stream(lopdf::Stream::new(lopdf::Dictionary::new(), content));
+            let id = if i == 0 {
+                doc.objects.insert(first, stream);
+                first
+            } else {
+                doc.add_object(stream)
+            };
+            ids.push(Object::Reference(id));
+        }
+        if ids.len() > 1 {
+            doc.get_object_mut(page)
+                .and_then(Object::as_dict_mut)
+                .map_err(broken)?
+                .set("Contents", Object::Array(ids));
+        }
     }
     Ok(())
 }
@@ -632,14 +648,17 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
     })
 }
 
-/// The content stream of one page, as marked content if `tags` is given. Layout
-/// measures from the top; PDF from the bottom.
+/// The content streams of one page, as marked content if `tags` is given: the page's
+/// body, then its running footer, which alone names the guide and the page number. A
+/// page of the framework's text is then the same stream in every guide with the same
+/// level and focus, and is deflated once in a batch ([`compress`]). Layout measures from
+/// the top; PDF from the bottom.
 fn page_content(
     items: &[Item],
     height: f32,
     fonts: &BTreeMap<FontStyle, (String, content::Glyphs)>,
     mut tags: Option<&mut tags::PageTags>,
-) -> Vec<u8> {
+) -> Vec<Vec<u8>> {
     let mut page = PageOps {
         content: Content::with_capacity(16 << 10),
         in_text: false,
@@ -652,7 +671,11 @@ fn page_content(
     } else {
         Vec::new()
     };
+    let mut streams = Vec::new();
     for (index, item) in items.iter().enumerate() {
+        if matches!(item, Item::Mark(Mark::Footer)) && streams.is_empty() {
+            page.split(tags.as_deref_mut(), &mut streams);
+        }
         let draws = !matches!(item, Item::Mark(_) | Item::Field { .. });
         if let Some(tags) = tags.as_deref_mut() {
             tags.item(item);
@@ -727,7 +750,8 @@ fn page_content(
     if page.in_text {
         page.content.end_text();
     }
-    page.content.into_bytes()
+    streams.push(page.content.into_bytes());
+    streams
 }
 
 /// A page's content as it is written: whether a text object is open, and the state
@@ -741,6 +765,21 @@ struct PageOps<'f> {
 }
 
 impl PageOps<'_> {
+    /// Ends the stream so far (its marked content and text object) into `streams` and
+    /// starts the next with no state set, so that neither depends on the other.
+    fn split(&mut self, tags: Option<&mut tags::PageTags>, streams: &mut Vec<Vec<u8>>) {
+        if let Some(tags) = tags {
+            tags.finish(&mut self.content);
+        }
+        if self.in_text {
+            self.content.end_text();
+            self.in_text = false;
+        }
+        let content = std::mem::replace(&mut self.content, Content::with_capacity(1 << 10));
+        streams.push(content.into_bytes());
+        self.state = GraphicsState::default();
+    }
+
     /// Opens a text object unless one is open; a new one has no font set yet.
     fn begin_text(&mut self) {
         if !self.in_text {
