@@ -117,6 +117,12 @@ impl FontSet {
 }
 
 impl Measure for FontSet {
+    /// A font set is only ever the embedded one ([`FontSet::builtin`]), which lives as
+    /// long as the process: its address names it.
+    fn memo_id(&self) -> Option<usize> {
+        Some(self as *const FontSet as usize)
+    }
+
     fn width(&self, style: FontStyle, text: &str, size: f32) -> f32 {
         let face = self.face(style);
         let units: u32 = text
@@ -143,6 +149,12 @@ impl FontStyle {
 pub trait Measure {
     /// The advance width of `text` in points at font size `size`.
     fn width(&self, style: FontStyle, text: &str, size: f32) -> f32;
+
+    /// What names these metrics for as long as the process runs, so what was measured
+    /// with them can be remembered ([`crate::base::memo`]); `None` remembers nothing.
+    fn memo_id(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Every character is half an em wide: layout tests that do not depend on font files.

@@ -7,7 +7,7 @@ use crate::base::fonts::FontStyle;
 use crate::layout::tooltip::Tooltip;
 
 /// A run of text in one style. A `"\n"` span is a forced line break.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Span {
     pub text: String,
     pub style: FontStyle,

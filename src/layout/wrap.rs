@@ -2,6 +2,7 @@
 //! hyphenation (`hypher`) where a long compound would otherwise leave a ragged gap or
 //! run past the margin.
 
+use crate::base::memo::Memo;
 use crate::layout::blocks::Span;
 use crate::layout::{FontStyle, Measure};
 
@@ -47,6 +48,9 @@ pub fn wrap(spans: &[Span], measure: &dyn Measure, size: f32, width: f32) -> Vec
 
 /// As [`wrap`]; without `fill`, a word is only hyphenated when it is wider than a whole
 /// line (short centred labels read better unbroken).
+///
+/// The lines are made once per process for the same text, size, width and metrics: a
+/// batch's guides share most of their paragraphs.
 pub fn wrap_with(
     spans: &[Span],
     measure: &dyn Measure,
@@ -54,6 +58,23 @@ pub fn wrap_with(
     width: f32,
     fill: bool,
 ) -> Vec<Line> {
+    /// Some 4,000 paragraphs (about 3 MB): the framework's text for dozens of
+    /// combinations of level and focus.
+    static WRAPPED: Memo<(usize, Vec<Span>, u32, u32, bool), Vec<Line>> = Memo::new(4096);
+    let Some(id) = measure.memo_id() else {
+        return wrap_now(spans, measure, size, width, fill);
+    };
+    let key = (id, spans.to_vec(), size.to_bits(), width.to_bits(), fill);
+    let lines = WRAPPED.get_or_make(key, |_| {
+        Ok::<_, std::convert::Infallible>(wrap_now(spans, measure, size, width, fill))
+    });
+    match lines {
+        Ok(lines) => Vec::clone(&lines),
+        Err(never) => match never {},
+    }
+}
+
+fn wrap_now(spans: &[Span], measure: &dyn Measure, size: f32, width: f32, fill: bool) -> Vec<Line> {
     let mut builder = LineBuilder {
         measure,
         size,

@@ -255,8 +255,23 @@ mod tests {
             state
         };
         let mut values = vec![
-            0.0, -0.0, 1.0, -1.0, 0.5, 0.03, 0.955, 237.23676, 763.54004, 1e-7, 123456790.0,
-            1e12, -3.25, 0.1, 7.5, 16_777_216.0, -1911262.3,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            0.03,
+            0.955,
+            237.23676,
+            763.54004,
+            1e-7,
+            123456790.0,
+            1e12,
+            -3.25,
+            0.1,
+            7.5,
+            16_777_216.0,
+            -1911262.3,
         ];
         for _ in 0..200_000 {
             // Page coordinates, colours and some raw bit patterns.
@@ -274,8 +289,16 @@ mod tests {
             let text = String::from_utf8(out).unwrap();
             let display = format!("{value}");
             assert!(!text.contains(['e', 'E']), "{value:?} as {text}");
-            assert_eq!(text.parse::<f32>().unwrap().to_bits(), value.to_bits(), "{text}");
-            assert_eq!(text.len(), display.len(), "{value:?}: {text} against {display}");
+            assert_eq!(
+                text.parse::<f32>().unwrap().to_bits(),
+                value.to_bits(),
+                "{text}"
+            );
+            assert_eq!(
+                text.len(),
+                display.len(),
+                "{value:?}: {text} against {display}"
+            );
             differ += usize::from(text != display);
         }
         // Ties are rare: a few hundred in 600,000, nearly all of raw bit patterns.

@@ -6,13 +6,13 @@
 //! from a process-wide counter (`/Lang`, `/ID`, the Info dictionary) are set on the lopdf
 //! document before it is saved, so the same document always gives the same bytes.
 
-pub mod error;
 mod content;
+pub mod error;
 mod form;
-mod memo;
 mod mupdf;
 mod outline;
 mod pdfa;
+mod repeated;
 mod save;
 mod tags;
 
@@ -27,6 +27,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use crate::base::fonts::{FontFace, FontSet};
+use crate::base::memo::Memo;
 use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Mark, Segment, Stroke};
 use crate::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
 use crate::pdf::content::Content;
@@ -135,42 +136,12 @@ pub fn write_as(
         .pages
         .iter()
         .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
-    let mut field_font = None;
-    let mut maps = Vec::new();
-    let mut content_fonts = BTreeMap::new();
-    // printpdf writes each font's widths for the glyphs its pages show: page 1 shows each
-    // face's characters once, and every page's content is then replaced by the stream
-    // written here (`page_content`).
-    let mut shown = vec![Op::StartTextSection];
-    for (style, chars) in &used {
-        let id = FontId(format!("F{}", *style as u8 + 1));
-        let parsed = ParsedFont::clone(&*subset_once(fonts.face(*style), chars)?);
-        if *style == FontStyle::Regular && has_form {
-            field_font = Some((
-                id.0.clone(),
-                parsed.codepoint_to_glyph.clone(),
-                parsed.glyph_widths.clone(),
-                parsed.units_per_em,
-            ));
-        }
-        content_fonts.insert(
-            *style,
-            (id.0.clone(), content::Glyphs::new(&parsed.codepoint_to_glyph)),
-        );
-        maps.push((id.0.clone(), parsed.codepoint_to_glyph.clone()));
-        shown.push(Op::SetFont {
-            font: PdfFontHandle::External(id.clone()),
-            size: Pt(10.0),
-        });
-        shown.push(Op::ShowText {
-            items: vec![TextItem::Text(chars.iter().collect())],
-        });
-        pdf.resources
-            .fonts
-            .map
-            .insert(id.clone(), PdfFont::new(parsed));
-    }
-    shown.push(Op::EndTextSection);
+    let Faces {
+        field_font,
+        maps,
+        content_fonts,
+        mut shown,
+    } = faces(&mut pdf, fonts, &used, has_form)?;
     let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
     let contents: Vec<Vec<Vec<u8>>> = document
         .pages
@@ -182,7 +153,11 @@ pub fn write_as(
         .collect();
     pdf.pages = (0..contents.len())
         .map(|i| {
-            let ops = if i == 0 { std::mem::take(&mut shown) } else { Vec::new() };
+            let ops = if i == 0 {
+                std::mem::take(&mut shown)
+            } else {
+                Vec::new()
+            };
             PdfPage::new(Pt(document.width).into(), Pt(document.height).into(), ops)
         })
         .collect();
@@ -236,16 +211,75 @@ pub fn write_as(
     Ok(bytes)
 }
 
+/// The faces a document is set in, as registered with printpdf.
+struct Faces {
+    /// The regular face's resource, glyphs, widths and units per em, if it sets a form.
+    field_font: Option<(String, BTreeMap<u32, u16>, BTreeMap<u16, u16>, u16)>,
+    /// Each face's resource and its characters' glyphs (for its ToUnicode map).
+    maps: Vec<(String, BTreeMap<u32, u16>)>,
+    /// What page content names each face by, and its glyphs.
+    content_fonts: BTreeMap<FontStyle, (String, content::Glyphs)>,
+    /// Page 1's operations for printpdf: each face showing its characters once.
+    shown: Vec<Op>,
+}
+
+/// Subsets each face to the characters `used` of it and registers it with `pdf`.
+///
+/// printpdf writes each font's widths for the glyphs its pages show: page 1 shows each
+/// face's characters once, and every page's content is then replaced by the streams
+/// written here ([`page_content`]).
+fn faces(
+    pdf: &mut PdfDocument,
+    fonts: &FontSet,
+    used: &BTreeMap<FontStyle, BTreeSet<char>>,
+    has_form: bool,
+) -> Result<Faces> {
+    let mut faces = Faces {
+        field_font: None,
+        maps: Vec::new(),
+        content_fonts: BTreeMap::new(),
+        shown: vec![Op::StartTextSection],
+    };
+    for (style, chars) in used {
+        let id = FontId(format!("F{}", *style as u8 + 1));
+        let parsed = ParsedFont::clone(&*subset_once(fonts.face(*style), chars)?);
+        if *style == FontStyle::Regular && has_form {
+            faces.field_font = Some((
+                id.0.clone(),
+                parsed.codepoint_to_glyph.clone(),
+                parsed.glyph_widths.clone(),
+                parsed.units_per_em,
+            ));
+        }
+        faces.content_fonts.insert(
+            *style,
+            (
+                id.0.clone(),
+                content::Glyphs::new(&parsed.codepoint_to_glyph),
+            ),
+        );
+        faces
+            .maps
+            .push((id.0.clone(), parsed.codepoint_to_glyph.clone()));
+        faces.shown.push(Op::SetFont {
+            font: PdfFontHandle::External(id.clone()),
+            size: Pt(10.0),
+        });
+        faces.shown.push(Op::ShowText {
+            items: vec![TextItem::Text(chars.iter().collect())],
+        });
+        pdf.resources.fonts.map.insert(id, PdfFont::new(parsed));
+    }
+    faces.shown.push(Op::EndTextSection);
+    Ok(faces)
+}
+
 /// Gives each page its content streams, in page order.
 fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<Vec<u8>>>) -> Result<()> {
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
     if pages.len() != contents.len() {
         return Err(Error::Pdf {
-            message: format!(
-                "printpdf wrote {} pages of {}",
-                pages.len(),
-                contents.len()
-            ),
+            message: format!("printpdf wrote {} pages of {}", pages.len(), contents.len()),
         });
     }
     for (page, streams) in pages.into_iter().zip(contents) {
@@ -567,9 +601,9 @@ fn to_unicode_cmap(glyphs: &BTreeMap<u32, u16>) -> String {
 }
 
 /// [`subset`], made once per process for each face and character set (a few dozen sets
-/// cover a batch of names from every alphabet; see [`memo`]).
+/// cover a batch of names from every alphabet; see [`Memo`]).
 fn subset_once(face: &FontFace, chars: &BTreeSet<char>) -> Result<Arc<ParsedFont>> {
-    static SUBSETS: memo::Memo<(usize, BTreeSet<char>), ParsedFont> = memo::Memo::new(256);
+    static SUBSETS: Memo<(usize, BTreeSet<char>), ParsedFont> = Memo::new(256);
     SUBSETS.get_or_make((face.data.as_ptr() as usize, chars.clone()), |_| {
         subset(face, chars)
     })
@@ -904,10 +938,10 @@ fn document_id(meta: &Metadata) -> [u8; 16] {
 /// stream; one compressor, reset between streams, does the same work in far less time.
 ///
 /// A stream met before in this process (a font program, a page of the framework's text)
-/// takes the bytes it gave then ([`memo::Repeated`]): the same bytes, in less time.
+/// takes the bytes it gave then ([`repeated::Repeated`]): the same bytes, in less time.
 fn compress(doc: &mut lopdf::Document, deflater: &mut save::Deflater) {
     /// 32 MB of streams: the shared pages of a few hundred combinations.
-    static REPEATED: memo::Repeated = memo::Repeated::new(32 << 20);
+    static REPEATED: repeated::Repeated = repeated::Repeated::new(32 << 20);
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
