@@ -1386,3 +1386,72 @@ fn a_guide_made_in_a_batch_is_byte_identical_to_the_same_guide_made_alone_in_any
         );
     }
 }
+
+/// Each page's content streams as written (deflated) and as read (decoded).
+fn page_streams(pdf: &[u8]) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    doc.get_pages()
+        .values()
+        .map(|&page| {
+            let contents = doc.get_dictionary(page).unwrap().get(b"Contents").unwrap();
+            let refs = match contents {
+                lopdf::Object::Array(refs) => refs.clone(),
+                single => vec![single.clone()],
+            };
+            refs.iter()
+                .map(|r| {
+                    let stream = doc
+                        .get_object(r.as_reference().unwrap())
+                        .unwrap()
+                        .as_stream()
+                        .unwrap();
+                    (stream.content.clone(), stream.decompressed_content().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The pages of the framework's text are the same stream, deflated the same, in every
+/// guide of one level and focus: the running footer, which names the guide and the page,
+/// is a stream of its own. So a batch deflates each of those pages once (issue 21).
+#[test]
+fn the_framework_pages_are_one_stream_in_every_guide_of_a_combination() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<[String; 6]> = [
+        ["Anna Berg", "Bodil Kjærgård", "Dagtilbud Nord", "2027-01-15"],
+        ["Łukasz Øster-Ågård", "Jens Ærø", "Skole Syd", "2027-02-03"],
+    ]
+    .iter()
+    .map(|[name, manager, unit, date]| {
+        [
+            name.to_string(),
+            "leder-af-medarbejdere".into(),
+            "saet-retning, opdyrk-potentialer".into(),
+            manager.to_string(),
+            unit.to_string(),
+            date.to_string(),
+        ]
+    })
+    .collect();
+    let guides = batch_guides(&dir.path().join("r.csv"), &dir.path().join("out"), &rows);
+    let (a, b) = (page_streams(&guides[0].1), page_streams(&guides[1].1));
+    assert_eq!(a.len(), b.len());
+    let mut shared = 0;
+    for (page, (a, b)) in a.iter().zip(&b).enumerate() {
+        assert_eq!((a.len(), b.len()), (2, 2), "page {}: body and footer", page + 1);
+        for streams in [a, b] {
+            let (body, footer) = (&streams[0].1, &streams[1].1);
+            assert!(!body.windows(10).any(|w| w == b"Pagination"));
+            assert!(footer.starts_with(b"/Artifact <</Subtype/Footer/Type/Pagination>> BDC"));
+        }
+        // The footers name different guides.
+        assert_ne!(a[1].1, b[1].1, "page {}: the footers", page + 1);
+        if a[0].1 == b[0].1 {
+            assert_eq!(a[0].0, b[0].0, "page {}: deflated alike", page + 1);
+            shared += 1;
+        }
+    }
+    // All but the cover (the leader's name, unit, date) and the signatures (the names).
+    assert_eq!(shared, a.len() - 2, "of {} pages", a.len());
+}
