@@ -1405,7 +1405,10 @@ fn page_streams(pdf: &[u8]) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
                         .unwrap()
                         .as_stream()
                         .unwrap();
-                    (stream.content.clone(), stream.decompressed_content().unwrap())
+                    (
+                        stream.content.clone(),
+                        stream.decompressed_content().unwrap(),
+                    )
                 })
                 .collect()
         })
@@ -1414,12 +1417,19 @@ fn page_streams(pdf: &[u8]) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
 
 /// The pages of the framework's text are the same stream, deflated the same, in every
 /// guide of one level and focus: the running footer, which names the guide and the page,
-/// is a stream of its own. So a batch deflates each of those pages once (issue 21).
+/// is a stream of its own. So are the form's dictionaries and the structure tree: the
+/// objects that name the leader are an object stream of their own. So a batch deflates
+/// each of those once (issue 21).
 #[test]
 fn the_framework_pages_are_one_stream_in_every_guide_of_a_combination() {
     let dir = tempfile::tempdir().unwrap();
     let rows: Vec<[String; 6]> = [
-        ["Anna Berg", "Bodil Kjærgård", "Dagtilbud Nord", "2027-01-15"],
+        [
+            "Anna Berg",
+            "Bodil Kjærgård",
+            "Dagtilbud Nord",
+            "2027-01-15",
+        ],
         ["Łukasz Øster-Ågård", "Jens Ærø", "Skole Syd", "2027-02-03"],
     ]
     .iter()
@@ -1439,7 +1449,12 @@ fn the_framework_pages_are_one_stream_in_every_guide_of_a_combination() {
     assert_eq!(a.len(), b.len());
     let mut shared = 0;
     for (page, (a, b)) in a.iter().zip(&b).enumerate() {
-        assert_eq!((a.len(), b.len()), (2, 2), "page {}: body and footer", page + 1);
+        assert_eq!(
+            (a.len(), b.len()),
+            (2, 2),
+            "page {}: body and footer",
+            page + 1
+        );
         for streams in [a, b] {
             let (body, footer) = (&streams[0].1, &streams[1].1);
             assert!(!body.windows(10).any(|w| w == b"Pagination"));
@@ -1454,4 +1469,26 @@ fn the_framework_pages_are_one_stream_in_every_guide_of_a_combination() {
     }
     // All but the cover (the leader's name, unit, date) and the signatures (the names).
     assert_eq!(shared, a.len() - 2, "of {} pages", a.len());
+
+    // The form's dictionaries and the structure tree are object streams of the same bytes
+    // in both; only the few objects that name the leader are not.
+    let object_streams = |pdf: &[u8]| -> Vec<Vec<u8>> {
+        let doc = lopdf::Document::load_mem(pdf).unwrap();
+        doc.objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"ObjStm"))
+            .map(|s| s.content.clone())
+            .collect()
+    };
+    let (a, b) = (object_streams(&guides[0].1), object_streams(&guides[1].1));
+    assert_eq!((a.len(), b.len()), (3, 3));
+    let alike: Vec<bool> = a.iter().zip(&b).map(|(a, b)| a == b).collect();
+    assert_eq!(alike.iter().filter(|s| **s).count(), 2, "{alike:?}");
+    let big = |streams: &[Vec<u8>]| streams.iter().map(Vec::len).max().unwrap();
+    let own = a.iter().zip(&b).find(|(a, b)| a != b).unwrap().0.len();
+    assert!(
+        own * 4 < big(&a),
+        "the leader's own objects are few: {own} bytes"
+    );
 }

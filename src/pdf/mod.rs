@@ -7,12 +7,12 @@
 //! document before it is saved, so the same document always gives the same bytes.
 
 mod content;
+mod deflate;
 pub mod error;
 mod form;
 mod mupdf;
 mod outline;
 mod pdfa;
-mod repeated;
 mod save;
 mod tags;
 
@@ -203,7 +203,7 @@ pub fn write_as(
     if let Some(tagger) = tagger {
         extra.push(tagger.write(&mut doc, root)?);
     }
-    let bytes = save::with_deflater(|deflater| {
+    let bytes = deflate::with_deflater(|deflater| {
         compress(&mut doc, deflater);
         save::save(&doc, &extra, deflater)
     })
@@ -938,10 +938,8 @@ fn document_id(meta: &Metadata) -> [u8; 16] {
 /// stream; one compressor, reset between streams, does the same work in far less time.
 ///
 /// A stream met before in this process (a font program, a page of the framework's text)
-/// takes the bytes it gave then ([`repeated::Repeated`]): the same bytes, in less time.
-fn compress(doc: &mut lopdf::Document, deflater: &mut save::Deflater) {
-    /// 32 MB of streams: the shared pages of a few hundred combinations.
-    static REPEATED: repeated::Repeated = repeated::Repeated::new(32 << 20);
+/// takes the bytes it gave then ([`deflate::once`]): the same bytes, in less time.
+fn compress(doc: &mut lopdf::Document, deflater: &mut deflate::Deflater) {
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -953,7 +951,7 @@ fn compress(doc: &mut lopdf::Document, deflater: &mut save::Deflater) {
         // for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms (BENCHMARKS.md).
         // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
         let level = if stream.dict.has(b"Length1") { 3 } else { 4 };
-        let out = REPEATED.deflate(deflater, &stream.content, level);
+        let out = deflate::once(deflater, &stream.content, level);
         if out.len() < stream.content.len() {
             stream
                 .dict

@@ -1,6 +1,7 @@
 //! Serialises the finished lopdf document: every dictionary and array object packed into
-//! one deflated object stream, the streams after it, and a deflated cross-reference
-//! stream (PDF 1.5, ISO 32000-1, 7.5.7–7.5.8).
+//! deflated object streams (those that name the leader apart from the rest, which are the
+//! same in every guide of a combination), the streams after them, and a deflated
+//! cross-reference stream (PDF 1.5, ISO 32000-1, 7.5.7–7.5.8).
 //!
 //! lopdf's own writer leaves the cross-reference stream unfiltered, builds each object
 //! stream with a fresh compressor, and writes strings a byte at a time; for a guide with
@@ -8,74 +9,9 @@
 
 use std::io::Write;
 
-use flate2::{Compress, Compression, FlushCompress, Status};
 use lopdf::{Dictionary, Object, StringFormat};
 
-/// One deflate compressor, reset between streams: building a new one clears megabytes of
-/// hash tables each time.
-pub struct Deflater(Compress);
-
-impl Deflater {
-    pub fn new() -> Deflater {
-        Deflater(Compress::new(Compression::new(3), true))
-    }
-
-    /// `data` deflated at `level` in the zlib format (`/FlateDecode`).
-    pub fn deflate(&mut self, data: &[u8], level: u32) -> Vec<u8> {
-        let deflate = &mut self.0;
-        deflate.reset();
-        // With no input pending this cannot fail; a failure would keep the old level.
-        let _ = deflate.set_level(Compression::new(level));
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = deflate.total_in() as usize;
-            match deflate.compress_vec(&data[consumed..], &mut out, FlushCompress::Finish) {
-                Ok(Status::StreamEnd) => return out,
-                Ok(_) => out.reserve(out.capacity().max(1024)),
-                // Not reachable with in-memory buffers; fall back to storing.
-                Err(_) => return zlib_stored(data),
-            }
-        }
-    }
-}
-
-thread_local! {
-    /// Each thread's compressor, kept between documents: making one is some 0.45 M
-    /// instructions (a tenth of a millisecond) of clearing tables, a batch makes
-    /// hundreds of guides per thread, and a reset clears the same tables anyway.
-    static DEFLATER: std::cell::RefCell<Deflater> = std::cell::RefCell::new(Deflater::new());
-}
-
-/// Runs `f` with this thread's compressor (a fresh one if `f` is already running).
-pub fn with_deflater<T>(f: impl FnOnce(&mut Deflater) -> T) -> T {
-    DEFLATER.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut deflater) => f(&mut deflater),
-        Err(_) => f(&mut Deflater::new()),
-    })
-}
-
-/// `data` as a zlib stream of stored (uncompressed) blocks.
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let mut chunks = data.chunks(0xFFFF).peekable();
-    if chunks.peek().is_none() {
-        out.extend([1, 0, 0, 0xFF, 0xFF]);
-    }
-    while let Some(chunk) = chunks.next() {
-        let len = chunk.len() as u16;
-        out.push(u8::from(chunks.peek().is_none()));
-        out.extend(len.to_le_bytes());
-        out.extend((!len).to_le_bytes());
-        out.extend(chunk);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + byte as u32) % 65521;
-        b = (b + a) % 65521;
-    }
-    out.extend(((b << 16) | a).to_be_bytes());
-    out
-}
+use crate::pdf::deflate::{self, Deflater};
 
 /// Where an object ended up, for the cross-reference stream.
 #[derive(Clone, Copy)]
@@ -143,19 +79,28 @@ pub fn save(
         .max()
         .unwrap_or(0);
     let packed_id = max_id + 1;
-    let xref_id = packed_id + 1 + extra.len() as u32;
+    let xref_id = packed_id + 2 + extra.len() as u32;
     let mut entries = vec![Entry::Free; xref_id as usize + 1];
 
-    // Every object but the streams lives in the object stream.
-    let mut main = Packed::new(6);
-    for (&(id, _), object) in &doc.objects {
+    // Every object but the streams lives in an object stream: those that name this guide's
+    // leader (see `names_the_leader`) in one, the rest — the same bytes in every guide of
+    // a level and focus, so deflated once in a batch — in another.
+    let info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
+    let mut shared = Packed::new(6);
+    let mut own = Packed::new(6);
+    for (&(id, generation), object) in &doc.objects {
         if matches!(object, Object::Stream(_)) {
             continue;
         }
-        main.push(id, |body| write_object(body, object));
+        let packed = if Some((id, generation)) == info || names_the_leader(object) {
+            &mut own
+        } else {
+            &mut shared
+        };
+        packed.push(id, |body| write_object(body, object));
     }
 
-    let mut out = Vec::with_capacity(main.body.len() / 2 + 32 * 1024);
+    let mut out = Vec::with_capacity(shared.body.len() / 2 + 32 * 1024);
     out.extend_from_slice(b"%PDF-");
     out.extend_from_slice(doc.version.as_bytes());
     // A comment of bytes above 127 marks the file as binary (ISO 19005-2, 6.1.2).
@@ -169,9 +114,9 @@ pub fn save(
         write_stream_object(&mut out, id, &stream.dict, &stream.content);
     }
 
-    // One stream of many small, alike dictionaries: level 6 makes it a tenth smaller
+    // Streams of many small, alike dictionaries: level 6 makes them a tenth smaller
     // than level 3 for little time (level 9 saves 100 bytes more for triple the time).
-    for (stream, packed) in (packed_id..).zip(std::iter::once(&main).chain(extra)) {
+    for (stream, packed) in (packed_id..).zip([&shared, &own].into_iter().chain(extra)) {
         if packed.objects.is_empty() {
             continue;
         }
@@ -179,6 +124,21 @@ pub fn save(
     }
     write_xref(&mut out, &mut entries, xref_id, &doc.trailer, deflater);
     Ok(out)
+}
+
+/// Whether `object` is one that differs between guides of the same level and focus: a
+/// field with a value (the leader's name, unit, date), or a signature field (whose
+/// tooltip names its signer). Only where an object is stored depends on it, never its
+/// bytes; one it misses costs its object stream a deflate per guide, nothing more.
+fn names_the_leader(object: &Object) -> bool {
+    let Object::Dictionary(dict) = object else {
+        return false;
+    };
+    dict.has(b"V")
+        || dict
+            .get(b"FT")
+            .and_then(Object::as_name)
+            .is_ok_and(|ft| ft == b"Sig")
 }
 
 /// `packed` as the object stream `stream`, its objects' entries set.
@@ -208,7 +168,7 @@ fn write_object_stream(
     }
     let first = header.len();
     header.extend_from_slice(&packed.body);
-    let data = deflater.deflate(&header, packed.level);
+    let data = deflate::once(deflater, &header, packed.level);
     entries[stream as usize] = Entry::Direct(out.len());
     let dict = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"ObjStm".to_vec())),
@@ -561,18 +521,6 @@ mod tests {
             save(&doc, &[], &mut Deflater::new()).unwrap_err(),
             "object 99 1: only generation 0 can be written"
         );
-    }
-
-    #[test]
-    fn stored_zlib_inflates_to_the_input() {
-        use std::io::Read;
-        for data in [&b""[..], b"Hej med dig", &vec![7u8; 70_000]] {
-            let mut back = Vec::new();
-            flate2::read::ZlibDecoder::new(&zlib_stored(data)[..])
-                .read_to_end(&mut back)
-                .unwrap();
-            assert_eq!(back, data);
-        }
     }
 
     #[test]
