@@ -26,6 +26,10 @@ impl Line {
     }
 }
 
+/// What a paragraph's lines depend on: the metrics ([`Measure::memo_id`]), the spans, the
+/// size and width (as bits) and whether lines are filled.
+type Paragraph = (usize, Vec<Span>, u32, u32, bool);
+
 /// A word: the text between two spaces, possibly in several styles ("**Dialog**:").
 type Word = Vec<(FontStyle, String)>;
 
@@ -60,7 +64,7 @@ pub fn wrap_with(
 ) -> Vec<Line> {
     /// Some 4,000 paragraphs (about 3 MB): the framework's text for dozens of
     /// combinations of level and focus.
-    static WRAPPED: Memo<(usize, Vec<Span>, u32, u32, bool), Vec<Line>> = Memo::new(4096);
+    static WRAPPED: Memo<Paragraph, Vec<Line>> = Memo::new(4096);
     let Some(id) = measure.memo_id() else {
         return wrap_now(spans, measure, size, width, fill);
     };

@@ -211,10 +211,13 @@ pub fn write_as(
     Ok(bytes)
 }
 
+/// The face of a form's fields: its resource, glyphs, widths and units per em.
+type FieldFace = (String, BTreeMap<u32, u16>, BTreeMap<u16, u16>, u16);
+
 /// The faces a document is set in, as registered with printpdf.
 struct Faces {
-    /// The regular face's resource, glyphs, widths and units per em, if it sets a form.
-    field_font: Option<(String, BTreeMap<u32, u16>, BTreeMap<u16, u16>, u16)>,
+    /// The regular face, if it sets a form.
+    field_font: Option<FieldFace>,
     /// Each face's resource and its characters' glyphs (for its ToUnicode map).
     maps: Vec<(String, BTreeMap<u32, u16>)>,
     /// What page content names each face by, and its glyphs.
