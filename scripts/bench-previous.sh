@@ -7,8 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000}
-cargo build --release --quiet
-mus=target/release/mus
+# MUS=path/to/mus measures that binary instead of building one.
+if [ -z "${MUS:-}" ]; then
+  cargo build --release --quiet
+  MUS=target/release/mus
+fi
+mus=$(realpath "$MUS")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 python3 scripts/make-roster.py "$rows" >"$out/2027.csv"

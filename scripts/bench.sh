@@ -1,18 +1,57 @@
 #!/usr/bin/env bash
-# Whole-program timings: one cold `mus guide` process (hyperfine), then the in-process
-# criterion benchmarks (guides per second, stages, bytes per guide).
-# Needs hyperfine (apt-get install -y hyperfine).
+# Whole-program timings of the release binary, optionally beside an earlier binary in the
+# same run (compare ratios within one run: this VM's speed drifts between runs):
+# one cold `mus guide` process, a 1,000-row batch (fresh output), peak memory at 1,000
+# and 10,000 rows, bytes per page; then the in-process criterion benchmarks.
+# Needs hyperfine (apt-get install -y hyperfine) and pdfinfo (poppler-utils).
+#
+#   bash scripts/bench.sh [BEFORE]      e.g. BEFORE=a release binary of main, copied out
+#   MUS=path/to/mus measures that binary as "after" instead of building one;
+#   CRITERION=0 leaves out the criterion benchmarks.
 set -euo pipefail
-cargo build --release --quiet
+cd "$(dirname "$0")/.."
+if [ -z "${MUS:-}" ]; then
+  cargo build --release --quiet
+  MUS=target/release/mus
+fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-hyperfine -N --warmup 5 --runs 100 \
-  "target/release/mus guide --role leder-af-medarbejdere --focus saet-retning --focus opdyrk-potentialer --name Łukasz --manager Bodil --unit Nord --date 2027-01-15 -o $out/g.pdf"
-python3 scripts/make-roster.py 1000 > "$out/roster-1000.csv"
-hyperfine -N --warmup 1 --runs 8 --prepare "sh -c 'rm -rf $out/batch && sync'" \
-  "target/release/mus batch $out/roster-1000.csv --out-dir $out/batch --quiet"
-/usr/bin/time -f "peak memory, 1000 rows: %M KB" target/release/mus batch "$out/roster-1000.csv" --out-dir "$out/b1" --quiet
-python3 scripts/make-roster.py 10000 > "$out/roster-10000.csv"
-/usr/bin/time -f "peak memory, 10000 rows: %M KB" target/release/mus batch "$out/roster-10000.csv" --out-dir "$out/b10" --quiet
-cargo bench --bench guide
-cargo bench --bench wrap
+cp "$MUS" "$out/after"
+bins=(after)
+if [ $# -gt 0 ]; then
+  cp "$1" "$out/before"
+  bins=(before after)
+fi
+guide="guide --role leder-af-medarbejdere --focus saet-retning --focus opdyrk-potentialer --name Łukasz --manager Bodil --unit Nord --date 2027-01-15 -o $out/g.pdf"
+python3 scripts/make-roster.py 1000 >"$out/roster-1000.csv"
+python3 scripts/make-roster.py 10000 >"$out/roster-10000.csv"
+
+cold=() batch=()
+for b in "${bins[@]}"; do
+  cold+=(-n "$b" "$out/$b $guide")
+  batch+=(-n "$b" "$out/$b batch $out/roster-1000.csv --out-dir $out/batch-$b --quiet")
+done
+hyperfine -N --warmup 5 --runs 100 "${cold[@]}"
+hyperfine -N --warmup 1 --runs 8 --prepare "rm -rf $out/batch-before $out/batch-after" "${batch[@]}"
+
+for b in "${bins[@]}"; do
+  for rows in 1000 10000; do
+    rm -rf "$out/m"
+    /usr/bin/time -f "$b: peak memory, $rows rows: %M KB" \
+      "$out/$b" batch "$out/roster-$rows.csv" --out-dir "$out/m" --quiet
+  done
+  # Bytes per page over the 1,000-row roster (the manifest has each guide's bytes).
+  rm -rf "$out/m"
+  "$out/$b" batch "$out/roster-1000.csv" --out-dir "$out/m" --quiet
+  pages=0
+  for f in "$out"/m/*.pdf; do
+    pages=$((pages + $(pdfinfo "$f" | awk '/^Pages:/ { print $2 }')))
+  done
+  bytes=$(cat "$out"/m/*.pdf | wc -c)
+  echo "$b: $bytes bytes, $pages pages: $((bytes / pages)) bytes per page"
+done
+
+if [ "${CRITERION:-1}" != 0 ]; then
+  cargo bench --bench guide
+  cargo bench --bench wrap
+fi

@@ -22,7 +22,7 @@ def first_page_content(path):
             page = page["/Kids"][0]
         contents = page.raw_get("/Contents")
         if isinstance(contents, generic.ArrayObject):
-            contents = contents[0]
+            contents = contents.raw_get(0)
         return contents.idnum
 
 
