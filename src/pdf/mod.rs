@@ -136,19 +136,14 @@ pub fn write_as(
         .pages
         .iter()
         .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
-    let Faces {
-        field_font,
-        maps,
-        content_fonts,
-        mut shown,
-    } = faces(&mut pdf, fonts, &used, has_form)?;
+    let (faces, mut shown) = faces(&mut pdf, fonts, &used)?;
     let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
     let contents: Vec<Vec<Vec<u8>>> = document
         .pages
         .iter()
         .map(|page| {
             let mut tags = tagger.as_mut().map(|t| t.page());
-            page_content(&page.items, document.height, &content_fonts, tags.as_mut())
+            page_content(&page.items, document.height, &faces, tags.as_mut())
         })
         .collect();
     pdf.pages = (0..contents.len())
@@ -177,25 +172,28 @@ pub fn write_as(
     }
     set_contents(&mut doc, contents)?;
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a, tagged)?;
-    for (resource, glyphs) in &maps {
+    for (resource, subset) in faces.values() {
         let object = font_object(&doc, resource)?;
-        set_to_unicode(&mut doc, object, glyphs)?;
+        set_to_unicode(&mut doc, object, &subset.font.codepoint_to_glyph)?;
     }
     outline::apply(&mut doc, document, root)?;
     tab_order(&mut doc)?;
-    if let Some((resource, glyphs, widths, units_per_em)) = field_font {
-        let object = font_object(&doc, &resource)?;
+    // Field text is set in the regular face.
+    let field_face = faces.get(&FontStyle::Regular).filter(|_| has_form);
+    if let Some((resource, subset)) = field_face {
+        let object = font_object(&doc, resource)?;
         // Field values and typed answers use glyphs the page text may not: the font's
         // widths and ToUnicode map must cover every glyph of the subset.
-        complete_font(&mut doc, object, &widths, units_per_em)?;
+        let font = &subset.font;
+        complete_font(&mut doc, object, &font.glyph_widths, font.units_per_em)?;
         form::apply(
             &mut doc,
             document,
             root,
             &form::FieldFont {
-                resource,
+                resource: resource.clone(),
                 object,
-                glyphs,
+                glyphs: font.codepoint_to_glyph.clone(),
             },
         )?;
     }
@@ -211,22 +209,11 @@ pub fn write_as(
     Ok(bytes)
 }
 
-/// The face of a form's fields: its resource, glyphs, widths and units per em.
-type FieldFace = (String, BTreeMap<u32, u16>, BTreeMap<u16, u16>, u16);
+/// Each face a document is set in: its resource name (`F1`) and its subset.
+type Faces = BTreeMap<FontStyle, (String, Arc<Subset>)>;
 
-/// The faces a document is set in, as registered with printpdf.
-struct Faces {
-    /// The regular face, if it sets a form.
-    field_font: Option<FieldFace>,
-    /// Each face's resource and its characters' glyphs (for its ToUnicode map).
-    maps: Vec<(String, BTreeMap<u32, u16>)>,
-    /// What page content names each face by, and its glyphs.
-    content_fonts: BTreeMap<FontStyle, (String, content::Glyphs)>,
-    /// Page 1's operations for printpdf: each face showing its characters once.
-    shown: Vec<Op>,
-}
-
-/// Subsets each face to the characters `used` of it and registers it with `pdf`.
+/// Subsets each face to the characters `used` of it and registers it with `pdf`; returns
+/// the faces and page 1's operations for printpdf.
 ///
 /// printpdf writes each font's widths for the glyphs its pages show: page 1 shows each
 /// face's characters once, and every page's content is then replaced by the streams
@@ -235,46 +222,25 @@ fn faces(
     pdf: &mut PdfDocument,
     fonts: &FontSet,
     used: &BTreeMap<FontStyle, BTreeSet<char>>,
-    has_form: bool,
-) -> Result<Faces> {
-    let mut faces = Faces {
-        field_font: None,
-        maps: Vec::new(),
-        content_fonts: BTreeMap::new(),
-        shown: vec![Op::StartTextSection],
-    };
+) -> Result<(Faces, Vec<Op>)> {
+    let mut faces = Faces::new();
+    let mut shown = vec![Op::StartTextSection];
     for (style, chars) in used {
         let id = FontId(format!("F{}", *style as u8 + 1));
-        let parsed = ParsedFont::clone(&*subset_once(fonts.face(*style), chars)?);
-        if *style == FontStyle::Regular && has_form {
-            faces.field_font = Some((
-                id.0.clone(),
-                parsed.codepoint_to_glyph.clone(),
-                parsed.glyph_widths.clone(),
-                parsed.units_per_em,
-            ));
-        }
-        faces.content_fonts.insert(
-            *style,
-            (
-                id.0.clone(),
-                content::Glyphs::new(&parsed.codepoint_to_glyph),
-            ),
-        );
-        faces
-            .maps
-            .push((id.0.clone(), parsed.codepoint_to_glyph.clone()));
-        faces.shown.push(Op::SetFont {
+        let subset = subset_once(fonts.face(*style), chars)?;
+        shown.push(Op::SetFont {
             font: PdfFontHandle::External(id.clone()),
             size: Pt(10.0),
         });
-        faces.shown.push(Op::ShowText {
+        shown.push(Op::ShowText {
             items: vec![TextItem::Text(chars.iter().collect())],
         });
-        pdf.resources.fonts.map.insert(id, PdfFont::new(parsed));
+        let font = PdfFont::new(ParsedFont::clone(&subset.font));
+        pdf.resources.fonts.map.insert(id.clone(), font);
+        faces.insert(*style, (id.0, subset));
     }
-    faces.shown.push(Op::EndTextSection);
-    Ok(faces)
+    shown.push(Op::EndTextSection);
+    Ok((faces, shown))
 }
 
 /// Gives each page its content streams, in page order.
@@ -603,12 +569,20 @@ fn to_unicode_cmap(glyphs: &BTreeMap<u32, u16>) -> String {
     cmap
 }
 
-/// [`subset`], made once per process for each face and character set (a few dozen sets
-/// cover a batch of names from every alphabet; see [`Memo`]).
-fn subset_once(face: &FontFace, chars: &BTreeSet<char>) -> Result<Arc<ParsedFont>> {
-    static SUBSETS: Memo<(usize, BTreeSet<char>), ParsedFont> = Memo::new(256);
+/// A face subset to a character set, and the codes page content shows its characters by.
+struct Subset {
+    font: ParsedFont,
+    glyphs: content::Glyphs,
+}
+
+/// [`subset`] and its codes, made once per process for each face and character set (a
+/// few dozen sets cover a batch of names from every alphabet; see [`Memo`]).
+fn subset_once(face: &FontFace, chars: &BTreeSet<char>) -> Result<Arc<Subset>> {
+    static SUBSETS: Memo<(usize, BTreeSet<char>), Subset> = Memo::new(256);
     SUBSETS.get_or_make((face.data.as_ptr() as usize, chars.clone()), |_| {
-        subset(face, chars)
+        let font = subset(face, chars)?;
+        let glyphs = content::Glyphs::new(&font.codepoint_to_glyph);
+        Ok(Subset { font, glyphs })
     })
 }
 
@@ -693,7 +667,7 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
 fn page_content(
     items: &[Item],
     height: f32,
-    fonts: &BTreeMap<FontStyle, (String, content::Glyphs)>,
+    fonts: &Faces,
     mut tags: Option<&mut tags::PageTags>,
 ) -> Vec<Vec<u8>> {
     let mut page = PageOps {
@@ -798,7 +772,7 @@ struct PageOps<'f> {
     in_text: bool,
     state: GraphicsState,
     height: f32,
-    fonts: &'f BTreeMap<FontStyle, (String, content::Glyphs)>,
+    fonts: &'f Faces,
 }
 
 impl PageOps<'_> {
@@ -837,14 +811,14 @@ impl PageOps<'_> {
         text: &str,
         spaced: bool,
     ) {
-        let (resource, glyphs) = &self.fonts[&style];
+        let (resource, subset) = &self.fonts[&style];
         if self.state.font != Some((style, size)) {
             self.content.font(resource, size);
             self.state.font = Some((style, size));
         }
         self.state.fill(&mut self.content, color);
         self.content.text_position(x, self.height - y);
-        self.content.show(text, spaced, glyphs);
+        self.content.show(text, spaced, &subset.glyphs);
     }
 
     fn line(&mut self, (x1, y1): (f32, f32), (x2, y2): (f32, f32), stroke: Stroke) {
