@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::layout::{Color, Segment};
+use crate::pdf::save;
 
 /// The code of each character in one embedded face: its glyph id in the face's subset
 /// (Identity-H, two bytes a glyph), or 0 (`.notdef`) for a character the subset lacks,
@@ -131,23 +132,17 @@ impl Content {
 
     /// `(…) Tj`: `text`, with a space after it if `spaced`, as the two-byte codes of
     /// `glyphs`, in a literal string: half the bytes of hexadecimal, and a fifth less
-    /// once deflated. Only `(`, `)`, `\\` and a carriage return (which a reader would
-    /// take for a line end, ISO 32000-1, 7.3.4.2) are escaped.
+    /// once deflated.
     pub fn show(&mut self, text: &str, spaced: bool, glyphs: &Glyphs) {
         self.start();
         self.out.reserve(text.len() * 2 + 8);
-        self.out.push(b'(');
         let space = spaced.then_some(' ');
-        for c in text.chars().chain(space) {
-            for byte in glyphs.get(c).to_be_bytes() {
-                match byte {
-                    b'(' | b')' | b'\\' => self.out.extend_from_slice(&[b'\\', byte]),
-                    b'\r' => self.out.extend_from_slice(b"\\r"),
-                    _ => self.out.push(byte),
-                }
-            }
-        }
-        self.out.extend_from_slice(b") Tj");
+        let codes = text
+            .chars()
+            .chain(space)
+            .flat_map(|c| glyphs.get(c).to_be_bytes());
+        save::write_literal(&mut self.out, codes);
+        self.out.extend_from_slice(b" Tj");
     }
 
     /// A stroked line from `a` to `b`.
@@ -199,8 +194,7 @@ impl Content {
         self.out.push(b'/');
         self.out.extend_from_slice(tag.as_bytes());
         self.out.extend_from_slice(b" <</MCID ");
-        self.out
-            .extend_from_slice(itoa::Buffer::new().format(mcid).as_bytes());
+        save::write_int(&mut self.out, mcid);
         self.out.extend_from_slice(b">> BDC");
     }
 
@@ -221,7 +215,7 @@ impl Content {
 fn write_real(out: &mut Vec<u8>, value: f32) {
     // Whole numbers an f32 holds exactly (below 2^24) are their digits.
     if value.fract() == 0.0 && value.abs() < 16_777_216.0 && !value.is_sign_negative() {
-        out.extend_from_slice(itoa::Buffer::new().format(value as i64).as_bytes());
+        save::write_int(out, value as i64);
         return;
     }
     if value.is_finite() {

@@ -293,7 +293,7 @@ pub fn write_object(out: &mut Vec<u8>, object: &Object) {
         Object::Integer(i) => write_int(out, *i),
         Object::Real(r) => write_real(out, *r),
         Object::Name(name) => write_name(out, name),
-        Object::String(bytes, StringFormat::Literal) => write_literal(out, bytes),
+        Object::String(bytes, StringFormat::Literal) => write_literal(out, bytes.iter().copied()),
         Object::String(bytes, StringFormat::Hexadecimal) => write_hex(out, bytes),
         Object::Array(items) => {
             out.push(b'[');
@@ -370,9 +370,11 @@ fn write_name(out: &mut Vec<u8>, name: &[u8]) {
     }
 }
 
-fn write_literal(out: &mut Vec<u8>, bytes: &[u8]) {
+/// `bytes` as a literal string: `(`, `)` and `\\` escaped, and CR and LF, which a reader
+/// would take for a line end (ISO 32000-1, 7.3.4.2).
+pub fn write_literal(out: &mut Vec<u8>, bytes: impl IntoIterator<Item = u8>) {
     out.push(b'(');
-    for &byte in bytes {
+    for byte in bytes {
         match byte {
             b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
             b'\r' => out.extend_from_slice(b"\\r"),
