@@ -117,8 +117,10 @@ impl Repeated {
 
     /// `data` deflated at `level` by `deflater`, or what that gave before.
     pub fn deflate(&self, deflater: &mut Deflater, data: &[u8], level: u32) -> Vec<u8> {
-        let digest = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default()
-            .hash_one((level, data));
+        // foldhash, not SipHash: a guide's streams are ~100 KB to digest, and no key
+        // here comes from an adversary (a collision costs a comparison, never a wrong
+        // stream: the bytes are compared).
+        let digest = foldhash::fast::FixedState::with_seed(0).hash_one((level, data));
         let again = {
             let mut guard = self.lock();
             let kept = guard.get_or_insert_with(Kept::default);
