@@ -8,6 +8,7 @@
 
 mod content;
 mod deflate;
+mod embed;
 pub mod error;
 mod form;
 mod mupdf;
@@ -21,8 +22,7 @@ use std::sync::Arc;
 
 use lopdf::{Object, StringFormat};
 use printpdf::{
-    FontId, FontMetrics, FontType, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
-    PdfFontMetricsStub, PdfPage, PdfSaveOptions, Pt, TextItem,
+    FontMetrics, FontType, ParsedFont, PdfDocument, PdfFontMetricsStub, PdfPage, PdfSaveOptions, Pt,
 };
 use sha2::{Digest, Sha256};
 
@@ -136,7 +136,7 @@ pub fn write_as(
         .pages
         .iter()
         .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
-    let (faces, mut shown) = faces(&mut pdf, fonts, &used)?;
+    let faces = faces(fonts, &used)?;
     let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
     let contents: Vec<Vec<Vec<u8>>> = document
         .pages
@@ -147,13 +147,12 @@ pub fn write_as(
         })
         .collect();
     pdf.pages = (0..contents.len())
-        .map(|i| {
-            let ops = if i == 0 {
-                std::mem::take(&mut shown)
-            } else {
-                Vec::new()
-            };
-            PdfPage::new(Pt(document.width).into(), Pt(document.height).into(), ops)
+        .map(|_| {
+            PdfPage::new(
+                Pt(document.width).into(),
+                Pt(document.height).into(),
+                vec![],
+            )
         })
         .collect();
 
@@ -172,20 +171,21 @@ pub fn write_as(
     }
     set_contents(&mut doc, contents)?;
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a, tagged)?;
-    for (resource, subset) in faces.values() {
-        let object = font_object(&doc, resource)?;
-        set_to_unicode(&mut doc, object, &subset.font.codepoint_to_glyph)?;
+    let mut objects = BTreeMap::new();
+    for (style, (resource, subset)) in &faces {
+        let object = embed::add_font(&mut doc, &subset.font, &subset.objects);
+        objects.insert(*style, object);
+        embed::font_resources(&mut doc)?.set(resource.as_str(), Object::Reference(object));
     }
     outline::apply(&mut doc, document, root)?;
     tab_order(&mut doc)?;
-    // Field text is set in the regular face.
+    // Field text is set in the regular face, whose widths and ToUnicode map cover every
+    // glyph of its subset (field values and typed answers use glyphs the page text may
+    // not).
     let field_face = faces.get(&FontStyle::Regular).filter(|_| has_form);
-    if let Some((resource, subset)) = field_face {
-        let object = font_object(&doc, resource)?;
-        // Field values and typed answers use glyphs the page text may not: the font's
-        // widths and ToUnicode map must cover every glyph of the subset.
-        let font = &subset.font;
-        complete_font(&mut doc, object, &font.glyph_widths, font.units_per_em)?;
+    if let (Some((resource, subset)), Some(&object)) =
+        (field_face, objects.get(&FontStyle::Regular))
+    {
         form::apply(
             &mut doc,
             document,
@@ -193,7 +193,7 @@ pub fn write_as(
             &form::FieldFont {
                 resource: resource.clone(),
                 object,
-                glyphs: font.codepoint_to_glyph.clone(),
+                glyphs: subset.font.codepoint_to_glyph.clone(),
             },
         )?;
     }
@@ -201,46 +201,24 @@ pub fn write_as(
     if let Some(tagger) = tagger {
         extra.push(tagger.write(&mut doc, root)?);
     }
-    let bytes = deflate::with_deflater(|deflater| {
-        compress(&mut doc, deflater);
-        save::save(&doc, &extra, deflater)
-    })
-    .map_err(|message| Error::Pdf { message })?;
+    compress(&mut doc);
+    let bytes = deflate::with_deflater(|deflater| save::save(&doc, &extra, deflater))
+        .map_err(|message| Error::Pdf { message })?;
     Ok(bytes)
 }
 
 /// Each face a document is set in: its resource name (`F1`) and its subset.
 type Faces = BTreeMap<FontStyle, (String, Arc<Subset>)>;
 
-/// Subsets each face to the characters `used` of it and registers it with `pdf`; returns
-/// the faces and page 1's operations for printpdf.
-///
-/// printpdf writes each font's widths for the glyphs its pages show: page 1 shows each
-/// face's characters once, and every page's content is then replaced by the streams
-/// written here ([`page_content`]).
-fn faces(
-    pdf: &mut PdfDocument,
-    fonts: &FontSet,
-    used: &BTreeMap<FontStyle, BTreeSet<char>>,
-) -> Result<(Faces, Vec<Op>)> {
+/// Subsets each face to the characters `used` of it (a subset made once per process, see
+/// [`subset_once`]), with its resource name (`F1`).
+fn faces(fonts: &FontSet, used: &BTreeMap<FontStyle, BTreeSet<char>>) -> Result<Faces> {
     let mut faces = Faces::new();
-    let mut shown = vec![Op::StartTextSection];
     for (style, chars) in used {
-        let id = FontId(format!("F{}", *style as u8 + 1));
         let subset = subset_once(fonts.face(*style), chars)?;
-        shown.push(Op::SetFont {
-            font: PdfFontHandle::External(id.clone()),
-            size: Pt(10.0),
-        });
-        shown.push(Op::ShowText {
-            items: vec![TextItem::Text(chars.iter().collect())],
-        });
-        let font = PdfFont::new(ParsedFont::clone(&subset.font));
-        pdf.resources.fonts.map.insert(id.clone(), font);
-        faces.insert(*style, (id.0, subset));
+        faces.insert(*style, (format!("F{}", *style as u8 + 1), subset));
     }
-    shown.push(Op::EndTextSection);
-    Ok((faces, shown))
+    Ok(faces)
 }
 
 /// Gives each page its content streams, in page order.
@@ -380,130 +358,6 @@ impl Default for CharSet {
     }
 }
 
-/// The object of the font printpdf registered as `resource` (e.g. `F1`).
-fn font_object(doc: &lopdf::Document, resource: &str) -> Result<lopdf::ObjectId> {
-    let missing = || Error::Pdf {
-        message: format!("printpdf wrote no font {resource}"),
-    };
-    let resolve = |o: &Object| -> Option<Object> {
-        match o {
-            Object::Reference(id) => doc.get_object(*id).ok().cloned(),
-            other => Some(other.clone()),
-        }
-    };
-    let page = doc
-        .get_pages()
-        .values()
-        .next()
-        .copied()
-        .ok_or_else(missing)?;
-    let page = doc.get_dictionary(page).map_err(|_| missing())?;
-    let resources = page
-        .get(b"Resources")
-        .ok()
-        .and_then(resolve)
-        .ok_or_else(missing)?;
-    let fonts = resources
-        .as_dict()
-        .ok()
-        .and_then(|r| r.get(b"Font").ok())
-        .and_then(resolve)
-        .ok_or_else(missing)?;
-    fonts
-        .as_dict()
-        .ok()
-        .and_then(|f| f.get(resource.as_bytes()).ok())
-        .and_then(|o| o.as_reference().ok())
-        .ok_or_else(missing)
-}
-
-/// Gives the Type 0 font `font` a width for every glyph of its subset, not only those the
-/// pages show (its ToUnicode map covers them all: [`set_to_unicode`]).
-fn complete_font(
-    doc: &mut lopdf::Document,
-    font: lopdf::ObjectId,
-    widths: &BTreeMap<u16, u16>,
-    units_per_em: u16,
-) -> Result<()> {
-    let broken = |what: &str| Error::Pdf {
-        message: format!("the field font has no {what}"),
-    };
-    let scaled: Vec<Object> = (0..=widths.keys().copied().max().unwrap_or(0))
-        .map(|gid| {
-            let w = widths.get(&gid).copied().unwrap_or(0) as i64;
-            Object::Integer((w * 1000 + units_per_em as i64 / 2) / units_per_em as i64)
-        })
-        .collect();
-    let w = Object::Array(vec![Object::Integer(0), Object::Array(scaled)]);
-    // The descendant font stands inline or as a reference.
-    let first = doc
-        .get_dictionary(font)
-        .and_then(|f| f.get(b"DescendantFonts"))
-        .and_then(Object::as_array)
-        .ok()
-        .and_then(|a| a.first())
-        .cloned()
-        .ok_or_else(|| broken("descendant font"))?;
-    match first {
-        Object::Reference(id) => {
-            doc.get_object_mut(id)
-                .and_then(Object::as_dict_mut)
-                .map_err(|_| broken("descendant font"))?
-                .set("W", w);
-        }
-        _ => {
-            let font_dict = doc
-                .get_object_mut(font)
-                .and_then(Object::as_dict_mut)
-                .map_err(|_| broken("dictionary"))?;
-            let descendants = font_dict
-                .get_mut(b"DescendantFonts")
-                .and_then(Object::as_array_mut)
-                .map_err(|_| broken("descendant font"))?;
-            descendants[0]
-                .as_dict_mut()
-                .map_err(|_| broken("descendant font"))?
-                .set("W", w);
-        }
-    }
-
-    Ok(())
-}
-
-/// Gives the Type 0 font `font` a ToUnicode map for every glyph of `glyphs`, in bfrange
-/// runs where it can: printpdf writes one line per glyph.
-fn set_to_unicode(
-    doc: &mut lopdf::Document,
-    font: lopdf::ObjectId,
-    glyphs: &BTreeMap<u32, u16>,
-) -> Result<()> {
-    let broken = |what: &str| Error::Pdf {
-        message: format!("a font has no {what}"),
-    };
-    let cmap = to_unicode_cmap(glyphs);
-    let cmap = lopdf::Stream::new(lopdf::Dictionary::new(), cmap.into_bytes());
-    // printpdf's map (of the page text's glyphs only) is replaced in its own object: a
-    // new object beside it would leave it in the file, unreferenced (690 bytes).
-    let old = doc
-        .get_dictionary(font)
-        .and_then(|f| f.get(b"ToUnicode"))
-        .and_then(Object::as_reference)
-        .ok();
-    match old {
-        Some(id) => {
-            doc.objects.insert(id, Object::Stream(cmap));
-        }
-        None => {
-            let id = doc.add_object(cmap);
-            doc.get_object_mut(font)
-                .and_then(Object::as_dict_mut)
-                .map_err(|_| broken("dictionary"))?
-                .set("ToUnicode", Object::Reference(id));
-        }
-    }
-    Ok(())
-}
-
 /// The ToUnicode CMap (ISO 32000-1, 9.10.3) for `glyphs` (character -> glyph id): runs of
 /// consecutive glyphs for consecutive characters (a subset keeps the font's order, and
 /// accented letters come in alphabet order) are one `bfrange` line each, the other glyphs
@@ -573,6 +427,8 @@ fn to_unicode_cmap(glyphs: &BTreeMap<u32, u16>) -> String {
 struct Subset {
     font: ParsedFont,
     glyphs: content::Glyphs,
+    /// Its font objects but for their numbers.
+    objects: embed::FontObjects,
 }
 
 /// [`subset`] and its codes, made once per process for each face and character set (a
@@ -582,7 +438,12 @@ fn subset_once(face: &FontFace, chars: &BTreeSet<char>) -> Result<Arc<Subset>> {
     SUBSETS.get_or_make((face.data.as_ptr() as usize, chars.clone()), |_| {
         let font = subset(face, chars)?;
         let glyphs = content::Glyphs::new(&font.codepoint_to_glyph);
-        Ok(Subset { font, glyphs })
+        let objects = embed::FontObjects::new(&font, to_unicode_cmap(&font.codepoint_to_glyph));
+        Ok(Subset {
+            font,
+            glyphs,
+            objects,
+        })
     })
 }
 
@@ -916,26 +777,40 @@ fn document_id(meta: &Metadata) -> [u8; 16] {
 ///
 /// A stream met before in this process (a font program, a page of the framework's text)
 /// takes the bytes it gave then ([`deflate::once`]): the same bytes, in less time.
-fn compress(doc: &mut lopdf::Document, deflater: &mut deflate::Deflater) {
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 256 {
-            continue;
-        }
+///
+/// The streams are deflated in parallel (each the same bytes whichever thread does it):
+/// one `mus guide` has its font programs and pages deflated on every core.
+fn compress(doc: &mut lopdf::Document) {
+    use rayon::prelude::*;
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|object| match object {
+            Object::Stream(stream)
+                if stream.allows_compression
+                    && !stream.dict.has(b"Filter")
+                    && stream.content.len() >= 256 =>
+            {
+                Some(stream)
+            }
+            _ => None,
+        })
+        .collect();
+    // Largest first, so that no core waits at the end for the font program.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    streams.par_iter_mut().with_max_len(1).for_each(|stream| {
         // Page contents at level 4 are 0.9 KB smaller than at level 3 on the 9-page guide
         // for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms (BENCHMARKS.md).
         // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
         let level = if stream.dict.has(b"Length1") { 3 } else { 4 };
-        let out = deflate::once(deflater, &stream.content, level);
+        let out = deflate::with_deflater(|d| deflate::once(d, &stream.content, level));
         if out.len() < stream.content.len() {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(out);
         }
-    }
+    });
 }
 
 /// A PDF text string: PDFDocEncoding is not enough for names in every alphabet, so
