@@ -64,11 +64,11 @@ impl Context {
 
 /// The text of `spans` as one line.
 fn plain(spans: &[Span]) -> String {
-    let text: String = spans
-        .iter()
-        .map(|s| if s.text == "\n" { " " } else { s.text.as_str() })
-        .collect();
-    tooltip::clean(&text)
+    tooltip::clean_parts(
+        spans
+            .iter()
+            .map(|s| if s.text == "\n" { " " } else { s.text.as_str() }),
+    )
 }
 
 /// A field's tooltip: the template's pattern with `slots` filled, or `fallback`.

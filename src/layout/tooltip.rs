@@ -95,10 +95,42 @@ impl Tooltip {
 
 /// `text` with its white space collapsed and cut to [`MAX_CHARS`].
 pub fn clean(text: &str) -> String {
-    shorten(
-        &text.split_whitespace().collect::<Vec<_>>().join(" "),
-        MAX_CHARS,
-    )
+    clean_parts([text])
+}
+
+/// [`clean`] of `parts` joined. Words past [`MAX_CHARS`] are never looked at: a tooltip
+/// is taken from every paragraph a field may follow, and paragraphs run long.
+pub fn clean_parts<'t>(parts: impl IntoIterator<Item = &'t str>) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    // Whether white space came since the last word (within a part or between parts).
+    let mut space = false;
+    'parts: for part in parts {
+        let mut rest = part;
+        loop {
+            let start = rest.len() - rest.trim_start().len();
+            space |= start > 0;
+            rest = &rest[start..];
+            if rest.is_empty() {
+                break;
+            }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            if space && !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            space = false;
+            out.push_str(&rest[..end]);
+            chars += rest[..end].chars().count();
+            rest = &rest[end..];
+            // `shorten` cuts what is longer than MAX_CHARS within its first MAX_CHARS
+            // characters, so nothing further changes the result.
+            if chars > MAX_CHARS {
+                break 'parts;
+            }
+        }
+    }
+    shorten(&out, MAX_CHARS)
 }
 
 /// `text` cut at the last word boundary within `max` characters, with " …" after it;
@@ -126,6 +158,30 @@ pub fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cleaning_parts_is_cleaning_them_joined() {
+        let long = "ord ".repeat(80);
+        let cases: [&[&str]; 8] = [
+            &["  Giver  klare\tmål ", "og\nretning "],
+            &["Giver", " klare", "mål"],
+            &["Gi", "ver"],
+            &["", "  ", "a"],
+            &["æ ø å ", &long, "slut"],
+            &[&long],
+            &[&"x".repeat(300)],
+            &["a ", &"ø".repeat(199), "b"],
+        ];
+        for parts in cases {
+            let joined: String = parts.concat();
+            let expected = shorten(
+                &joined.split_whitespace().collect::<Vec<_>>().join(" "),
+                MAX_CHARS,
+            );
+            assert_eq!(clean_parts(parts.iter().copied()), expected, "{parts:?}");
+            assert_eq!(clean(&joined), expected, "{parts:?}");
+        }
+    }
 
     #[test]
     fn slots_are_filled_and_escaped_braces_stay_text() {
