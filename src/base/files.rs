@@ -104,9 +104,17 @@ pub(crate) fn write_durably(path: &Path, bytes: &[u8], mode: u32, replace: Repla
 /// folder synced once. A file is in place only after its bytes are on disk, so after a
 /// crash each path is the old file or the whole new one, as with [`replace_file`].
 /// Where `syncfs` is missing (not Linux) each file is synced on its own.
+///
+/// Groups are committed by a thread of their own, so the threads making the files never
+/// wait for the disk; groups that wait meanwhile are committed together.
 pub struct Staging {
     group: usize,
     staged: Mutex<Vec<Staged>>,
+    /// To the committing thread; `None` if it could not be started (then each group is
+    /// committed by the writer that filled it).
+    groups: Option<std::sync::mpsc::Sender<Vec<Staged>>>,
+    committer: Option<std::thread::JoinHandle<Vec<(PathBuf, Error)>>>,
+    /// Failures of groups committed in place.
     failed: Mutex<Vec<(PathBuf, Error)>>,
 }
 
@@ -121,17 +129,32 @@ struct Staged {
 impl Staging {
     /// Files are made durable `group` at a time (and the rest by [`Staging::finish`]).
     pub fn new(group: usize) -> Self {
+        let (sender, receiver) = std::sync::mpsc::channel::<Vec<Staged>>();
+        let committer = std::thread::Builder::new()
+            .name("mus-commit".into())
+            .spawn(move || {
+                let mut failed = Vec::new();
+                while let Ok(mut group) = receiver.recv() {
+                    // Those that came while the last group reached the disk go with this.
+                    group.extend(receiver.try_iter().flatten());
+                    commit(group, &mut failed);
+                }
+                failed
+            })
+            .ok();
         Staging {
             group: group.max(1),
             staged: Mutex::new(Vec::new()),
+            groups: committer.as_ref().map(|_| sender),
+            committer,
             failed: Mutex::new(Vec::new()),
         }
     }
 
     /// Writes `bytes` for `path` (mode 0600; a symbolic link at `path` is replaced, never
     /// followed, as [`replace_file`] does). The file is in place once its group is
-    /// committed: by this call, by a later one, or by [`Staging::finish`]. An error here
-    /// means nothing was staged; a failed commit is told by [`Staging::finish`].
+    /// committed, at the latest by [`Staging::finish`]. An error here means nothing was
+    /// staged; a failed commit is told by [`Staging::finish`].
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         refuse_read_only(path)?;
         let dir = match path.parent() {
@@ -157,52 +180,66 @@ impl Staging {
         let full = {
             let mut all = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
             all.push(staged);
-            if all.len() >= self.group {
-                std::mem::take(&mut *all)
-            } else {
-                Vec::new()
+            if all.len() < self.group {
+                return Ok(());
             }
+            std::mem::take(&mut *all)
         };
-        self.commit(full);
+        self.send(full);
         Ok(())
     }
 
-    /// Commits what is still staged; returns every file that could not be put in place,
-    /// with why (those paths are unchanged).
-    pub fn finish(self) -> Vec<(PathBuf, Error)> {
+    /// Commits what is still staged and waits for every group to be committed; returns
+    /// every file that could not be put in place, with why (those paths are unchanged).
+    pub fn finish(mut self) -> Vec<(PathBuf, Error)> {
         let rest = std::mem::take(&mut *self.staged.lock().unwrap_or_else(PoisonError::into_inner));
-        self.commit(rest);
-        self.failed
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
+        if !rest.is_empty() {
+            self.send(rest);
+        }
+        // Closing the channel ends the committing thread once it has committed all.
+        drop(self.groups.take());
+        let mut failed =
+            std::mem::take(&mut *self.failed.lock().unwrap_or_else(PoisonError::into_inner));
+        if let Some(committer) = self.committer.take() {
+            match committer.join() {
+                Ok(mut f) => failed.append(&mut f),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        failed
     }
 
-    fn commit(&self, group: Vec<Staged>) {
-        if group.is_empty() {
-            return;
+    /// Hands `group` to the committing thread, or commits it here without one.
+    fn send(&self, group: Vec<Staged>) {
+        let group = match &self.groups {
+            Some(sender) => match sender.send(group) {
+                Ok(()) => return,
+                Err(std::sync::mpsc::SendError(group)) => group,
+            },
+            None => group,
+        };
+        let mut failed = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
+        commit(group, &mut failed);
+    }
+}
+
+/// Brings `group` to the disk, then renames each file into place and syncs the folders;
+/// what fails goes to `failed`.
+fn commit(group: Vec<Staged>, failed: &mut Vec<(PathBuf, Error)>) {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for staged in &group {
+        if !dirs.contains(&staged.dir) {
+            dirs.push(staged.dir.clone());
         }
-        let mut failed = Vec::new();
-        let mut dirs: Vec<PathBuf> = Vec::new();
-        for staged in &group {
-            if !dirs.contains(&staged.dir) {
-                dirs.push(staged.dir.clone());
-            }
+    }
+    for staged in make_durable(group, &dirs, failed) {
+        if let Err(e) = staged.temp.persist(&staged.path) {
+            failed.push((staged.path.clone(), Error::io(&staged.path, e.error)));
         }
-        for staged in make_durable(group, &dirs, &mut failed) {
-            if let Err(e) = staged.temp.persist(&staged.path) {
-                failed.push((staged.path.clone(), Error::io(&staged.path, e.error)));
-            }
-        }
-        for dir in &dirs {
-            if let Err(e) = sync_dir(dir) {
-                failed.push((dir.clone(), e));
-            }
-        }
-        if !failed.is_empty() {
-            self.failed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .append(&mut failed);
+    }
+    for dir in &dirs {
+        if let Err(e) = sync_dir(dir) {
+            failed.push((dir.clone(), e));
         }
     }
 }
@@ -625,17 +662,17 @@ mod tests {
                 .count(),
             2
         );
-        // The third commits the group; the fourth waits for `finish`.
+        // The third fills the group, which the committing thread puts in place; the
+        // fourth waits for `finish`.
         staging.write(&path(2), b"guide 2").unwrap();
         staging.write(&path(3), b"guide 3").unwrap();
-        for i in 0..3 {
+        assert!(staging.finish().is_empty());
+        for i in 0..4 {
             assert_eq!(
                 std::fs::read(path(i)).unwrap(),
                 format!("guide {i}").as_bytes()
             );
         }
-        assert!(!path(3).exists());
-        assert!(staging.finish().is_empty());
         assert_eq!(
             names(dir.path()),
             ["guide-0.pdf", "guide-1.pdf", "guide-2.pdf", "guide-3.pdf"]

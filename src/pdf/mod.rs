@@ -778,8 +778,10 @@ fn document_id(meta: &Metadata) -> [u8; 16] {
 /// A stream met before in this process (a font program, a page of the framework's text)
 /// takes the bytes it gave then ([`deflate::once`]): the same bytes, in less time.
 ///
-/// The streams are deflated in parallel (each the same bytes whichever thread does it):
-/// one `mus guide` has its font programs and pages deflated on every core.
+/// Outside a batch the streams are deflated in parallel (each the same bytes whichever
+/// thread does it): one `mus guide` has its font programs and pages deflated on every
+/// core. A batch's jobs (rayon's threads) already keep every core busy, and splitting
+/// each guide's streams among them too cost more than it saved.
 fn compress(doc: &mut lopdf::Document) {
     use rayon::prelude::*;
     let mut streams: Vec<&mut lopdf::Stream> = doc
@@ -798,7 +800,7 @@ fn compress(doc: &mut lopdf::Document) {
         .collect();
     // Largest first, so that no core waits at the end for the font program.
     streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
-    streams.par_iter_mut().with_max_len(1).for_each(|stream| {
+    let deflate = |stream: &mut &mut lopdf::Stream| {
         // Page contents at level 4 are 0.9 KB smaller than at level 3 on the 9-page guide
         // for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms (BENCHMARKS.md).
         // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
@@ -810,7 +812,12 @@ fn compress(doc: &mut lopdf::Document) {
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(out);
         }
-    });
+    };
+    if rayon::current_thread_index().is_some() {
+        streams.iter_mut().for_each(deflate);
+    } else {
+        streams.par_iter_mut().with_max_len(1).for_each(deflate);
+    }
 }
 
 /// A PDF text string: PDFDocEncoding is not enough for names in every alphabet, so

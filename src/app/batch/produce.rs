@@ -115,9 +115,8 @@ pub struct Summary {
     pub seconds: f64,
 }
 
-/// How many guides are made durable at once (see [`Staging`]): at a thousand guides a
-/// second, a group reaches the disk about every 60 ms, and an interrupted batch loses at
-/// most one group per job.
+/// How many guides are made durable at once, at least (see [`Staging`]): at a thousand
+/// guides a second, a group reaches the disk about every 60 ms.
 const GROUP: usize = 64;
 
 /// Accepted date forms: ISO and the Danish day-first forms.
@@ -300,12 +299,11 @@ impl BatchConfig {
             .collect();
 
         progress.start(entries.len());
-        // A job that commits a group waits for the disk; one more job than cores keeps
-        // the cores busy meanwhile.
+        // No job waits for the disk (see `Staging`): one job per core.
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let staging = Staging::new(GROUP);
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.jobs.unwrap_or(cores + 1))
+            .num_threads(self.jobs.unwrap_or(cores))
             .build()
             .map_err(|e| BaseError::Value {
                 option: "--jobs".into(),
