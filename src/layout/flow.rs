@@ -19,36 +19,59 @@ pub const ANSWER_PITCH: f32 = 16.2;
 const ANSWER_TOP: f32 = 2.0;
 
 /// What a sighted reader has just read when they reach a field: the fallback for its
-/// tooltip when the template gives none.
+/// tooltip when the template gives none. Kept as the blocks themselves and made into
+/// text only for a field that needs it (most fields' tooltips come from the template).
 #[derive(Default)]
-struct Context {
+struct Context<'b> {
     /// The last paragraph or list item (a question, an expectation).
-    before: String,
+    before: Recent<'b>,
     /// The last heading (a table's section).
-    heading: String,
+    heading: Recent<'b>,
     /// The last list item since the last field: what a scale rates, even with a
     /// paragraph between them ("Sidste år: 3 · 4").
-    item: Option<String>,
+    item: Option<Recent<'b>>,
 }
 
-impl Context {
-    fn read(&mut self, block: &Block) {
+/// A block's text, with its number if it is an item of a numbered list.
+#[derive(Default, Clone, Copy)]
+struct Recent<'b> {
+    spans: &'b [Span],
+    number: Option<u64>,
+}
+
+impl Recent<'_> {
+    fn text(&self) -> String {
+        match self.number {
+            Some(n) => format!("{n}. {}", plain(self.spans)),
+            None => plain(self.spans),
+        }
+    }
+}
+
+impl<'b> Context<'b> {
+    fn read(&mut self, block: &'b Block) {
         match block {
             Block::Heading { spans, .. } => {
-                self.heading = plain(spans);
-                self.before = self.heading.clone();
+                self.heading = Recent {
+                    spans,
+                    number: None,
+                };
+                self.before = self.heading;
                 self.item = None;
             }
-            Block::Paragraph { spans } => self.before = plain(spans),
+            Block::Paragraph { spans } => {
+                self.before = Recent {
+                    spans,
+                    number: None,
+                }
+            }
             Block::List { start, items, .. } => {
                 if let Some(last) = items.last() {
-                    self.before = match start {
-                        Some(first) => {
-                            format!("{}. {}", first + items.len() as u64 - 1, plain(&last.spans))
-                        }
-                        None => plain(&last.spans),
+                    self.before = Recent {
+                        spans: &last.spans,
+                        number: start.map(|first| first + items.len() as u64 - 1),
                     };
-                    self.item = Some(self.before.clone());
+                    self.item = Some(self.before);
                 }
             }
             Block::Answer { .. }
@@ -71,8 +94,12 @@ fn plain(spans: &[Span]) -> String {
     )
 }
 
-/// A field's tooltip: the template's pattern with `slots` filled, or `fallback`.
-fn name_field(pattern: Option<&Tooltip>, slots: &[(&str, &str)], fallback: String) -> String {
+/// A field's tooltip: the template's pattern with `slots` filled, or `fallback`'s.
+fn name_field(
+    pattern: Option<&Tooltip>,
+    slots: &[(&str, &str)],
+    fallback: impl FnOnce() -> String,
+) -> String {
     let named = pattern.map(|t| {
         t.fill(|slot| {
             slots
@@ -83,7 +110,7 @@ fn name_field(pattern: Option<&Tooltip>, slots: &[(&str, &str)], fallback: Strin
     });
     match named {
         Some(n) if !n.is_empty() => n,
-        _ => tooltip::clean(&fallback),
+        _ => tooltip::clean(&fallback()),
     }
 }
 
@@ -217,7 +244,7 @@ fn block_fragments(
                 Some(_) => element(Role::Form),
                 None => Mark::Artifact,
             };
-            let tooltip = name_field(tooltip.as_ref(), &[], context.before.clone());
+            let tooltip = name_field(tooltip.as_ref(), &[], || context.before.text());
             marked(vec![answer(*lines, name.as_deref(), &tooltip)], mark)
         }
         Block::Scale {
@@ -257,7 +284,9 @@ fn block_fragments(
             name,
             tooltip,
         } => {
-            let tooltip = name_field(tooltip.as_ref(), &[], format!("{} {label}", context.before));
+            let tooltip = name_field(tooltip.as_ref(), &[], || {
+                format!("{} {label}", context.before.text())
+            });
             vec![choice(label, options, name.as_deref(), &tooltip, m, s)]
         }
         Block::Signatures {
@@ -316,10 +345,10 @@ fn scale_tooltips(
             name_field(
                 pattern,
                 &[("rater", rater), ("min", &lo), ("max", &hi)],
-                format!(
-                    "{rater}: {}, {lo}–{hi}",
-                    context.item.as_ref().unwrap_or(&context.before)
-                ),
+                || {
+                    let rated = context.item.unwrap_or(context.before).text();
+                    format!("{rater}: {rated}, {lo}–{hi}")
+                },
             )
         })
         .collect()
@@ -328,11 +357,9 @@ fn scale_tooltips(
 /// A table cell's field named: the template's pattern, or the section, column and row.
 fn cell_tooltip(pattern: Option<&Tooltip>, context: &Context, row: u32, column: &str) -> String {
     let row = row.to_string();
-    name_field(
-        pattern,
-        &[("row", &row), ("column", column)],
-        format!("{}, {column}, {row}", context.heading),
-    )
+    name_field(pattern, &[("row", &row), ("column", column)], || {
+        format!("{}, {column}, {row}", context.heading.text())
+    })
 }
 
 /// What the principles figure shows, in words: the highlight is colour only.

@@ -5,7 +5,7 @@
 //!
 //! printpdf has no form fields; they are added to the lopdf document it produced.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
@@ -25,6 +25,11 @@ pub fn typed_characters() -> impl Iterator<Item = char> {
         .flat_map(|(a, b)| (a..=b).filter_map(char::from_u32))
         .chain("–—‘’‚“”„‹›…•€".chars())
 }
+
+/// The form's maps, by field name: looked up a few hundred times a guide, never iterated
+/// (the order is `Form::roots`' and each node's `kids`), so a fast hasher, seeded alike
+/// in every process.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// The text colour of field values.
 const INK: Color = crate::layout::theme::INK;
@@ -62,9 +67,9 @@ pub fn apply(
     let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let mut form = Form {
         font,
-        nodes: HashMap::new(),
+        nodes: HashMap::default(),
         roots: Vec::new(),
-        shared: HashMap::new(),
+        shared: HashMap::default(),
     };
     for (page, page_id) in layout.pages.iter().zip(&pages) {
         let mut annots = Vec::new();
