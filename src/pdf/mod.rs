@@ -201,9 +201,11 @@ pub fn write_as(
     if let Some(tagger) = tagger {
         extra.push(tagger.write(&mut doc, root)?);
     }
-    compress(&mut doc);
-    let bytes = deflate::with_deflater(|deflater| save::save(&doc, &extra, deflater))
-        .map_err(|message| Error::Pdf { message })?;
+    let bytes = deflate::with_deflater(|deflater| {
+        compress(&mut doc, deflater);
+        save::save(&doc, &extra, deflater)
+    })
+    .map_err(|message| Error::Pdf { message })?;
     Ok(bytes)
 }
 
@@ -778,45 +780,27 @@ fn document_id(meta: &Metadata) -> [u8; 16] {
 /// A stream met before in this process (a font program, a page of the framework's text)
 /// takes the bytes it gave then ([`deflate::once`]): the same bytes, in less time.
 ///
-/// Outside a batch the streams are deflated in parallel (each the same bytes whichever
-/// thread does it): one `mus guide` has its font programs and pages deflated on every
-/// core. A batch's jobs (rayon's threads) already keep every core busy, and splitting
-/// each guide's streams among them too cost more than it saved.
-fn compress(doc: &mut lopdf::Document) {
-    use rayon::prelude::*;
-    let mut streams: Vec<&mut lopdf::Stream> = doc
-        .objects
-        .values_mut()
-        .filter_map(|object| match object {
-            Object::Stream(stream)
-                if stream.allows_compression
-                    && !stream.dict.has(b"Filter")
-                    && stream.content.len() >= 256 =>
-            {
-                Some(stream)
-            }
-            _ => None,
-        })
-        .collect();
-    // Largest first, so that no core waits at the end for the font program.
-    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
-    let deflate = |stream: &mut &mut lopdf::Stream| {
+/// In sequence: deflating one guide's streams on every core made a cold `mus guide` no
+/// faster (starting rayon's threads cost what it saved; BENCHMARKS.md).
+fn compress(doc: &mut lopdf::Document, deflater: &mut deflate::Deflater) {
+    for object in doc.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 256 {
+            continue;
+        }
         // Page contents at level 4 are 0.9 KB smaller than at level 3 on the 9-page guide
         // for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms (BENCHMARKS.md).
         // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
         let level = if stream.dict.has(b"Length1") { 3 } else { 4 };
-        let out = deflate::with_deflater(|d| deflate::once(d, &stream.content, level));
+        let out = deflate::once(deflater, &stream.content, level);
         if out.len() < stream.content.len() {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(out);
         }
-    };
-    if rayon::current_thread_index().is_some() {
-        streams.iter_mut().for_each(deflate);
-    } else {
-        streams.par_iter_mut().with_max_len(1).for_each(deflate);
     }
 }
 
