@@ -111,7 +111,7 @@ pub struct BatchArgs {
     /// A folder of templates that replace the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// How many guides to make at once [default: two per core].
+    /// How many guides to make at once [default: one per core].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Make the valid rows even when some rows are bad (exit status 1).
