@@ -42,7 +42,7 @@ pub struct BatchRequest {
     pub date: Option<String>,
     /// `SOURCE_DATE_EPOCH`: the creation time of every guide.
     pub epoch: Option<i64>,
-    /// How many guides to make at once; `None` is two per core.
+    /// How many guides to make at once; `None` is one per core.
     pub jobs: Option<usize>,
     /// Make the valid rows when some rows are bad.
     pub keep_going: bool,
