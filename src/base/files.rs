@@ -47,10 +47,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// anywhere.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     refuse_read_only(path)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(Error::Io {
             path: dir,
@@ -73,13 +70,35 @@ pub(crate) enum Replace {
 /// fsync of the folder — so after a crash `path` is the old file or the whole new one,
 /// and a completed write survives a power cut. The folder must exist.
 pub(crate) fn write_durably(path: &Path, bytes: &[u8], mode: u32, replace: Replace) -> Result<()> {
-    let dir = match path.parent() {
+    let dir = folder_of(path);
+    let (file, _in_flight) = write_temporary(&dir, path, bytes, mode)?;
+    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    match replace {
+        Replace::Yes => file.persist(path).map(drop),
+        Replace::Never => file.persist_noclobber(path).map(drop),
+    }
+    .map_err(|e| Error::io(path, e.error))?;
+    sync_dir(&dir)
+}
+
+/// The folder `path` is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    let (mut file, _in_flight) = temporary_file(&dir)?;
+    }
+}
+
+/// `bytes` for `path` in a new temporary file in `dir` with `mode`, recorded as in flight;
+/// not yet synced.
+fn write_temporary(
+    dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+) -> Result<(tempfile::NamedTempFile, InFlight)> {
+    let (mut file, in_flight) = temporary_file(dir)?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -89,12 +108,7 @@ pub(crate) fn write_durably(path: &Path, bytes: &[u8], mode: u32, replace: Repla
     }
     #[cfg(not(unix))]
     let _ = mode;
-    match replace {
-        Replace::Yes => file.persist(path).map(drop),
-        Replace::Never => file.persist_noclobber(path).map(drop),
-    }
-    .map_err(|e| Error::io(path, e.error))?;
-    sync_dir(&dir)
+    Ok((file, in_flight))
 }
 
 /// Many files written durably together, for a batch: each is written to a temporary file
@@ -157,19 +171,8 @@ impl Staging {
     /// staged; a failed commit is told by [`Staging::finish`].
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         refuse_read_only(path)?;
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let (mut file, in_flight) = temporary_file(&dir)?;
-        file.write_all(bytes).map_err(|e| Error::io(path, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o600))
-                .map_err(|e| Error::io(path, e))?;
-        }
+        let dir = folder_of(path);
+        let (file, in_flight) = write_temporary(&dir, path, bytes, 0o600)?;
         let staged = Staged {
             path: path.to_path_buf(),
             dir,

@@ -35,10 +35,10 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 const INK: Color = crate::layout::theme::INK;
 
 /// The font field text is set in: its resource name, its object, and its glyph ids.
-pub struct FieldFont {
-    pub resource: String,
+pub struct FieldFont<'f> {
+    pub resource: &'f str,
     pub object: ObjectId,
-    pub glyphs: BTreeMap<u32, u16>,
+    pub glyphs: &'f BTreeMap<u32, u16>,
 }
 
 /// A field of the form tree: a name part, and either kids or the widgets of one field.
@@ -137,7 +137,7 @@ struct Widget<'i> {
 
 /// The form as it is made: the field tree so far, and the appearances widgets share.
 struct Form<'f> {
-    font: &'f FieldFont,
+    font: &'f FieldFont<'f>,
     nodes: HashMap<String, Node>,
     roots: Vec<String>,
     /// The states of scale boxes of one size are one shared object. Text and signature
@@ -310,7 +310,7 @@ impl Form<'_> {
                 Object::Dictionary(Dictionary::from_iter(vec![(
                     "Font",
                     Object::Dictionary(Dictionary::from_iter(vec![(
-                        font.resource.as_str(),
+                        font.resource,
                         Object::Reference(font.object),
                     )])),
                 )])),
@@ -479,7 +479,7 @@ fn form_xobject(w: f32, h: f32, content: Vec<u8>, font: Option<&FieldFont>) -> S
             Dictionary::from_iter(vec![(
                 "Font",
                 Object::Dictionary(Dictionary::from_iter(vec![(
-                    font.resource.as_str(),
+                    font.resource,
                     Object::Reference(font.object),
                 )])),
             )]),

@@ -171,11 +171,16 @@ pub fn write_as(
     }
     set_contents(&mut doc, contents)?;
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a, tagged)?;
-    let mut objects = BTreeMap::new();
-    for (style, (resource, subset)) in &faces {
-        let object = embed::add_font(&mut doc, &subset.font, &subset.objects);
-        objects.insert(*style, object);
-        embed::font_resources(&mut doc)?.set(resource.as_str(), Object::Reference(object));
+    let objects: BTreeMap<FontStyle, lopdf::ObjectId> = faces
+        .iter()
+        .map(|(style, (_, subset))| {
+            let object = embed::add_font(&mut doc, &subset.font, &subset.objects);
+            (*style, object)
+        })
+        .collect();
+    let resources = embed::font_resources(&mut doc)?;
+    for (style, (resource, _)) in &faces {
+        resources.set(resource.as_str(), Object::Reference(objects[style]));
     }
     outline::apply(&mut doc, document, root)?;
     tab_order(&mut doc)?;
@@ -191,9 +196,9 @@ pub fn write_as(
             document,
             root,
             &form::FieldFont {
-                resource: resource.clone(),
+                resource,
                 object,
-                glyphs: subset.font.codepoint_to_glyph.clone(),
+                glyphs: &subset.font.codepoint_to_glyph,
             },
         )?;
     }
