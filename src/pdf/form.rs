@@ -3,13 +3,17 @@
 //! stream, so any reader shows them, fills them and signs them without regenerating
 //! anything (no `NeedAppearances`).
 //!
-//! printpdf has no form fields; they are added to the lopdf document it produced.
+//! printpdf has no form fields; they are added to the lopdf document it produced. The
+//! appearance streams are lopdf streams (the writer deflates them); the fields' and
+//! widgets' dictionaries, some 150 a guide, are written straight into object-stream
+//! bytes ([`Written`]), as the structure tree is: built as lopdf dictionaries, looked up
+//! and serialised again, they were a fifth of a guide's time.
 
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
-use super::{compact_text_string, text_string};
+use super::{compact_text_string, save, text_string};
 use crate::layout::{Color, Document, FieldKind, Item};
 use crate::pdf::error::{Error, Result};
 
@@ -41,6 +45,16 @@ pub struct FieldFont<'f> {
     pub glyphs: &'f BTreeMap<u32, u16>,
 }
 
+/// The form's dictionaries, serialised: those that are the same bytes in every guide of
+/// a level and focus (`shared`: empty fields, scales, the field tree), and those that
+/// name the leader (`own`: a field with a value — the leader's name, unit, date — and the
+/// signature fields, whose tooltips name their signers). Which one an object goes to
+/// decides only how often its object stream is deflated in a batch, never its bytes.
+pub struct Written {
+    pub shared: save::Packed,
+    pub own: save::Packed,
+}
+
 /// A field of the form tree: a name part, and either kids or the widgets of one field.
 #[derive(Default)]
 struct Node {
@@ -50,27 +64,34 @@ struct Node {
     tooltip: Option<String>,
 }
 
+/// Indices into `Form::widgets`.
 enum Terminal {
     /// A text or signature field merged with its one widget.
-    Widget(ObjectId),
+    Widget(usize),
     /// A radio group and its buttons.
-    Radio(Vec<ObjectId>),
+    Radio(Vec<usize>),
 }
 
-/// Adds every field of `layout` to `doc` and the form dictionary to the catalog.
+/// Adds every field of `layout` to `doc` (`/Annots` on its pages, the appearance
+/// streams, the form dictionary in the catalog) and returns the fields' and widgets'
+/// dictionaries. When `tagged`, each widget carries its `/StructParent`: one key each,
+/// after the pages' keys, in page and `/Annots` order (the parent tree `tags` writes).
 pub fn apply(
     doc: &mut lopdf::Document,
     layout: &Document,
     catalog: ObjectId,
     font: &FieldFont,
-) -> Result<()> {
+    tagged: bool,
+) -> Result<Written> {
     let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let mut form = Form {
         font,
         nodes: HashMap::default(),
         roots: Vec::new(),
         shared: HashMap::default(),
+        widgets: Vec::new(),
     };
+    let mut key = tagged.then_some(pages.len() as i64);
     for (page, page_id) in layout.pages.iter().zip(&pages) {
         let mut annots = Vec::new();
         for item in &page.items {
@@ -86,33 +107,22 @@ pub fn apply(
             else {
                 continue;
             };
-            let rect = Object::Array(
-                [*x, layout.height - y - h, x + w, layout.height - y]
-                    .iter()
-                    .map(|v| Object::Real(round(*v)))
-                    .collect(),
-            );
             let widget = Widget {
-                name,
-                tooltip,
+                id: doc.new_object_id().0,
+                page: page_id.0,
+                rect: [*x, layout.height - y - h, x + w, layout.height - y],
                 w: *w,
                 h: *h,
-                dict: Dictionary::from_iter(vec![
-                    ("Type", Object::Name(b"Annot".to_vec())),
-                    ("Subtype", Object::Name(b"Widget".to_vec())),
-                    ("Rect", rect),
-                    // Print, and nothing that hides it: PDF/A wants printed widgets.
-                    ("F", Object::Integer(4)),
-                    ("P", Object::Reference(*page_id)),
-                ]),
+                name,
+                tooltip,
+                kind,
+                appearance: Appearance::Stream(0),
+                struct_parent: key,
+                parent: None,
             };
-            let id = match kind {
-                FieldKind::Radio { value, label } => form.radio(doc, widget, value, label)?,
-                FieldKind::Text { .. } | FieldKind::Signature => {
-                    form.text_or_signature(doc, widget, kind)?
-                }
-            };
-            annots.push(Object::Reference(id));
+            key = key.map(|k| k + 1);
+            annots.push(Object::Reference((widget.id, 0)));
+            form.add(doc, widget)?;
         }
         if !annots.is_empty() {
             let page = doc
@@ -125,18 +135,32 @@ pub fn apply(
     form.finish(doc, catalog)
 }
 
-/// A widget being made: its field's full name and tooltip, its size, and its annotation
-/// dictionary so far.
+/// A widget: its object, page, rectangle and size, its field's full name, tooltip and kind,
+/// its appearance, and its places in the structure and field trees.
 struct Widget<'i> {
-    name: &'i str,
-    tooltip: &'i str,
+    id: u32,
+    page: u32,
+    rect: [f32; 4],
     w: f32,
     h: f32,
-    dict: Dictionary,
+    name: &'i str,
+    tooltip: &'i str,
+    kind: &'i FieldKind,
+    appearance: Appearance,
+    struct_parent: Option<i64>,
+    /// The field it is a kid of: its radio group, or the group its dotted name implies.
+    parent: Option<u32>,
 }
 
-/// The form as it is made: the field tree so far, and the appearances widgets share.
-struct Form<'f> {
+/// A widget's normal appearance: one stream, or a scale box's two states.
+enum Appearance {
+    Stream(u32),
+    Radio { on: u32, off: u32 },
+}
+
+/// The form as it is made: the field tree so far, the widgets, and the appearances
+/// widgets share.
+struct Form<'f, 'i> {
     font: &'f FieldFont<'f>,
     nodes: HashMap<String, Node>,
     roots: Vec<String>,
@@ -144,166 +168,128 @@ struct Form<'f> {
     /// appearances are never shared: filling a field replaces its appearance, and some
     /// clients (pypdf) rewrite the stream in place — a shared one would show the answer
     /// in every field.
-    shared: HashMap<(u32, u32, bool), ObjectId>,
+    shared: HashMap<(u32, u32, bool), u32>,
+    widgets: Vec<Widget<'i>>,
 }
 
-impl Form<'_> {
+impl<'i> Form<'_, 'i> {
     /// The shared appearance of a scale box of `w` × `h`, checked (`on`) or not.
-    fn appearance(&mut self, doc: &mut lopdf::Document, w: f32, h: f32, on: bool) -> ObjectId {
+    fn appearance(&mut self, doc: &mut lopdf::Document, w: f32, h: f32, on: bool) -> u32 {
         *self
             .shared
             .entry((w.to_bits(), h.to_bits(), on))
             .or_insert_with(|| {
                 let content = if on { check_mark(w, h) } else { Vec::new() };
-                doc.add_object(form_xobject(w, h, content, None))
+                doc.add_object(form_xobject(w, h, content, None)).0
             })
     }
 
-    /// A text or signature field, merged with its one widget; returns the widget.
-    fn text_or_signature(
-        &mut self,
-        doc: &mut lopdf::Document,
-        widget: Widget,
-        kind: &FieldKind,
-    ) -> Result<ObjectId> {
-        let Widget {
-            name,
-            tooltip,
-            w,
-            h,
-            dict: mut widget,
-        } = widget;
-        let partial = name.rsplit('.').next().unwrap_or(name).to_string();
-        widget.set("T", text_string(&partial));
-        widget.set("TU", compact_text_string(tooltip));
-        let stream = match kind {
+    /// Adds `widget` with its appearance to its field: a radio button to its group (made
+    /// with its first button), a text or signature field as its own.
+    fn add(&mut self, doc: &mut lopdf::Document, mut widget: Widget<'i>) -> Result<()> {
+        let index = self.widgets.len();
+        let (name, w, h) = (widget.name, widget.w, widget.h);
+        match widget.kind {
+            FieldKind::Radio { .. } => {
+                let on = self.appearance(doc, w, h, true);
+                let off = self.appearance(doc, w, h, false);
+                widget.appearance = Appearance::Radio { on, off };
+                let tooltip = widget.tooltip;
+                self.widgets.push(widget);
+                match self.nodes.get_mut(name).and_then(|n| n.terminal.as_mut()) {
+                    Some(Terminal::Radio(buttons)) => buttons.push(index),
+                    Some(_) => return Err(duplicate(name)),
+                    None => {
+                        add_terminal(
+                            &mut self.nodes,
+                            &mut self.roots,
+                            name,
+                            Terminal::Radio(vec![index]),
+                        )?;
+                        if let Some(node) = self.nodes.get_mut(name) {
+                            node.tooltip = Some(tooltip.to_string());
+                        }
+                    }
+                }
+            }
             FieldKind::Text {
-                multiline,
-                value,
                 lines,
                 size,
                 leading,
                 baseline,
                 background,
+                ..
             } => {
-                widget.set("FT", Object::Name(b"Tx".to_vec()));
-                let da = format!("/{} {size} Tf {} rg", self.font.resource, rgb(INK));
-                widget.set("DA", Object::string_literal(da));
-                widget.set("Ff", Object::Integer(if *multiline { 1 << 12 } else { 0 }));
-                if *multiline {
-                    // So that MuPDF, redrawing it, prints whole lines only.
-                    let (b, _) = super::mupdf::border_width(h, *size);
-                    let bs = Dictionary::from_iter(vec![("W", Object::Real(b))]);
-                    widget.set("BS", bs);
-                }
-                if !value.is_empty() {
-                    widget.set("V", text_string(value));
-                }
-                if let Some(bg) = background {
-                    // Readers that draw an edited value paint this first, so a
-                    // new value never stands on the page text of the old one.
-                    let c = [bg.0, bg.1, bg.2].map(|v| Object::Real(round(v)));
-                    widget.set(
-                        "MK",
-                        Dictionary::from_iter(vec![("BG", Object::Array(c.to_vec()))]),
-                    );
-                }
                 let text = TextStyle {
                     size: *size,
                     leading: *leading,
                     baseline: *baseline,
                     background: *background,
                 };
-                text_appearance(self.font, w, h, lines, &text)
-            }
-            _ => {
-                widget.set("FT", Object::Name(b"Sig".to_vec()));
-                form_xobject(w, h, Vec::new(), None)
-            }
-        };
-        let ap = doc.add_object(stream);
-        widget.set(
-            "AP",
-            Dictionary::from_iter(vec![("N", Object::Reference(ap))]),
-        );
-        let id = doc.add_object(widget);
-        add_terminal(&mut self.nodes, &mut self.roots, name, Terminal::Widget(id))?;
-        Ok(id)
-    }
-
-    /// A button of the radio group `widget.name`, the group made with its first button;
-    /// returns the button.
-    fn radio(
-        &mut self,
-        doc: &mut lopdf::Document,
-        widget: Widget,
-        value: &str,
-        label: &str,
-    ) -> Result<ObjectId> {
-        let Widget {
-            name,
-            tooltip,
-            w,
-            h,
-            dict: mut widget,
-        } = widget;
-        // The group is named for screen readers (ISO 14289-1, 7.18.1), and so is
-        // each button: pdf.js and others read `/TU` from the widget itself.
-        widget.set("TU", compact_text_string(&format!("{tooltip}: {label}")));
-        let on = self.appearance(doc, w, h, true);
-        let off = self.appearance(doc, w, h, false);
-        widget.set("AS", Object::Name(b"Off".to_vec()));
-        widget.set(
-            "AP",
-            Dictionary::from_iter(vec![(
-                "N",
-                Object::Dictionary(Dictionary::from_iter(vec![
-                    (value, Object::Reference(on)),
-                    ("Off", Object::Reference(off)),
-                ])),
-            )]),
-        );
-        widget.set(
-            "MK",
-            Dictionary::from_iter(vec![("CA", Object::string_literal("l"))]),
-        );
-        let id = doc.add_object(widget);
-        match self.nodes.get_mut(name).and_then(|n| n.terminal.as_mut()) {
-            Some(Terminal::Radio(buttons)) => buttons.push(id),
-            Some(_) => return Err(duplicate(name)),
-            None => {
+                let stream = text_appearance(self.font, w, h, lines, &text);
+                widget.appearance = Appearance::Stream(doc.add_object(stream).0);
+                self.widgets.push(widget);
                 add_terminal(
                     &mut self.nodes,
                     &mut self.roots,
                     name,
-                    Terminal::Radio(vec![id]),
+                    Terminal::Widget(index),
                 )?;
-                if let Some(node) = self.nodes.get_mut(name) {
-                    node.tooltip = Some(tooltip.to_string());
-                }
+            }
+            FieldKind::Signature => {
+                let stream = form_xobject(w, h, Vec::new(), None);
+                widget.appearance = Appearance::Stream(doc.add_object(stream).0);
+                self.widgets.push(widget);
+                add_terminal(
+                    &mut self.nodes,
+                    &mut self.roots,
+                    name,
+                    Terminal::Widget(index),
+                )?;
             }
         }
-        Ok(id)
+        Ok(())
     }
 
-    /// Writes the field tree and puts the form dictionary in the catalog (if there are
-    /// fields at all).
-    fn finish(self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<()> {
+    /// Writes the field tree and the widgets, and puts the form dictionary in the catalog
+    /// (if there are fields at all).
+    fn finish(mut self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<Written> {
+        let mut written = Written {
+            shared: save::Packed::new(6),
+            own: save::Packed::new(6),
+        };
         if self.roots.is_empty() {
-            return Ok(());
+            return Ok(written);
         }
         let font = self.font;
         let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
-        let fields = self
-            .roots
-            .iter()
-            .map(|r| build(doc, &self.nodes, r, None))
-            .collect::<Result<Vec<_>>>()?;
+        let mut fields = Vec::with_capacity(self.roots.len());
+        for root in &self.roots {
+            let id = build(
+                doc,
+                &self.nodes,
+                &mut self.widgets,
+                &mut written.shared,
+                root,
+                None,
+            );
+            fields.push(Object::Reference((id, 0)));
+        }
+        for widget in &self.widgets {
+            let own = match widget.kind {
+                FieldKind::Text { value, .. } => !value.is_empty(),
+                FieldKind::Signature => true,
+                FieldKind::Radio { .. } => false,
+            };
+            let packed = if own {
+                &mut written.own
+            } else {
+                &mut written.shared
+            };
+            packed.push(widget.id, |out| write_widget(out, widget, font));
+        }
         let form = Dictionary::from_iter(vec![
-            (
-                "Fields",
-                Object::Array(fields.into_iter().map(Object::Reference).collect()),
-            ),
+            ("Fields", Object::Array(fields)),
             ("DA", Object::string_literal(da)),
             (
                 "DR",
@@ -321,8 +307,114 @@ impl Form<'_> {
             .and_then(Object::as_dict_mut)
             .map_err(pdf_error)?;
         catalog.set("AcroForm", form);
-        Ok(())
+        Ok(written)
     }
+}
+
+/// A widget's dictionary; a text or signature field's also holds the field's entries
+/// (they are one object).
+fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont) {
+    out.extend_from_slice(b"<</Type/Annot/Subtype/Widget/Rect[");
+    for (i, v) in widget.rect.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        save::write_real(out, round(*v));
+    }
+    // Print, and nothing that hides it: PDF/A wants printed widgets.
+    out.extend_from_slice(b"]/F 4/P ");
+    write_ref(out, widget.page);
+    match widget.kind {
+        FieldKind::Radio { value, label } => {
+            // The group is named for screen readers (ISO 14289-1, 7.18.1), and so is
+            // each button: pdf.js and others read `/TU` from the widget itself.
+            out.extend_from_slice(b"/TU");
+            let tooltip = format!("{}: {label}", widget.tooltip);
+            save::write_object(out, &compact_text_string(&tooltip));
+            out.extend_from_slice(b"/AS/Off/AP<</N<<");
+            if let Appearance::Radio { on, off } = widget.appearance {
+                save::write_name(out, value.as_bytes());
+                out.push(b' ');
+                write_ref(out, on);
+                out.extend_from_slice(b"/Off ");
+                write_ref(out, off);
+            }
+            out.extend_from_slice(b">>>>/MK<</CA(l)>>");
+        }
+        FieldKind::Text {
+            multiline,
+            value,
+            size,
+            background,
+            ..
+        } => {
+            write_names(out, widget);
+            out.extend_from_slice(b"/FT/Tx/DA");
+            let da = format!("/{} {size} Tf {} rg", font.resource, rgb(INK));
+            save::write_literal(out, da.bytes());
+            out.extend_from_slice(if *multiline { b"/Ff 4096" } else { b"/Ff 0" });
+            if *multiline {
+                // So that MuPDF, redrawing it, prints whole lines only.
+                let (b, _) = super::mupdf::border_width(widget.h, *size);
+                out.extend_from_slice(b"/BS<</W ");
+                save::write_real(out, b);
+                out.extend_from_slice(b">>");
+            }
+            if !value.is_empty() {
+                out.extend_from_slice(b"/V");
+                save::write_object(out, &text_string(value));
+            }
+            if let Some(bg) = background {
+                // Readers that draw an edited value paint this first, so a new value
+                // never stands on the page text of the old one.
+                out.extend_from_slice(b"/MK<</BG[");
+                for (i, v) in [bg.0, bg.1, bg.2].iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    save::write_real(out, round(*v));
+                }
+                out.extend_from_slice(b"]>>");
+            }
+            write_stream_appearance(out, widget);
+        }
+        FieldKind::Signature => {
+            write_names(out, widget);
+            out.extend_from_slice(b"/FT/Sig");
+            write_stream_appearance(out, widget);
+        }
+    }
+    if let Some(parent) = widget.parent {
+        out.extend_from_slice(b"/Parent ");
+        write_ref(out, parent);
+    }
+    if let Some(key) = widget.struct_parent {
+        out.extend_from_slice(b"/StructParent ");
+        save::write_int(out, key);
+    }
+    out.extend_from_slice(b">>");
+}
+
+/// A text or signature field's partial name (`/T`) and tooltip (`/TU`).
+fn write_names(out: &mut Vec<u8>, widget: &Widget) {
+    let partial = widget.name.rsplit('.').next().unwrap_or(widget.name);
+    out.extend_from_slice(b"/T");
+    save::write_object(out, &text_string(partial));
+    out.extend_from_slice(b"/TU");
+    save::write_object(out, &compact_text_string(widget.tooltip));
+}
+
+fn write_stream_appearance(out: &mut Vec<u8>, widget: &Widget) {
+    if let Appearance::Stream(id) = widget.appearance {
+        out.extend_from_slice(b"/AP<</N ");
+        write_ref(out, id);
+        out.extend_from_slice(b">>");
+    }
+}
+
+fn write_ref(out: &mut Vec<u8>, id: u32) {
+    save::write_int(out, i64::from(id));
+    out.extend_from_slice(b" 0 R");
 }
 
 fn pdf_error(e: lopdf::Error) -> Error {
@@ -382,69 +474,79 @@ fn add_terminal(
     Ok(())
 }
 
-/// Writes the field tree below `name`; returns the object of `name`'s field.
+/// Writes the field tree below `name` into `packed` (a widget's `/Parent` is set, the
+/// widget itself written later); returns the object of `name`'s field.
 fn build(
     doc: &mut lopdf::Document,
     nodes: &HashMap<String, Node>,
+    widgets: &mut [Widget],
+    packed: &mut save::Packed,
     name: &str,
-    parent: Option<ObjectId>,
-) -> Result<ObjectId> {
+    parent: Option<u32>,
+) -> u32 {
     let node = &nodes[name];
     let partial = name.rsplit('.').next().unwrap_or(name);
     match &node.terminal {
-        Some(Terminal::Widget(id)) => {
-            if let Some(parent) = parent {
-                let widget = doc
-                    .get_object_mut(*id)
-                    .and_then(Object::as_dict_mut)
-                    .map_err(pdf_error)?;
-                widget.set("Parent", Object::Reference(parent));
-            }
-            Ok(*id)
+        Some(Terminal::Widget(index)) => {
+            widgets[*index].parent = parent;
+            widgets[*index].id
         }
         Some(Terminal::Radio(buttons)) => {
-            let mut group = Dictionary::from_iter(vec![
-                ("FT", Object::Name(b"Btn".to_vec())),
-                ("T", text_string(partial)),
+            let id = doc.new_object_id().0;
+            packed.push(id, |out| {
+                out.extend_from_slice(b"<</FT/Btn/T");
+                save::write_object(out, &text_string(partial));
                 // Radio, and no toggling back to "none chosen" by a second click.
-                ("Ff", Object::Integer((1 << 15) | (1 << 14))),
-                ("V", Object::Name(b"Off".to_vec())),
-                (
-                    "Kids",
-                    Object::Array(buttons.iter().map(|b| Object::Reference(*b)).collect()),
-                ),
-            ]);
-            if let Some(tooltip) = &node.tooltip {
-                group.set("TU", compact_text_string(tooltip));
-            }
-            if let Some(parent) = parent {
-                group.set("Parent", Object::Reference(parent));
-            }
-            let id = doc.add_object(group);
+                out.extend_from_slice(b"/Ff ");
+                save::write_int(out, (1 << 15) | (1 << 14));
+                out.extend_from_slice(b"/V/Off/Kids[");
+                for (i, button) in buttons.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    write_ref(out, widgets[*button].id);
+                }
+                out.push(b']');
+                if let Some(tooltip) = &node.tooltip {
+                    out.extend_from_slice(b"/TU");
+                    save::write_object(out, &compact_text_string(tooltip));
+                }
+                if let Some(parent) = parent {
+                    out.extend_from_slice(b"/Parent ");
+                    write_ref(out, parent);
+                }
+                out.extend_from_slice(b">>");
+            });
             for button in buttons {
-                let widget = doc
-                    .get_object_mut(*button)
-                    .and_then(Object::as_dict_mut)
-                    .map_err(pdf_error)?;
-                widget.set("Parent", Object::Reference(id));
+                widgets[*button].parent = Some(id);
             }
-            Ok(id)
+            id
         }
         None => {
-            let id = doc.new_object_id();
-            let mut kids = Vec::new();
-            for kid in &node.kids {
-                kids.push(Object::Reference(build(doc, nodes, kid, Some(id))?));
-            }
-            let mut dict = Dictionary::from_iter(vec![
-                ("T", text_string(partial)),
-                ("Kids", Object::Array(kids)),
-            ]);
-            if let Some(parent) = parent {
-                dict.set("Parent", Object::Reference(parent));
-            }
-            doc.objects.insert(id, Object::Dictionary(dict));
-            Ok(id)
+            let id = doc.new_object_id().0;
+            let kids: Vec<u32> = node
+                .kids
+                .iter()
+                .map(|kid| build(doc, nodes, widgets, packed, kid, Some(id)))
+                .collect();
+            packed.push(id, |out| {
+                out.extend_from_slice(b"<</T");
+                save::write_object(out, &text_string(partial));
+                out.extend_from_slice(b"/Kids[");
+                for (i, kid) in kids.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    write_ref(out, *kid);
+                }
+                out.push(b']');
+                if let Some(parent) = parent {
+                    out.extend_from_slice(b"/Parent ");
+                    write_ref(out, parent);
+                }
+                out.extend_from_slice(b">>");
+            });
+            id
         }
     }
 }

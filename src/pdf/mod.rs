@@ -188,27 +188,27 @@ pub fn write_as(
     // glyph of its subset (field values and typed answers use glyphs the page text may
     // not).
     let field_face = faces.get(&FontStyle::Regular).filter(|_| has_form);
-    if let (Some((resource, subset)), Some(&object)) =
-        (field_face, objects.get(&FontStyle::Regular))
-    {
-        form::apply(
-            &mut doc,
-            document,
-            root,
-            &form::FieldFont {
+    let fields = match (field_face, objects.get(&FontStyle::Regular)) {
+        (Some((resource, subset)), Some(&object)) => {
+            let font = form::FieldFont {
                 resource,
                 object,
                 glyphs: &subset.font.codepoint_to_glyph,
-            },
-        )?;
-    }
+            };
+            form::apply(&mut doc, document, root, &font, tagged)?
+        }
+        _ => form::Written {
+            shared: save::Packed::new(save::LEVEL),
+            own: save::Packed::new(save::LEVEL),
+        },
+    };
     let mut extra = Vec::new();
     if let Some(tagger) = tagger {
         extra.push(tagger.write(&mut doc, root)?);
     }
     let bytes = deflate::with_deflater(|deflater| {
         compress(&mut doc, deflater);
-        save::save(&doc, &extra, deflater)
+        save::save(&doc, fields.shared, fields.own, &extra, deflater)
     })
     .map_err(|message| Error::Pdf { message })?;
     Ok(bytes)

@@ -54,11 +54,22 @@ impl Packed {
     }
 }
 
-/// The file: `doc`'s objects and those of `extra`, with its trailer's `/Root`, `/Info`
-/// and `/ID`. Every object must have generation 0, as in any document built in memory
-/// (a fresh file has no reused object numbers); `extra`'s numbers must be free in `doc`.
+/// The deflate level of the object streams of dictionaries: streams of many small, alike
+/// dictionaries, which level 6 makes a tenth smaller than level 3 for little time (level
+/// 9 saves 100 bytes more for triple the time).
+pub const LEVEL: u32 = 6;
+
+/// The file: `doc`'s objects and those already serialised, with its trailer's `/Root`,
+/// `/Info` and `/ID`. `doc`'s dictionaries and arrays join `shared` (the same bytes in
+/// every guide of a level and focus, so their object stream is deflated once in a batch),
+/// its Info dictionary joins `own` (the objects that name this guide's leader); `extra`
+/// are object streams of their own. Every object must have generation 0, as in any
+/// document built in memory (a fresh file has no reused object numbers); the serialised
+/// objects' numbers must be free in `doc`.
 pub fn save(
     doc: &lopdf::Document,
+    mut shared: Packed,
+    mut own: Packed,
     extra: &[Packed],
     deflater: &mut Deflater,
 ) -> Result<Vec<u8>, String> {
@@ -72,8 +83,9 @@ pub fn save(
         .keys()
         .map(|(id, _)| *id)
         .chain(
-            extra
-                .iter()
+            [&shared, &own]
+                .into_iter()
+                .chain(extra)
                 .flat_map(|p| p.objects.iter().map(|(id, _)| *id)),
         )
         .max()
@@ -82,17 +94,13 @@ pub fn save(
     let xref_id = packed_id + 2 + extra.len() as u32;
     let mut entries = vec![Entry::Free; xref_id as usize + 1];
 
-    // Every object but the streams lives in an object stream: those that name this guide's
-    // leader (see `names_the_leader`) in one, the rest — the same bytes in every guide of
-    // a level and focus, so deflated once in a batch — in another.
+    // Every object but the streams lives in an object stream.
     let info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
-    let mut shared = Packed::new(6);
-    let mut own = Packed::new(6);
     for (&(id, generation), object) in &doc.objects {
         if matches!(object, Object::Stream(_)) {
             continue;
         }
-        let packed = if Some((id, generation)) == info || names_the_leader(object) {
+        let packed = if Some((id, generation)) == info {
             &mut own
         } else {
             &mut shared
@@ -114,8 +122,6 @@ pub fn save(
         write_stream_object(&mut out, id, &stream.dict, &stream.content);
     }
 
-    // Streams of many small, alike dictionaries: level 6 makes them a tenth smaller
-    // than level 3 for little time (level 9 saves 100 bytes more for triple the time).
     for (stream, packed) in (packed_id..).zip([&shared, &own].into_iter().chain(extra)) {
         if packed.objects.is_empty() {
             continue;
@@ -124,21 +130,6 @@ pub fn save(
     }
     write_xref(&mut out, &mut entries, xref_id, &doc.trailer, deflater);
     Ok(out)
-}
-
-/// Whether `object` is one that differs between guides of the same level and focus: a
-/// field with a value (the leader's name, unit, date), or a signature field (whose
-/// tooltip names its signer). Only where an object is stored depends on it, never its
-/// bytes; one it misses costs its object stream a deflate per guide, nothing more.
-fn names_the_leader(object: &Object) -> bool {
-    let Object::Dictionary(dict) = object else {
-        return false;
-    };
-    dict.has(b"V")
-        || dict
-            .get(b"FT")
-            .and_then(Object::as_name)
-            .is_ok_and(|ft| ft == b"Sig")
 }
 
 /// `packed` as the object stream `stream`, its objects' entries set.
@@ -332,7 +323,7 @@ pub fn write_int(out: &mut Vec<u8>, value: i64) {
 
 /// A real without an exponent (PDF has none), to at most four decimals (a
 /// ten-thousandth of a point; an f32 holds about seven digits).
-fn write_real(out: &mut Vec<u8>, value: f32) {
+pub fn write_real(out: &mut Vec<u8>, value: f32) {
     const SCALE: i64 = 10_000;
     let scaled = (value as f64 * SCALE as f64).round();
     // Out of PDF's range for reals anyway (ISO 32000-1, C.2), or not a number.
@@ -359,7 +350,7 @@ fn write_real(out: &mut Vec<u8>, value: f32) {
     }
 }
 
-fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+pub fn write_name(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'/');
     for &byte in name {
         if b" \t\n\r\x0C()<>[]{}/%#".contains(&byte) || !(33..=126).contains(&byte) {
@@ -449,10 +440,16 @@ mod tests {
         doc
     }
 
+    /// `doc` saved with nothing serialised beforehand but `extra`.
+    fn saved(doc: &lopdf::Document, extra: &[Packed]) -> Result<Vec<u8>, String> {
+        let (shared, own) = (Packed::new(LEVEL), Packed::new(LEVEL));
+        save(doc, shared, own, extra, &mut Deflater::new())
+    }
+
     #[test]
     fn lopdf_reads_back_every_object_as_written() {
         let doc = sample();
-        let bytes = save(&doc, &[], &mut Deflater::new()).unwrap();
+        let bytes = saved(&doc, &[]).unwrap();
         let back = lopdf::Document::load_mem(&bytes).expect("a readable file");
         for (id, object) in &doc.objects {
             let read = back.get_object(*id).expect("every object is found");
@@ -480,10 +477,16 @@ mod tests {
     }
 
     #[test]
-    fn objects_packed_by_their_maker_are_read_back_from_their_own_stream() {
+    fn objects_packed_by_their_maker_are_read_back_from_their_stream() {
         let mut doc = sample();
         let first = doc.new_object_id();
         let second = doc.new_object_id();
+        let (mut shared, mut own) = (Packed::new(LEVEL), Packed::new(LEVEL));
+        let (shared_id, own_id) = (doc.new_object_id(), doc.new_object_id());
+        shared.push(shared_id.0, |out| out.extend_from_slice(b"<</T(delt)>>"));
+        own.push(own_id.0, |out| {
+            out.extend_from_slice("<</V(Ł)>>".as_bytes())
+        });
         let mut packed = Packed::new(2);
         packed.push(first.0, |out| out.extend_from_slice(b"<</S/P/K 3>>"));
         packed.push(second.0, |out| {
@@ -491,8 +494,14 @@ mod tests {
             write_int(out, 7);
             out.extend_from_slice(b" (x)]");
         });
-        let bytes = save(&doc, &[packed], &mut Deflater::new()).unwrap();
+        let bytes = save(&doc, shared, own, &[packed], &mut Deflater::new()).unwrap();
         let back = lopdf::Document::load_mem(&bytes).expect("a readable file");
+        let text = |id, key: &[u8]| {
+            let dict = back.get_dictionary(id).unwrap();
+            dict.get(key).unwrap().as_str().unwrap().to_vec()
+        };
+        assert_eq!(text(shared_id, b"T"), b"delt");
+        assert_eq!(text(own_id, b"V"), "Ł".as_bytes());
         let element = back.get_dictionary(first).unwrap();
         assert_eq!(element.get(b"S").unwrap().as_name().unwrap(), b"P");
         assert_eq!(element.get(b"K").unwrap().as_i64().unwrap(), 3);
@@ -511,7 +520,7 @@ mod tests {
         let taken = *doc.objects.keys().next().unwrap();
         let mut packed = Packed::new(2);
         packed.push(taken.0, |out| out.extend_from_slice(b"null"));
-        let err = save(&doc, &[packed], &mut Deflater::new()).unwrap_err();
+        let err = saved(&doc, &[packed]).unwrap_err();
         assert_eq!(err, format!("object {} is written twice", taken.0));
     }
 
@@ -520,7 +529,7 @@ mod tests {
         let mut doc = sample();
         doc.objects.insert((99, 1), Object::Integer(7));
         assert_eq!(
-            save(&doc, &[], &mut Deflater::new()).unwrap_err(),
+            saved(&doc, &[]).unwrap_err(),
             "object 99 1: only generation 0 can be written"
         );
     }

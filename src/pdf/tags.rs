@@ -244,8 +244,9 @@ const LEVEL: u32 = 4;
 impl Tagger<'_> {
     /// Writes the structure tree (after the form, whose widgets it names): the elements,
     /// the parent tree and the tree root, serialised into an object stream of their own,
-    /// which is returned; `/StructParents` on pages, `/StructParent` on widgets, and
-    /// `/MarkInfo` and `/StructTreeRoot` in the catalog are set in `doc`.
+    /// which is returned; `/StructParents` on pages, and `/MarkInfo` and
+    /// `/StructTreeRoot` in the catalog are set in `doc` (the widgets carry their
+    /// `/StructParent` from `form::apply`).
     pub fn write(self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<save::Packed> {
         let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
         if pages.len() != self.mcids.len() {
@@ -437,24 +438,15 @@ fn write_kid(out: &mut Vec<u8>, kid: Kid, spaced: bool, home: Option<usize>, ref
     }
 }
 
-/// The keys of the parent tree: `/StructParents` on each page (its index), then
-/// `/StructParent` on each widget (one key each, after the pages').
+/// The keys of the parent tree on the pages: `/StructParents`, each page's index. The
+/// widgets' `/StructParent` (one key each, after the pages', in page and `/Annots` order)
+/// is written with them (`form::apply`).
 fn set_struct_parents(doc: &mut lopdf::Document, refs: &Refs) -> Result<()> {
     for (i, page) in refs.pages.iter().enumerate() {
         doc.get_object_mut(*page)
             .and_then(Object::as_dict_mut)
             .map_err(|_| broken("a page is not a dictionary"))?
             .set("StructParents", Object::Integer(i as i64));
-    }
-    let mut key = refs.pages.len() as i64;
-    for page in &refs.annots {
-        for widget in page {
-            doc.get_object_mut(*widget)
-                .and_then(Object::as_dict_mut)
-                .map_err(|_| broken("a widget is not a dictionary"))?
-                .set("StructParent", Object::Integer(key));
-            key += 1;
-        }
     }
     Ok(())
 }
