@@ -1417,7 +1417,7 @@ fn page_streams(pdf: &[u8]) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
 
 /// The pages of the framework's text are the same stream, deflated the same, in every
 /// guide of one level and focus: the running footer, which names the guide and the page,
-/// is a stream of its own. So are the form's dictionaries and the structure tree: the
+/// is a stream of its own (the page number, and a form XObject with the rest). So are the form's dictionaries and the structure tree: the
 /// objects that name the leader are an object stream of their own. So a batch deflates
 /// each of those once (issue 21).
 #[test]
@@ -1460,8 +1460,9 @@ fn the_framework_pages_are_one_stream_in_every_guide_of_a_combination() {
             assert!(!body.windows(10).any(|w| w == b"Pagination"));
             assert!(footer.starts_with(b"/Artifact <</Subtype/Footer/Type/Pagination>> BDC"));
         }
-        // The footers name different guides.
-        assert_ne!(a[1].1, b[1].1, "page {}: the footers", page + 1);
+        // A page's footer shows the page number and the footer's form XObject.
+        assert_eq!(a[1].1, b[1].1, "page {}: the footers", page + 1);
+        assert!(a[1].1.windows(7).any(|w| w == b"/Fo1 Do"));
         if a[0].1 == b[0].1 {
             assert_eq!(a[0].0, b[0].0, "page {}: deflated alike", page + 1);
             shared += 1;
@@ -1469,6 +1470,25 @@ fn the_framework_pages_are_one_stream_in_every_guide_of_a_combination() {
     }
     // All but the cover (the leader's name, unit, date) and the signatures (the names).
     assert_eq!(shared, a.len() - 2, "of {} pages", a.len());
+    // The footer's form XObject, which every page shows, names the guide.
+    let footer_form = |pdf: &[u8]| -> Vec<u8> {
+        let doc = lopdf::Document::load_mem(pdf).unwrap();
+        let forms: std::collections::BTreeSet<Vec<u8>> = doc
+            .get_pages()
+            .values()
+            .map(|&page| {
+                let resources = doc.get_page_resources(page).unwrap().1;
+                let resources = doc.get_dictionary(resources[0]).unwrap();
+                let xobjects = resources.get(b"XObject").unwrap().as_dict().unwrap();
+                let form = xobjects.get(b"Fo1").unwrap().as_reference().unwrap();
+                let stream = doc.get_object(form).unwrap().as_stream().unwrap();
+                stream.decompressed_content().unwrap()
+            })
+            .collect();
+        assert_eq!(forms.len(), 1, "one footer form for every page");
+        forms.into_iter().next().unwrap()
+    };
+    assert_ne!(footer_form(&guides[0].1), footer_form(&guides[1].1));
 
     // The form's dictionaries and the structure tree are object streams of the same bytes
     // in both; only the few objects that name the leader are not.

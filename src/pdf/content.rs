@@ -99,6 +99,14 @@ impl Content {
         self.bare(b"BT");
     }
 
+    /// `/Name Do`: draws the form XObject `name` of the page's resources.
+    pub fn xobject(&mut self, name: &str) {
+        self.start();
+        self.out.push(b'/');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b" Do");
+    }
+
     pub fn end_text(&mut self) {
         self.bare(b"ET");
     }

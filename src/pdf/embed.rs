@@ -136,9 +136,15 @@ pub fn add_font(doc: &mut lopdf::Document, font: &ParsedFont, objects: &FontObje
 /// The font resource dictionary every page of `doc` shares (printpdf gives each page's
 /// resources the same one), for the fonts to be entered in.
 pub fn font_resources(doc: &mut lopdf::Document) -> Result<&mut Dictionary> {
-    let missing = |what: &str| Error::Pdf {
-        message: format!("printpdf wrote no {what}"),
-    };
+    let fonts = shared_fonts(doc)?;
+    doc.get_object_mut(fonts)
+        .and_then(Object::as_dict_mut)
+        .map_err(|_| missing("font resource dictionary"))
+}
+
+/// The font resource dictionary every page's resources of `doc` name (printpdf gives each
+/// page resources of its own, with the same font resource dictionary).
+pub fn shared_fonts(doc: &lopdf::Document) -> Result<ObjectId> {
     let page = doc
         .get_pages()
         .values()
@@ -150,12 +156,14 @@ pub fn font_resources(doc: &mut lopdf::Document) -> Result<&mut Dictionary> {
         .and_then(|p| p.get(b"Resources"))
         .and_then(Object::as_reference)
         .map_err(|_| missing("page resources"))?;
-    let fonts = doc
-        .get_dictionary(resources)
+    doc.get_dictionary(resources)
         .and_then(|r| r.get(b"Font"))
         .and_then(Object::as_reference)
-        .map_err(|_| missing("font resources"))?;
-    doc.get_object_mut(fonts)
-        .and_then(Object::as_dict_mut)
-        .map_err(|_| missing("font resource dictionary"))
+        .map_err(|_| missing("font resources"))
+}
+
+fn missing(what: &str) -> Error {
+    Error::Pdf {
+        message: format!("printpdf wrote no {what}"),
+    }
 }

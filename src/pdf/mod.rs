@@ -138,12 +138,14 @@ pub fn write_as(
         .any(|p| p.items.iter().any(|i| matches!(i, Item::Field { .. })));
     let faces = faces(fonts, &used)?;
     let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
+    let footer = shared_footer(document);
     let contents: Vec<Vec<Vec<u8>>> = document
         .pages
         .iter()
         .map(|page| {
             let mut tags = tagger.as_mut().map(|t| t.page());
-            page_content(&page.items, document.height, &faces, tags.as_mut())
+            let footer = footer.as_deref();
+            page_content(&page.items, document.height, &faces, tags.as_mut(), footer)
         })
         .collect();
     pdf.pages = (0..contents.len())
@@ -170,6 +172,9 @@ pub fn write_as(
         });
     }
     set_contents(&mut doc, contents)?;
+    if let Some(items) = &footer {
+        add_footer_form(&mut doc, items, document, &faces)?;
+    }
     let root = finish(&mut doc, meta, &document_id(meta), pdf_a, tagged)?;
     let objects: BTreeMap<FontStyle, lopdf::ObjectId> = faces
         .iter()
@@ -226,6 +231,85 @@ fn faces(fonts: &FontSet, used: &BTreeMap<FontStyle, BTreeSet<char>>) -> Result<
         faces.insert(*style, (format!("F{}", *style as u8 + 1), subset));
     }
     Ok(faces)
+}
+
+/// The resource name of the form XObject that draws the running footer's parts that are
+/// the same on every page.
+const FOOTER: &str = "Fo1";
+
+/// The running footer's items that every page has alike (the hairline, the guide's
+/// name and identifier: all but the page number, as the templates place it), if the
+/// document has more than one page. They are drawn once, in a form XObject every page
+/// shows ([`FOOTER`]): nine copies of the same footer, each a stream of its own, were a
+/// deflate each (the leader's name is in it, so no guide shares them) and 2.6 KB a guide.
+fn shared_footer(document: &Document) -> Option<Vec<Item>> {
+    let footer_of = |items: &[Item]| -> Vec<Item> {
+        let start = items
+            .iter()
+            .position(|i| matches!(i, Item::Mark(Mark::Footer)));
+        start.map_or(Vec::new(), |s| items[s + 1..].to_vec())
+    };
+    let (first, rest) = document.pages.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let mut shared = footer_of(&first.items);
+    for page in rest {
+        let footer = footer_of(&page.items);
+        shared.retain(|item| footer.contains(item));
+    }
+    shared.retain(|item| !matches!(item, Item::Mark(_) | Item::Field { .. }));
+    (!shared.is_empty()).then_some(shared)
+}
+
+/// The form XObject [`FOOTER`] drawing `items` as a page of `document` would (its bounding
+/// box is the page), entered in every page's resources. Its content is marked
+/// as nothing: every page shows it inside its footer's artifact.
+fn add_footer_form(
+    doc: &mut lopdf::Document,
+    items: &[Item],
+    document: &Document,
+    faces: &Faces,
+) -> Result<()> {
+    let content = page_content(items, document.height, faces, None, None).concat();
+    let fonts = embed::shared_fonts(doc)?;
+    let bbox = [0.0, 0.0, document.width, document.height];
+    let form = lopdf::Stream::new(
+        lopdf::Dictionary::from_iter(vec![
+            ("Subtype", Object::Name(b"Form".to_vec())),
+            (
+                "BBox",
+                Object::Array(bbox.iter().map(|v| Object::Real(*v)).collect()),
+            ),
+            (
+                "Resources",
+                Object::Dictionary(lopdf::Dictionary::from_iter(vec![(
+                    "Font",
+                    Object::Reference(fonts),
+                )])),
+            ),
+        ]),
+        content,
+    );
+    let form = doc.add_object(form);
+    let broken = |e: lopdf::Error| Error::Pdf {
+        message: format!("page resources: {e}"),
+    };
+    for page in doc.get_pages().into_values() {
+        let resources = doc
+            .get_dictionary(page)
+            .and_then(|p| p.get(b"Resources"))
+            .and_then(Object::as_reference)
+            .map_err(broken)?;
+        doc.get_object_mut(resources)
+            .and_then(Object::as_dict_mut)
+            .map_err(broken)?
+            .set(
+                "XObject",
+                lopdf::Dictionary::from_iter(vec![(FOOTER, Object::Reference(form))]),
+            );
+    }
+    Ok(())
 }
 
 /// Gives each page its content streams, in page order.
@@ -537,6 +621,7 @@ fn page_content(
     height: f32,
     fonts: &Faces,
     mut tags: Option<&mut tags::PageTags>,
+    footer: Option<&[Item]>,
 ) -> Vec<Vec<u8>> {
     let mut page = PageOps {
         content: Content::with_capacity(16 << 10),
@@ -551,9 +636,24 @@ fn page_content(
         Vec::new()
     };
     let mut streams = Vec::new();
+    let (mut in_footer, mut footer_shown) = (false, false);
     for (index, item) in items.iter().enumerate() {
         if matches!(item, Item::Mark(Mark::Footer)) && streams.is_empty() {
             page.split(tags.as_deref_mut(), &mut streams);
+            in_footer = true;
+        }
+        if footer.is_some_and(|s| in_footer && s.contains(item)) {
+            // The footer's form XObject draws this; it is shown where the first of its
+            // items is, inside the footer's artifact.
+            if !footer_shown {
+                footer_shown = true;
+                page.end_text(tags.as_deref_mut());
+                if let Some(tags) = tags.as_deref_mut() {
+                    tags.draw(item, false, &mut page.content);
+                }
+                page.content.xobject(FOOTER);
+            }
+            continue;
         }
         let draws = !matches!(item, Item::Mark(_) | Item::Field { .. });
         if let Some(tags) = tags.as_deref_mut() {
@@ -563,12 +663,8 @@ fn page_content(
             continue;
         }
         let is_text = matches!(item, Item::Text { .. });
-        if page.in_text && !is_text {
-            if let Some(tags) = tags.as_deref_mut() {
-                tags.before_end_text(&mut page.content);
-            }
-            page.content.end_text();
-            page.in_text = false;
+        if !is_text {
+            page.end_text(tags.as_deref_mut());
         }
         if is_text && !page.in_text {
             if let Some(tags) = tags.as_deref_mut() {
@@ -657,6 +753,17 @@ impl PageOps<'_> {
         let content = std::mem::replace(&mut self.content, Content::with_capacity(1 << 10));
         streams.push(content.into_bytes());
         self.state = GraphicsState::default();
+    }
+
+    /// Ends the text object if one is open (and the marked content begun in it).
+    fn end_text(&mut self, tags: Option<&mut tags::PageTags>) {
+        if self.in_text {
+            if let Some(tags) = tags {
+                tags.before_end_text(&mut self.content);
+            }
+            self.content.end_text();
+            self.in_text = false;
+        }
     }
 
     /// Opens a text object unless one is open; a new one has no font set yet.
