@@ -10,10 +10,11 @@
 //! and serialised again, they were a fifth of a guide's time.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
-use super::{compact_text_string, save, text_string};
+use super::{save, write_compact_text_string, write_text_string};
 use crate::layout::{Color, Document, FieldKind, Item};
 use crate::pdf::error::{Error, Result};
 
@@ -55,13 +56,15 @@ pub struct Written {
     pub own: save::Packed,
 }
 
-/// A field of the form tree: a name part, and either kids or the widgets of one field.
+/// A field of the form tree, by its full name (borrowed from the layout, as are its
+/// kids' names: a group's name is the start of its kids'): either kids or the widgets
+/// of one field.
 #[derive(Default)]
-struct Node {
-    kids: Vec<String>,
+struct Node<'i> {
+    kids: Vec<&'i str>,
     terminal: Option<Terminal>,
     /// A radio group's tooltip (`/TU`); other fields carry theirs on their widget.
-    tooltip: Option<String>,
+    tooltip: Option<&'i str>,
 }
 
 /// Indices into `Form::widgets`.
@@ -86,6 +89,7 @@ pub fn apply(
     let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let mut form = Form {
         font,
+        da_tail: format!(" Tf {} rg", rgb(INK)),
         nodes: HashMap::default(),
         roots: Vec::new(),
         shared: HashMap::default(),
@@ -162,8 +166,10 @@ enum Appearance {
 /// widgets share.
 struct Form<'f, 'i> {
     font: &'f FieldFont<'f>,
-    nodes: HashMap<String, Node>,
-    roots: Vec<String>,
+    /// What a text field's default appearance (`/DA`) says after its font size.
+    da_tail: String,
+    nodes: HashMap<&'i str, Node<'i>>,
+    roots: Vec<&'i str>,
     /// The states of scale boxes of one size are one shared object. Text and signature
     /// appearances are never shared: filling a field replaces its appearance, and some
     /// clients (pypdf) rewrite the stream in place — a shared one would show the answer
@@ -207,7 +213,7 @@ impl<'i> Form<'_, 'i> {
                             Terminal::Radio(vec![index]),
                         )?;
                         if let Some(node) = self.nodes.get_mut(name) {
-                            node.tooltip = Some(tooltip.to_string());
+                            node.tooltip = Some(tooltip);
                         }
                     }
                 }
@@ -264,7 +270,7 @@ impl<'i> Form<'_, 'i> {
         let font = self.font;
         let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
         let mut fields = Vec::with_capacity(self.roots.len());
-        for root in &self.roots {
+        for root in self.roots.iter().copied() {
             let id = build(
                 doc,
                 &self.nodes,
@@ -286,7 +292,9 @@ impl<'i> Form<'_, 'i> {
             } else {
                 &mut written.shared
             };
-            packed.push(widget.id, |out| write_widget(out, widget, font));
+            packed.push(widget.id, |out| {
+                write_widget(out, widget, font, &self.da_tail)
+            });
         }
         let form = Dictionary::from_iter(vec![
             ("Fields", Object::Array(fields)),
@@ -313,7 +321,7 @@ impl<'i> Form<'_, 'i> {
 
 /// A widget's dictionary; a text or signature field's also holds the field's entries
 /// (they are one object).
-fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont) {
+fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont, da_tail: &str) {
     out.extend_from_slice(b"<</Type/Annot/Subtype/Widget/Rect[");
     for (i, v) in widget.rect.iter().enumerate() {
         if i > 0 {
@@ -329,8 +337,8 @@ fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont) {
             // The group is named for screen readers (ISO 14289-1, 7.18.1), and so is
             // each button: pdf.js and others read `/TU` from the widget itself.
             out.extend_from_slice(b"/TU");
-            let tooltip = format!("{}: {label}", widget.tooltip);
-            save::write_object(out, &compact_text_string(&tooltip));
+            let tooltip = [widget.tooltip, ": ", label].concat();
+            write_compact_text_string(out, &tooltip);
             out.extend_from_slice(b"/AS/Off/AP<</N<<");
             if let Appearance::Radio { on, off } = widget.appearance {
                 save::write_name(out, value.as_bytes());
@@ -349,9 +357,11 @@ fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont) {
             ..
         } => {
             write_names(out, widget);
-            out.extend_from_slice(b"/FT/Tx/DA");
-            let da = format!("/{} {size} Tf {} rg", font.resource, rgb(INK));
-            save::write_literal(out, da.bytes());
+            out.extend_from_slice(b"/FT/Tx/DA(/");
+            out.extend_from_slice(font.resource.as_bytes());
+            let _ = write!(out, " {size}");
+            out.extend_from_slice(da_tail.as_bytes());
+            out.push(b')');
             out.extend_from_slice(if *multiline { b"/Ff 4096" } else { b"/Ff 0" });
             if *multiline {
                 // So that MuPDF, redrawing it, prints whole lines only.
@@ -362,7 +372,7 @@ fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont) {
             }
             if !value.is_empty() {
                 out.extend_from_slice(b"/V");
-                save::write_object(out, &text_string(value));
+                write_text_string(out, value);
             }
             if let Some(bg) = background {
                 // Readers that draw an edited value paint this first, so a new value
@@ -399,9 +409,9 @@ fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont) {
 fn write_names(out: &mut Vec<u8>, widget: &Widget) {
     let partial = widget.name.rsplit('.').next().unwrap_or(widget.name);
     out.extend_from_slice(b"/T");
-    save::write_object(out, &text_string(partial));
+    write_text_string(out, partial);
     out.extend_from_slice(b"/TU");
-    save::write_object(out, &compact_text_string(widget.tooltip));
+    write_compact_text_string(out, widget.tooltip);
 }
 
 fn write_stream_appearance(out: &mut Vec<u8>, widget: &Widget) {
@@ -432,26 +442,25 @@ fn duplicate(name: &str) -> Error {
 }
 
 /// Registers a terminal field and the chain of parents its dotted name implies.
-fn add_terminal(
-    nodes: &mut HashMap<String, Node>,
-    roots: &mut Vec<String>,
-    name: &str,
+fn add_terminal<'i>(
+    nodes: &mut HashMap<&'i str, Node<'i>>,
+    roots: &mut Vec<&'i str>,
+    name: &'i str,
     terminal: Terminal,
 ) -> Result<()> {
     if nodes.contains_key(name) {
         return Err(duplicate(name));
     }
     nodes.insert(
-        name.to_string(),
+        name,
         Node {
             terminal: Some(terminal),
             ..Node::default()
         },
     );
-    let mut child = name.to_string();
+    let mut child = name;
     while let Some((parent, _)) = child.rsplit_once('.') {
-        let parent = parent.to_string();
-        let node = nodes.entry(parent.clone()).or_default();
+        let node = nodes.entry(parent).or_default();
         if node.terminal.is_some() {
             return Err(Error::Pdf {
                 message: format!(
@@ -461,7 +470,7 @@ fn add_terminal(
         }
         let known = node.kids.contains(&child);
         if !known {
-            node.kids.push(child.clone());
+            node.kids.push(child);
         }
         if known || node.kids.len() > 1 {
             return Ok(());
@@ -478,7 +487,7 @@ fn add_terminal(
 /// widget itself written later); returns the object of `name`'s field.
 fn build(
     doc: &mut lopdf::Document,
-    nodes: &HashMap<String, Node>,
+    nodes: &HashMap<&str, Node>,
     widgets: &mut [Widget],
     packed: &mut save::Packed,
     name: &str,
@@ -495,7 +504,7 @@ fn build(
             let id = doc.new_object_id().0;
             packed.push(id, |out| {
                 out.extend_from_slice(b"<</FT/Btn/T");
-                save::write_object(out, &text_string(partial));
+                write_text_string(out, partial);
                 // Radio, and no toggling back to "none chosen" by a second click.
                 out.extend_from_slice(b"/Ff ");
                 save::write_int(out, (1 << 15) | (1 << 14));
@@ -507,9 +516,9 @@ fn build(
                     write_ref(out, widgets[*button].id);
                 }
                 out.push(b']');
-                if let Some(tooltip) = &node.tooltip {
+                if let Some(tooltip) = node.tooltip {
                     out.extend_from_slice(b"/TU");
-                    save::write_object(out, &compact_text_string(tooltip));
+                    write_compact_text_string(out, tooltip);
                 }
                 if let Some(parent) = parent {
                     out.extend_from_slice(b"/Parent ");
@@ -531,7 +540,7 @@ fn build(
                 .collect();
             packed.push(id, |out| {
                 out.extend_from_slice(b"<</T");
-                save::write_object(out, &text_string(partial));
+                write_text_string(out, partial);
                 out.extend_from_slice(b"/Kids[");
                 for (i, kid) in kids.iter().enumerate() {
                     if i > 0 {

@@ -940,6 +940,24 @@ fn compact_text_string(s: &str) -> Object {
     }
 }
 
+/// [`compact_text_string`] serialised into `out`, without building it first.
+fn write_compact_text_string(out: &mut Vec<u8>, s: &str) {
+    if s.chars().all(|c| pdfdoc_byte(c).is_some()) {
+        save::write_literal(out, s.chars().filter_map(pdfdoc_byte));
+    } else {
+        save::write_object(out, &text_string(s));
+    }
+}
+
+/// [`text_string`] serialised into `out`, without building it first.
+fn write_text_string(out: &mut Vec<u8>, s: &str) {
+    if s.is_ascii() {
+        save::write_literal(out, s.bytes());
+    } else {
+        save::write_object(out, &text_string(s));
+    }
+}
+
 /// `c` in PDFDocEncoding (ISO 32000-1, D.2), for the characters it shares with Latin-1
 /// and the punctuation Danish text uses.
 fn pdfdoc_byte(c: char) -> Option<u8> {
