@@ -8,9 +8,12 @@
 //! else a process made and in whatever order; it is emptied when full, so memory stays
 //! flat however long the batch.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
+
+/// Keys are hashed with foldhash, not SipHash: a guide looks up every paragraph's text
+/// here, and no key comes from an adversary who could aim collisions at a bounded memo.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A bounded map from inputs to what they gave, shared by the threads of a batch.
 pub struct Memo<K, V> {
@@ -40,7 +43,7 @@ impl<K: Eq + Hash, V> Memo<K, V> {
         }
         let value = Arc::new(make(&key)?);
         let mut guard = self.lock();
-        let map = guard.get_or_insert_with(HashMap::new);
+        let map = guard.get_or_insert_with(HashMap::default);
         if map.len() >= self.capacity {
             map.clear();
         }

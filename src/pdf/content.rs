@@ -144,13 +144,13 @@ impl Content {
     pub fn show(&mut self, text: &str, spaced: bool, glyphs: &Glyphs) {
         self.start();
         self.out.reserve(text.len() * 2 + 8);
-        let space = spaced.then_some(' ');
-        let codes = text
-            .chars()
-            .chain(space)
-            .flat_map(|c| glyphs.get(c).to_be_bytes());
-        save::write_literal(&mut self.out, codes);
-        self.out.extend_from_slice(b" Tj");
+        self.out.push(b'(');
+        for c in text.chars().chain(spaced.then_some(' ')) {
+            for byte in glyphs.get(c).to_be_bytes() {
+                save::write_literal_byte(&mut self.out, byte);
+            }
+        }
+        self.out.extend_from_slice(b") Tj");
     }
 
     /// A stroked line from `a` to `b`.

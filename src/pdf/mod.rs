@@ -397,16 +397,21 @@ fn used_characters(document: &Document) -> BTreeMap<FontStyle, BTreeSet<char>> {
     }
     used.into_iter()
         .map(|(style, chars)| {
-            let mut set = chars.rest;
+            // In order, so the set is built in bulk, not a character at a time.
+            let mut seen = Vec::with_capacity(512);
             for (word, bits) in chars.seen.iter().enumerate() {
                 let mut bits = *bits;
                 while bits != 0 {
                     let bit = bits.trailing_zeros();
                     bits &= bits - 1;
-                    set.extend(char::from_u32(word as u32 * 64 + bit));
+                    seen.extend(char::from_u32(word as u32 * 64 + bit));
                 }
             }
-            set.retain(|c| !c.is_control());
+            let set = seen
+                .into_iter()
+                .chain(chars.rest)
+                .filter(|c| !c.is_control())
+                .collect();
             (style, set)
         })
         .collect()

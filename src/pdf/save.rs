@@ -366,14 +366,20 @@ pub fn write_name(out: &mut Vec<u8>, name: &[u8]) {
 pub fn write_literal(out: &mut Vec<u8>, bytes: impl IntoIterator<Item = u8>) {
     out.push(b'(');
     for byte in bytes {
-        match byte {
-            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            _ => out.push(byte),
-        }
+        write_literal_byte(out, byte);
     }
     out.push(b')');
+}
+
+/// One byte of a literal string's body (see [`write_literal`]).
+#[inline]
+pub fn write_literal_byte(out: &mut Vec<u8>, byte: u8) {
+    match byte {
+        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        _ => out.push(byte),
+    }
 }
 
 fn write_hex(out: &mut Vec<u8>, bytes: &[u8]) {
