@@ -35,19 +35,30 @@ use crate::layout::tooltip::Tooltip;
 /// could start markup gets a backslash (CommonMark allows escaping any of them), and line
 /// breaks become spaces, so a value cannot start a heading, list or directive.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
     // Leading white space would make a value an indented code block.
-    for c in text.trim().chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
-            | '!' | '|' | '<' | '>' | '~' | '&' | '"' | '\'' | ':' | '=' => {
+    let text = text.trim();
+    let mut out = String::with_capacity(text.len() + 8);
+    // What needs escaping is ASCII, and no byte of a longer UTF-8 sequence is: the text
+    // between is copied a run at a time (every paragraph of a guide passes through here).
+    let mut run = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        match byte {
+            b'\\' | b'`' | b'*' | b'_' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'#' | b'+'
+            | b'-' | b'.' | b'!' | b'|' | b'<' | b'>' | b'~' | b'&' | b'"' | b'\'' | b':'
+            | b'=' => {
+                out.push_str(&text[run..i]);
                 out.push('\\');
-                out.push(c);
+                out.push(byte as char);
             }
-            '\n' | '\r' | '\t' => out.push(' '),
-            _ => out.push(c),
+            b'\n' | b'\r' | b'\t' => {
+                out.push_str(&text[run..i]);
+                out.push(' ');
+            }
+            _ => continue,
         }
+        run = i + 1;
     }
+    out.push_str(&text[run..]);
     out
 }
 
@@ -575,6 +586,17 @@ mod tests {
 
     fn text(spans: &[Span]) -> String {
         spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn escape_backslashes_markup_and_flattens_line_breaks_in_any_alphabet() {
+        assert_eq!(
+            escape("  Łukasz *Ø*\tÅ_1.\r\n„Ж“ 👩🏽‍💼 a=b:c|d ~e  "),
+            "Łukasz \\*Ø\\* Å\\_1\\.  „Ж“ 👩🏽‍💼 a\\=b\\:c\\|d \\~e"
+        );
+        assert_eq!(escape("Øst"), "Øst");
+        assert_eq!(escape("-"), "\\-");
+        assert_eq!(escape(""), "");
     }
 
     #[test]
