@@ -617,10 +617,11 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
 }
 
 /// The content streams of one page, as marked content if `tags` is given: the page's
-/// body, then its running footer, which alone names the guide and the page number. A
-/// page of the framework's text is then the same stream in every guide with the same
-/// level and focus, and is deflated once in a batch ([`compress`]). Layout measures from
-/// the top; PDF from the bottom.
+/// body, then its running footer, which alone names the guide and the page number (the
+/// items of `footer` it shows as the footer's form XObject, [`shared_footer`]). A page
+/// of the framework's text is then the same stream in every guide with the same level
+/// and focus, and is deflated once in a batch ([`compress`]). Layout measures from the
+/// top; PDF from the bottom.
 fn page_content(
     items: &[Item],
     height: f32,
