@@ -28,7 +28,10 @@ for pdf in sorted(pathlib.Path(sys.argv[1]).glob("*.pdf")):
     fill.main(str(pdf), str(pathlib.Path(sys.argv[2]) / pdf.name), plan_only=True)
 PY
 "$mus" archive --archive "$out/arkiv" add --allow-unsigned "$out"/filled/*.pdf 2>&1 | tail -1
-hyperfine -N --warmup 1 --runs 5 --prepare "sh -c 'rm -rf $out/b && sync'" \
-  "$mus batch $out/2027.csv --out-dir $out/b --quiet" \
-  "$mus batch $out/2027.csv --out-dir $out/b --quiet --previous $out/arkiv"
+# Each run writes into a folder of its own (see bench.sh: deleting the last run's guides
+# made the command measured second pay twice the system time).
+mkdir -p "$out/runs"
+hyperfine -N --warmup 1 --runs 5 \
+  "sh -c '$mus batch $out/2027.csv --out-dir \$(mktemp -d -p $out/runs) --quiet'" \
+  "sh -c '$mus batch $out/2027.csv --out-dir \$(mktemp -d -p $out/runs) --quiet --previous $out/arkiv'"
 "$mus" batch "$out/2027.csv" --out-dir "$out/check" --previous "$out/arkiv" 2>&1 | tail -1
