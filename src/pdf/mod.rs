@@ -1056,6 +1056,90 @@ fn finish(
 mod tests {
     use super::*;
 
+    fn footer_text(x: f32, text: &str) -> Item {
+        Item::Text {
+            x,
+            y: 800.0,
+            size: 7.5,
+            style: FontStyle::Regular,
+            color: Color(0.4, 0.43, 0.47),
+            text: text.into(),
+        }
+    }
+
+    /// A page with some body text and a footer of a hairline, its number and the
+    /// guide's identifier.
+    fn page(number: usize, body: &str) -> crate::layout::Page {
+        crate::layout::Page {
+            items: vec![
+                footer_text(62.0, body),
+                Item::Mark(Mark::Footer),
+                Item::Line {
+                    x1: 62.0,
+                    y1: 790.0,
+                    x2: 533.0,
+                    y2: 790.0,
+                    stroke: Stroke {
+                        width: 0.5,
+                        color: Color(0.7, 0.72, 0.75),
+                    },
+                },
+                footer_text(62.0, &format!("Side {number}")),
+                footer_text(234.0, "Guide 2027-A641"),
+            ],
+            bookmarks: Vec::new(),
+        }
+    }
+
+    fn document(pages: Vec<crate::layout::Page>) -> Document {
+        Document {
+            width: 595.0,
+            height: 842.0,
+            pages,
+            signatures: Vec::new(),
+            structure: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_shared_footer_is_what_every_page_footer_has_alike_and_nothing_of_a_body() {
+        // The body text is the same on both pages, yet it is not the footer's.
+        let doc = document(vec![page(1, "Samme tekst"), page(2, "Samme tekst")]);
+        let shared = shared_footer(&doc).expect("two pages share a footer");
+        let hairline = doc.pages[0].items[2].clone();
+        assert_eq!(
+            shared,
+            vec![hairline, footer_text(234.0, "Guide 2027-A641")]
+        );
+        // A page shows the shared part once, where its first item was, inside the
+        // footer artifact, and draws its own number itself.
+        let faces = faces(FontSet::builtin(), &used_characters(&doc)).unwrap();
+        let streams = page_content(&doc.pages[1].items, doc.height, &faces, None, Some(&shared));
+        assert_eq!(streams.len(), 2, "body and footer");
+        let footer = String::from_utf8_lossy(&streams[1]);
+        assert_eq!(footer.matches("/Fo1 Do").count(), 1, "{footer}");
+        assert!(
+            !footer.contains(" l\nS"),
+            "the hairline is the form's: {footer}"
+        );
+        assert_eq!(
+            footer.matches("Tj").count(),
+            1,
+            "only the page number: {footer}"
+        );
+        assert!(!String::from_utf8_lossy(&streams[0]).contains("Do"));
+    }
+
+    #[test]
+    fn a_single_page_or_footers_with_nothing_alike_share_no_footer() {
+        assert!(shared_footer(&document(vec![page(1, "Tekst")])).is_none());
+        let mut other = page(2, "Tekst");
+        other.items.truncate(2);
+        other.items.push(footer_text(62.0, "Side 2"));
+        let doc = document(vec![page(1, "Tekst"), other]);
+        assert!(shared_footer(&doc).is_none());
+    }
+
     #[test]
     fn the_character_set_holds_what_was_put_in_once_each() {
         let text = "Sæt retning – „fælles“ Łódź 𝔄 € ÿ\u{21FF}\u{2200}";
