@@ -151,15 +151,19 @@ pub fn shared_fonts(doc: &lopdf::Document) -> Result<ObjectId> {
         .next()
         .copied()
         .ok_or_else(|| missing("page"))?;
-    let resources = doc
-        .get_dictionary(page)
-        .and_then(|p| p.get(b"Resources"))
-        .and_then(Object::as_reference)
-        .map_err(|_| missing("page resources"))?;
+    let resources = page_resources(doc, page)?;
     doc.get_dictionary(resources)
         .and_then(|r| r.get(b"Font"))
         .and_then(Object::as_reference)
         .map_err(|_| missing("font resources"))
+}
+
+/// The resource dictionary of `page` (printpdf writes it as an object of its own).
+pub fn page_resources(doc: &lopdf::Document, page: ObjectId) -> Result<ObjectId> {
+    doc.get_dictionary(page)
+        .and_then(|p| p.get(b"Resources"))
+        .and_then(Object::as_reference)
+        .map_err(|_| missing("page resources"))
 }
 
 fn missing(what: &str) -> Error {

@@ -56,6 +56,16 @@ pub struct Written {
     pub own: save::Packed,
 }
 
+impl Written {
+    /// No dictionaries yet (a document without fields has none).
+    pub fn new() -> Written {
+        Written {
+            shared: save::Packed::new(save::LEVEL),
+            own: save::Packed::new(save::LEVEL),
+        }
+    }
+}
+
 /// A field of the form tree, by its full name (borrowed from the layout, as are its
 /// kids' names: a group's name is the start of its kids'): either kids or the widgets
 /// of one field.
@@ -111,22 +121,23 @@ pub fn apply(
             else {
                 continue;
             };
+            let id = doc.new_object_id().0;
+            let appearance = form.appearance(doc, kind, *w, *h);
             let widget = Widget {
-                id: doc.new_object_id().0,
+                id,
                 page: page_id.0,
                 rect: [*x, layout.height - y - h, x + w, layout.height - y],
-                w: *w,
                 h: *h,
                 name,
                 tooltip,
                 kind,
-                appearance: Appearance::Stream(0),
+                appearance,
                 struct_parent: key,
                 parent: None,
             };
             key = key.map(|k| k + 1);
             annots.push(Object::Reference((widget.id, 0)));
-            form.add(doc, widget)?;
+            form.add(widget)?;
         }
         if !annots.is_empty() {
             let page = doc
@@ -139,13 +150,13 @@ pub fn apply(
     form.finish(doc, catalog)
 }
 
-/// A widget: its object, page, rectangle and size, its field's full name, tooltip and kind,
-/// its appearance, and its places in the structure and field trees.
+/// A widget: its object, page, rectangle and height, its field's full name, tooltip and
+/// kind, its appearance, and its places in the structure and field trees.
 struct Widget<'i> {
     id: u32,
     page: u32,
     rect: [f32; 4],
-    w: f32,
+    /// Its height, which a multi-line field's border is chosen for.
     h: f32,
     name: &'i str,
     tooltip: &'i str,
@@ -179,44 +190,21 @@ struct Form<'f, 'i> {
 }
 
 impl<'i> Form<'_, 'i> {
-    /// The shared appearance of a scale box of `w` × `h`, checked (`on`) or not.
-    fn appearance(&mut self, doc: &mut lopdf::Document, w: f32, h: f32, on: bool) -> u32 {
-        *self
-            .shared
-            .entry((w.to_bits(), h.to_bits(), on))
-            .or_insert_with(|| {
-                let content = if on { check_mark(w, h) } else { Vec::new() };
-                doc.add_object(form_xobject(w, h, content, None)).0
-            })
-    }
-
-    /// Adds `widget` with its appearance to its field: a radio button to its group (made
-    /// with its first button), a text or signature field as its own.
-    fn add(&mut self, doc: &mut lopdf::Document, mut widget: Widget<'i>) -> Result<()> {
-        let index = self.widgets.len();
-        let (name, w, h) = (widget.name, widget.w, widget.h);
-        match widget.kind {
+    /// The appearance of a widget of `kind`, `w` × `h`: a stream of its own, or a scale
+    /// box's two shared states.
+    fn appearance(
+        &mut self,
+        doc: &mut lopdf::Document,
+        kind: &FieldKind,
+        w: f32,
+        h: f32,
+    ) -> Appearance {
+        let stream = match kind {
             FieldKind::Radio { .. } => {
-                let on = self.appearance(doc, w, h, true);
-                let off = self.appearance(doc, w, h, false);
-                widget.appearance = Appearance::Radio { on, off };
-                let tooltip = widget.tooltip;
-                self.widgets.push(widget);
-                match self.nodes.get_mut(name).and_then(|n| n.terminal.as_mut()) {
-                    Some(Terminal::Radio(buttons)) => buttons.push(index),
-                    Some(_) => return Err(duplicate(name)),
-                    None => {
-                        add_terminal(
-                            &mut self.nodes,
-                            &mut self.roots,
-                            name,
-                            Terminal::Radio(vec![index]),
-                        )?;
-                        if let Some(node) = self.nodes.get_mut(name) {
-                            node.tooltip = Some(tooltip);
-                        }
-                    }
-                }
+                return Appearance::Radio {
+                    on: self.scale_box(doc, w, h, true),
+                    off: self.scale_box(doc, w, h, false),
+                };
             }
             FieldKind::Text {
                 lines,
@@ -232,26 +220,55 @@ impl<'i> Form<'_, 'i> {
                     baseline: *baseline,
                     background: *background,
                 };
-                let stream = text_appearance(self.font, w, h, lines, &text);
-                widget.appearance = Appearance::Stream(doc.add_object(stream).0);
-                self.widgets.push(widget);
-                add_terminal(
-                    &mut self.nodes,
-                    &mut self.roots,
-                    name,
-                    Terminal::Widget(index),
-                )?;
+                text_appearance(self.font, w, h, lines, &text)
             }
-            FieldKind::Signature => {
-                let stream = form_xobject(w, h, Vec::new(), None);
-                widget.appearance = Appearance::Stream(doc.add_object(stream).0);
-                self.widgets.push(widget);
+            FieldKind::Signature => form_xobject(w, h, Vec::new(), None),
+        };
+        Appearance::Stream(doc.add_object(stream).0)
+    }
+
+    /// The shared appearance of a scale box of `w` × `h`, checked (`on`) or not.
+    fn scale_box(&mut self, doc: &mut lopdf::Document, w: f32, h: f32, on: bool) -> u32 {
+        *self
+            .shared
+            .entry((w.to_bits(), h.to_bits(), on))
+            .or_insert_with(|| {
+                let content = if on { check_mark(w, h) } else { Vec::new() };
+                doc.add_object(form_xobject(w, h, content, None)).0
+            })
+    }
+
+    /// Adds `widget` to its field: a radio button to its group (made with its first
+    /// button), a text or signature field as its own.
+    fn add(&mut self, widget: Widget<'i>) -> Result<()> {
+        let index = self.widgets.len();
+        let (name, tooltip, radio) = (
+            widget.name,
+            widget.tooltip,
+            matches!(widget.kind, FieldKind::Radio { .. }),
+        );
+        self.widgets.push(widget);
+        if !radio {
+            return add_terminal(
+                &mut self.nodes,
+                &mut self.roots,
+                name,
+                Terminal::Widget(index),
+            );
+        }
+        match self.nodes.get_mut(name).and_then(|n| n.terminal.as_mut()) {
+            Some(Terminal::Radio(buttons)) => buttons.push(index),
+            Some(_) => return Err(duplicate(name)),
+            None => {
                 add_terminal(
                     &mut self.nodes,
                     &mut self.roots,
                     name,
-                    Terminal::Widget(index),
+                    Terminal::Radio(vec![index]),
                 )?;
+                if let Some(node) = self.nodes.get_mut(name) {
+                    node.tooltip = Some(tooltip);
+                }
             }
         }
         Ok(())
@@ -260,15 +277,12 @@ impl<'i> Form<'_, 'i> {
     /// Writes the field tree and the widgets, and puts the form dictionary in the catalog
     /// (if there are fields at all).
     fn finish(mut self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<Written> {
-        let mut written = Written {
-            shared: save::Packed::new(6),
-            own: save::Packed::new(6),
-        };
+        let mut written = Written::new();
         if self.roots.is_empty() {
             return Ok(written);
         }
         let font = self.font;
-        let da = format!("/{} 10 Tf {} rg", font.resource, rgb(INK));
+        let da = format!("/{} 10{}", font.resource, self.da_tail);
         let mut fields = Vec::with_capacity(self.roots.len());
         for root in self.roots.iter().copied() {
             let id = build(

@@ -202,10 +202,7 @@ pub fn write_as(
             };
             form::apply(&mut doc, document, root, &font, tagged)?
         }
-        _ => form::Written {
-            shared: save::Packed::new(save::LEVEL),
-            own: save::Packed::new(save::LEVEL),
-        },
+        _ => form::Written::new(),
     };
     let mut extra = Vec::new();
     if let Some(tagger) = tagger {
@@ -243,17 +240,17 @@ const FOOTER: &str = "Fo1";
 /// shows ([`FOOTER`]): nine copies of the same footer, each a stream of its own, were a
 /// deflate each (the leader's name is in it, so no guide shares them) and 2.6 KB a guide.
 fn shared_footer(document: &Document) -> Option<Vec<Item>> {
-    let footer_of = |items: &[Item]| -> Vec<Item> {
+    fn footer_of(items: &[Item]) -> &[Item] {
         let start = items
             .iter()
             .position(|i| matches!(i, Item::Mark(Mark::Footer)));
-        start.map_or(Vec::new(), |s| items[s + 1..].to_vec())
-    };
+        start.map_or(&[], |s| &items[s + 1..])
+    }
     let (first, rest) = document.pages.split_first()?;
     if rest.is_empty() {
         return None;
     }
-    let mut shared = footer_of(&first.items);
+    let mut shared = footer_of(&first.items).to_vec();
     for page in rest {
         let footer = footer_of(&page.items);
         shared.retain(|item| footer.contains(item));
@@ -292,18 +289,13 @@ fn add_footer_form(
         content,
     );
     let form = doc.add_object(form);
-    let broken = |e: lopdf::Error| Error::Pdf {
-        message: format!("page resources: {e}"),
-    };
     for page in doc.get_pages().into_values() {
-        let resources = doc
-            .get_dictionary(page)
-            .and_then(|p| p.get(b"Resources"))
-            .and_then(Object::as_reference)
-            .map_err(broken)?;
+        let resources = embed::page_resources(doc, page)?;
         doc.get_object_mut(resources)
             .and_then(Object::as_dict_mut)
-            .map_err(broken)?
+            .map_err(|e| Error::Pdf {
+                message: format!("page resources: {e}"),
+            })?
             .set(
                 "XObject",
                 lopdf::Dictionary::from_iter(vec![(FOOTER, Object::Reference(form))]),
