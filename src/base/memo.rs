@@ -1,6 +1,8 @@
-//! A bounded memo shared by the threads of a batch: what a pure function gave for an
-//! input, made once per process. The writer keeps font subsets in one, layout the lines
-//! a paragraph breaks into.
+//! Bounded memos shared by the threads of a batch: what a pure function gave for an
+//! input, made once per process. [`Memo`] is keyed by a value (the writer keeps font
+//! subsets in one, layout the lines a paragraph breaks into); [`Repeated`] by bytes that
+//! hold everything the value depends on, and keeps only what is asked for again (a
+//! block's fragments, a page's body).
 //!
 //! A batch of 1,000 guides has a few dozen distinct combinations of level, focus and
 //! form, so most of what each guide asks for was asked before. A memo returns what the
@@ -57,9 +59,139 @@ impl<K: Eq + Hash, V> Memo<K, V> {
     }
 }
 
+/// A value's size in bytes, as a bounded memo counts it.
+pub trait Weight {
+    fn weight(&self) -> usize;
+}
+
+/// Digests of keys met once, kept at most (1 MB); past it they are forgotten.
+const SEEN: usize = 1 << 16;
+
+/// Values kept by the bytes of their key, from the second time the key is met: a key met
+/// once (a page that names the leader) costs a digest in a set, one met again (a page of
+/// the framework's text) is made no more. Keys are compared whole, never by digest alone.
+pub struct Repeated<V> {
+    state: Mutex<Option<Kept<V>>>,
+    /// Bytes of kept keys and values at most; past it all is forgotten.
+    capacity: usize,
+}
+
+/// A key's bytes and its value.
+type Entry<V> = (Box<[u8]>, Arc<V>);
+
+struct Kept<V> {
+    seen: std::collections::HashSet<u64, foldhash::fast::FixedState>,
+    /// By digest: the keys met again and their values.
+    values: HashMap<u64, Vec<Entry<V>>>,
+    bytes: usize,
+}
+
+impl<V: Weight> Repeated<V> {
+    pub const fn new(capacity: usize) -> Repeated<V> {
+        Repeated {
+            state: Mutex::new(None),
+            capacity,
+        }
+    }
+
+    /// What `make` gave for `key` before, or what it gives now (kept if `key` was met
+    /// before). `make` runs without the lock and depends on the key alone.
+    pub fn get_or_make<E>(
+        &self,
+        key: &[u8],
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<Arc<V>, E> {
+        use std::hash::BuildHasher;
+        let digest = foldhash::fast::FixedState::with_seed(0).hash_one(key);
+        let again = {
+            let mut guard = self.lock();
+            let kept = guard.get_or_insert_with(Kept::new);
+            let hit = kept
+                .values
+                .get(&digest)
+                .and_then(|list| list.iter().find(|(k, _)| **k == *key));
+            if let Some((_, value)) = hit {
+                return Ok(value.clone());
+            }
+            if kept.seen.len() >= SEEN {
+                kept.seen.clear();
+            }
+            !kept.seen.insert(digest)
+        };
+        let value = Arc::new(make()?);
+        if again {
+            let mut guard = self.lock();
+            let kept = guard.get_or_insert_with(Kept::new);
+            let weight = key.len() + value.weight();
+            if kept.bytes + weight > self.capacity {
+                kept.values.clear();
+                kept.bytes = 0;
+            }
+            kept.bytes += weight;
+            kept.values
+                .entry(digest)
+                .or_default()
+                .push((key.into(), value.clone()));
+        }
+        Ok(value)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Kept<V>>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl<V> Kept<V> {
+    fn new() -> Kept<V> {
+        Kept {
+            seen: Default::default(),
+            values: Default::default(),
+            bytes: 0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Weight for u32 {
+        fn weight(&self) -> usize {
+            4
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_is_made_twice_then_kept_and_forgotten_past_the_capacity() {
+        let memo: Repeated<u32> = Repeated::new(24);
+        let made = std::cell::Cell::new(0);
+        let get = |k: &[u8]| {
+            *memo
+                .get_or_make(k, || {
+                    made.set(made.get() + 1);
+                    Ok::<_, ()>(k.len() as u32)
+                })
+                .unwrap()
+        };
+        assert_eq!((get(b"abcd"), get(b"abcd"), get(b"abcd")), (4, 4, 4));
+        // Made the first time (not kept), the second (kept), not the third.
+        assert_eq!(made.get(), 2);
+        // A key of the same digest's length but other bytes is another key.
+        assert_eq!(get(b"abce"), 4);
+        assert_eq!(made.get(), 3);
+        // 4 + 4 bytes kept; a second key kept brings 16; a third goes past 24 and
+        // forgets the first.
+        get(b"efgh");
+        get(b"ijkl");
+        get(b"ijkl");
+        assert_eq!(made.get(), 6);
+        get(b"mnop");
+        get(b"mnop");
+        get(b"qrst");
+        get(b"qrst");
+        get(b"abcd");
+        assert_eq!(made.get(), 11);
+    }
 
     #[test]
     fn a_value_is_made_once_per_key_and_again_after_the_memo_is_emptied() {

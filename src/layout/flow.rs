@@ -1,6 +1,7 @@
 //! Blocks → fragments: each block measured, wrapped and cut into the unbreakable pieces
 //! the paginator places.
 
+use super::made;
 use super::paginate::Fragment;
 use super::structure::{Mark, NodeId, Role, Scope, Structure};
 use super::theme::*;
@@ -49,6 +50,21 @@ impl Recent<'_> {
 }
 
 impl<'b> Context<'b> {
+    /// What a field's fallback tooltip may be made of, as bytes (a memo's key).
+    fn write_key(&self, key: &mut Vec<u8>) {
+        for recent in [Some(self.before), Some(self.heading), self.item] {
+            match recent {
+                None => key.push(0),
+                Some(Recent { spans, number }) => {
+                    key.push(1);
+                    key.extend_from_slice(&number.map_or([0xFF; 8], u64::to_le_bytes));
+                    key.push(u8::from(number.is_some()));
+                    made::write_spans(key, spans);
+                }
+            }
+        }
+    }
+
     fn read(&mut self, block: &'b Block) {
         match block {
             Block::Heading { spans, .. } => {
@@ -139,7 +155,13 @@ pub fn fragments(blocks: &[Block], measure: &dyn Measure, s: &mut Structure) -> 
             }
             _ => {
                 lists.clear();
-                block_fragments(block, measure, s, &context)
+                made::once(
+                    block,
+                    |key| context.write_key(key),
+                    measure,
+                    s,
+                    |s| block_fragments(block, measure, s, &context),
+                )
             }
         };
         context.read(block);

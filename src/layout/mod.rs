@@ -6,6 +6,7 @@
 
 pub mod blocks;
 mod flow;
+mod made;
 mod paginate;
 mod structure;
 pub mod theme;

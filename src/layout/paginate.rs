@@ -27,11 +27,14 @@ const PAGE_BODY: f32 = CONTENT_BOTTOM - MARGIN_TOP;
 /// A chain of fragments joined by `keep_with_next` moves to a new page as a whole when it
 /// does not fit on what is left of this one, unless it is taller than a whole page, in
 /// which case it breaks where it must.
-pub fn paginate(fragments: Vec<Fragment>) -> Vec<Page> {
+pub fn paginate(mut fragments: Vec<Fragment>) -> Vec<Page> {
     let mut pages = vec![Page::default()];
     let mut y = MARGIN_TOP;
     let mut at_top = true;
     for i in 0..fragments.len() {
+        // Its items move to the page; what is read of it later (its height, whether it
+        // keeps with the next) stays.
+        let items = std::mem::take(&mut fragments[i].items);
         let fragment = &fragments[i];
         if fragment.page_break {
             if !at_top {
@@ -69,13 +72,8 @@ pub fn paginate(fragments: Vec<Fragment>) -> Vec<Page> {
                 y,
             });
         }
-        page.items.extend(
-            fragment
-                .items
-                .iter()
-                .cloned()
-                .map(|item| item.translated(0.0, y)),
-        );
+        page.items
+            .extend(items.into_iter().map(|item| item.translated(0.0, y)));
         y += fragment.height;
         at_top = false;
     }

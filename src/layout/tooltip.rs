@@ -22,6 +22,20 @@ enum Part {
 pub struct Tooltip(Vec<Part>);
 
 impl Tooltip {
+    /// The pattern as bytes, for a memo's key: each part, its kind and its text.
+    pub fn write_key(&self, key: &mut Vec<u8>) {
+        key.extend_from_slice(&self.0.len().to_le_bytes());
+        for part in &self.0 {
+            let (kind, text) = match part {
+                Part::Text(t) => (b't', t),
+                Part::Slot(s) => (b's', s),
+            };
+            key.push(kind);
+            key.extend_from_slice(&text.len().to_le_bytes());
+            key.extend_from_slice(text.as_bytes());
+        }
+    }
+
     /// Parses a directive's `tooltip:` line as the template rendered it, still
     /// Markdown-escaped: an unescaped `{name}` is a slot, and a `{` a value brought in
     /// arrives escaped (`\{`), so a value never becomes a slot. Slots must be among
@@ -129,6 +143,10 @@ pub fn clean_parts<'t>(parts: impl IntoIterator<Item = &'t str>) -> String {
                 break 'parts;
             }
         }
+    }
+    if chars <= MAX_CHARS {
+        // `shorten` would return it as it is.
+        return out;
     }
     shorten(&out, MAX_CHARS)
 }

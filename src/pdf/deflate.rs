@@ -1,8 +1,9 @@
 //! Deflate (`/FlateDecode`): one compressor per thread, reset between streams
 //! ([`Deflater`]), and the deflated bytes of a stream met before in this process
-//! ([`once`]: a font program, a page of the framework's text, the structure tree and the
-//! form's dictionaries). A batch's guides of one combination share most of their
-//! streams; each is deflated once.
+//! ([`once`]: a font program, the structure tree and the form's dictionaries). A batch's
+//! guides of one combination share most of their streams; each is deflated once. (A
+//! page's body is made and deflated once by `pdf::page_body`, which keeps what it made
+//! by the items it drew, not by their bytes.)
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;

@@ -27,7 +27,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use crate::base::fonts::{FontFace, FontSet};
-use crate::base::memo::Memo;
+use crate::base::memo::{self, Memo};
 use crate::layout::{Color, Document, FieldKind, FontStyle, Item, Mark, Segment, Stroke};
 use crate::model::identity::{GuideIdentity, RequiredSigner, SignerRole};
 use crate::pdf::content::Content;
@@ -139,7 +139,7 @@ pub fn write_as(
     let faces = faces(fonts, &used)?;
     let mut tagger = tagged.then(|| tags::Tagger::new(&document.structure));
     let footer = shared_footer(document);
-    let contents: Vec<Vec<Vec<u8>>> = document
+    let contents: Vec<Vec<Stream>> = document
         .pages
         .iter()
         .map(|page| {
@@ -268,7 +268,9 @@ fn add_footer_form(
     document: &Document,
     faces: &Faces,
 ) -> Result<()> {
-    let content = page_content(items, document.height, faces, None, None).concat();
+    let mut page = PageOps::new(document.height, faces, 1 << 10);
+    page.draw(items, &[], None, None);
+    let content = page.content.into_bytes();
     let fonts = embed::shared_fonts(doc)?;
     let bbox = [0.0, 0.0, document.width, document.height];
     let form = lopdf::Stream::new(
@@ -305,7 +307,7 @@ fn add_footer_form(
 }
 
 /// Gives each page its content streams, in page order.
-fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<Vec<u8>>>) -> Result<()> {
+fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<Stream>>) -> Result<()> {
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
     if pages.len() != contents.len() {
         return Err(Error::Pdf {
@@ -323,7 +325,14 @@ fn set_contents(doc: &mut lopdf::Document, contents: Vec<Vec<Vec<u8>>>) -> Resul
             .map_err(broken)?;
         let mut ids = Vec::new();
         for (i, content) in streams.into_iter().enumerate() {
-            let stream = Object::Stream(lopdf::Stream::new(lopdf::Dictionary::new(), content));
+            let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content.bytes);
+            if content.deflated {
+                // As `compress` marks what it deflates (after `/Length`).
+                stream
+                    .dict
+                    .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            }
+            let stream = Object::Stream(stream);
             let id = if i == 0 {
                 doc.objects.insert(first, stream);
                 first
@@ -513,6 +522,9 @@ fn to_unicode_cmap(glyphs: &BTreeMap<u32, u16>) -> String {
 
 /// A face subset to a character set, and the codes page content shows its characters by.
 struct Subset {
+    /// Which subset this is, never given to another in this process: what was made
+    /// with it (a page body) is found again by it.
+    serial: u64,
     font: ParsedFont,
     glyphs: content::Glyphs,
     /// Its font objects but for their numbers.
@@ -527,7 +539,9 @@ fn subset_once(face: &FontFace, chars: &BTreeSet<char>) -> Result<Arc<Subset>> {
         let font = subset(face, chars)?;
         let glyphs = content::Glyphs::new(&font.codepoint_to_glyph);
         let objects = embed::FontObjects::new(&font, to_unicode_cmap(&font.codepoint_to_glyph));
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Subset {
+            serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             font,
             glyphs,
             objects,
@@ -608,123 +622,257 @@ fn subset(face: &FontFace, chars: &BTreeSet<char>) -> Result<ParsedFont> {
     })
 }
 
+/// A content stream as it goes into the file: deflated already or not yet.
+struct Stream {
+    bytes: Vec<u8>,
+    deflated: bool,
+}
+
+/// The deflate level of page content: level 4 is 0.9 KB smaller than level 3 on the
+/// 9-page guide for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms
+/// (BENCHMARKS.md).
+const CONTENT_LEVEL: u32 = 4;
+
+/// A page's body as written ([`page_body`]): its stream, deflated if that made it
+/// smaller, and what making it did to the structure tree.
+struct Body {
+    stream: Stream,
+    events: Vec<tags::Event>,
+}
+
+impl crate::base::memo::Weight for Body {
+    fn weight(&self) -> usize {
+        self.stream.bytes.len() + self.events.len() * std::mem::size_of::<tags::Event>()
+    }
+}
+
 /// The content streams of one page, as marked content if `tags` is given: the page's
 /// body, then its running footer, which alone names the guide and the page number (the
 /// items of `footer` it shows as the footer's form XObject, [`shared_footer`]). A page
-/// of the framework's text is then the same stream in every guide with the same level
-/// and focus, and is deflated once in a batch ([`compress`]). Layout measures from the
-/// top; PDF from the bottom.
+/// of the framework's text is then the same body in every guide with the same level
+/// and focus, and is made and deflated once in a batch ([`page_body`]). Layout measures
+/// from the top; PDF from the bottom.
 fn page_content(
     items: &[Item],
     height: f32,
     fonts: &Faces,
     mut tags: Option<&mut tags::PageTags>,
     footer: Option<&[Item]>,
-) -> Vec<Vec<u8>> {
-    let mut page = PageOps {
-        content: Content::with_capacity(16 << 10),
-        in_text: false,
-        state: GraphicsState::default(),
-        height,
-        fonts,
-    };
+) -> Vec<Stream> {
     let spaced = if tags.is_some() {
         tags::line_ends(items)
     } else {
         Vec::new()
     };
-    let mut streams = Vec::new();
-    let (mut in_footer, mut footer_shown) = (false, false);
-    for (index, item) in items.iter().enumerate() {
-        if matches!(item, Item::Mark(Mark::Footer)) && streams.is_empty() {
-            page.split(tags.as_deref_mut(), &mut streams);
-            in_footer = true;
-        }
-        if footer.is_some_and(|s| in_footer && s.contains(item)) {
-            // The footer's form XObject draws this; it is shown where the first of its
-            // items is, inside the footer's artifact.
-            if !footer_shown {
-                footer_shown = true;
-                page.end_text(tags.as_deref_mut());
-                if let Some(tags) = tags.as_deref_mut() {
-                    tags.draw(item, false, &mut page.content);
-                }
-                page.content.xobject(FOOTER);
-            }
-            continue;
-        }
-        let draws = !matches!(item, Item::Mark(_) | Item::Field { .. });
-        if let Some(tags) = tags.as_deref_mut() {
-            tags.item(item);
-        }
-        if !draws {
-            continue;
-        }
-        let is_text = matches!(item, Item::Text { .. });
-        if !is_text {
-            page.end_text(tags.as_deref_mut());
-        }
-        if is_text && !page.in_text {
-            if let Some(tags) = tags.as_deref_mut() {
-                tags.before_begin_text(&mut page.content);
-            }
-        }
-        if let Some(tags) = tags.as_deref_mut() {
-            // Opened inside the text object when the item is text (its `BT` comes first).
-            if !is_text {
-                tags.draw(item, false, &mut page.content);
-            }
-        }
-        match item {
-            Item::Text {
-                x,
-                y,
-                size,
-                style,
-                color,
-                text,
-            } => {
-                page.begin_text();
-                if let Some(tags) = tags.as_deref_mut() {
-                    tags.draw(item, true, &mut page.content);
-                }
-                let spaced = matches!(spaced.get(index), Some(true));
-                page.text((*x, *y), *size, *style, *color, text, spaced);
-            }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                stroke,
-            } => page.line((*x1, *y1), (*x2, *y2), *stroke),
-            Item::Rect {
-                x,
-                y,
-                w,
-                h,
-                fill,
-                stroke,
-            } => page.rect((*x, *y, *w, *h), *fill, *stroke),
-            // Fields are widget annotations, added after printpdf (see `form`); marks
-            // draw nothing.
-            Item::Field { .. } | Item::Mark(_) => {}
-            Item::Path {
-                segments,
-                closed: _,
-                fill,
-                stroke,
-            } => page.path(segments, *fill, *stroke),
-        }
+    let split = items
+        .iter()
+        .position(|item| matches!(item, Item::Mark(Mark::Footer)));
+    let (body, rest) = items.split_at(split.unwrap_or(items.len()));
+    let (body_spaced, rest_spaced) = spaced.split_at(spaced.len().min(body.len()));
+    /// 16 MB: the bodies of a few hundred combinations' pages.
+    static BODIES: memo::Repeated<Body> = memo::Repeated::new(16 << 20);
+    let body = page_body(
+        &BODIES,
+        body,
+        body_spaced,
+        height,
+        fonts,
+        tags.as_deref_mut(),
+    );
+    let mut streams = vec![body];
+    if split.is_some() {
+        let mut page = PageOps::new(height, fonts, 1 << 10);
+        page.draw(rest, rest_spaced, tags, footer);
+        streams.push(Stream {
+            bytes: page.content.into_bytes(),
+            deflated: false,
+        });
     }
-    if let Some(tags) = tags {
-        tags.finish(&mut page.content);
-    }
-    if page.in_text {
-        page.content.end_text();
-    }
-    streams.push(page.content.into_bytes());
     streams
+}
+
+/// The stream of a page's body (its items before the running footer), made and deflated
+/// once per process for the same items in the same faces (`bodies`): the framework's
+/// pages are the same in every guide of a combination. Made again, its events are
+/// replayed into `tags`, so the structure tree is the same either way.
+fn page_body(
+    bodies: &memo::Repeated<Body>,
+    items: &[Item],
+    spaced: &[bool],
+    height: f32,
+    fonts: &Faces,
+    mut tags: Option<&mut tags::PageTags>,
+) -> Stream {
+    let key = body_key(items, spaced, height, fonts, tags.as_deref());
+    let mut made = false;
+    let body = bodies.get_or_make(&key, || {
+        made = true;
+        if let Some(tags) = tags.as_deref_mut() {
+            tags.record();
+        }
+        let mut page = PageOps::new(height, fonts, 16 << 10);
+        page.draw(items, spaced, tags.as_deref_mut(), None);
+        let bytes = page.content.into_bytes();
+        let events = tags
+            .as_deref_mut()
+            .map(|t| t.recorded())
+            .unwrap_or_default();
+        let stream = if bytes.len() < 256 {
+            Stream {
+                bytes,
+                deflated: false,
+            }
+        } else {
+            let out = deflate::with_deflater(|d| d.deflate(&bytes, CONTENT_LEVEL));
+            let deflated = out.len() < bytes.len();
+            Stream {
+                bytes: if deflated { out } else { bytes },
+                deflated,
+            }
+        };
+        Ok::<_, std::convert::Infallible>(Body { stream, events })
+    });
+    let body = match body {
+        Ok(body) => body,
+        Err(never) => match never {},
+    };
+    if let Some(tags) = tags.filter(|_| !made) {
+        tags.replay(&body.events);
+    }
+    Stream {
+        bytes: body.stream.bytes.clone(),
+        deflated: body.stream.deflated,
+    }
+}
+
+/// Everything a page body's stream and its events depend on, as bytes: the faces
+/// (each subset by its serial number), the page's height, whether it is tagged, and each
+/// item as [`PageOps::draw`] reads it ([`write_item_key`]).
+fn body_key(
+    items: &[Item],
+    spaced: &[bool],
+    height: f32,
+    fonts: &Faces,
+    tags: Option<&tags::PageTags>,
+) -> Vec<u8> {
+    let mut key = Vec::with_capacity(8 << 10);
+    for (style, (resource, subset)) in fonts {
+        key.push(*style as u8);
+        key.extend_from_slice(&resource.len().to_le_bytes());
+        key.extend_from_slice(resource.as_bytes());
+        key.extend_from_slice(&subset.serial.to_le_bytes());
+    }
+    write_real_key(&mut key, height);
+    key.push(u8::from(tags.is_some()));
+    for (index, item) in items.iter().enumerate() {
+        let spaced = spaced.get(index).copied().unwrap_or(false);
+        write_item_key(&mut key, item, spaced, tags);
+    }
+    key
+}
+
+fn write_real_key(key: &mut Vec<u8>, x: f32) {
+    key.extend_from_slice(&x.to_bits().to_le_bytes());
+}
+
+fn write_paint_key(key: &mut Vec<u8>, fill: Option<Color>, stroke: Option<Stroke>) {
+    for (color, width) in [
+        (fill, None),
+        (stroke.map(|s| s.color), stroke.map(|s| s.width)),
+    ] {
+        match color {
+            None => key.push(0),
+            Some(Color(r, g, b)) => {
+                key.push(1);
+                for x in [r, g, b].into_iter().chain(width) {
+                    write_real_key(key, x);
+                }
+            }
+        }
+    }
+}
+
+/// An item of a page's body as bytes: what it draws, and for a mark the role of the
+/// element it marks content of (a field draws nothing; tagged, it is a widget of the
+/// element it is in, so only where it stands counts).
+fn write_item_key(key: &mut Vec<u8>, item: &Item, spaced: bool, tags: Option<&tags::PageTags>) {
+    match item {
+        Item::Text {
+            x,
+            y,
+            size,
+            style,
+            color,
+            text,
+        } => {
+            key.extend_from_slice(&[b'T', *style as u8, u8::from(spaced)]);
+            for v in [*x, *y, *size] {
+                write_real_key(key, v);
+            }
+            write_paint_key(key, Some(*color), None);
+            key.extend_from_slice(&text.len().to_le_bytes());
+            key.extend_from_slice(text.as_bytes());
+        }
+        Item::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            stroke,
+        } => {
+            key.push(b'L');
+            for v in [*x1, *y1, *x2, *y2] {
+                write_real_key(key, v);
+            }
+            write_paint_key(key, None, Some(*stroke));
+        }
+        Item::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill,
+            stroke,
+        } => {
+            key.push(b'R');
+            for v in [*x, *y, *w, *h] {
+                write_real_key(key, v);
+            }
+            write_paint_key(key, *fill, *stroke);
+        }
+        Item::Path {
+            segments,
+            closed,
+            fill,
+            stroke,
+        } => {
+            key.extend_from_slice(&[b'P', u8::from(*closed)]);
+            key.extend_from_slice(&segments.len().to_le_bytes());
+            for segment in segments {
+                let (tag, points) = match segment {
+                    Segment::MoveTo(x, y) => (b'm', [*x, *y, 0.0, 0.0, 0.0, 0.0]),
+                    Segment::LineTo(x, y) => (b'l', [*x, *y, 0.0, 0.0, 0.0, 0.0]),
+                    Segment::CubicTo(p) => (b'c', *p),
+                };
+                key.push(tag);
+                for v in points {
+                    write_real_key(key, v);
+                }
+            }
+            write_paint_key(key, *fill, *stroke);
+        }
+        Item::Field { .. } => key.push(b'F'),
+        Item::Mark(Mark::Content(node)) => {
+            key.push(b'C');
+            key.extend_from_slice(&node.to_le_bytes());
+            if let Some(tags) = tags {
+                key.extend_from_slice(tags.role(*node).name().as_bytes());
+            }
+            key.push(0);
+        }
+        Item::Mark(Mark::Artifact) => key.push(b'A'),
+        Item::Mark(Mark::Footer) => key.push(b'O'),
+    }
 }
 
 /// A page's content as it is written: whether a text object is open, and the state
@@ -737,10 +885,46 @@ struct PageOps<'f> {
     fonts: &'f Faces,
 }
 
-impl PageOps<'_> {
-    /// Ends the stream so far (its marked content and text object) into `streams` and
-    /// starts the next with no state set, so that neither depends on the other.
-    fn split(&mut self, tags: Option<&mut tags::PageTags>, streams: &mut Vec<Vec<u8>>) {
+impl<'f> PageOps<'f> {
+    fn new(height: f32, fonts: &'f Faces, capacity: usize) -> PageOps<'f> {
+        PageOps {
+            content: Content::with_capacity(capacity),
+            in_text: false,
+            state: GraphicsState::default(),
+            height,
+            fonts,
+        }
+    }
+
+    /// Draws `items` into a stream of its own (`spaced` as [`tags::line_ends`] gave for
+    /// them), ending its marked content and text object. Items of `footer` are shown as
+    /// the footer's form XObject, where the first of them is.
+    fn draw(
+        &mut self,
+        items: &[Item],
+        spaced: &[bool],
+        mut tags: Option<&mut tags::PageTags>,
+        footer: Option<&[Item]>,
+    ) {
+        let mut footer_shown = false;
+        for (index, item) in items.iter().enumerate() {
+            if footer.is_some_and(|s| s.contains(item)) {
+                if !footer_shown {
+                    footer_shown = true;
+                    self.end_text(tags.as_deref_mut());
+                    if let Some(tags) = tags.as_deref_mut() {
+                        tags.draw(item, false, &mut self.content);
+                    }
+                    self.content.xobject(FOOTER);
+                }
+                continue;
+            }
+            if let Some(tags) = tags.as_deref_mut() {
+                tags.item(item);
+            }
+            let spaced = matches!(spaced.get(index), Some(true));
+            self.item(item, spaced, tags.as_deref_mut());
+        }
         if let Some(tags) = tags {
             tags.finish(&mut self.content);
         }
@@ -748,9 +932,65 @@ impl PageOps<'_> {
             self.content.end_text();
             self.in_text = false;
         }
-        let content = std::mem::replace(&mut self.content, Content::with_capacity(1 << 10));
-        streams.push(content.into_bytes());
-        self.state = GraphicsState::default();
+    }
+
+    /// Pushes the operations of one item (none for a mark or a field: fields are widget
+    /// annotations, added after printpdf, see `form`).
+    fn item(&mut self, item: &Item, spaced: bool, mut tags: Option<&mut tags::PageTags>) {
+        if matches!(item, Item::Mark(_) | Item::Field { .. }) {
+            return;
+        }
+        let is_text = matches!(item, Item::Text { .. });
+        if !is_text {
+            self.end_text(tags.as_deref_mut());
+        }
+        if let Some(tags) = tags.as_deref_mut() {
+            if is_text && !self.in_text {
+                tags.before_begin_text(&mut self.content);
+            }
+            // Opened inside the text object when the item is text (its `BT` comes first).
+            if !is_text {
+                tags.draw(item, false, &mut self.content);
+            }
+        }
+        match item {
+            Item::Text {
+                x,
+                y,
+                size,
+                style,
+                color,
+                text,
+            } => {
+                self.begin_text();
+                if let Some(tags) = tags {
+                    tags.draw(item, true, &mut self.content);
+                }
+                self.text((*x, *y), *size, *style, *color, text, spaced);
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                stroke,
+            } => self.line((*x1, *y1), (*x2, *y2), *stroke),
+            Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => self.rect((*x, *y, *w, *h), *fill, *stroke),
+            Item::Path {
+                segments,
+                closed: _,
+                fill,
+                stroke,
+            } => self.path(segments, *fill, *stroke),
+            Item::Field { .. } | Item::Mark(_) => {}
+        }
     }
 
     /// Ends the text object if one is open (and the marked content begun in it).
@@ -900,10 +1140,12 @@ fn compress(doc: &mut lopdf::Document, deflater: &mut deflate::Deflater) {
         if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 256 {
             continue;
         }
-        // Page contents at level 4 are 0.9 KB smaller than at level 3 on the 9-page guide
-        // for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms (BENCHMARKS.md).
         // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
-        let level = if stream.dict.has(b"Length1") { 3 } else { 4 };
+        let level = if stream.dict.has(b"Length1") {
+            3
+        } else {
+            CONTENT_LEVEL
+        };
         let out = deflate::once(deflater, &stream.content, level);
         if out.len() < stream.content.len() {
             stream
@@ -1108,7 +1350,7 @@ mod tests {
         let faces = faces(FontSet::builtin(), &used_characters(&doc)).unwrap();
         let streams = page_content(&doc.pages[1].items, doc.height, &faces, None, Some(&shared));
         assert_eq!(streams.len(), 2, "body and footer");
-        let footer = String::from_utf8_lossy(&streams[1]);
+        let footer = text_of(&streams[1]);
         assert_eq!(footer.matches("/Fo1 Do").count(), 1, "{footer}");
         assert!(
             !footer.contains(" l\nS"),
@@ -1119,7 +1361,100 @@ mod tests {
             1,
             "only the page number: {footer}"
         );
-        assert!(!String::from_utf8_lossy(&streams[0]).contains("Do"));
+        assert!(!text_of(&streams[0]).contains("Do"));
+    }
+
+    #[test]
+    fn a_page_body_from_the_memo_is_the_same_stream_and_the_same_tree() {
+        use crate::layout::{Node, Role, Structure};
+        let structure = |role| Structure {
+            nodes: vec![
+                Node {
+                    role: Role::Document,
+                    parent: None,
+                    alt: None,
+                },
+                Node {
+                    role,
+                    parent: Some(Structure::DOCUMENT),
+                    alt: None,
+                },
+                Node {
+                    role: Role::Form,
+                    parent: Some(1),
+                    alt: None,
+                },
+            ],
+        };
+        let field = Item::Field {
+            name: "svar".into(),
+            tooltip: "Svar".into(),
+            kind: FieldKind::Signature,
+            x: 62.0,
+            y: 100.0,
+            w: 200.0,
+            h: 40.0,
+        };
+        let mut items = vec![
+            Item::Mark(Mark::Content(1)),
+            footer_text(62.0, &"Hvad vil du udvikle i år? ".repeat(12)),
+            footer_text(62.0, "og hvordan?"),
+            Item::Mark(Mark::Content(2)),
+            field,
+        ];
+        items.extend(page(1, "").items.into_iter().skip(1));
+        let doc = document(vec![crate::layout::Page {
+            items,
+            bookmarks: Vec::new(),
+        }]);
+        let faces = faces(FontSet::builtin(), &used_characters(&doc)).unwrap();
+        let bodies = memo::Repeated::new(1 << 20);
+        let made = |role| {
+            let structure = structure(role);
+            let mut tagger = tags::Tagger::new(&structure);
+            let items = &doc.pages[0].items;
+            let spaced = tags::line_ends(items);
+            let mut page = tagger.page();
+            let split = items
+                .iter()
+                .position(|i| matches!(i, Item::Mark(Mark::Footer)));
+            let n = split.unwrap();
+            let stream = page_body(
+                &bodies,
+                &items[..n],
+                &spaced[..n],
+                842.0,
+                &faces,
+                Some(&mut page),
+            );
+            (text_of(&stream), stream.deflated, tagger.placed())
+        };
+        // Made, made again and kept, then taken from the memo with its events replayed.
+        let first = made(Role::P);
+        assert!(first.1, "a long body is deflated");
+        assert!(first.0.contains("/P <</MCID 0>> BDC"), "{}", first.0);
+        assert_eq!(
+            first.2,
+            "0: [element 1]; 1: [mcid 0 on 0, element 2]; 2: [widget 0 on 0]"
+        );
+        assert_eq!(made(Role::P), first);
+        assert_eq!(made(Role::P), first);
+        // The same items marking content of another role are another body.
+        let heading = made(Role::Heading(2));
+        assert!(heading.0.contains("/H2 <</MCID 0>> BDC"), "{}", heading.0);
+    }
+
+    /// A content stream's operations, inflated if it is deflated.
+    fn text_of(stream: &Stream) -> String {
+        let mut bytes = stream.bytes.clone();
+        if stream.deflated {
+            use std::io::Read;
+            bytes.clear();
+            flate2::read::ZlibDecoder::new(&stream.bytes[..])
+                .read_to_end(&mut bytes)
+                .unwrap();
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     #[test]

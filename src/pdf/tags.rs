@@ -57,6 +57,21 @@ pub struct PageTags<'t, 'a> {
     mark: Mark,
     open: Option<Sequence>,
     open_in_text: bool,
+    /// What the page's operations did to the tree so far, while [`PageTags::record`]
+    /// asked for it.
+    log: Option<Vec<Event>>,
+}
+
+/// What making a page's operations does to the structure tree, in order: all the tree
+/// needs of a page whose operations were made before ([`PageTags::replay`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// An element (and its ancestors) placed in the tree.
+    Touch(NodeId),
+    /// A widget of the element.
+    Widget(NodeId),
+    /// The page's next MCID, content of the element.
+    Content(NodeId),
 }
 
 impl<'a> Tagger<'a> {
@@ -81,7 +96,29 @@ impl<'a> Tagger<'a> {
             mark: Mark::Artifact,
             open: None,
             open_in_text: false,
+            log: None,
         }
+    }
+
+    /// What the pages placed in the tree so far, for tests: each element with kids and
+    /// its kids, as `node: [kid, …]`.
+    #[cfg(test)]
+    pub fn placed(&self) -> String {
+        let kid = |k: &Kid| match k {
+            Kid::Element(node) => format!("element {node}"),
+            Kid::Content { page, mcid } => format!("mcid {mcid} on {page}"),
+            Kid::Widget { page, index } => format!("widget {index} on {page}"),
+        };
+        self.kids
+            .iter()
+            .enumerate()
+            .filter(|(_, kids)| !kids.is_empty())
+            .map(|(node, kids)| {
+                let kids: Vec<String> = kids.iter().map(kid).collect();
+                format!("{node}: [{}]", kids.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// Places `node` (and its ancestors) in the tree the first time anything of it comes.
@@ -104,7 +141,7 @@ impl PageTags<'_, '_> {
         match item {
             Item::Mark(mark) => {
                 if let Mark::Content(node) = mark {
-                    self.tagger.touch(*node);
+                    self.apply(Event::Touch(*node));
                 }
                 self.mark = *mark;
             }
@@ -114,16 +151,60 @@ impl PageTags<'_, '_> {
                     // A field the layout left outside any element is still reachable.
                     _ => Structure::DOCUMENT,
                 };
-                self.tagger.touch(node);
-                let widgets = &mut self.tagger.widgets[self.page];
-                self.tagger.kids[node].push(Kid::Widget {
+                self.apply(Event::Widget(node));
+            }
+            _ => {}
+        }
+    }
+
+    /// Keeps what the page's operations do to the tree from now on, for
+    /// [`PageTags::recorded`].
+    pub fn record(&mut self) {
+        self.log = Some(Vec::new());
+    }
+
+    /// What the page's operations did to the tree since [`PageTags::record`].
+    pub fn recorded(&mut self) -> Vec<Event> {
+        self.log.take().unwrap_or_default()
+    }
+
+    /// Does to the tree what making operations did before, without making them.
+    pub fn replay(&mut self, events: &[Event]) {
+        for event in events {
+            self.apply(*event);
+        }
+    }
+
+    fn apply(&mut self, event: Event) {
+        if let Some(log) = &mut self.log {
+            log.push(event);
+        }
+        let tagger = &mut *self.tagger;
+        match event {
+            Event::Touch(node) => tagger.touch(node),
+            Event::Widget(node) => {
+                tagger.touch(node);
+                let widgets = &mut tagger.widgets[self.page];
+                tagger.kids[node].push(Kid::Widget {
                     page: self.page,
                     index: widgets.len(),
                 });
                 widgets.push(node);
             }
-            _ => {}
+            Event::Content(node) => {
+                let mcids = &mut tagger.mcids[self.page];
+                tagger.kids[node].push(Kid::Content {
+                    page: self.page,
+                    mcid: mcids.len() as i64,
+                });
+                mcids.push(node);
+            }
         }
+    }
+
+    /// The role of `node`, which marks its content.
+    pub fn role(&self, node: NodeId) -> Role {
+        self.tagger.structure.nodes[node].role
     }
 
     /// The sequence a drawing item belongs in.
@@ -168,14 +249,9 @@ impl PageTags<'_, '_> {
         }
         match wanted {
             Sequence::Element(node) => {
-                let mcids = &mut self.tagger.mcids[self.page];
-                let mcid = mcids.len() as i64;
-                mcids.push(node);
-                self.tagger.kids[node].push(Kid::Content {
-                    page: self.page,
-                    mcid,
-                });
-                content.begin_marked_content(self.tagger.structure.nodes[node].role.name(), mcid);
+                let mcid = self.tagger.mcids[self.page].len() as i64;
+                self.apply(Event::Content(node));
+                content.begin_marked_content(self.role(node).name(), mcid);
             }
             Sequence::Artifact => content.begin_marked("Artifact"),
             Sequence::Footer => content.begin_footer(),
