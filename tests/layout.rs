@@ -120,7 +120,7 @@ fn every_guide_ends_with_plan_and_signatures_together() {
         );
         let printed_name = doc.pages.last().unwrap().items.iter().any(|i| {
             matches!(i, Item::Field { name, kind: mus::layout::FieldKind::Text { value, .. }, .. }
-                if name == "underskrift.leder.navn" && value.contains("Skovgaard"))
+                if &**name == "underskrift.leder.navn" && value.contains("Skovgaard"))
         });
         assert!(
             printed_name,
@@ -246,7 +246,7 @@ fn a_rating_row_never_ends_a_page_without_its_first_question() {
                 .items
                 .iter()
                 .filter_map(|i| match i {
-                    Item::Field { name, .. } => Some(name.as_str()),
+                    Item::Field { name, .. } => Some(&**name),
                     _ => None,
                 })
                 .collect();

@@ -425,7 +425,7 @@ fn line_items(
             size,
             style: r.style,
             color,
-            text: r.text.clone(),
+            text: r.text.as_str().into(),
         })
 }
 
@@ -550,7 +550,7 @@ fn list(
                     size: BODY_SIZE,
                     style: FontStyle::Bold,
                     color: ACCENT,
-                    text: label,
+                    text: label.into(),
                 }
             }
             None => Item::Text {
@@ -627,8 +627,8 @@ fn answer(lines: u32, name: Option<&str>, tooltip: &str) -> Fragment {
         // auto-sized: at the readers' default 12 pt its lines fall on the rules, and a
         // long answer shrinks until all of it shows instead of printing a clipped line.
         items.push(Item::Field {
-            name: name.to_string(),
-            tooltip: tooltip.to_string(),
+            name: name.into(),
+            tooltip: tooltip.into(),
             kind: text_field(
                 true,
                 "",
@@ -707,7 +707,7 @@ fn scale(
             size,
             style: FontStyle::Regular,
             color: MUTED,
-            text: rater.clone(),
+            text: rater.as_str().into(),
         });
         let boxes = x + label_width + 8.0;
         for (k, value) in (min..=max).enumerate() {
@@ -724,11 +724,11 @@ fn scale(
             if let Some(name) = name {
                 items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
                 items.push(Item::Field {
-                    name: format!("{name}.{key}"),
-                    tooltip: tooltip.clone(),
+                    name: format!("{name}.{key}").into(),
+                    tooltip: tooltip.as_str().into(),
                     kind: FieldKind::Radio {
-                        value: value.to_string(),
-                        label: value.to_string(),
+                        value: value.to_string().into(),
+                        label: value.to_string().into(),
                     },
                     x: bx,
                     y: top,
@@ -743,7 +743,7 @@ fn scale(
                 size: 7.5,
                 style: FontStyle::Regular,
                 color: MUTED,
-                text: value.to_string(),
+                text: value.to_string().into(),
             });
         }
     }
@@ -829,8 +829,8 @@ fn table(
             if let Some(name) = name {
                 items.push(Item::Mark(Mark::Content(s.add(Role::Form, td))));
                 items.push(Item::Field {
-                    name: format!("{name}.{}.{key}", r + 1),
-                    tooltip: tooltip(r + 1, label),
+                    name: format!("{name}.{}.{key}", r + 1).into(),
+                    tooltip: tooltip(r + 1, label).into(),
                     kind: text_field(true, "", Vec::new(), 9.0, 11.0, 11.0, None),
                     x: x + 1.0,
                     y: 1.0,
@@ -947,7 +947,7 @@ fn choice(
             size,
             style: FontStyle::Regular,
             color: MUTED,
-            text: label.to_string(),
+            text: label.into(),
         });
         x += m.width(FontStyle::Regular, label, size) + 10.0;
     }
@@ -964,11 +964,11 @@ fn choice(
         if let Some(name) = name {
             items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
             items.push(Item::Field {
-                name: name.to_string(),
-                tooltip: tooltip.to_string(),
+                name: name.into(),
+                tooltip: tooltip.into(),
                 kind: FieldKind::Radio {
-                    value: key.clone(),
-                    label: text.clone(),
+                    value: key.as_str().into(),
+                    label: text.as_str().into(),
                 },
                 x,
                 y: top,
@@ -983,7 +983,7 @@ fn choice(
             size,
             style: FontStyle::Regular,
             color: INK,
-            text: text.clone(),
+            text: text.as_str().into(),
         });
         x += box_size + 4.0 + m.width(FontStyle::Regular, text, size) + 16.0;
     }
@@ -1097,7 +1097,7 @@ impl Column<'_> {
             size: BODY_SIZE,
             style: FontStyle::Bold,
             color: INK,
-            text: party.role.clone(),
+            text: party.role.as_str().into(),
         });
         items.push(Item::Rect {
             x,
@@ -1124,8 +1124,8 @@ impl Column<'_> {
             };
             items.push(Item::Mark(Mark::Content(s.add(Role::Form, self.div))));
             items.push(Item::Field {
-                name: signature_slot(name, &party.key),
-                tooltip: tooltip::clean(&format!("{SIGNATURE_LABEL}: {signer}")),
+                name: signature_slot(name, &party.key).into(),
+                tooltip: tooltip::clean(&format!("{SIGNATURE_LABEL}: {signer}")).into(),
                 kind: FieldKind::Signature,
                 x,
                 y: top,
@@ -1181,8 +1181,8 @@ impl Column<'_> {
         if let Some(name) = self.directive {
             items.push(Item::Mark(Mark::Content(s.add(Role::Form, p))));
             items.push(Item::Field {
-                name: format!("{name}.{}.{key}", party.key),
-                tooltip: tooltip::clean(&format!("{label}, {}", party.role)),
+                name: format!("{name}.{}.{key}", party.key).into(),
+                tooltip: tooltip::clean(&format!("{label}, {}", party.role)).into(),
                 kind: text_field(
                     n > 1,
                     value,
@@ -1239,7 +1239,7 @@ fn fields(
                 size: label_size,
                 style: FontStyle::Bold,
                 color: MUTED,
-                text: label.to_uppercase(),
+                text: label.to_uppercase().into(),
             });
             let shown = if value.is_empty() {
                 "—"
@@ -1272,8 +1272,8 @@ fn fields(
             if let Some(name) = field {
                 items.push(Item::Mark(Mark::Content(s.add(Role::Form, td))));
                 items.push(Item::Field {
-                    name: format!("{name}.{key}"),
-                    tooltip: tooltip::clean(label),
+                    name: format!("{name}.{key}").into(),
+                    tooltip: tooltip::clean(label).into(),
                     kind: text_field(
                         lines.len() > 1,
                         value,

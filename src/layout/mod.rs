@@ -13,6 +13,8 @@ pub mod theme;
 pub mod tooltip;
 pub mod wrap;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::layout::blocks::Block;
@@ -61,7 +63,7 @@ pub enum FieldKind {
     },
     /// One button of a radio group (the field's name); `value` is what choosing it means,
     /// `label` what the page shows beside it ("3", "nået").
-    Radio { value: String, label: String },
+    Radio { value: Arc<str>, label: Arc<str> },
     /// An empty signature field.
     Signature,
 }
@@ -76,7 +78,8 @@ pub enum Item {
         size: f32,
         style: FontStyle,
         color: Color,
-        text: String,
+        /// Shared, not copied, by the layouts that take a block from the memo.
+        text: Arc<str>,
     },
     Line {
         x1: f32,
@@ -102,8 +105,8 @@ pub enum Item {
     /// A form field's widget over the rectangle (`y` is its top). `tooltip` is what a
     /// screen reader calls the field (a radio button: its group), never empty.
     Field {
-        name: String,
-        tooltip: String,
+        name: Arc<str>,
+        tooltip: Arc<str>,
         kind: FieldKind,
         x: f32,
         y: f32,
@@ -202,7 +205,7 @@ impl Document {
                     .iter()
                     .filter_map(|item| match item {
                         Item::Text { x, y, text, .. } => {
-                            Some(((y * 10.0).round() as i32, *x, text.as_str()))
+                            Some(((y * 10.0).round() as i32, *x, &**text))
                         }
                         _ => None,
                     })

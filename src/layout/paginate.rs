@@ -128,7 +128,7 @@ mod tests {
                 p.items
                     .iter()
                     .filter_map(|i| match i {
-                        Item::Text { text, .. } => Some(text.clone()),
+                        Item::Text { text, .. } => Some(text.to_string()),
                         _ => None,
                     })
                     .collect()

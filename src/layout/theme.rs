@@ -92,7 +92,7 @@ pub fn footer(
             size,
             style: FontStyle::Regular,
             color: MUTED,
-            text,
+            text: text.into(),
         });
     }
 }

@@ -1182,7 +1182,9 @@ fn compact_text_string(s: &str) -> Object {
 
 /// [`compact_text_string`] serialised into `out`, without building it first.
 fn write_compact_text_string(out: &mut Vec<u8>, s: &str) {
-    if s.chars().all(|c| pdfdoc_byte(c).is_some()) {
+    if s.is_ascii() && s.bytes().all(|b| pdfdoc_byte(b as char).is_some()) {
+        save::write_literal_slice(out, s.as_bytes());
+    } else if s.chars().all(|c| pdfdoc_byte(c).is_some()) {
         save::write_literal(out, s.chars().filter_map(pdfdoc_byte));
     } else {
         save::write_object(out, &text_string(s));
@@ -1192,7 +1194,7 @@ fn write_compact_text_string(out: &mut Vec<u8>, s: &str) {
 /// [`text_string`] serialised into `out`, without building it first.
 fn write_text_string(out: &mut Vec<u8>, s: &str) {
     if s.is_ascii() {
-        save::write_literal(out, s.bytes());
+        save::write_literal_slice(out, s.as_bytes());
     } else {
         save::write_object(out, &text_string(s));
     }

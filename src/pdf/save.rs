@@ -284,7 +284,7 @@ pub fn write_object(out: &mut Vec<u8>, object: &Object) {
         Object::Integer(i) => write_int(out, *i),
         Object::Real(r) => write_real(out, *r),
         Object::Name(name) => write_name(out, name),
-        Object::String(bytes, StringFormat::Literal) => write_literal(out, bytes.iter().copied()),
+        Object::String(bytes, StringFormat::Literal) => write_literal_slice(out, bytes),
         Object::String(bytes, StringFormat::Hexadecimal) => write_hex(out, bytes),
         Object::Array(items) => {
             out.push(b'[');
@@ -368,6 +368,23 @@ pub fn write_literal(out: &mut Vec<u8>, bytes: impl IntoIterator<Item = u8>) {
     for byte in bytes {
         write_literal_byte(out, byte);
     }
+    out.push(b')');
+}
+
+/// [`write_literal`] of a slice, the runs between escapes copied whole.
+pub fn write_literal_slice(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() + 2);
+    out.push(b'(');
+    let mut rest = bytes;
+    while let Some(at) = rest
+        .iter()
+        .position(|b| matches!(b, b'(' | b')' | b'\\' | b'\r' | b'\n'))
+    {
+        out.extend_from_slice(&rest[..at]);
+        write_literal_byte(out, rest[at]);
+        rest = &rest[at + 1..];
+    }
+    out.extend_from_slice(rest);
     out.push(b')');
 }
 
@@ -538,6 +555,21 @@ mod tests {
             saved(&doc, &[]).unwrap_err(),
             "object 99 1: only generation 0 can be written"
         );
+    }
+
+    #[test]
+    fn a_literal_from_a_slice_is_the_literal_byte_by_byte() {
+        for text in [
+            &b""[..],
+            b"Hej",
+            b"(a) \\ b\r\n)(",
+            b"\xE6\xF8\xE5 (Sp\xF8rgsm\xE5l 1: 1 til 5)",
+        ] {
+            let (mut slice, mut bytes) = (Vec::new(), Vec::new());
+            write_literal_slice(&mut slice, text);
+            write_literal(&mut bytes, text.iter().copied());
+            assert_eq!(slice, bytes, "{text:?}");
+        }
     }
 
     #[test]

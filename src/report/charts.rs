@@ -47,7 +47,7 @@ fn text(x: f32, y: f32, size: f32, style: FontStyle, color: Color, text: &str) -
         size,
         style,
         color,
-        text: text.to_string(),
+        text: text.into(),
     }
 }
 
