@@ -64,6 +64,12 @@ pub trait Weight {
     fn weight(&self) -> usize;
 }
 
+impl Weight for Vec<u8> {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
 /// Digests of keys met once, kept at most (1 MB); past it they are forgotten.
 const SEEN: usize = 1 << 16;
 
@@ -94,22 +100,35 @@ impl<V: Weight> Repeated<V> {
         }
     }
 
-    /// What `make` gave for `key` before, or what it gives now (kept if `key` was met
-    /// before). `make` runs without the lock and depends on the key alone.
+    /// What `make` gave for `key` (its parts, read as one run of bytes) before, or what it
+    /// gives now (kept if `key` was met before). `make` runs without the lock and depends
+    /// on the key alone. A caller splits its keys the same way every time.
     pub fn get_or_make<E>(
         &self,
-        key: &[u8],
+        key: &[&[u8]],
         make: impl FnOnce() -> Result<V, E>,
     ) -> Result<Arc<V>, E> {
         use std::hash::BuildHasher;
         let digest = foldhash::fast::FixedState::with_seed(0).hash_one(key);
+        let is_key = |kept: &[u8]| {
+            let mut rest = kept;
+            key.iter()
+                .all(|part| match rest.split_at_checked(part.len()) {
+                    Some((head, tail)) if head == *part => {
+                        rest = tail;
+                        true
+                    }
+                    _ => false,
+                })
+                && rest.is_empty()
+        };
         let again = {
             let mut guard = self.lock();
             let kept = guard.get_or_insert_with(Kept::new);
             let hit = kept
                 .values
                 .get(&digest)
-                .and_then(|list| list.iter().find(|(k, _)| **k == *key));
+                .and_then(|list| list.iter().find(|(k, _)| is_key(k)));
             if let Some((_, value)) = hit {
                 return Ok(value.clone());
             }
@@ -122,7 +141,7 @@ impl<V: Weight> Repeated<V> {
         if again {
             let mut guard = self.lock();
             let kept = guard.get_or_insert_with(Kept::new);
-            let weight = key.len() + value.weight();
+            let weight = key.iter().map(|part| part.len()).sum::<usize>() + value.weight();
             if kept.bytes + weight > self.capacity {
                 kept.values.clear();
                 kept.bytes = 0;
@@ -131,9 +150,25 @@ impl<V: Weight> Repeated<V> {
             kept.values
                 .entry(digest)
                 .or_default()
-                .push((key.into(), value.clone()));
+                .push((key.concat().into(), value.clone()));
         }
         Ok(value)
+    }
+
+    /// [`Repeated::get_or_make`] of a `make` that cannot fail.
+    pub fn get_or_make_ok(&self, key: &[&[u8]], make: impl FnOnce() -> V) -> Arc<V> {
+        match self.get_or_make(key, || Ok::<_, std::convert::Infallible>(make())) {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+
+    /// How many values are kept, and their keys' and values' bytes.
+    #[cfg(test)]
+    pub fn kept(&self) -> (usize, usize) {
+        self.lock().as_ref().map_or((0, 0), |kept| {
+            (kept.values.values().map(Vec::len).sum(), kept.bytes)
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Kept<V>>> {
@@ -167,7 +202,7 @@ mod tests {
         let made = std::cell::Cell::new(0);
         let get = |k: &[u8]| {
             *memo
-                .get_or_make(k, || {
+                .get_or_make(&[k], || {
                     made.set(made.get() + 1);
                     Ok::<_, ()>(k.len() as u32)
                 })

@@ -70,17 +70,16 @@ fn once_in(
     context(&mut key);
     let first = s.nodes.len();
     let mut fresh = None;
-    let made = memo.get_or_make(&key, || {
+    let made = memo.get_or_make(&[&key], || {
         let fragments = make(s);
         let made = numbered_from(first, &fragments, &s.nodes[first..]);
         fresh = Some(fragments);
         made.ok_or(())
     });
-    match (made, fresh) {
-        // Made now: what it made stands as it is.
-        (_, Some(fragments)) => fragments,
-        (Ok(made), None) => copied(&made, s),
-        (Err(()), None) => unreachable!("a failure is made now"),
+    // Made now, what it made stands as it is (kept or not); else it was found.
+    match (fresh, made) {
+        (Some(fragments), _) => fragments,
+        (None, made) => copied(&made.expect("only a block made now can fail"), s),
     }
 }
 

@@ -5,11 +5,11 @@
 //! page's body is made and deflated once by `pdf::page_body`, which keeps what it made
 //! by the items it drew, not by their bytes.)
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use flate2::{Compress, Compression, FlushCompress, Status};
+
+use crate::base::memo;
 
 /// One deflate compressor, reset between streams: building a new one clears megabytes of
 /// hash tables each time.
@@ -85,78 +85,26 @@ pub fn once(deflater: &mut Deflater, data: &[u8], level: u32) -> Vec<u8> {
     STREAMS.deflate(deflater, data, level)
 }
 
-/// Digests of streams met once, kept at most: 1 MB.
-const SEEN: usize = 1 << 16;
-
-/// Deflated streams, kept from the second time their bytes are met: a stream met once
-/// (a page with the leader's name) costs a digest in a set, one met again (a page of the
-/// framework's text, a font program) is deflated no more.
-pub struct Repeated {
-    state: Mutex<Option<Kept>>,
-    /// Bytes of kept streams (input and output) at most; past it all is forgotten.
-    capacity: usize,
-}
-
-/// A stream's bytes, its level, and what they gave deflated.
-type Stream = (Box<[u8]>, u32, Arc<[u8]>);
-
-#[derive(Default)]
-struct Kept {
-    seen: HashSet<u64>,
-    /// By digest: the stream's bytes, its level, its deflated bytes.
-    streams: HashMap<u64, Vec<Stream>>,
-    bytes: usize,
-}
+/// Deflated streams, kept from the second time their bytes are met
+/// ([`memo::Repeated`], keyed by the level and the bytes): a stream met once (a footer
+/// that names the guide) costs a digest in a set, one met again (a font program, the
+/// form's dictionaries) is deflated no more.
+pub struct Repeated(memo::Repeated<Vec<u8>>);
 
 impl Repeated {
+    /// `capacity`: bytes of kept streams (input and output) at most; past it all is
+    /// forgotten.
     pub const fn new(capacity: usize) -> Repeated {
-        Repeated {
-            state: Mutex::new(None),
-            capacity,
-        }
+        Repeated(memo::Repeated::new(capacity))
     }
 
     /// `data` deflated at `level` by `deflater`, or what that gave before.
     pub fn deflate(&self, deflater: &mut Deflater, data: &[u8], level: u32) -> Vec<u8> {
-        // foldhash, not SipHash: a guide's streams are ~100 KB to digest, and no key
-        // here comes from an adversary (a collision costs a comparison, never a wrong
-        // stream: the bytes are compared).
-        let digest = foldhash::fast::FixedState::with_seed(0).hash_one((level, data));
-        let again = {
-            let mut guard = self.lock();
-            let kept = guard.get_or_insert_with(Kept::default);
-            let hit = kept.streams.get(&digest).and_then(|list| {
-                list.iter()
-                    .find(|(bytes, l, _)| *l == level && **bytes == *data)
-            });
-            if let Some((_, _, out)) = hit {
-                return out.to_vec();
-            }
-            if kept.seen.len() >= SEEN {
-                kept.seen.clear();
-            }
-            !kept.seen.insert(digest)
-        };
-        let out = deflater.deflate(data, level);
-        if again {
-            let mut guard = self.lock();
-            let kept = guard.get_or_insert_with(Kept::default);
-            if kept.bytes + data.len() + out.len() > self.capacity {
-                kept.streams.clear();
-                kept.bytes = 0;
-            }
-            kept.bytes += data.len() + out.len();
-            kept.streams.entry(digest).or_default().push((
-                data.into(),
-                level,
-                out.as_slice().into(),
-            ));
-        }
-        out
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Kept>> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        let out = self.0.get_or_make_ok(&[&level.to_le_bytes(), data], || {
+            deflater.deflate(data, level)
+        });
+        // Not kept: this call's own bytes, taken without a copy.
+        Arc::try_unwrap(out).unwrap_or_else(|kept| kept.to_vec())
     }
 }
 
@@ -185,7 +133,7 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(repeated.deflate(&mut deflater, &page, 4), fresh);
         }
-        assert_eq!(repeated.lock().as_ref().unwrap().streams.len(), 1);
+        assert_eq!(repeated.0.kept().0, 1);
         // Another level is another stream.
         assert_eq!(
             repeated.deflate(&mut deflater, &page, 3),
@@ -204,6 +152,6 @@ mod tests {
                 assert_eq!(out, deflater.deflate(&data, 4), "round {round}, stream {n}");
             }
         }
-        assert!(repeated.lock().as_ref().unwrap().bytes <= 3000);
+        assert!(repeated.0.kept().1 <= 3000);
     }
 }

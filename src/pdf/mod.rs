@@ -628,6 +628,25 @@ struct Stream {
     deflated: bool,
 }
 
+impl Stream {
+    /// `bytes` as `deflate` gives them, where that is worth it: a stream of 256 bytes or
+    /// more that deflating makes smaller.
+    fn flate(bytes: Vec<u8>, deflate: impl FnOnce(&[u8]) -> Vec<u8>) -> Stream {
+        if bytes.len() < 256 {
+            return Stream {
+                bytes,
+                deflated: false,
+            };
+        }
+        let out = deflate(&bytes);
+        let deflated = out.len() < bytes.len();
+        Stream {
+            bytes: if deflated { out } else { bytes },
+            deflated,
+        }
+    }
+}
+
 /// The deflate level of page content: level 4 is 0.9 KB smaller than level 3 on the
 /// 9-page guide for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms
 /// (BENCHMARKS.md).
@@ -705,7 +724,7 @@ fn page_body(
 ) -> Stream {
     let key = body_key(items, spaced, height, fonts, tags.as_deref());
     let mut made = false;
-    let body = bodies.get_or_make(&key, || {
+    let body = bodies.get_or_make_ok(&[&key], || {
         made = true;
         if let Some(tags) = tags.as_deref_mut() {
             tags.record();
@@ -717,25 +736,11 @@ fn page_body(
             .as_deref_mut()
             .map(|t| t.recorded())
             .unwrap_or_default();
-        let stream = if bytes.len() < 256 {
-            Stream {
-                bytes,
-                deflated: false,
-            }
-        } else {
-            let out = deflate::with_deflater(|d| d.deflate(&bytes, CONTENT_LEVEL));
-            let deflated = out.len() < bytes.len();
-            Stream {
-                bytes: if deflated { out } else { bytes },
-                deflated,
-            }
-        };
-        Ok::<_, std::convert::Infallible>(Body { stream, events })
+        let stream = Stream::flate(bytes, |bytes| {
+            deflate::with_deflater(|d| d.deflate(bytes, CONTENT_LEVEL))
+        });
+        Body { stream, events }
     });
-    let body = match body {
-        Ok(body) => body,
-        Err(never) => match never {},
-    };
     if let Some(tags) = tags.filter(|_| !made) {
         tags.replay(&body.events);
     }
@@ -1137,7 +1142,7 @@ fn compress(doc: &mut lopdf::Document, deflater: &mut deflate::Deflater) {
         let Object::Stream(stream) = object else {
             continue;
         };
-        if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.len() < 256 {
+        if !stream.allows_compression || stream.dict.has(b"Filter") {
             continue;
         }
         // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
@@ -1146,12 +1151,15 @@ fn compress(doc: &mut lopdf::Document, deflater: &mut deflate::Deflater) {
         } else {
             CONTENT_LEVEL
         };
-        let out = deflate::once(deflater, &stream.content, level);
-        if out.len() < stream.content.len() {
+        let content = std::mem::take(&mut stream.content);
+        let out = Stream::flate(content, |bytes| deflate::once(deflater, bytes, level));
+        if out.deflated {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            stream.set_content(out);
+            stream.set_content(out.bytes);
+        } else {
+            stream.content = out.bytes;
         }
     }
 }
