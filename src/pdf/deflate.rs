@@ -7,42 +7,41 @@
 
 use std::sync::Arc;
 
-use flate2::{Compress, Compression, FlushCompress, Status};
-
 use crate::base::memo;
 
-/// One deflate compressor, reset between streams: building a new one clears megabytes of
-/// hash tables each time.
-pub struct Deflater(Compress);
+/// The one deflate level of everything mus writes. libdeflate's level 6 beats zlib-rs at
+/// the levels mus used (3 for fonts and the cross-reference stream, 4 for pages and the
+/// structure tree, 6 for the form's dictionaries) on every kind of stream, in bytes and
+/// in time; level 7 gains 0.2 % for 10 % more time (BENCHMARKS.md, "libdeflate").
+const LEVEL: i32 = 6;
+
+/// One deflate compressor (libdeflate, whole buffers), kept between streams: making one
+/// allocates its match finder.
+pub struct Deflater(libdeflater::Compressor);
 
 impl Deflater {
     pub fn new() -> Deflater {
-        Deflater(Compress::new(Compression::new(3), true))
+        let level = libdeflater::CompressionLvl::new(LEVEL).expect("6 is a valid level");
+        Deflater(libdeflater::Compressor::new(level))
     }
 
-    /// `data` deflated at `level` in the zlib format (`/FlateDecode`).
-    pub fn deflate(&mut self, data: &[u8], level: u32) -> Vec<u8> {
-        let deflate = &mut self.0;
-        deflate.reset();
-        // With no input pending this cannot fail; a failure would keep the old level.
-        let _ = deflate.set_level(Compression::new(level));
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = deflate.total_in() as usize;
-            match deflate.compress_vec(&data[consumed..], &mut out, FlushCompress::Finish) {
-                Ok(Status::StreamEnd) => return out,
-                Ok(_) => out.reserve(out.capacity().max(1024)),
-                // Not reachable with in-memory buffers; fall back to storing.
-                Err(_) => return zlib_stored(data),
+    /// `data` deflated in the zlib format (`/FlateDecode`).
+    pub fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
+        let mut out = vec![0; self.0.zlib_compress_bound(data.len())];
+        match self.0.zlib_compress(data, &mut out) {
+            Ok(len) => {
+                out.truncate(len);
+                out
             }
+            // Not reachable: the output has libdeflate's own bound. Stored, if it were.
+            Err(_) => zlib_stored(data),
         }
     }
 }
 
 thread_local! {
-    /// Each thread's compressor, kept between documents: making one is some 0.45 M
-    /// instructions (a tenth of a millisecond) of clearing tables, a batch makes
-    /// hundreds of guides per thread, and a reset clears the same tables anyway.
+    /// Each thread's compressor, kept between documents: a batch makes hundreds of
+    /// guides per thread.
     static DEFLATER: std::cell::RefCell<Deflater> = std::cell::RefCell::new(Deflater::new());
 }
 
@@ -77,16 +76,16 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `data` deflated at `level` by `deflater`, or what that gave before in this process.
-pub fn once(deflater: &mut Deflater, data: &[u8], level: u32) -> Vec<u8> {
+/// `data` deflated by `deflater`, or what that gave before in this process.
+pub fn once(deflater: &mut Deflater, data: &[u8]) -> Vec<u8> {
     /// 32 MB of streams: the shared pages, fonts and object streams of a few hundred
     /// combinations.
     static STREAMS: Repeated = Repeated::new(32 << 20);
-    STREAMS.deflate(deflater, data, level)
+    STREAMS.deflate(deflater, data)
 }
 
 /// Deflated streams, kept from the second time their bytes are met
-/// ([`memo::Repeated`], keyed by the level and the bytes): a stream met once (a footer
+/// ([`memo::Repeated`], keyed by the bytes): a stream met once (a footer
 /// that names the guide) costs a digest in a set, one met again (a font program, the
 /// form's dictionaries) is deflated no more.
 pub struct Repeated(memo::Repeated<Vec<u8>>);
@@ -98,11 +97,9 @@ impl Repeated {
         Repeated(memo::Repeated::new(capacity))
     }
 
-    /// `data` deflated at `level` by `deflater`, or what that gave before.
-    pub fn deflate(&self, deflater: &mut Deflater, data: &[u8], level: u32) -> Vec<u8> {
-        let out = self.0.get_or_make_ok(&[&level.to_le_bytes(), data], || {
-            deflater.deflate(data, level)
-        });
+    /// `data` deflated by `deflater`, or what that gave before.
+    pub fn deflate(&self, deflater: &mut Deflater, data: &[u8]) -> Vec<u8> {
+        let out = self.0.get_or_make_ok(&[data], || deflater.deflate(data));
         // Not kept: this call's own bytes, taken without a copy.
         Arc::try_unwrap(out).unwrap_or_else(|kept| kept.to_vec())
     }
@@ -125,20 +122,33 @@ mod tests {
     }
 
     #[test]
+    fn deflated_streams_inflate_to_their_input() {
+        use std::io::Read;
+        let mut deflater = Deflater::new();
+        let page: Vec<u8> = (0..50_000u32)
+            .flat_map(|i| (i % 251).to_be_bytes())
+            .collect();
+        for data in [&b""[..], b"BT /F1 10 Tf (Hej) Tj ET", &page] {
+            let out = deflater.deflate(data);
+            let mut back = Vec::new();
+            flate2::read::ZlibDecoder::new(&out[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert_eq!(back, data);
+        }
+        assert!(deflater.deflate(&page).len() < page.len() / 10);
+    }
+
+    #[test]
     fn a_repeated_stream_deflates_as_a_fresh_one_from_its_third_time_on_from_the_memo() {
         let repeated = Repeated::new(1 << 20);
         let mut deflater = Deflater::new();
         let page: Vec<u8> = (0..5000u32).flat_map(|i| (i % 251).to_be_bytes()).collect();
-        let fresh = deflater.deflate(&page, 4);
+        let fresh = deflater.deflate(&page);
         for _ in 0..3 {
-            assert_eq!(repeated.deflate(&mut deflater, &page, 4), fresh);
+            assert_eq!(repeated.deflate(&mut deflater, &page), fresh);
         }
         assert_eq!(repeated.0.kept().0, 1);
-        // Another level is another stream.
-        assert_eq!(
-            repeated.deflate(&mut deflater, &page, 3),
-            deflater.deflate(&page, 3)
-        );
     }
 
     #[test]
@@ -148,8 +158,8 @@ mod tests {
         for round in 0..3u8 {
             for n in 0..4u8 {
                 let data = vec![n; 1000];
-                let out = repeated.deflate(&mut deflater, &data, 4);
-                assert_eq!(out, deflater.deflate(&data, 4), "round {round}, stream {n}");
+                let out = repeated.deflate(&mut deflater, &data);
+                assert_eq!(out, deflater.deflate(&data), "round {round}, stream {n}");
             }
         }
         assert!(repeated.0.kept().1 <= 3000);

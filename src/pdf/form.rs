@@ -60,8 +60,8 @@ impl Written {
     /// No dictionaries yet (a document without fields has none).
     pub fn new() -> Written {
         Written {
-            shared: save::Packed::new(save::LEVEL),
-            own: save::Packed::new(save::LEVEL),
+            shared: save::Packed::new(),
+            own: save::Packed::new(),
         }
     }
 }

@@ -647,11 +647,6 @@ impl Stream {
     }
 }
 
-/// The deflate level of page content: level 4 is 0.9 KB smaller than level 3 on the
-/// 9-page guide for little time; levels 5–6 saved 0.8 KB more but cost 0.4 ms
-/// (BENCHMARKS.md).
-const CONTENT_LEVEL: u32 = 4;
-
 /// A page's body as written ([`page_body`]): its stream, deflated if that made it
 /// smaller, and what making it did to the structure tree.
 struct Body {
@@ -736,9 +731,7 @@ fn page_body(
             .as_deref_mut()
             .map(|t| t.recorded())
             .unwrap_or_default();
-        let stream = Stream::flate(bytes, |bytes| {
-            deflate::with_deflater(|d| d.deflate(bytes, CONTENT_LEVEL))
-        });
+        let stream = Stream::flate(bytes, |bytes| deflate::with_deflater(|d| d.deflate(bytes)));
         Body { stream, events }
     });
     if let Some(tags) = tags.filter(|_| !made) {
@@ -1145,14 +1138,8 @@ fn compress(doc: &mut lopdf::Document, deflater: &mut deflate::Deflater) {
         if !stream.allows_compression || stream.dict.has(b"Filter") {
             continue;
         }
-        // Font programs stay at 3: level 6 saved 175 bytes for much of that time.
-        let level = if stream.dict.has(b"Length1") {
-            3
-        } else {
-            CONTENT_LEVEL
-        };
         let content = std::mem::take(&mut stream.content);
-        let out = Stream::flate(content, |bytes| deflate::once(deflater, bytes, level));
+        let out = Stream::flate(content, |bytes| deflate::once(deflater, bytes));
         if out.deflated {
             stream
                 .dict

@@ -26,23 +26,20 @@ enum Entry {
     },
 }
 
-/// Objects serialised by whoever made them, for an object stream of their own at their
-/// own deflate level: the structure tree (see `tags`) is a third of the objects' bytes,
-/// written straight from the layout's structure rather than built as lopdf objects, and
-/// deflated faster than the form's dictionaries.
+/// Objects serialised by whoever made them, for an object stream of their own: the
+/// structure tree (see `tags`) is a third of the objects' bytes, written straight from
+/// the layout's structure rather than built as lopdf objects.
 pub struct Packed {
     /// Each object's number and where it starts in `body`.
     objects: Vec<(u32, usize)>,
     body: Vec<u8>,
-    level: u32,
 }
 
 impl Packed {
-    pub fn new(level: u32) -> Packed {
+    pub fn new() -> Packed {
         Packed {
             objects: Vec::new(),
             body: Vec::with_capacity(32 * 1024),
-            level,
         }
     }
 
@@ -53,11 +50,6 @@ impl Packed {
         self.body.push(b'\n');
     }
 }
-
-/// The deflate level of the object streams of dictionaries: streams of many small, alike
-/// dictionaries, which level 6 makes a tenth smaller than level 3 for little time (level
-/// 9 saves 100 bytes more for triple the time).
-pub const LEVEL: u32 = 6;
 
 /// The file: `doc`'s objects and those already serialised, with its trailer's `/Root`,
 /// `/Info` and `/ID`. `doc`'s dictionaries and arrays join `shared` (the same bytes in
@@ -159,7 +151,7 @@ fn write_object_stream(
     }
     let first = header.len();
     header.extend_from_slice(&packed.body);
-    let data = deflate::once(deflater, &header, packed.level);
+    let data = deflate::once(deflater, &header);
     entries[stream as usize] = Entry::Direct(out.len());
     let dict = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"ObjStm".to_vec())),
@@ -205,7 +197,7 @@ fn write_xref(
         rows.extend(row.iter().zip(&previous).map(|(b, p)| b.wrapping_sub(*p)));
         std::mem::swap(&mut row, &mut previous);
     }
-    let data = deflater.deflate(&rows, 3);
+    let data = deflater.deflate(&rows);
     let mut dict = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"XRef".to_vec())),
         ("Size", Object::Integer(entries.len() as i64)),
@@ -465,7 +457,7 @@ mod tests {
 
     /// `doc` saved with nothing serialised beforehand but `extra`.
     fn saved(doc: &lopdf::Document, extra: &[Packed]) -> Result<Vec<u8>, String> {
-        let (shared, own) = (Packed::new(LEVEL), Packed::new(LEVEL));
+        let (shared, own) = (Packed::new(), Packed::new());
         save(doc, shared, own, extra, &mut Deflater::new())
     }
 
@@ -504,13 +496,13 @@ mod tests {
         let mut doc = sample();
         let first = doc.new_object_id();
         let second = doc.new_object_id();
-        let (mut shared, mut own) = (Packed::new(LEVEL), Packed::new(LEVEL));
+        let (mut shared, mut own) = (Packed::new(), Packed::new());
         let (shared_id, own_id) = (doc.new_object_id(), doc.new_object_id());
         shared.push(shared_id.0, |out| out.extend_from_slice(b"<</T(delt)>>"));
         own.push(own_id.0, |out| {
             out.extend_from_slice("<</V(Ł)>>".as_bytes())
         });
-        let mut packed = Packed::new(2);
+        let mut packed = Packed::new();
         packed.push(first.0, |out| out.extend_from_slice(b"<</S/P/K 3>>"));
         packed.push(second.0, |out| {
             out.extend_from_slice(b"[");
@@ -541,7 +533,7 @@ mod tests {
     fn a_packed_object_with_a_taken_number_is_refused() {
         let doc = sample();
         let taken = *doc.objects.keys().next().unwrap();
-        let mut packed = Packed::new(2);
+        let mut packed = Packed::new();
         packed.push(taken.0, |out| out.extend_from_slice(b"null"));
         let err = saved(&doc, &[packed]).unwrap_err();
         assert_eq!(err, format!("object {} is written twice", taken.0));

@@ -311,12 +311,6 @@ fn write_ref(out: &mut Vec<u8>, id: ObjectId) {
     out.extend_from_slice(b" R");
 }
 
-/// The deflate level of the structure tree's object stream. Its dictionaries are mostly
-/// object numbers, which deflate poorly at any level: level 4 takes a fraction of level
-/// 6's time (in the form's stream) for 300 bytes more; level 2 was 500 bytes more again
-/// for no time measurable (BENCHMARKS.md, "Tagging's cost, measured again").
-const LEVEL: u32 = 4;
-
 impl Tagger<'_> {
     /// Writes the structure tree (after the form, whose widgets it names): the elements,
     /// the parent tree and the tree root, serialised into an object stream of their own,
@@ -340,7 +334,7 @@ impl Tagger<'_> {
         }
         let refs = Refs { pages, annots, ids };
 
-        let mut packed = save::Packed::new(LEVEL);
+        let mut packed = save::Packed::new();
         for (node, kids) in self.kids.iter().enumerate() {
             let Some(object) = refs.ids[node] else {
                 continue;
