@@ -31,6 +31,23 @@ fn is_regular(b: u8) -> bool {
     !is_white(b) && !is_delimiter(b)
 }
 
+/// A name's bytes with its `#xx` escapes decoded; `None` for a broken escape.
+fn decode_name(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut name = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'#' {
+            let hex = std::str::from_utf8(raw.get(i + 1..i + 3)?).ok()?;
+            name.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            name.push(raw[i]);
+            i += 1;
+        }
+    }
+    Some(name)
+}
+
 impl<'a> Lexer<'a> {
     pub fn new(pdf: &'a [u8], pos: usize) -> Self {
         Lexer { pdf, pos }
@@ -148,7 +165,13 @@ impl<'a> Lexer<'a> {
                 self.pos += 2;
                 return Some(dict);
             }
-            let key = self.name()?;
+            // A key is copied only when kept (most of a field tree's are not).
+            let raw = self.raw_name()?;
+            let key = if raw.contains(&b'#') {
+                std::borrow::Cow::Owned(decode_name(raw)?)
+            } else {
+                std::borrow::Cow::Borrowed(raw)
+            };
             if !keep(&key) {
                 self.skip_object(depth + 1)?;
                 continue;
@@ -158,7 +181,7 @@ impl<'a> Lexer<'a> {
                 // A key twice: readers keep either the first or the last.
                 return None;
             }
-            dict.set(key, value);
+            dict.set(key.into_owned(), value);
         }
     }
 
@@ -262,25 +285,19 @@ impl<'a> Lexer<'a> {
     }
 
     fn name(&mut self) -> Option<Vec<u8>> {
+        let raw = self.raw_name()?;
+        decode_name(raw)
+    }
+
+    /// A name as written, `#xx` escapes and all (without its `/`).
+    fn raw_name(&mut self) -> Option<&'a [u8]> {
         if self.peek()? != b'/' {
             return None;
         }
         self.pos += 1;
         let raw = self.word_at(self.pos);
         self.pos += raw.len();
-        let mut name = Vec::with_capacity(raw.len());
-        let mut i = 0;
-        while i < raw.len() {
-            if raw[i] == b'#' {
-                let hex = std::str::from_utf8(raw.get(i + 1..i + 3)?).ok()?;
-                name.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            } else {
-                name.push(raw[i]);
-                i += 1;
-            }
-        }
-        Some(name)
+        Some(raw)
     }
 
     fn literal_string(&mut self) -> Option<Object> {
@@ -433,6 +450,22 @@ mod tests {
         assert_eq!(parse("null").unwrap().0, Object::Null);
         assert_eq!(parse("[1 2 R 3]").unwrap().0.as_array().unwrap().len(), 2);
         assert_eq!(parse("(\\101\\n)").unwrap().0.as_str().unwrap(), b"A\n");
+    }
+
+    #[test]
+    fn a_kept_key_is_compared_and_kept_decoded() {
+        let keep = |k: &[u8]| k == b"T";
+        let mut lexer = Lexer::new(b"<< /#54 (a) /T#20x 1 /Q#3 2 >>", 0);
+        assert_eq!(lexer.dictionary_keeping(0, &keep), None, "a broken escape");
+        let mut lexer = Lexer::new(b"<< /#54 (a) /T#20x 1 /V 2 >>", 0);
+        let dict = lexer.dictionary_keeping(0, &keep).unwrap();
+        assert_eq!(
+            dict.iter().map(|(k, _)| k.as_slice()).collect::<Vec<_>>(),
+            [b"T"]
+        );
+        // The same key escaped and plain is a key twice.
+        let mut lexer = Lexer::new(b"<< /#54 (a) /T (b) >>", 0);
+        assert_eq!(lexer.dictionary_keeping(0, &keep), None);
     }
 
     #[test]
