@@ -140,8 +140,7 @@ impl Framework {
     /// The built-in framework. It is tested, so a failure here is a build defect. Its
     /// problems are not looked for at every start: the same text and the same fonts give
     /// the same answer, and `the_builtin_framework_has_no_problems` finds none. (Looking
-    /// checks every printed character against three faces: a twentieth of a cold
-    /// `mus guide`.)
+    /// checks every printed character against three faces: 3 % of a cold `mus guide`.)
     pub fn builtin() -> Result<Framework> {
         Framework::parse(BUILTIN_JSON, BUILTIN_ORIGIN)
     }

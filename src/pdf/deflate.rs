@@ -17,22 +17,34 @@ const LEVEL: i32 = 6;
 
 /// One deflate compressor (libdeflate, whole buffers), kept between streams: making one
 /// allocates its match finder.
-pub struct Deflater(libdeflater::Compressor);
+pub struct Deflater {
+    compressor: libdeflater::Compressor,
+    /// Where a stream is deflated, libdeflate's bound long, before its bytes are copied
+    /// out at their own size: zeroed once as it grows, not for every stream, and a kept
+    /// stream holds its deflated bytes, not the bound's.
+    scratch: Vec<u8>,
+}
 
 impl Deflater {
     pub fn new() -> Deflater {
         let level = libdeflater::CompressionLvl::new(LEVEL).expect("6 is a valid level");
-        Deflater(libdeflater::Compressor::new(level))
+        Deflater {
+            compressor: libdeflater::Compressor::new(level),
+            scratch: Vec::new(),
+        }
     }
 
     /// `data` deflated in the zlib format (`/FlateDecode`).
     pub fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
-        let mut out = vec![0; self.0.zlib_compress_bound(data.len())];
-        match self.0.zlib_compress(data, &mut out) {
-            Ok(len) => {
-                out.truncate(len);
-                out
-            }
+        let bound = self.compressor.zlib_compress_bound(data.len());
+        if self.scratch.len() < bound {
+            self.scratch.resize(bound, 0);
+        }
+        match self
+            .compressor
+            .zlib_compress(data, &mut self.scratch[..bound])
+        {
+            Ok(len) => self.scratch[..len].to_vec(),
             // Not reachable: the output has libdeflate's own bound. Stored, if it were.
             Err(_) => zlib_stored(data),
         }
