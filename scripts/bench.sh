@@ -2,7 +2,8 @@
 # Whole-program timings of the release binary, optionally beside an earlier binary in the
 # same run (compare ratios within one run: this VM's speed drifts between runs):
 # one cold `mus guide` process, a 1,000-row batch (fresh output), peak memory at 1,000
-# and 10,000 rows, bytes per page; then the in-process criterion benchmarks.
+# and 10,000 rows, bytes per page; with BEFORE, the cold guide and the batch again with the
+# two binaries taking turns (scripts/bench-ab.py); then the in-process criterion benchmarks.
 # Needs hyperfine (apt-get install -y hyperfine) and pdfinfo (poppler-utils).
 #
 #   bash scripts/bench.sh [BEFORE]      e.g. BEFORE=a release binary of main, copied out
@@ -56,6 +57,12 @@ for b in "${bins[@]}"; do
   bytes=$(cat "$out"/m/*.pdf | wc -c)
   echo "$b: $bytes bytes, $pages pages: $((bytes / pages)) bytes per page"
 done
+
+# The same two figures with the binaries taking turns (this VM's speed drifts within a
+# run; see scripts/bench-ab.py).
+if [ $# -gt 0 ]; then
+  python3 scripts/bench-ab.py "$out/before" "$out/after"
+fi
 
 if [ "${CRITERION:-1}" != 0 ]; then
   cargo bench --bench guide

@@ -364,7 +364,12 @@ pub(crate) struct InFlight(PathBuf);
 impl Drop for InFlight {
     fn drop(&mut self) {
         let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner);
-        in_flight.retain(|p| *p != self.0);
+        // The path is the one recorded, byte for byte: compared as bytes, not parsed into
+        // components, as the lock is held (a batch's committer gives up 64 at a time).
+        let mine = self.0.as_os_str();
+        if let Some(i) = in_flight.iter().position(|p| p.as_os_str() == mine) {
+            in_flight.swap_remove(i);
+        }
     }
 }
 

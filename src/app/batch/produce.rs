@@ -312,6 +312,10 @@ impl BatchConfig {
         let mut outcomes: Vec<Outcome> = pool.install(|| {
             entries
                 .par_iter()
+                // Every guide can be stolen on its own: rayon otherwise hands a core a run
+                // of rows it works through alone, and the other cores sit idle at the end
+                // while it finishes that run.
+                .with_max_len(1)
                 .map(|entry| {
                     let outcome = self.produce_one(
                         entry,
