@@ -198,6 +198,16 @@ impl Framework {
                     },
                 }
             })?;
+        // Text after the framework's closing brace (a second framework pasted below the
+        // first, a stray word) is refused, not ignored: it is not part of what mus reads.
+        deserializer.end().map_err(|inner| Error::FrameworkSyntax {
+            origin: origin.to_string(),
+            line: inner.line(),
+            column: inner.column(),
+            message: "text after the framework's closing `}`; the file must hold one \
+                          JSON object and nothing after it"
+                .into(),
+        })?;
         Ok(framework)
     }
 
@@ -590,5 +600,37 @@ mod tests {
         let framework = Framework::builtin().unwrap();
         assert_eq!(framework.problems(), Vec::<String>::new());
         assert!(Framework::from_json(BUILTIN_JSON, BUILTIN_ORIGIN).is_ok());
+    }
+
+    /// Text after the framework's JSON was ignored: a framework with a stray word (or a
+    /// second framework) below it made guides as if it were not there.
+    #[test]
+    fn text_after_the_framework_is_refused_where_it_starts() {
+        let framework = BUILTIN_JSON.trim_end();
+        let last = framework.lines().count();
+        let width = framework.lines().last().unwrap().chars().count();
+        for (after, line, column) in [
+            ("\nnoget mere", last + 1, 1),
+            ("\n  {}", last + 1, 3),
+            ("}", last, width + 1),
+        ] {
+            let text = format!("{framework}{after}");
+            let error = Framework::from_json(&text, "ramme.json").unwrap_err();
+            let Error::FrameworkSyntax {
+                origin,
+                line: at_line,
+                column: at_column,
+                message,
+            } = &error
+            else {
+                panic!("{after:?}: {error}");
+            };
+            assert_eq!(origin, "ramme.json");
+            assert_eq!((*at_line, *at_column), (line, column), "{after:?}: {error}");
+            assert!(message.contains("after the framework"), "{message}");
+        }
+        // Trailing white space is not text.
+        let spaced = format!("{framework}\n\n  \n");
+        assert!(Framework::from_json(&spaced, "ramme.json").is_ok());
     }
 }
