@@ -5,6 +5,8 @@
 //! It produces lopdf [`Object`]s, so the rest of the code sees one object model. Objects
 //! inside the body of a revision are parsed by lopdf itself (`revisions::Loader`).
 
+use std::borrow::Cow;
+
 use lopdf::{Dictionary, Object, StringFormat};
 
 /// How deep arrays and dictionaries may nest in a trailer or xref stream dictionary.
@@ -31,8 +33,12 @@ fn is_regular(b: u8) -> bool {
     !is_white(b) && !is_delimiter(b)
 }
 
-/// A name's bytes with its `#xx` escapes decoded; `None` for a broken escape.
-fn decode_name(raw: &[u8]) -> Option<Vec<u8>> {
+/// A name's bytes with its `#xx` escapes decoded (borrowed when it has none); `None` for
+/// a broken escape.
+fn decode_name(raw: &[u8]) -> Option<Cow<'_, [u8]>> {
+    if !raw.contains(&b'#') {
+        return Some(Cow::Borrowed(raw));
+    }
     let mut name = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -45,7 +51,7 @@ fn decode_name(raw: &[u8]) -> Option<Vec<u8>> {
             i += 1;
         }
     }
-    Some(name)
+    Some(Cow::Owned(name))
 }
 
 impl<'a> Lexer<'a> {
@@ -166,12 +172,7 @@ impl<'a> Lexer<'a> {
                 return Some(dict);
             }
             // A key is copied only when kept (most of a field tree's are not).
-            let raw = self.raw_name()?;
-            let key = if raw.contains(&b'#') {
-                std::borrow::Cow::Owned(decode_name(raw)?)
-            } else {
-                std::borrow::Cow::Borrowed(raw)
-            };
+            let key = decode_name(self.raw_name()?)?;
             if !keep(&key) {
                 self.skip_object(depth + 1)?;
                 continue;
@@ -285,8 +286,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn name(&mut self) -> Option<Vec<u8>> {
-        let raw = self.raw_name()?;
-        decode_name(raw)
+        decode_name(self.raw_name()?).map(Cow::into_owned)
     }
 
     /// A name as written, `#xx` escapes and all (without its `/`).
