@@ -501,6 +501,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_built_in_guide_is_parsed_a_section_at_a_time_as_it_is_whole() {
+        let framework = Framework::builtin().unwrap();
+        let templates = Templates::builtin().unwrap();
+        let focuses: Vec<Vec<&Principle>> = std::iter::once(framework.principles.iter().collect())
+            .chain(framework.principles.iter().map(|p| vec![p]))
+            .collect();
+        for level in &framework.levels {
+            for focus in &focuses {
+                let guide = Guide {
+                    framework: &framework,
+                    level,
+                    focus: focus.clone(),
+                    people: People {
+                        name: "# Ane [1]: <b> ```x".into(),
+                        manager: "Łukasz Øster-Ågård".into(),
+                        unit: "~~~ Ældre > Vest".into(),
+                        employee_id: None,
+                    },
+                    date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+                    created: 0,
+                    form: true,
+                    previous: None,
+                };
+                let markup = templates.render(&guide.context()).unwrap();
+                let sections = crate::compose::markup::sections(&markup).expect(&markup);
+                // The title, "Om samtalen", the values, the principles, the plan …
+                assert!(sections.len() >= 6 + focus.len(), "{sections:?}");
+                let whole = crate::compose::markup::parse_whole(&markup).unwrap();
+                for _ in 0..3 {
+                    assert_eq!(crate::compose::markup::parse(&markup).unwrap(), whole);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn dates_and_lists_read_as_danish() {
         assert_eq!(
             danish_date(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()),

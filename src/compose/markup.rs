@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use crate::base::fonts::FontStyle;
+use crate::base::memo::{Repeated, Weight};
 use crate::compose::error::{Error, Result};
 use crate::layout::blocks::{Block, ListItem, Party, Span};
 use crate::layout::tooltip::Tooltip;
@@ -110,12 +111,124 @@ fn unescape(text: &str) -> String {
 }
 
 /// Parses rendered markup into blocks.
+///
+/// Markup that [`sections`] can cut at its top-level headings is parsed a section at a
+/// time, and a section met before (a principle's expectations, in every guide of a
+/// batch that has it in focus) is taken from a memo instead of parsed again: the same
+/// blocks, as the whole would have given them.
 pub fn parse(markup: &str) -> Result<Vec<Block>> {
+    /// 4 MB: the sections of a few dozen combinations.
+    static PARSED: Repeated<Parsed> = Repeated::new(4 << 20);
+    let Some(starts) = sections(markup) else {
+        return parse_range(markup, 0..markup.len());
+    };
+    let mut blocks = Vec::new();
+    let ends = starts.iter().skip(1).copied().chain([markup.len()]);
+    for (start, end) in starts.iter().copied().zip(ends) {
+        let section = &markup[start..end];
+        let parsed = PARSED.get_or_make(&[section.as_bytes()], || {
+            parse_range(markup, start..end).map(|blocks| Parsed {
+                weight: section.len() * 4 + blocks.len() * std::mem::size_of::<Block>(),
+                blocks,
+            })
+        })?;
+        blocks.extend(parsed.blocks.iter().cloned());
+    }
+    Ok(blocks)
+}
+
+/// `markup` parsed whole, as [`parse`] must give it.
+#[cfg(test)]
+pub fn parse_whole(markup: &str) -> Result<Vec<Block>> {
+    parse_range(markup, 0..markup.len())
+}
+
+/// A section's blocks, and about what they take in memory.
+struct Parsed {
+    blocks: Vec<Block>,
+    weight: usize,
+}
+
+impl Weight for Parsed {
+    fn weight(&self) -> usize {
+        self.weight
+    }
+}
+
+/// Where `markup`'s sections start: at 0 and at every line that is a top-level ATX
+/// heading (`#` to `######` at the margin, then a space, a tab or the line's end) outside
+/// a fenced block. Each section then parses to the blocks the whole gives for it: such a
+/// heading closes every open paragraph, list and block quote (it is neither indented nor
+/// a lazy continuation), and a block is parsed from its own lines only.
+///
+/// `None` where that is not certain, and the markup is parsed whole: a line that could
+/// start an HTML block (its first character `<`), which can run past a heading; a link
+/// reference definition (`]:`), which counts in the whole document; a fence (three
+/// backticks or tildes) anywhere but at the margin, where telling whether it opens, closes
+/// or is inside a list or quote would need the whole parse. Inserted values are escaped
+/// ([`escape`]), so they never cause any of these.
+pub(crate) fn sections(markup: &str) -> Option<Vec<usize>> {
+    let bytes = markup.as_bytes();
+    if memchr::memmem::find(bytes, b"]:").is_some() {
+        return None;
+    }
+    let mut starts = vec![0];
+    // The open fence's character and length.
+    let mut fence: Option<(u8, usize)> = None;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        let line = &bytes[start..end];
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let at = start;
+        start = end;
+        if line.trim_ascii_start().first() == Some(&b'<') {
+            return None;
+        }
+        // Where a run of three backticks or tildes starts, if the line has one.
+        let marked = memchr::memchr2(b'`', b'~', line).and_then(|_| {
+            memchr::memmem::find(line, b"```").or_else(|| memchr::memmem::find(line, b"~~~"))
+        });
+        match (marked, fence) {
+            (Some(0), Some((c, n))) => {
+                let run = line.iter().take_while(|&&b| b == c).count();
+                if run >= n && line[run..].trim_ascii().is_empty() {
+                    fence = None;
+                }
+            }
+            (Some(0), None) => {
+                let c = line[0];
+                let run = line.iter().take_while(|&&b| b == c).count();
+                // A backtick fence's info string has no backtick (else it is code text).
+                if c == b'~' || !line[run..].contains(&b'`') {
+                    fence = Some((c, run));
+                }
+            }
+            (Some(_), _) => return None,
+            (None, Some(_)) => {}
+            (None, None) => {
+                let hashes = line.iter().take_while(|&&b| b == b'#').count();
+                let after = line.get(hashes);
+                if (1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t')) && at > 0
+                {
+                    starts.push(at);
+                }
+            }
+        }
+    }
+    Some(starts)
+}
+
+/// Parses `markup[range]`, which ends where a block does; an error names the line of
+/// the whole `markup`.
+fn parse_range(markup: &str, range: std::ops::Range<usize>) -> Result<Vec<Block>> {
     let mut p = BlockParser::default();
-    let parser = Parser::new_ext(markup, Options::empty()).into_offset_iter();
+    let offset = range.start;
+    let parser = Parser::new_ext(&markup[range], Options::empty()).into_offset_iter();
     for (event, range) in parser {
         p.event(event).map_err(|message| {
-            let line = line_of(markup, range.start);
+            let line = line_of(markup, offset + range.start);
             let text = markup.lines().nth(line - 1).unwrap_or_default().trim();
             Error::Markup {
                 message: format!("line {line} ('{text}'): {message}"),
@@ -586,6 +699,54 @@ mod tests {
 
     fn text(spans: &[Span]) -> String {
         spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// `markup` parsed by sections, three times (made, made and kept, taken from the
+    /// memo), is what it is parsed whole, blocks or error alike; returns its sections.
+    fn parses_as_whole(markup: &str) -> Option<Vec<usize>> {
+        let whole = parse_whole(markup).map_err(|e| e.to_string());
+        for _ in 0..3 {
+            assert_eq!(parse(markup).map_err(|e| e.to_string()), whole, "{markup}");
+        }
+        sections(markup)
+    }
+
+    #[test]
+    fn markup_cut_at_its_headings_parses_to_what_the_whole_gives() {
+        // Cut, each part closed by the heading after it.
+        let cut = [
+            "# A\n\n- one\n- two\n\n  more of two\n# B\ntext\n## C\n> quoted\nlazy line\n### D\n",
+            "Intro *open\n# A *closed?\n1. one\n2. two\n#\n#\tTab\n## B ##\nSetext\n===\n# C\n",
+            "```fields\nLeder: Åse\n# not a heading\n```\n# A\n````\n```\n# still code\n````\n# B\n~~~answer\n```\n# code\n~~~\n# C\nend\n",
+            "# A\r\n\r\npara\r\n# B\r\n```answer lines=2\r\n```\r\n# C\r\n",
+            // Not a fence (a backtick in the info string) and not headings.
+            "```a`b\n# A\n#hashtag\n####### seven\n \\# escaped\n",
+            // A fence never closed runs to the end.
+            "Intro\n# A\n```answer\n# B\n",
+            // An error in a later section names the line of the whole.
+            "# A\n\ntext\n\n## B\n\n```scael\n```\n",
+            "Intro\n# A\n\n```answer name=Spm.1\n```\n",
+        ];
+        for markup in cut {
+            let starts = parses_as_whole(markup).expect(markup);
+            assert!(starts.len() > 1, "{markup}: {starts:?}");
+        }
+        // Parsed whole: what a heading might not close, or what counts in the whole.
+        let whole = [
+            "- item\n  ```\n# A\n  ```\n# B\n",
+            "> ```\n# A\n> ```\n# B\n",
+            "<!--\n# A\n-->\n# B\n",
+            "  <div>\n# A\n</div>\n",
+            "[x][r]\n# A\n[r]: https://example.org\n",
+            "# A\n ```\n# B\n ```\n",
+        ];
+        for markup in whole {
+            assert_eq!(parses_as_whole(markup), None, "{markup}");
+        }
+        let err = parse("# A\n\ntext\n\n## B\n\n```scael\n```\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 7 ('```scael')"), "{err}");
     }
 
     #[test]
