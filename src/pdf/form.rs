@@ -14,7 +14,7 @@ use std::io::Write;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
-use super::{save, write_compact_text_string, write_text_string};
+use super::{save, write_compact_text, write_compact_text_string, write_text_string};
 use crate::layout::{Color, Document, FieldKind, Item};
 use crate::pdf::error::{Error, Result};
 
@@ -351,8 +351,7 @@ fn write_widget(out: &mut Vec<u8>, widget: &Widget, font: &FieldFont, da_tail: &
             // The group is named for screen readers (ISO 14289-1, 7.18.1), and so is
             // each button: pdf.js and others read `/TU` from the widget itself.
             out.extend_from_slice(b"/TU");
-            let tooltip = [widget.tooltip, ": ", label].concat();
-            write_compact_text_string(out, &tooltip);
+            write_compact_text(out, &[widget.tooltip, ": ", label]);
             out.extend_from_slice(b"/AS/Off/AP<</N<<");
             if let Appearance::Radio { on, off } = widget.appearance {
                 save::write_name(out, value.as_bytes());

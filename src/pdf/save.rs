@@ -353,9 +353,9 @@ pub fn write_name(out: &mut Vec<u8>, name: &[u8]) {
     }
 }
 
-/// `bytes` as a literal string: `(`, `)` and `\\` escaped, and CR and LF, which a reader
-/// would take for a line end (ISO 32000-1, 7.3.4.2).
-pub fn write_literal(out: &mut Vec<u8>, bytes: impl IntoIterator<Item = u8>) {
+/// `bytes` as a literal string, byte by byte: what [`write_literal_slice`] must write.
+#[cfg(test)]
+fn write_literal(out: &mut Vec<u8>, bytes: impl IntoIterator<Item = u8>) {
     out.push(b'(');
     for byte in bytes {
         write_literal_byte(out, byte);
@@ -363,7 +363,8 @@ pub fn write_literal(out: &mut Vec<u8>, bytes: impl IntoIterator<Item = u8>) {
     out.push(b')');
 }
 
-/// [`write_literal`] of a slice, the runs between escapes copied whole.
+/// `bytes` as a literal string: `(`, `)` and `\\` escaped, and CR and LF, which a reader
+/// would take for a line end (ISO 32000-1, 7.3.4.2); the runs between escapes copied whole.
 pub fn write_literal_slice(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() + 2);
     out.push(b'(');
@@ -380,7 +381,7 @@ pub fn write_literal_slice(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b')');
 }
 
-/// One byte of a literal string's body (see [`write_literal`]).
+/// One byte of a literal string's body (see [`write_literal_slice`]).
 #[inline]
 pub fn write_literal_byte(out: &mut Vec<u8>, byte: u8) {
     match byte {
