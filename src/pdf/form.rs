@@ -54,6 +54,8 @@ pub struct FieldFont<'f> {
 pub struct Written {
     pub shared: save::Packed,
     pub own: save::Packed,
+    /// The empty appearance streams, serialised whole.
+    pub direct: save::Direct,
 }
 
 impl Written {
@@ -62,6 +64,7 @@ impl Written {
         Written {
             shared: save::Packed::new(),
             own: save::Packed::new(),
+            direct: save::Direct::new(),
         }
     }
 }
@@ -104,6 +107,7 @@ pub fn apply(
         roots: Vec::new(),
         shared: HashMap::default(),
         widgets: Vec::new(),
+        empty: save::Direct::new(),
     };
     let mut key = tagged.then_some(pages.len() as i64);
     for (page, page_id) in layout.pages.iter().zip(&pages) {
@@ -187,6 +191,8 @@ struct Form<'f, 'i> {
     /// in every field.
     shared: HashMap<(u32, u32, bool), u32>,
     widgets: Vec<Widget<'i>>,
+    /// The empty appearances (of text and signature fields), serialised whole.
+    empty: save::Direct,
 }
 
 impl<'i> Form<'_, 'i> {
@@ -213,16 +219,22 @@ impl<'i> Form<'_, 'i> {
                 baseline,
                 background,
                 ..
-            } => {
+            } if lines.iter().any(|l| !l.is_empty()) => {
                 let text = TextStyle {
                     size: *size,
                     leading: *leading,
                     baseline: *baseline,
                     background: *background,
                 };
-                text_appearance(self.font, w, h, lines, &text)
+                text_appearance(self.font, lines, w, h, &text)
             }
-            FieldKind::Signature => form_xobject(w, h, Vec::new(), None),
+            // An empty field's appearance is empty: a reader that fills it writes its own.
+            FieldKind::Text { .. } | FieldKind::Signature => {
+                let id = doc.new_object_id().0;
+                self.empty
+                    .push(id, |out| write_empty_xobject(out, id, w, h));
+                return Appearance::Stream(id);
+            }
         };
         Appearance::Stream(doc.add_object(stream).0)
     }
@@ -278,6 +290,7 @@ impl<'i> Form<'_, 'i> {
     /// (if there are fields at all).
     fn finish(mut self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<Written> {
         let mut written = Written::new();
+        written.direct = std::mem::replace(&mut self.empty, save::Direct::new());
         if self.roots.is_empty() {
             return Ok(written);
         }
@@ -612,6 +625,17 @@ fn form_xobject(w: f32, h: f32, content: Vec<u8>, font: Option<&FieldFont>) -> S
     Stream::new(dict, content)
 }
 
+/// The whole indirect object `id`: an empty form XObject of `w` × `h`, as
+/// [`form_xobject`] and `save` would write it.
+fn write_empty_xobject(out: &mut Vec<u8>, id: u32, w: f32, h: f32) {
+    save::write_int(out, i64::from(id));
+    out.extend_from_slice(b" 0 obj\n<</Subtype/Form/BBox[0 0 ");
+    save::write_real(out, round(w));
+    out.push(b' ');
+    save::write_real(out, round(h));
+    out.extend_from_slice(b"]/Length 0>>stream\n\nendstream\nendobj\n");
+}
+
 /// How a text field's value is set.
 struct TextStyle {
     size: f32,
@@ -624,15 +648,11 @@ struct TextStyle {
 /// broke it.
 fn text_appearance(
     font: &FieldFont,
+    lines: &[String],
     w: f32,
     h: f32,
-    lines: &[String],
     style: &TextStyle,
 ) -> Stream {
-    // An empty field's appearance is empty: a reader that fills it writes its own.
-    if lines.iter().all(|l| l.is_empty()) {
-        return form_xobject(w, h, Vec::new(), None);
-    }
     let mut content = b"/Tx BMC\nq ".to_vec();
     if let Some(bg) = style.background {
         content.extend(format!("{} rg 0 0 {} {} re f ", rgb(bg), round(w), round(h)).as_bytes());
@@ -662,4 +682,30 @@ fn check_mark(w: f32, h: f32) -> Vec<u8> {
         round(h - 3.6)
     )
     .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_appearance_written_whole_is_the_stream_object_save_writes() {
+        for (id, w, h) in [
+            (7, 471.28, 48.6),
+            (1234, 214.64, 14.0),
+            (70, 0.0, 0.0),
+            (99_999, 187.234_56, 13.005),
+            (5, 9.0, 9.0),
+        ] {
+            let stream = form_xobject(w, h, Vec::new(), None);
+            let mut expected = Vec::new();
+            save::write_stream_object(&mut expected, id, &stream.dict, &stream.content);
+            let mut written = Vec::new();
+            write_empty_xobject(&mut written, id, w, h);
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                String::from_utf8_lossy(&expected)
+            );
+        }
+    }
 }

@@ -204,13 +204,15 @@ pub fn write_as(
         }
         _ => form::Written::new(),
     };
-    let mut extra = Vec::new();
-    if let Some(tagger) = tagger {
-        extra.push(tagger.write(&mut doc, root)?);
-    }
+    let tags = Vec::from_iter(tagger.map(|t| t.write(&mut doc, root)).transpose()?);
+    let form::Written {
+        shared,
+        own,
+        direct,
+    } = fields;
     let bytes = deflate::with_deflater(|deflater| {
         compress(&mut doc, deflater);
-        save::save(&doc, fields.shared, fields.own, &extra, deflater)
+        save::save(&doc, shared, own, &tags, &direct, deflater)
     })
     .map_err(|message| Error::Pdf { message })?;
     Ok(bytes)

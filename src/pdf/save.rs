@@ -51,18 +51,55 @@ impl Packed {
     }
 }
 
+/// Stream objects serialised whole by whoever made them (`id 0 obj … endobj`): the empty
+/// appearances of a form's text and signature fields, some 60 a guide, which as lopdf
+/// streams cost more to build, keep and write than their few bytes. They are written
+/// among `doc`'s streams in the order of their numbers, as those are.
+pub struct Direct {
+    /// Each object's number and where it starts in `body`, numbers rising.
+    objects: Vec<(u32, usize)>,
+    body: Vec<u8>,
+}
+
+impl Direct {
+    pub fn new() -> Direct {
+        Direct {
+            objects: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Adds object `id`, a number above every one added before, whose whole indirect
+    /// object `write` appends.
+    pub fn push(&mut self, id: u32, write: impl FnOnce(&mut Vec<u8>)) {
+        debug_assert!(self.objects.last().is_none_or(|(last, _)| *last < id));
+        self.objects.push((id, self.body.len()));
+        write(&mut self.body);
+    }
+
+    /// The objects' numbers and bytes, in order.
+    fn iter(&self) -> impl Iterator<Item = (u32, &[u8])> {
+        let ends = self.objects.iter().skip(1).map(|(_, start)| *start);
+        self.objects
+            .iter()
+            .zip(ends.chain([self.body.len()]))
+            .map(|((id, start), end)| (*id, &self.body[*start..end]))
+    }
+}
+
 /// The file: `doc`'s objects and those already serialised, with its trailer's `/Root`,
 /// `/Info` and `/ID`. `doc`'s dictionaries and arrays join `shared` (the same bytes in
 /// every guide of a level and focus, so their object stream is deflated once in a batch),
 /// its Info dictionary joins `own` (the objects that name this guide's leader); `extra`
-/// are object streams of their own. Every object must have generation 0, as in any
-/// document built in memory (a fresh file has no reused object numbers); the serialised
-/// objects' numbers must be free in `doc`.
+/// are object streams of their own; `direct` are streams written as they are. Every object
+/// must have generation 0, as in any document built in memory (a fresh file has no reused
+/// object numbers); the serialised objects' numbers must be free in `doc`.
 pub fn save(
     doc: &lopdf::Document,
     mut shared: Packed,
     mut own: Packed,
     extra: &[Packed],
+    direct: &Direct,
     deflater: &mut Deflater,
 ) -> Result<Vec<u8>, String> {
     if let Some((id, generation)) = doc.objects.keys().find(|(_, g)| *g != 0) {
@@ -80,8 +117,16 @@ pub fn save(
                 .chain(extra)
                 .flat_map(|p| p.objects.iter().map(|(id, _)| *id)),
         )
+        .chain(direct.objects.iter().map(|(id, _)| *id))
         .max()
         .unwrap_or(0);
+    if let Some((id, _)) = direct
+        .objects
+        .iter()
+        .find(|(id, _)| doc.objects.contains_key(&(*id, 0)))
+    {
+        return Err(format!("object {id} is written twice"));
+    }
     let packed_id = max_id + 1;
     let xref_id = packed_id + 2 + extra.len() as u32;
     let mut entries = vec![Entry::Free; xref_id as usize + 1];
@@ -106,13 +151,22 @@ pub fn save(
     // A comment of bytes above 127 marks the file as binary (ISO 19005-2, 6.1.2).
     out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
 
+    let mut written = direct.iter().peekable();
+    let mut write_direct_below = |out: &mut Vec<u8>, entries: &mut [Entry], below: u32| {
+        while let Some((id, bytes)) = written.next_if(|(id, _)| *id < below) {
+            entries[id as usize] = Entry::Direct(out.len());
+            out.extend_from_slice(bytes);
+        }
+    };
     for (&(id, _), object) in &doc.objects {
         let Object::Stream(stream) = object else {
             continue;
         };
+        write_direct_below(&mut out, &mut entries, id);
         entries[id as usize] = Entry::Direct(out.len());
         write_stream_object(&mut out, id, &stream.dict, &stream.content);
     }
+    write_direct_below(&mut out, &mut entries, u32::MAX);
 
     for (stream, packed) in (packed_id..).zip([&shared, &own].into_iter().chain(extra)) {
         if packed.objects.is_empty() {
@@ -230,7 +284,7 @@ fn write_xref(
 }
 
 /// `id 0 obj <<dict /Length n>>stream … endstream endobj`.
-fn write_stream_object(out: &mut Vec<u8>, id: u32, dict: &Dictionary, content: &[u8]) {
+pub(super) fn write_stream_object(out: &mut Vec<u8>, id: u32, dict: &Dictionary, content: &[u8]) {
     write_int(out, id as i64);
     out.extend_from_slice(b" 0 obj\n<<");
     for (key, value) in dict.iter() {
@@ -459,7 +513,14 @@ mod tests {
     /// `doc` saved with nothing serialised beforehand but `extra`.
     fn saved(doc: &lopdf::Document, extra: &[Packed]) -> Result<Vec<u8>, String> {
         let (shared, own) = (Packed::new(), Packed::new());
-        save(doc, shared, own, extra, &mut Deflater::new())
+        save(
+            doc,
+            shared,
+            own,
+            extra,
+            &Direct::new(),
+            &mut Deflater::new(),
+        )
     }
 
     #[test]
@@ -510,7 +571,15 @@ mod tests {
             write_int(out, 7);
             out.extend_from_slice(b" (x)]");
         });
-        let bytes = save(&doc, shared, own, &[packed], &mut Deflater::new()).unwrap();
+        let bytes = save(
+            &doc,
+            shared,
+            own,
+            &[packed],
+            &Direct::new(),
+            &mut Deflater::new(),
+        )
+        .unwrap();
         let back = lopdf::Document::load_mem(&bytes).expect("a readable file");
         let text = |id, key: &[u8]| {
             let dict = back.get_dictionary(id).unwrap();
