@@ -1190,13 +1190,16 @@ fn write_compact_text(out: &mut Vec<u8>, parts: &[&str]) {
     out.reserve(parts.iter().map(|p| p.len()).sum::<usize>() + 2);
     out.push(b'(');
     for part in parts {
-        let mut run = 0;
-        for (i, c) in part.char_indices() {
-            if matches!(c, ' '..='~') && !matches!(c, '(' | ')' | '\\') {
-                continue;
-            }
-            out.extend_from_slice(&part.as_bytes()[run..i]);
-            run = i + c.len_utf8();
+        let mut rest = *part;
+        // Up to the next byte that is not printable ASCII, or is a parenthesis or a
+        // backslash (a byte of a longer UTF-8 sequence never is printable ASCII).
+        while let Some(at) = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b) || matches!(b, b'(' | b')' | b'\\'))
+        {
+            out.extend_from_slice(&rest.as_bytes()[..at]);
+            let c = rest[at..].chars().next().unwrap_or_default();
+            rest = &rest[at + c.len_utf8()..];
             match pdfdoc_byte(c) {
                 Some(byte) => save::write_literal_byte(out, byte),
                 None => {
@@ -1206,7 +1209,7 @@ fn write_compact_text(out: &mut Vec<u8>, parts: &[&str]) {
                 }
             }
         }
-        out.extend_from_slice(&part.as_bytes()[run..]);
+        out.extend_from_slice(rest.as_bytes());
     }
     out.push(b')');
 }

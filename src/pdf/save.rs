@@ -145,7 +145,21 @@ pub fn save(
         packed.push(id, |body| write_object(body, object));
     }
 
-    let mut out = Vec::with_capacity(shared.body.len() / 2 + 32 * 1024);
+    // The streams as they are, the object streams deflated to a third or less.
+    let streams: usize = doc
+        .objects
+        .values()
+        .filter_map(|object| match object {
+            Object::Stream(stream) => Some(stream.content.len() + 128),
+            _ => None,
+        })
+        .sum();
+    let packed: usize = [&shared, &own]
+        .into_iter()
+        .chain(extra)
+        .map(|p| p.body.len() / 3)
+        .sum();
+    let mut out = Vec::with_capacity(streams + direct.body.len() + packed + 16 * 1024);
     out.extend_from_slice(b"%PDF-");
     out.extend_from_slice(doc.version.as_bytes());
     // A comment of bytes above 127 marks the file as binary (ISO 19005-2, 6.1.2).
