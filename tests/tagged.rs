@@ -609,3 +609,74 @@ fn the_untagged_writer_writes_neither_marks_nor_a_tree() {
     let (doc, t) = read(&write(true));
     check_common(&doc, &t, "chef");
 }
+
+/// Page 1's content streams, decoded.
+fn cover_streams(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let doc = Document::load_mem(pdf).unwrap();
+    let page = *doc.get_pages().get(&1).unwrap();
+    doc.get_page_contents(page)
+        .into_iter()
+        .map(|id| {
+            let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+            stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone())
+        })
+        .collect()
+}
+
+/// The marked-content ids of `content`, in order.
+fn mcids(content: &[u8]) -> Vec<i64> {
+    Content::decode(content)
+        .unwrap()
+        .operations
+        .iter()
+        .filter(|op| op.operator == "BDC")
+        .filter_map(|op| {
+            op.operands
+                .get(1)?
+                .as_dict()
+                .ok()?
+                .get(b"MCID")
+                .ok()?
+                .as_i64()
+                .ok()
+        })
+        .collect()
+}
+
+#[test]
+fn the_title_block_stands_apart_so_the_rest_of_the_cover_is_the_same_for_every_leader() {
+    let dir = tempfile::tempdir().unwrap();
+    let role = ["--role", "chef", "--focus", "saet-retning"];
+    let a = guide(dir.path(), "a.pdf", &role);
+    let b = common::read(&common::guide(
+        dir.path(),
+        "b.pdf",
+        &[
+            &role[..],
+            &[
+                "--name",
+                "Ane Ærø",
+                "--manager",
+                "Søren Holm",
+                "--unit",
+                "Skoler Syd",
+            ],
+        ]
+        .concat(),
+    ));
+    let (a, b) = (cover_streams(&a), cover_streams(&b));
+    // The title block (with the heading above it), the rest of the page, the footer.
+    assert_eq!((a.len(), b.len()), (3, 3));
+    let text = |s: &[u8]| String::from_utf8_lossy(s).into_owned();
+    assert_ne!(a[0], b[0], "the title blocks name different leaders");
+    assert_eq!(text(&a[1]), text(&b[1]), "the rest of the cover is shared");
+    // The marked content goes on from one stream to the next: each id once, in order.
+    let ids: Vec<i64> = a.iter().flat_map(|s| mcids(s)).collect();
+    assert!(
+        !mcids(&a[0]).is_empty() && !mcids(&a[1]).is_empty(),
+        "{ids:?}"
+    );
+    assert_eq!(ids, (0..ids.len() as i64).collect::<Vec<_>>());
+}

@@ -1053,6 +1053,8 @@ fn signatures(
                 let y = column.party(&mut items, party, m, s);
                 bottom = bottom.max(y - 14.0);
             }
+            // The parties are named: what comes before them on the page stands apart.
+            items.insert(0, Item::Cut);
             Fragment {
                 height: bottom,
                 space_before: 12.0,
@@ -1297,6 +1299,9 @@ fn fields(
     // A tinted box with an accent rule along its top, behind the fields.
     backdrop(&mut items, height, TINT, (CONTENT_WIDTH, 2.0));
     items.insert(0, Item::Mark(Mark::Artifact));
+    // The rows name the leader, their unit and the date: what follows them on the page
+    // goes on in a stream of its own.
+    items.push(Item::Cut);
     Fragment {
         height,
         space_before: 8.0,

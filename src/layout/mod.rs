@@ -115,6 +115,11 @@ pub enum Item {
     },
     /// What the items after it belong to in the document's structure (draws nothing).
     Mark(Mark),
+    /// Where a page's body goes on in a content stream of its own (draws nothing): after
+    /// the title block, which names the leader, and before the signatures, which name
+    /// both parties, so the rest of their pages is the same bytes in every guide of a
+    /// level and focus, and is written once in a batch.
+    Cut,
 }
 
 impl Item {
@@ -131,7 +136,7 @@ impl Item {
                 *y1 += dy;
                 *y2 += dy;
             }
-            Item::Mark(_) => {}
+            Item::Mark(_) | Item::Cut => {}
             Item::Path { segments, .. } => {
                 for s in segments {
                     match s {

@@ -687,15 +687,26 @@ fn page_content(
     let (body_spaced, rest_spaced) = spaced.split_at(spaced.len().min(body.len()));
     /// 16 MB: the bodies of a few hundred combinations' pages.
     static BODIES: memo::Repeated<Body> = memo::Repeated::new(16 << 20);
-    let body = page_body(
-        &BODIES,
-        body,
-        body_spaced,
-        height,
-        fonts,
-        tags.as_deref_mut(),
-    );
-    let mut streams = vec![body];
+    // The body, in a stream for each run of items between cuts (the title block that
+    // names the leader stands apart from the rest of its page).
+    let mut streams = Vec::with_capacity(3);
+    let mut start = 0;
+    for end in (0..body.len())
+        .filter(|&i| matches!(body[i], Item::Cut))
+        .chain([body.len()])
+    {
+        if end > start || streams.is_empty() && end == body.len() {
+            streams.push(page_body(
+                &BODIES,
+                &body[start..end],
+                &body_spaced[start.min(body_spaced.len())..end.min(body_spaced.len())],
+                height,
+                fonts,
+                tags.as_deref_mut(),
+            ));
+        }
+        start = end + 1;
+    }
     if split.is_some() {
         let mut page = PageOps::new(height, fonts, 1 << 10);
         page.draw(rest, rest_spaced, tags, footer);
@@ -736,8 +747,11 @@ fn page_body(
         let stream = Stream::flate(bytes, |bytes| deflate::with_deflater(|d| d.deflate(bytes)));
         Body { stream, events }
     });
-    if let Some(tags) = tags.filter(|_| !made) {
-        tags.replay(&body.events);
+    if let Some(tags) = tags {
+        if !made {
+            tags.replay(&body.events);
+        }
+        tags.passed(items);
     }
     Stream {
         bytes: body.stream.bytes.clone(),
@@ -764,6 +778,9 @@ fn body_key(
     }
     write_real_key(&mut key, height);
     key.push(u8::from(tags.is_some()));
+    if let Some(tags) = tags {
+        tags.write_state_key(&mut key);
+    }
     for (index, item) in items.iter().enumerate() {
         let spaced = spaced.get(index).copied().unwrap_or(false);
         write_item_key(&mut key, item, spaced, tags);
@@ -872,6 +889,7 @@ fn write_item_key(key: &mut Vec<u8>, item: &Item, spaced: bool, tags: Option<&ta
         }
         Item::Mark(Mark::Artifact) => key.push(b'A'),
         Item::Mark(Mark::Footer) => key.push(b'O'),
+        Item::Cut => key.push(b'X'),
     }
 }
 
@@ -937,7 +955,7 @@ impl<'f> PageOps<'f> {
     /// Pushes the operations of one item (none for a mark or a field: fields are widget
     /// annotations, added after printpdf, see `form`).
     fn item(&mut self, item: &Item, spaced: bool, mut tags: Option<&mut tags::PageTags>) {
-        if matches!(item, Item::Mark(_) | Item::Field { .. }) {
+        if matches!(item, Item::Mark(_) | Item::Field { .. } | Item::Cut) {
             return;
         }
         let is_text = matches!(item, Item::Text { .. });
@@ -989,7 +1007,7 @@ impl<'f> PageOps<'f> {
                 fill,
                 stroke,
             } => self.path(segments, *fill, *stroke),
-            Item::Field { .. } | Item::Mark(_) => {}
+            Item::Field { .. } | Item::Mark(_) | Item::Cut => {}
         }
     }
 

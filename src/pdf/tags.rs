@@ -202,6 +202,32 @@ impl PageTags<'_, '_> {
         }
     }
 
+    /// Takes note of the marks of `items`, drawn before or found drawn in a memo (whose
+    /// replayed events place them in the tree): what the items after them belong to.
+    pub fn passed(&mut self, items: &[Item]) {
+        if let Some(mark) = items.iter().rev().find_map(|item| match item {
+            Item::Mark(mark) => Some(*mark),
+            _ => None,
+        }) {
+            self.mark = mark;
+        }
+    }
+
+    /// What a run of a page's items drawn from here depends on besides the items, as
+    /// bytes (a memo's key): the marked-content ids the page has used, and what the items
+    /// belong to until the run's first mark.
+    pub fn write_state_key(&self, key: &mut Vec<u8>) {
+        key.extend_from_slice(&self.tagger.mcids[self.page].len().to_le_bytes());
+        match self.mark {
+            Mark::Content(node) => {
+                key.push(b'C');
+                key.extend_from_slice(&node.to_le_bytes());
+            }
+            Mark::Artifact => key.push(b'A'),
+            Mark::Footer => key.push(b'O'),
+        }
+    }
+
     /// The role of `node`, which marks its content.
     pub fn role(&self, node: NodeId) -> Role {
         self.tagger.structure.nodes[node].role
