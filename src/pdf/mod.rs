@@ -687,15 +687,14 @@ fn page_content(
     let (body_spaced, rest_spaced) = spaced.split_at(spaced.len().min(body.len()));
     /// 16 MB: the bodies of a few hundred combinations' pages.
     static BODIES: memo::Repeated<Body> = memo::Repeated::new(16 << 20);
-    // The body, in a stream for each run of items between cuts (the title block that
-    // names the leader stands apart from the rest of its page).
+    // The body, a stream for each run of items between cuts (what names people stands
+    // apart from the rest of its page); a page with nothing on it still has one.
+    let cuts = (0..body.len()).filter(|&i| matches!(body[i], Item::Cut));
     let mut streams = Vec::with_capacity(3);
     let mut start = 0;
-    for end in (0..body.len())
-        .filter(|&i| matches!(body[i], Item::Cut))
-        .chain([body.len()])
-    {
-        if end > start || streams.is_empty() && end == body.len() {
+    for end in cuts.chain([body.len()]) {
+        let last = end == body.len();
+        if end > start || (last && streams.is_empty()) {
             streams.push(page_body(
                 &BODIES,
                 &body[start..end],
