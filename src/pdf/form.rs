@@ -64,7 +64,7 @@ impl Written {
         Written {
             shared: save::Packed::new(),
             own: save::Packed::new(),
-            direct: save::Direct::new(),
+            direct: save::Direct::default(),
         }
     }
 }
@@ -107,7 +107,7 @@ pub fn apply(
         roots: Vec::new(),
         shared: HashMap::default(),
         widgets: Vec::new(),
-        empty: save::Direct::new(),
+        empty: save::Direct::default(),
     };
     let mut key = tagged.then_some(pages.len() as i64);
     for (page, page_id) in layout.pages.iter().zip(&pages) {
@@ -290,7 +290,7 @@ impl<'i> Form<'_, 'i> {
     /// (if there are fields at all).
     fn finish(mut self, doc: &mut lopdf::Document, catalog: ObjectId) -> Result<Written> {
         let mut written = Written::new();
-        written.direct = std::mem::replace(&mut self.empty, save::Direct::new());
+        written.direct = std::mem::take(&mut self.empty);
         if self.roots.is_empty() {
             return Ok(written);
         }

@@ -777,8 +777,9 @@ fn body_key(
     }
     write_real_key(&mut key, height);
     key.push(u8::from(tags.is_some()));
-    if let Some(tags) = tags {
-        tags.write_state_key(&mut key);
+    if let Some((mcids, mark)) = tags.map(tags::PageTags::state) {
+        key.extend_from_slice(&mcids.to_le_bytes());
+        write_item_key(&mut key, &Item::Mark(mark), false, tags);
     }
     for (index, item) in items.iter().enumerate() {
         let spaced = spaced.get(index).copied().unwrap_or(false);

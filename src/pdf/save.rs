@@ -55,6 +55,7 @@ impl Packed {
 /// appearances of a form's text and signature fields, some 60 a guide, which as lopdf
 /// streams cost more to build, keep and write than their few bytes. They are written
 /// among `doc`'s streams in the order of their numbers, as those are.
+#[derive(Default)]
 pub struct Direct {
     /// Each object's number and where it starts in `body`, numbers rising.
     objects: Vec<(u32, usize)>,
@@ -62,13 +63,6 @@ pub struct Direct {
 }
 
 impl Direct {
-    pub fn new() -> Direct {
-        Direct {
-            objects: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
     /// Adds object `id`, a number above every one added before, whose whole indirect
     /// object `write` appends.
     pub fn push(&mut self, id: u32, write: impl FnOnce(&mut Vec<u8>)) {
@@ -532,7 +526,7 @@ mod tests {
             shared,
             own,
             extra,
-            &Direct::new(),
+            &Direct::default(),
             &mut Deflater::new(),
         )
     }
@@ -590,7 +584,7 @@ mod tests {
             shared,
             own,
             &[packed],
-            &Direct::new(),
+            &Direct::default(),
             &mut Deflater::new(),
         )
         .unwrap();

@@ -213,19 +213,10 @@ impl PageTags<'_, '_> {
         }
     }
 
-    /// What a run of a page's items drawn from here depends on besides the items, as
-    /// bytes (a memo's key): the marked-content ids the page has used, and what the items
-    /// belong to until the run's first mark.
-    pub fn write_state_key(&self, key: &mut Vec<u8>) {
-        key.extend_from_slice(&self.tagger.mcids[self.page].len().to_le_bytes());
-        match self.mark {
-            Mark::Content(node) => {
-                key.push(b'C');
-                key.extend_from_slice(&node.to_le_bytes());
-            }
-            Mark::Artifact => key.push(b'A'),
-            Mark::Footer => key.push(b'O'),
-        }
+    /// Where a run of a page's items drawn from here starts: the marked-content ids the
+    /// page has used, and what the items belong to until the run's first mark.
+    pub fn state(&self) -> (usize, Mark) {
+        (self.tagger.mcids[self.page].len(), self.mark)
     }
 
     /// The role of `node`, which marks its content.
