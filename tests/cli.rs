@@ -912,7 +912,80 @@ fn a_misnamed_template_file_is_an_error() {
         .assert()
         .code(2);
     let stderr = stderr_of(&out);
-    assert!(stderr.contains("principal.md.hbs: replaces no built-in template (guide.md.hbs, principle.md.hbs, topic.md.hbs)"), "{stderr}");
+    assert!(stderr.contains("principal.md.hbs: replaces no built-in template (guide.md.hbs, about.md.hbs, follow-up.md.hbs, topic.md.hbs, principle.md.hbs)"), "{stderr}");
+}
+
+/// A guide made to standard output with `args` after `guide`, the date and epoch fixed.
+fn guide_bytes(args: &[&str]) -> Vec<u8> {
+    let out = mus()
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .arg("guide")
+        .args(args)
+        .args(["--date", "2027-01-15", "-o", "-"])
+        .assert()
+        .success();
+    out.get_output().stdout.clone()
+}
+
+/// Issue 21: the guide's longer sections became templates of their own (`about`,
+/// `follow-up`). A folder exported before, whose `guide.md.hbs` holds the whole guide,
+/// makes the same guide to the byte: the new sections are partials it never includes.
+#[test]
+fn a_guide_template_of_one_file_from_before_the_sections_makes_the_same_guide() {
+    let one_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates-one-file");
+    let one_file = one_file.to_str().unwrap();
+    for role in ["leder-af-medarbejdere", "direktionen"] {
+        let args = ["--role", role, "--name", "Åse Ørum", "--manager", "Bo Ek"];
+        let builtin = guide_bytes(&args);
+        let own = guide_bytes(&[&args[..], &["--templates", one_file]].concat());
+        assert!(builtin == own, "{role}: the guides differ");
+    }
+}
+
+/// A folder holding one section's template replaces that section and keeps the others.
+#[test]
+fn a_folder_with_one_section_replaces_it_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let builtin = mus::compose::templates::BUILTIN
+        .iter()
+        .find(|(file, _)| *file == "about.md.hbs")
+        .unwrap()
+        .1;
+    assert!(
+        builtin.contains("## Om samtalen\n"),
+        "the built-in section changed"
+    );
+    let own = builtin.replace(
+        "## Om samtalen\n",
+        "## Om vores samtale i {{leader.unit}}\n",
+    );
+    std::fs::write(dir.path().join("about.md.hbs"), own).unwrap();
+    let out = dir.path().join("guide.pdf");
+    mus()
+        .args([
+            "guide",
+            "--role",
+            "chef",
+            "--unit",
+            "Dagtilbud Øst",
+            "--templates",
+        ])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = squeeze(&pdf::page_texts(&out).concat());
+    assert!(text.contains("OmvoressamtaleiDagtilbudØst"), "{text}");
+    assert!(!text.contains("Omsamtalen"), "{text}");
+    for kept in [
+        "Voresværdier",
+        "Samtalensindledning",
+        "Udviklingsplan",
+        "Underskrifter",
+    ] {
+        assert!(text.contains(kept), "{kept} is missing: {text}");
+    }
 }
 
 /// Issue 11: `-o` onto a read-only file replaced it (and changed its mode). It is refused

@@ -11,14 +11,29 @@ use crate::compose::error::{Error, Result};
 use crate::compose::markup;
 
 /// The built-in templates, as (file name, text). `guide.md.hbs` is the entry point; the
-/// others are partials it includes by their stem (`{{> principle}}`).
+/// others are partials it includes by their stem (`{{> principle}}`): a section that
+/// repeats (a principle, a topic) and the guide's longer sections, so a folder of one's
+/// own templates can replace one and keep the rest.
+///
+/// Short templates also compile quicker: handlebars finds every token's line and column
+/// by counting from its template's start (pest's `Position::line_col`), so compiling a
+/// template costs about the square of its length. With the guide in one file of 3.6 KB,
+/// compiling the templates was 31 % of a cold `mus guide`'s instructions. A partial has
+/// its price when rendered: handlebars copies its context, for one at the guide's top
+/// level the whole guide's. So only the two long sections stand apart (BENCHMARKS.md,
+/// "The guide's longer sections as templates of their own").
 pub const BUILTIN: &[(&str, &str)] = &[
     ("guide.md.hbs", include_str!("../../templates/guide.md.hbs")),
+    ("about.md.hbs", include_str!("../../templates/about.md.hbs")),
+    (
+        "follow-up.md.hbs",
+        include_str!("../../templates/follow-up.md.hbs"),
+    ),
+    ("topic.md.hbs", include_str!("../../templates/topic.md.hbs")),
     (
         "principle.md.hbs",
         include_str!("../../templates/principle.md.hbs"),
     ),
-    ("topic.md.hbs", include_str!("../../templates/topic.md.hbs")),
 ];
 
 const EXTENSION: &str = ".md.hbs";
