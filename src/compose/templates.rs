@@ -18,10 +18,10 @@ use crate::compose::markup;
 /// Short templates also compile quicker: handlebars finds every token's line and column
 /// by counting from its template's start (pest's `Position::line_col`), so compiling a
 /// template costs about the square of its length. With the guide in one file of 3.6 KB,
-/// compiling the templates was 31 % of a cold `mus guide`'s instructions. A partial has
-/// its price when rendered: handlebars copies its context, for one at the guide's top
-/// level the whole guide's. So only the two long sections stand apart (BENCHMARKS.md,
-/// "The guide's longer sections as templates of their own").
+/// compiling the templates was 31 % of a cold `mus guide`'s instructions; 24 % now. A
+/// partial has its price when rendered: handlebars copies its context, for one at the
+/// guide's top level the whole guide's. So only the two long sections stand apart
+/// (BENCHMARKS.md, "The cold guide: templates in sections, no huge pages").
 pub const BUILTIN: &[(&str, &str)] = &[
     ("guide.md.hbs", include_str!("../../templates/guide.md.hbs")),
     ("about.md.hbs", include_str!("../../templates/about.md.hbs")),
