@@ -346,10 +346,10 @@ impl BatchConfig {
         }
         progress.finish();
 
-        let records: Vec<Record> = outcomes
+        let records: Vec<&Record> = outcomes
             .iter()
             .filter_map(|o| match o {
-                Outcome::Written(r) | Outcome::Unchanged(r) => Some(r.clone()),
+                Outcome::Written(r) | Outcome::Unchanged(r) => Some(r),
                 Outcome::Failed { .. } => None,
             })
             .collect();
