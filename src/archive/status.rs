@@ -111,12 +111,7 @@ pub fn people_from_bytes(
         return Ok((origin, people));
     }
     let roster = Roster::from_bytes_any(&origin, bytes, sheet)?;
-    if !roster.rows.is_empty()
-        && !roster
-            .rows
-            .iter()
-            .any(|r| r.cells.contains_key(&Column::Name))
-    {
+    if !roster.rows.is_empty() && !roster.rows.iter().any(|r| r.has(Column::Name)) {
         return Err(ModelError::Roster {
             origin,
             message: format!(

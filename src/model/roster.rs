@@ -11,6 +11,7 @@ pub mod limits;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::model::error::{Error, Result};
 use limits::{size, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES};
@@ -66,32 +67,52 @@ impl Column {
 }
 
 /// One data row: where it stands, and its cells by column (with the header as written).
+///
+/// A batch keeps its roster's rows while it runs, so a row is kept small: its cells in
+/// one allocation, in column order, each naming its column's header, which the rows
+/// share. A row's cells were a B-tree node of 552 bytes and a copy of each header:
+/// 4 MB more at the peak of a 10,000-row batch (BENCHMARKS.md, "Memory, read again").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// The row as the spreadsheet numbers it (the header is row 1); for JSON, the item's
     /// 1-based position.
     pub number: usize,
-    pub cells: BTreeMap<Column, Cell>,
+    cells: Box<[(Column, Cell)]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     /// The header as written in the roster, for messages.
-    pub header: String,
+    pub header: Arc<str>,
     pub value: String,
 }
 
 impl Row {
     /// The trimmed value of `column`, empty when the column is absent.
     pub fn get(&self, column: Column) -> &str {
-        self.cells.get(&column).map_or("", |c| c.value.trim())
+        self.cell(column).map_or("", |c| c.value.trim())
     }
 
     /// The header `column` has in this roster (or its Danish name).
     pub fn header(&self, column: Column) -> &str {
+        self.cell(column).map_or(column.headers()[0], |c| &c.header)
+    }
+
+    /// Whether the roster has `column` (a header mus knows for it).
+    pub fn has(&self, column: Column) -> bool {
+        self.cell(column).is_some()
+    }
+
+    /// The cells, in column order.
+    pub fn cells(&self) -> impl Iterator<Item = &Cell> {
+        self.cells.iter().map(|(_, cell)| cell)
+    }
+
+    fn cell(&self, column: Column) -> Option<&Cell> {
         self.cells
-            .get(&column)
-            .map_or(column.headers()[0], |c| c.header.as_str())
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, cell)| cell)
     }
 }
 
@@ -131,12 +152,7 @@ impl Roster {
     /// The roster, when a row names a role (or there are no rows).
     fn with_role_column(self) -> Result<Roster> {
         let origin = &self.origin;
-        if !self
-            .rows
-            .iter()
-            .any(|r| r.cells.contains_key(&Column::Role))
-            && !self.rows.is_empty()
-        {
+        if !self.rows.iter().any(|r| r.has(Column::Role)) && !self.rows.is_empty() {
             return Err(roster_error(
                 origin,
                 format!(
@@ -180,7 +196,7 @@ impl Roster {
         let mut found: Vec<&str> = self
             .rows
             .iter()
-            .flat_map(|r| r.cells.values().map(|c| c.header.as_str()))
+            .flat_map(|r| r.cells().map(|c| &*c.header))
             .collect();
         found.sort_unstable();
         found.dedup();
@@ -220,6 +236,7 @@ impl Roster {
         let columns = map_headers(origin, &headers)?;
         let first_row = headers.join(&char::from(delimiter).to_string());
         require_name_column(origin, &columns, &first_row, "")?;
+        let shared = cell_headers(&headers);
         let mut rows = Vec::new();
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(|e| roster_error(origin, format!("row {}: {e}", i + 2)))?;
@@ -229,7 +246,7 @@ impl Roster {
             if rows.len() == MAX_ROWS {
                 return Err(too_many_rows(origin, "row", i + 2));
             }
-            rows.push(row(i + 2, &columns, &headers, |k| {
+            rows.push(row(i + 2, &columns, &shared, |k| {
                 record.get(k).map(str::to_string)
             }));
         }
@@ -310,7 +327,7 @@ impl Roster {
         for (i, item) in items.iter().enumerate() {
             let headers: Vec<String> = item.keys().cloned().collect();
             let columns = map_headers(origin, &headers)?;
-            rows.push(row(i + 1, &columns, &headers, |k| {
+            rows.push(row(i + 1, &columns, &cell_headers(&headers), |k| {
                 item.get(&headers[k]).map(|v| match v {
                     serde_json::Value::String(s) => s.clone(),
                     serde_json::Value::Null => String::new(),
@@ -420,7 +437,8 @@ fn cell_text(cell: &calamine::Data) -> String {
 /// the first row with text is the header; of the rows below it only the cells of known
 /// columns are kept, at most [`MAX_ROWS`] rows and [`MAX_UNPACKED_BYTES`] of text.
 /// A sheet's header row: its cells' texts, and the known columns by cell index.
-type Header = (Vec<String>, Vec<(usize, Column)>);
+/// (and those texts as cells keep them).
+type Header = (Vec<String>, Vec<(usize, Column)>, Vec<Arc<str>>);
 
 struct SheetRows<'a> {
     origin: &'a str,
@@ -478,7 +496,7 @@ impl<'a> SheetRows<'a> {
         self.has_text = true;
         match &self.header {
             None => self.cells.push((column, text)),
-            Some((_, columns)) if columns.iter().any(|(i, _)| *i == column as usize) => {
+            Some((_, columns, _)) if columns.iter().any(|(i, _)| *i == column as usize) => {
                 self.kept += text.len() as u64;
                 if self.kept > MAX_UNPACKED_BYTES {
                     return Err(roster_error(
@@ -525,13 +543,14 @@ impl<'a> SheetRows<'a> {
                     String::new()
                 };
                 require_name_column(self.origin, &columns, first.trim_end_matches(';'), &also)?;
-                self.header = Some((headers, columns));
+                let shared = cell_headers(&headers);
+                self.header = Some((headers, columns, shared));
             }
-            Some((headers, columns)) => {
+            Some((_, columns, shared)) => {
                 if self.rows.len() == MAX_ROWS {
                     return Err(too_many_rows(self.origin, "row", number));
                 }
-                self.rows.push(row(number, columns, headers, |k| {
+                self.rows.push(row(number, columns, shared, |k| {
                     cells
                         .iter()
                         .find(|(c, _)| *c as usize == k)
@@ -545,7 +564,7 @@ impl<'a> SheetRows<'a> {
     /// The rows, in the sheet's order; an error for a sheet without a header or rows.
     fn finish(mut self) -> Result<Vec<Row>> {
         self.end_row()?;
-        let Some((headers, _)) = &self.header else {
+        let Some((headers, _, _)) = &self.header else {
             let which = match self.chosen {
                 Some(_) => format!("the sheet '{}'", self.name),
                 None => format!("the first sheet, '{}',", self.name),
@@ -952,33 +971,61 @@ fn map_headers(origin: &str, headers: &[String]) -> Result<Vec<(usize, Column)>>
     Ok(columns)
 }
 
+/// A roster's headers as its cells keep them: trimmed, without a byte-order mark, one
+/// copy for all the rows.
+fn cell_headers(headers: &[String]) -> Vec<Arc<str>> {
+    headers
+        .iter()
+        .map(|h| Arc::from(h.trim().trim_start_matches('\u{feff}')))
+        .collect()
+}
+
 fn row(
     number: usize,
     columns: &[(usize, Column)],
-    headers: &[String],
+    headers: &[Arc<str>],
     value: impl Fn(usize) -> Option<String>,
 ) -> Row {
-    let cells = columns
+    // In column order, one cell a column (as a map by column keeps them).
+    let cells: BTreeMap<Column, Cell> = columns
         .iter()
         .map(|(i, column)| {
-            (
-                *column,
-                Cell {
-                    header: headers[*i]
-                        .trim()
-                        .trim_start_matches('\u{feff}')
-                        .to_string(),
-                    value: value(*i).unwrap_or_default(),
-                },
-            )
+            let cell = Cell {
+                header: headers[*i].clone(),
+                value: value(*i).unwrap_or_default(),
+            };
+            (*column, cell)
         })
         .collect();
-    Row { number, cells }
+    Row {
+        number,
+        cells: cells.into_iter().collect(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_keep_their_cells_in_column_order_and_share_each_header() {
+        let text = "\u{feff} Enhed ;Navn;Rolle\nNord;Ana;chef\nSyd;Bo;chef\n";
+        let roster = Roster::from_csv("r.csv", text.as_bytes()).unwrap();
+        let [first, second] = &roster.rows[..] else {
+            panic!("two rows: {:?}", roster.rows);
+        };
+        let headers: Vec<&str> = first.cells().map(|c| &*c.header).collect();
+        assert_eq!(headers, ["Navn", "Rolle", "Enhed"]);
+        assert_eq!(
+            (first.get(Column::Unit), second.get(Column::Name)),
+            ("Nord", "Bo")
+        );
+        assert!(first.has(Column::Role) && !first.has(Column::Manager));
+        assert_eq!(first.header(Column::Manager), Column::Manager.headers()[0]);
+        for (a, b) in first.cells().zip(second.cells()) {
+            assert!(Arc::ptr_eq(&a.header, &b.header), "{} is copied", a.header);
+        }
+    }
 
     #[test]
     fn danish_excel_csv_in_windows_1252_with_quotes_and_crlf() {
