@@ -71,7 +71,7 @@ impl Column {
 /// A batch keeps its roster's rows while it runs, so a row is kept small: its cells in
 /// one allocation, in column order, each naming its column's header, which the rows
 /// share. A row's cells were a B-tree node of 552 bytes and a copy of each header:
-/// 4 MB more at the peak of a 10,000-row batch (BENCHMARKS.md, "Memory, read again").
+/// 2 MB more at the peak of a 10,000-row batch (BENCHMARKS.md, "Memory, read again").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// The row as the spreadsheet numbers it (the header is row 1); for JSON, the item's
