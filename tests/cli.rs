@@ -932,7 +932,7 @@ fn guide_bytes(args: &[&str]) -> Vec<u8> {
 /// makes the same guide to the byte: the new sections are partials it never includes.
 #[test]
 fn a_guide_template_of_one_file_from_before_the_sections_makes_the_same_guide() {
-    let one_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates-one-file");
+    let one_file = common::fixture("templates-one-file");
     let one_file = one_file.to_str().unwrap();
     for role in ["leder-af-medarbejdere", "direktionen"] {
         let args = ["--role", role, "--name", "Åse Ørum", "--manager", "Bo Ek"];
@@ -960,21 +960,19 @@ fn a_folder_with_one_section_replaces_it_and_keeps_the_rest() {
         "## Om vores samtale i {{leader.unit}}\n",
     );
     std::fs::write(dir.path().join("about.md.hbs"), own).unwrap();
-    let out = dir.path().join("guide.pdf");
-    mus()
-        .args([
-            "guide",
+    let templates = dir.path().to_str().unwrap();
+    let out = common::guide(
+        dir.path(),
+        "guide.pdf",
+        &[
             "--role",
             "chef",
             "--unit",
             "Dagtilbud Øst",
             "--templates",
-        ])
-        .arg(dir.path())
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+            templates,
+        ],
+    );
     let text = squeeze(&pdf::page_texts(&out).concat());
     assert!(text.contains("OmvoressamtaleiDagtilbudØst"), "{text}");
     assert!(!text.contains("Omsamtalen"), "{text}");

@@ -8,7 +8,6 @@
 
 pub mod limits;
 
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -433,13 +432,13 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
+/// A sheet's header row: its cells' texts, the known columns by cell index, and the texts
+/// as its rows' cells keep them.
+type Header = (Vec<String>, Vec<(usize, Column)>, Vec<Arc<str>>);
+
 /// A sheet's rows, built from its cells in the order the sheet stores them (row by row):
 /// the first row with text is the header; of the rows below it only the cells of known
 /// columns are kept, at most [`MAX_ROWS`] rows and [`MAX_UNPACKED_BYTES`] of text.
-/// A sheet's header row: its cells' texts, and the known columns by cell index.
-/// (and those texts as cells keep them).
-type Header = (Vec<String>, Vec<(usize, Column)>, Vec<Arc<str>>);
-
 struct SheetRows<'a> {
     origin: &'a str,
     names: &'a [String],
@@ -949,7 +948,8 @@ fn detect_delimiter(text: &str) -> u8 {
         .map_or(b';', |(d, _)| *d)
 }
 
-/// Which header stands in which position. Two headers for the same column is an error.
+/// Which header stands in which position, in column order (the order a row keeps its
+/// cells in). Two headers for the same column is an error.
 fn map_headers(origin: &str, headers: &[String]) -> Result<Vec<(usize, Column)>> {
     let mut columns: Vec<(usize, Column)> = Vec::new();
     for (i, header) in headers.iter().enumerate() {
@@ -968,6 +968,7 @@ fn map_headers(origin: &str, headers: &[String]) -> Result<Vec<(usize, Column)>>
             columns.push((i, column));
         }
     }
+    columns.sort_unstable_by_key(|(_, column)| *column);
     Ok(columns)
 }
 
@@ -986,8 +987,8 @@ fn row(
     headers: &[Arc<str>],
     value: impl Fn(usize) -> Option<String>,
 ) -> Row {
-    // In column order, one cell a column (as a map by column keeps them).
-    let cells: BTreeMap<Column, Cell> = columns
+    // `columns` is in column order, one position a column (`map_headers`).
+    let cells = columns
         .iter()
         .map(|(i, column)| {
             let cell = Cell {
@@ -997,10 +998,7 @@ fn row(
             (*column, cell)
         })
         .collect();
-    Row {
-        number,
-        cells: cells.into_iter().collect(),
-    }
+    Row { number, cells }
 }
 
 #[cfg(test)]
