@@ -224,8 +224,9 @@ fn batch_run_with_keep_going_writes_the_valid_rows_and_the_manifest() {
     let written: Vec<PathBuf> = report
         .outcomes
         .iter()
-        .map(|o| match o {
-            Outcome::Written(r) => out_dir.join(&r.file),
+        .zip(&check.entries)
+        .map(|(o, e)| match o {
+            Outcome::Written(made) if made.row == e.row => out_dir.join(&e.file),
             other => panic!("{other:?}"),
         })
         .collect();

@@ -371,6 +371,13 @@ fn a_rerun_is_idempotent_and_never_touches_foreign_files() {
     let ane = out.join("ane-baek-chef-2027-01-15.pdf");
     let first = std::fs::metadata(&ane).unwrap().modified().unwrap();
     let manifest = std::fs::read(out.join("manifest.json")).unwrap();
+    let written = |name: &str| {
+        std::fs::metadata(out.join(name))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let manifests = [written("manifest.json"), written("manifest.csv")];
 
     std::thread::sleep(std::time::Duration::from_millis(20));
     let result = mus()
@@ -391,6 +398,19 @@ fn a_rerun_is_idempotent_and_never_touches_foreign_files() {
         "an identical file is left as it is"
     );
     assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), manifest);
+    assert_eq!(
+        [written("manifest.json"), written("manifest.csv")],
+        manifests,
+        "manifests of the same bytes are left as they are"
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "no temporary file is left: {names:?}"
+    );
 
     // A changed row replaces the file mus wrote; a file mus did not write is never touched.
     std::fs::write(&csv, "navn;rolle;dato;enhed\nAne Bæk;chef;15-01-2027;Ny enhed\nBo Holm;chef;15-01-2027;\nCai Ask;chef;15-01-2027;\n").unwrap();

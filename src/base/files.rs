@@ -46,6 +46,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// through. For files in a folder mus owns (`batch --out-dir`), where a link could point
 /// anywhere.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    replaceable(path)?;
+    write_durably(path, bytes, 0o600, Replace::Yes)
+}
+
+/// The folder of `path`, where a file replacing it is written first: refused if the
+/// folder is missing or `path` is a read-only file.
+fn replaceable(path: &Path) -> Result<PathBuf> {
     refuse_read_only(path)?;
     let dir = folder_of(path);
     if !dir.is_dir() {
@@ -54,7 +61,69 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
             message: "the folder does not exist".into(),
         });
     }
-    write_durably(path, bytes, 0o600, Replace::Yes)
+    Ok(dir)
+}
+
+/// [`replace_file`] of what `write` writes, streamed to the temporary file instead of
+/// held in memory (a batch's manifest of 10,000 guides is megabytes), unless `path` is
+/// already a regular file of exactly those bytes: then it is left as it is, its time
+/// unchanged, and `Ok(false)` says so. A failure of `write` leaves `path` as it was.
+pub fn replace_file_if_changed(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<bool> {
+    let dir = replaceable(path)?;
+    let (mut file, _in_flight) = temporary_file(&dir)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file.as_file_mut());
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io(path, e))?;
+    }
+    if same_contents(file.as_file_mut(), path) {
+        return Ok(false);
+    }
+    set_mode(file.as_file(), path, 0o600)?;
+    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    sync_dir(&dir)?;
+    Ok(true)
+}
+
+/// Whether `path` is a regular file (not a link) with the same bytes as `new`, read
+/// from its start; compared a block at a time, neither file held whole.
+fn same_contents(new: &mut std::fs::File, path: &Path) -> bool {
+    use std::io::{BufRead, Seek};
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    let Ok(new_meta) = new.metadata() else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != new_meta.len() || new.rewind().is_err() {
+        return false;
+    }
+    let Ok(old) = std::fs::File::open(path) else {
+        return false;
+    };
+    let (mut old, mut new) = (
+        std::io::BufReader::with_capacity(1 << 16, old),
+        std::io::BufReader::with_capacity(1 << 16, new),
+    );
+    loop {
+        let (Ok(a), Ok(b)) = (old.fill_buf(), new.fill_buf()) else {
+            return false;
+        };
+        let n = a.len().min(b.len());
+        if n == 0 {
+            return a.is_empty() && b.is_empty();
+        }
+        if a[..n] != b[..n] {
+            return false;
+        }
+        old.consume(n);
+        new.consume(n);
+    }
 }
 
 /// Whether [`write_durably`] may replace a file already at its path.
@@ -99,16 +168,21 @@ fn write_temporary(
 ) -> Result<(tempfile::NamedTempFile, InFlight)> {
     let (mut file, in_flight) = temporary_file(dir)?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    set_mode(file.as_file(), path, mode)?;
+    Ok((file, in_flight))
+}
+
+/// Gives the temporary file for `path` its `mode` (on Unix).
+fn set_mode(file: &std::fs::File, path: &Path, mode: u32) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
+        file.set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(|e| Error::io(path, e))?;
     }
     #[cfg(not(unix))]
-    let _ = mode;
-    Ok((file, in_flight))
+    let _ = (file, path, mode);
+    Ok(())
 }
 
 /// Many files written durably together, for a batch: each is written to a temporary file
@@ -580,27 +654,37 @@ where
     R::Item: IntoIterator<Item = F>,
     F: AsRef<[u8]>,
 {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        for record in records {
-            let record = record.into_iter().enumerate().map(|(i, cell)| {
-                let cell = cell.as_ref();
-                if numeric.contains(&i) && plain_negative_number(cell) {
-                    cell.to_vec()
-                } else {
-                    neutralise_formula(cell)
-                }
-            });
-            // Writing into a Vec cannot fail.
-            let _ = writer.write_record(record);
-        }
-        let _ = writer.flush();
-    }
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_excel_csv(&mut out, records, numeric);
     out
+}
+
+/// [`excel_csv_with_numbers`] written to `out` as it goes, record by record.
+pub fn write_excel_csv<W, R, F>(mut out: W, records: R, numeric: &[usize]) -> std::io::Result<()>
+where
+    W: Write,
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    for record in records {
+        let record = record.into_iter().enumerate().map(|(i, cell)| {
+            let cell = cell.as_ref();
+            if numeric.contains(&i) && plain_negative_number(cell) {
+                cell.to_vec()
+            } else {
+                neutralise_formula(cell)
+            }
+        });
+        writer.write_record(record)?;
+    }
+    writer.flush()
 }
 
 /// A cell as Excel will show it and never run: see [`excel_csv`].
@@ -626,11 +710,22 @@ fn plain_negative_number(cell: &[u8]) -> bool {
 /// The SHA-256 of `bytes` as lower-case hex, as manifests, the archive index and
 /// certificate fingerprints record it.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&sha256(bytes))
+}
+
+/// The SHA-256 digest of `bytes`.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for b in digest {
-        hex.push_str(&format!("{b:02x}"));
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// `bytes` in lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     hex
 }
@@ -647,6 +742,45 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn a_streamed_file_replaces_only_what_differs_and_a_failed_write_keeps_the_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.json");
+        let write = |bytes: &'static [u8]| {
+            replace_file_if_changed(&path, |out| {
+                // In pieces, as a serializer writes.
+                bytes.chunks(3).try_for_each(|piece| out.write_all(piece))
+            })
+            .unwrap()
+        };
+        assert!(write(b"first version"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"first version");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            let meta = std::fs::metadata(&path).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+            // The same bytes: the file is left as it is (the same inode, not a copy).
+            assert!(!write(b"first version"));
+            assert_eq!(std::fs::metadata(&path).unwrap().ino(), meta.ino());
+        }
+        // The same length, one byte apart; then shorter; then longer.
+        for bytes in [&b"first versioN"[..], b"first", b"first and longer"] {
+            assert!(replace_file_if_changed(&path, |out| out.write_all(bytes)).unwrap());
+            assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        }
+        let failed = replace_file_if_changed(&path, |out| {
+            out.write_all(b"half")?;
+            Err(std::io::Error::other("the serializer stopped"))
+        });
+        assert!(failed
+            .unwrap_err()
+            .to_string()
+            .contains("the serializer stopped"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"first and longer");
+        assert_eq!(names(dir.path()), ["manifest.json"]);
     }
 
     #[test]

@@ -29,8 +29,7 @@ pub fn run(args: &BatchArgs) -> Result<u8> {
         form: !args.no_form,
         previous: args.previous.clone(),
     };
-    let batch = crate::app::batch::load(&request)?;
-    let mut check = batch.validate();
+    let (batch, mut check) = crate::app::batch::load(&request)?.validate();
     print_problems(&check);
     if !check.proceeds() {
         eprintln!(

@@ -62,11 +62,7 @@ impl<'f> Guide<'f> {
             level: framework
                 .level(level)
                 .expect("the level was resolved against this framework"),
-            focus: framework
-                .principles
-                .iter()
-                .filter(|p| focus.is_empty() || focus.contains(&p.id))
-                .collect(),
+            focus: framework.focus(focus).collect(),
             people,
             date,
             created,

@@ -380,6 +380,17 @@ impl Framework {
         self.principles.iter().find(|p| p.id == id)
     }
 
+    /// The principles a guide of focus `ids` takes up, in framework order: every one when
+    /// `ids` is empty.
+    pub fn focus<'a, 'b>(&'a self, ids: &'b [String]) -> impl Iterator<Item = &'a Principle> + 'b
+    where
+        'a: 'b,
+    {
+        self.principles
+            .iter()
+            .filter(move |p| ids.is_empty() || ids.contains(&p.id))
+    }
+
     /// The level a person means by `input` (id, name or alias, with or without æ/ø/å).
     pub fn resolve_level(&self, input: &str) -> Result<&Level> {
         let candidates: Vec<Candidate> = self
@@ -433,11 +444,7 @@ impl Framework {
             }
             .into());
         }
-        Ok(self
-            .principles
-            .iter()
-            .filter(|p| wanted.is_empty() || wanted.contains(&p.id))
-            .collect())
+        Ok(self.focus(&wanted).collect())
     }
 
     /// The JSON text of this framework, as `mus framework export` prints it.

@@ -2,7 +2,7 @@
 //! and `mus archive status` read) and `manifest.csv` (for HR, in Excel). Also how a run
 //! recognises the files an earlier run wrote.
 
-use std::borrow::Borrow;
+use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -35,14 +35,22 @@ pub struct Record {
 }
 
 /// The manifest: which roster and framework a batch made its guides from, and a record of
-/// each. `R` is [`Record`] when read; a batch writes it with `&Record`, the records its
-/// guides' outcomes hold, so 10,000 rows are not copied once more at the end.
+/// each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest<R = Record> {
+pub struct Manifest {
     pub mus_version: String,
     pub roster: String,
     pub framework: String,
-    pub guides: Vec<R>,
+    pub guides: Vec<Record>,
+}
+
+/// What a batch writes of itself into its manifest, its records apart: the
+/// [`Manifest`]'s other fields, in its order.
+#[derive(Debug, Clone, Copy)]
+pub struct About<'a> {
+    pub mus_version: &'a str,
+    pub roster: &'a str,
+    pub framework: &'a str,
 }
 
 /// The manifest an earlier run left, if any: it tells which files mus wrote. A link is
@@ -83,12 +91,8 @@ pub fn check_own_manifest(path: &Path) -> Result<()> {
     let ours = if path.extension().is_some_and(|e| e == "json") {
         serde_json::from_slice::<Manifest>(&bytes).is_ok()
     } else {
-        let header = manifest_csv(&Manifest {
-            mus_version: String::new(),
-            roster: String::new(),
-            framework: String::new(),
-            guides: Vec::<Record>::new(),
-        });
+        let mut header = Vec::new();
+        write_csv(&mut header, std::iter::empty()).map_err(|e| Error::io(path, e))?;
         bytes.starts_with(&header)
     };
     if ours {
@@ -164,46 +168,76 @@ pub fn check_own_guide(
     Ok(())
 }
 
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
-    {
-        return Ok(());
-    }
-    Ok(crate::base::files::replace_file(path, bytes)?)
-}
-
-/// The manifest as CSV that opens in Danish Excel: UTF-8 with BOM, `;`, CRLF.
-fn manifest_csv<R: Borrow<Record>>(manifest: &Manifest<R>) -> Vec<u8> {
+/// The manifest as CSV that opens in Danish Excel (UTF-8 with BOM, `;`, CRLF), written to
+/// `out` a record at a time.
+fn write_csv(out: &mut dyn Write, records: impl Iterator<Item = Record>) -> std::io::Result<()> {
     let header = [
         "Række", "Id", "Navn", "Rolle", "Fokus", "Leder", "Enhed", "Dato", "Fil", "Guide-id",
         "SHA-256",
     ]
     .map(String::from);
-    let rows = manifest.guides.iter().map(|r| {
-        let r = r.borrow();
+    let rows = records.map(|r| {
         [
             r.row.to_string(),
-            r.id.clone(),
-            r.name.clone(),
-            r.role.clone(),
+            r.id,
+            r.name,
+            r.role,
             r.focus.join(", "),
-            r.manager.clone(),
-            r.unit.clone(),
-            r.date.clone(),
-            r.file.clone(),
-            r.guide_id.clone(),
-            r.sha256.clone(),
+            r.manager,
+            r.unit,
+            r.date,
+            r.file,
+            r.guide_id,
+            r.sha256,
         ]
     });
-    crate::base::files::excel_csv(std::iter::once(header).chain(rows))
+    crate::base::files::write_excel_csv(out, std::iter::once(header).chain(rows), &[])
 }
 
-/// Writes both manifest files into `dir`, each only if it changed. The caller has checked
-/// them with [`check_own_manifest`].
-pub fn write<R: Borrow<Record> + Serialize>(dir: &Path, manifest: &Manifest<R>) -> Result<()> {
-    let mut json = serde_json::to_vec_pretty(manifest).expect("serializes");
-    json.push(b'\n');
-    write_if_changed(&dir.join(MANIFEST_JSON), &json)?;
-    write_if_changed(&dir.join(MANIFEST_CSV), &manifest_csv(manifest))
+/// A [`Manifest`] with its records made as they are written, in the same fields and
+/// order.
+#[derive(Serialize)]
+struct Writing<'a, F: Fn() -> I, I: Iterator<Item = Record>> {
+    mus_version: &'a str,
+    roster: &'a str,
+    framework: &'a str,
+    #[serde(serialize_with = "made_as_written")]
+    guides: &'a F,
+    #[serde(skip)]
+    records: std::marker::PhantomData<I>,
+}
+
+/// The records `make` gives, serialized as an array as they come.
+fn made_as_written<F, I, S>(make: &&F, serializer: S) -> std::result::Result<S::Ok, S::Error>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Record>,
+    S: serde::Serializer,
+{
+    serializer.collect_seq(make())
+}
+
+/// Writes both manifest files into `dir`, each only if it changed: `about` the batch and
+/// the records `records` gives, made one at a time as each file is written (it is called
+/// once for each), so 10,000 records are never held in memory at once. The caller has
+/// checked the files with [`check_own_manifest`]. The JSON reads back as a [`Manifest`].
+pub fn write<F, I>(dir: &Path, about: About<'_>, records: F) -> Result<()>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Record>,
+{
+    use crate::base::files::replace_file_if_changed;
+    replace_file_if_changed(&dir.join(MANIFEST_JSON), |out| {
+        let manifest = Writing {
+            mus_version: about.mus_version,
+            roster: about.roster,
+            framework: about.framework,
+            guides: &records,
+            records: std::marker::PhantomData,
+        };
+        serde_json::to_writer_pretty(&mut *out, &manifest)?;
+        out.write_all(b"\n")
+    })?;
+    replace_file_if_changed(&dir.join(MANIFEST_CSV), |out| write_csv(out, records()))?;
+    Ok(())
 }

@@ -13,7 +13,4 @@ pub fn random_hex(bytes: usize) -> String {
     hex(&buf)
 }
 
-/// `bytes` as lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::base::files::hex;

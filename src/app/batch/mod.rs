@@ -1,6 +1,6 @@
 //! A department's guides from an HR roster: [`load`] the roster and what the guides are
 //! made from, [`Batch::check`] every row (what `--dry-run` sees, and which of last year's
-//! guides each row follows up), [`Batch::run`] to write the guides and the manifest.
+//! guides each row follows up), [`Checked::run`] to write the guides and the manifest.
 //!
 //! A roster with problems is written only with `keep_going` (the valid rows); otherwise
 //! nothing is written at all.
@@ -20,7 +20,7 @@ use crate::archive::previous::{Lookup, PreviousArchive};
 use crate::base::error::Error as BaseError;
 use crate::compose::templates::Templates;
 use crate::model::error::Error as ModelError;
-use crate::model::roster::Roster;
+use crate::model::roster::{Roster, Row};
 
 pub use crate::app::batch::produce::{
     BatchConfig, Entry, NoProgress, Outcome, Progress, RowProblem, Summary,
@@ -51,8 +51,17 @@ pub struct BatchRequest {
     pub previous: Option<PathBuf>,
 }
 
-/// A batch loaded: the roster read, the framework and templates loaded.
+/// A batch loaded: the roster read, the framework and templates loaded. Its rows are
+/// checked once, by [`Batch::validate`] or [`Batch::check`], which turn them into the
+/// entries a run makes and let them go: a roster of 10,000 rows is megabytes a batch
+/// need not keep while it makes the guides.
 pub struct Batch {
+    config: BatchConfig,
+    rows: Vec<Row>,
+}
+
+/// A batch whose rows are checked: what follows them up and runs them.
+pub struct Checked {
     config: BatchConfig,
 }
 
@@ -141,8 +150,9 @@ pub fn load(request: &BatchRequest) -> Result<Batch> {
         .into());
     }
     Ok(Batch {
+        rows: roster.rows,
         config: BatchConfig {
-            roster,
+            origin: roster.origin,
             framework,
             templates,
             out_dir: request.out_dir.clone(),
@@ -158,39 +168,34 @@ pub fn load(request: &BatchRequest) -> Result<Batch> {
 
 /// [`load`] and [`Batch::check`].
 pub fn check(request: &BatchRequest) -> Result<RosterCheck> {
-    load(request)?.check()
+    Ok(load(request)?.check()?.1)
 }
 
-/// [`load`], [`Batch::check`] and [`Batch::run`]: a roster with problems is refused
+/// [`load`], [`Batch::check`] and [`Checked::run`]: a roster with problems is refused
 /// ([`Error::Rows`]) unless `keep_going`.
 pub fn run(request: &BatchRequest, progress: &dyn Progress) -> Result<(RosterCheck, BatchReport)> {
-    let batch = load(request)?;
-    let check = batch.check()?;
+    let (batch, check) = load(request)?.check()?;
     let report = batch.run(&check, progress)?;
     Ok((check, report))
 }
 
 impl Batch {
-    pub fn config(&self) -> &BatchConfig {
-        &self.config
-    }
-
     /// Checks every row; with `previous`, and when the batch goes ahead, finds each row's
     /// guide of last year (what is not found, or found twice, is in the lookups).
-    pub fn check(&self) -> Result<RosterCheck> {
-        let mut check = self.validate();
-        self.follow_up(&mut check)?;
-        Ok(check)
+    pub fn check(self) -> Result<(Checked, RosterCheck)> {
+        let (batch, mut check) = self.validate();
+        batch.follow_up(&mut check)?;
+        Ok((batch, check))
     }
 
     /// Checks every row against the framework and the fonts; last year's guides are not
-    /// looked up yet ([`Batch::follow_up`]).
-    pub fn validate(&self) -> RosterCheck {
-        let config = &self.config;
-        let (entries, problems) = config.validate();
-        RosterCheck {
-            origin: config.roster.origin.clone(),
-            rows: config.roster.rows.len(),
+    /// looked up yet ([`Checked::follow_up`]).
+    pub fn validate(self) -> (Checked, RosterCheck) {
+        let Batch { config, rows } = self;
+        let (entries, problems) = config.validate(&rows);
+        let check = RosterCheck {
+            origin: config.origin.clone(),
+            rows: rows.len(),
             entries,
             problems,
             roles: config
@@ -207,7 +212,14 @@ impl Batch {
                 .collect(),
             previous: None,
             keep_going: config.keep_going,
-        }
+        };
+        (Checked { config }, check)
+    }
+}
+
+impl Checked {
+    pub fn config(&self) -> &BatchConfig {
+        &self.config
     }
 
     /// With `previous`, and when the batch goes ahead: each entry's guide of last year,

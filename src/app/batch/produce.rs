@@ -18,11 +18,11 @@ use crate::base::fonts::FontSet;
 use crate::compose::guide::{Guide, People};
 use crate::compose::templates::Templates;
 use crate::model::framework::Framework;
-use crate::model::roster::{Column, Roster, Row};
+use crate::model::roster::{Column, Row};
 
 use crate::base::error::Error as BaseError;
 use crate::model::error::Error as ModelError;
-use crate::model::manifest::{check_own_guide, check_own_manifest, read_manifest, Record};
+use crate::model::manifest::{check_own_guide, check_own_manifest, read_manifest, About, Record};
 // The archive reads manifests and names its files through these re-exports until it
 // imports `manifest` and `naming` directly.
 pub use crate::model::manifest::{Manifest, MANIFEST_CSV, MANIFEST_JSON};
@@ -30,7 +30,8 @@ pub use crate::model::naming::safe_file_stem;
 
 /// Everything a batch needs, resolved.
 pub struct BatchConfig {
-    pub roster: Roster,
+    /// The roster, as messages name it.
+    pub origin: String,
     pub framework: Framework,
     pub templates: Templates,
     pub out_dir: PathBuf,
@@ -99,9 +100,41 @@ impl Progress for NoProgress {}
 /// What became of one row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Written(Record),
-    Unchanged(Record),
+    Written(Made),
+    Unchanged(Made),
     Failed { row: usize, message: String },
+}
+
+/// A guide made for a roster row: what its manifest record adds to the row's [`Entry`]
+/// ([`Entry::record`]). A batch keeps one per row until its manifest is written, so it
+/// holds no copy of what the entry has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Made {
+    pub row: usize,
+    pub guide_id: String,
+    pub sha256: [u8; 32],
+    pub bytes: usize,
+}
+
+impl Entry {
+    /// The manifest's record of this row's guide, which takes up the principles
+    /// `focus` lists (every principle of the framework when the row named none).
+    pub fn record(&self, made: &Made, focus: Vec<String>) -> Record {
+        Record {
+            row: self.row,
+            id: self.id.clone(),
+            name: self.people.name.clone(),
+            role: self.level.clone(),
+            focus,
+            manager: self.people.manager.clone(),
+            unit: self.people.unit.clone(),
+            date: self.date.to_string(),
+            file: self.file.clone(),
+            guide_id: made.guide_id.clone(),
+            sha256: crate::base::files::hex(&made.sha256),
+            bytes: made.bytes,
+        }
+    }
 }
 
 /// The tally printed at the end.
@@ -148,12 +181,12 @@ pub fn parse_roster_date(text: &str) -> Option<NaiveDate> {
 impl BatchConfig {
     /// Checks every row against the framework and the fonts. Returns the valid entries,
     /// with file names assigned, and every problem, located by row and column.
-    pub fn validate(&self) -> (Vec<Entry>, Vec<RowProblem>) {
+    pub fn validate(&self, rows: &[Row]) -> (Vec<Entry>, Vec<RowProblem>) {
         // Sized for every row at once: doubling it leaves up to half of 10,000 entries'
         // room unused while the batch runs.
-        let mut entries = Vec::with_capacity(self.roster.rows.len());
+        let mut entries = Vec::with_capacity(rows.len());
         let mut problems = Vec::new();
-        for row in &self.roster.rows {
+        for row in rows {
             match self.entry(row) {
                 Ok(entry) => entries.push(entry),
                 Err(mut p) => problems.append(&mut p),
@@ -166,7 +199,7 @@ impl BatchConfig {
     fn entry(&self, row: &Row) -> std::result::Result<Entry, Vec<RowProblem>> {
         let mut problems = Vec::new();
         let at = |column: Column, message: String| RowProblem {
-            origin: self.roster.origin.clone(),
+            origin: self.origin.clone(),
             row: row.number,
             column: row.header(column).to_string(),
             message,
@@ -294,10 +327,10 @@ impl BatchConfig {
             check_own_manifest(&self.out_dir.join(file))?;
         }
         let stale_removed = crate::base::files::remove_stale_temporary_files(&self.out_dir)?;
-        let previous = read_manifest(&self.out_dir);
-        let ours: BTreeSet<String> = previous
-            .iter()
-            .flat_map(|m| m.guides.iter().map(|r| r.file.clone()))
+        // Only the files an earlier run's manifest names are kept, not its records.
+        let ours: BTreeSet<String> = read_manifest(&self.out_dir)
+            .into_iter()
+            .flat_map(|m| m.guides.into_iter().map(|r| r.file))
             .collect();
 
         progress.start(entries.len());
@@ -342,32 +375,36 @@ impl BatchConfig {
             {
                 *outcome = Outcome::Failed {
                     row: entry.row,
-                    message: format!("{}:{}: {message}", self.roster.origin, entry.row),
+                    message: format!("{}:{}: {message}", self.origin, entry.row),
                 };
             }
         }
         progress.finish();
 
-        let records: Vec<&Record> = outcomes
-            .iter()
-            .filter_map(|o| match o {
-                Outcome::Written(r) | Outcome::Unchanged(r) => Some(r),
-                Outcome::Failed { .. } => None,
-            })
-            .collect();
-        let manifest = Manifest {
-            mus_version: env!("CARGO_PKG_VERSION").into(),
-            roster: Path::new(&self.roster.origin).file_name().map_or_else(
-                || self.roster.origin.clone(),
-                |f| f.to_string_lossy().into_owned(),
-            ),
-            framework: format!(
-                "{} {} {}",
-                self.framework.organisation, self.framework.name, self.framework.version
-            ),
-            guides: records,
+        let roster = Path::new(&self.origin)
+            .file_name()
+            .map_or_else(|| self.origin.clone(), |f| f.to_string_lossy().into_owned());
+        let framework = format!(
+            "{} {} {}",
+            self.framework.organisation, self.framework.name, self.framework.version
+        );
+        let about = About {
+            mus_version: env!("CARGO_PKG_VERSION"),
+            roster: &roster,
+            framework: &framework,
         };
-        crate::model::manifest::write(&self.out_dir, &manifest)?;
+        crate::model::manifest::write(&self.out_dir, about, || {
+            entries
+                .iter()
+                .zip(&outcomes)
+                .filter_map(|(entry, outcome)| match outcome {
+                    Outcome::Written(made) | Outcome::Unchanged(made) => {
+                        let focus = self.framework.focus(&entry.focus);
+                        Some(entry.record(made, focus.map(|p| p.id.clone()).collect()))
+                    }
+                    Outcome::Failed { .. } => None,
+                })
+        })?;
 
         let mut summary = Summary {
             stale_removed,
@@ -393,26 +430,17 @@ impl BatchConfig {
     ) -> Outcome {
         let failed = |message: String| Outcome::Failed {
             row: entry.row,
-            message: format!("{}:{}: {message}", self.roster.origin, entry.row),
+            message: format!("{}:{}: {message}", self.origin, entry.row),
         };
         let guide = self.guide(entry).with_previous(previous);
         let rendered = match guide.render(&self.templates, FontSet::builtin()) {
             Ok(r) => r,
             Err(e) => return failed(e.to_string()),
         };
-        let sha256 = crate::base::files::sha256_hex(&rendered.pdf);
-        let record = Record {
+        let made = Made {
             row: entry.row,
-            id: entry.id.clone(),
-            name: entry.people.name.clone(),
-            role: entry.level.clone(),
-            focus: guide.focus.iter().map(|p| p.id.clone()).collect(),
-            manager: entry.people.manager.clone(),
-            unit: entry.people.unit.clone(),
-            date: entry.date.to_string(),
-            file: entry.file.clone(),
             guide_id: rendered.id.clone(),
-            sha256,
+            sha256: crate::base::files::sha256(&rendered.pdf),
             bytes: rendered.pdf.len(),
         };
         let path = self.out_dir.join(&entry.file);
@@ -420,7 +448,7 @@ impl BatchConfig {
             Ok(meta) if meta.is_file() => {
                 let old = std::fs::read(&path);
                 if old.as_ref().is_ok_and(|old| *old == rendered.pdf) {
-                    return Outcome::Unchanged(record);
+                    return Outcome::Unchanged(made);
                 }
                 // A file no manifest claims is replaced only if it is this row's guide
                 // (a run killed before its manifest left it).
@@ -446,7 +474,7 @@ impl BatchConfig {
         }
         // Checked above to be no link; staging also never follows one made since.
         match staging.write(&path, &rendered.pdf) {
-            Ok(()) => Outcome::Written(record),
+            Ok(()) => Outcome::Written(made),
             Err(e) => failed(e.to_string()),
         }
     }
