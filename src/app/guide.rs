@@ -117,7 +117,7 @@ impl Resolved {
         let created = creation_time(date, request.epoch);
         let templates = match &request.templates {
             Some(dir) => Templates::from_dir(dir)?,
-            None => Templates::builtin()?,
+            None => Templates::builtin_for(request.previous.is_some())?,
         };
         let previous = match &request.previous {
             Some(input) => Some(read_previous(input)?),

@@ -497,9 +497,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_built_in_guide_is_parsed_a_section_at_a_time_as_it_is_whole() {
+    fn the_built_in_guide_is_parsed_a_section_at_a_time_as_it_is_whole_however_its_templates_are_compiled(
+    ) {
         let framework = Framework::builtin().unwrap();
         let templates = Templates::builtin().unwrap();
+        // What `mus guide` without `--previous` compiles: all but the follow-up section.
+        let fresh = Templates::builtin_for(false).unwrap();
+        assert!(!fresh.has("follow-up") && templates.has("follow-up"));
+        // Compiled without their opening comments, as they are compiled.
+        let as_written = Templates::builtin_as_written().unwrap();
         let focuses: Vec<Vec<&Principle>> = std::iter::once(framework.principles.iter().collect())
             .chain(framework.principles.iter().map(|p| vec![p]))
             .collect();
@@ -521,6 +527,8 @@ mod tests {
                     previous: None,
                 };
                 let markup = templates.render(&guide.context()).unwrap();
+                assert_eq!(fresh.render(&guide.context()).unwrap(), markup);
+                assert_eq!(as_written.render(&guide.context()).unwrap(), markup);
                 let sections = crate::compose::markup::sections(&markup).expect(&markup);
                 // The title, "Om samtalen", the values, the principles, the plan …
                 assert!(sections.len() >= 6 + focus.len(), "{sections:?}");

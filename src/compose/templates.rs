@@ -38,6 +38,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 const EXTENSION: &str = ".md.hbs";
 const ENTRY: &str = "guide";
+/// The section only a guide that follows up last year's renders.
+const FOLLOW_UP: &str = "follow-up.md.hbs";
 
 /// A compiled set of templates, ready to render guides.
 pub struct Templates {
@@ -49,10 +51,22 @@ pub struct Templates {
 impl Templates {
     /// The built-in templates only.
     pub fn builtin() -> Result<Templates> {
+        Templates::builtin_for(true)
+    }
+
+    /// The built-in templates a guide needs: without `follow_up`, all but the section of
+    /// last year's plan (`follow-up.md.hbs`), which only a guide that follows up last
+    /// year's renders (`{{> follow-up}}` is inside `{{#if previous}}`). A single guide
+    /// made from nothing need not compile it: a fifth of the templates' text, whose
+    /// compiling is a quarter of a cold `mus guide` (BENCHMARKS.md, "Batch memory flat,
+    /// one template fewer"). Your own folder's templates are compiled all at once, so a
+    /// mistake in any is told before any guide is made ([`Templates::from_dir`]).
+    pub fn builtin_for(follow_up: bool) -> Result<Templates> {
         Templates::from_sources(
             BUILTIN
                 .iter()
-                .map(|(file, text)| (file.to_string(), file.to_string(), text.to_string())),
+                .filter(|(file, _)| follow_up || *file != FOLLOW_UP)
+                .map(|(file, text)| (file.to_string(), file.to_string(), compiled_text(text))),
         )
     }
 
@@ -108,7 +122,7 @@ impl Templates {
         let mut sources: Vec<(String, String, String)> = BUILTIN
             .iter()
             .filter(|(file, _)| !own.iter().any(|(f, _, _)| f == file))
-            .map(|(file, text)| (file.to_string(), file.to_string(), text.to_string()))
+            .map(|(file, text)| (file.to_string(), file.to_string(), compiled_text(text)))
             .collect();
         sources.extend(own);
         Templates::from_sources(sources.into_iter())
@@ -156,6 +170,23 @@ impl Templates {
         Ok(Templates { registry, origins })
     }
 
+    /// The built-in templates compiled as they are written, their opening comments too.
+    #[cfg(test)]
+    pub fn builtin_as_written() -> Result<Templates> {
+        let texts = BUILTIN.iter().map(|(file, text)| {
+            // Every built-in template opens with a comment for the people who edit it.
+            assert_ne!(compiled_text(text), *text, "{file}");
+            (file.to_string(), file.to_string(), text.to_string())
+        });
+        Templates::from_sources(texts)
+    }
+
+    /// Whether the template `name` (its file's stem) is compiled.
+    #[cfg(test)]
+    pub fn has(&self, name: &str) -> bool {
+        self.registry.has_template(name)
+    }
+
     /// Renders the guide's markup from `context`.
     pub fn render<T: Serialize>(&self, context: &T) -> Result<String> {
         self.registry.render(ENTRY, context).map_err(|e| {
@@ -178,6 +209,20 @@ impl Templates {
             }
         })
     }
+}
+
+/// A built-in template as it is compiled: without the comment that opens it, for the
+/// people who edit an exported copy. A comment on lines of its own renders nothing, so
+/// the guide is the same; and handlebars, which counts each token's line and column from
+/// the template's start, has a fifth to a third less to count for every token (the
+/// templates' compiling 8.5 M → N M instructions). A template of your own is compiled as
+/// it is, so a message's line and column are those of your file.
+fn compiled_text(text: &str) -> String {
+    let rest = text
+        .strip_prefix("{{!--")
+        .and_then(|t| t.split_once("--}}\n"))
+        .map_or(text, |(_, rest)| rest);
+    rest.to_string()
 }
 
 /// The first chain of templates that includes itself (`topic → extra → topic`), looked for
