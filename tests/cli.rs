@@ -265,6 +265,7 @@ fn fonts_are_embedded_and_subset_and_metadata_is_set() {
     let dir = tempfile::tempdir().unwrap();
     let doc = Document::load(example_guide(dir.path(), "guide.pdf")).unwrap();
     let mut fonts = 0;
+    let mut deflated_programs = Vec::new();
     for object in doc.objects.values() {
         let Ok(dict) = object.as_dict() else { continue };
         if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor") {
@@ -288,11 +289,19 @@ fn fonts_are_embedded_and_subset_and_metadata_is_set() {
             "{name}: {} bytes is not a subset",
             program.len()
         );
+        deflated_programs.push(file.as_stream().unwrap().content.clone());
     }
     assert!(
         fonts >= 2,
         "expected regular and bold at least, found {fonts}"
     );
+    // The field font's program is the one kept deflated with the source (pdf::deflate::
+    // KNOWN), the same bytes as deflating it here would give (a test in pdf).
+    let known = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/known/NotoSans-Regular.typed.ttf.zlib"),
+    )
+    .unwrap();
+    assert!(deflated_programs.contains(&known));
 
     let info = doc
         .get_object(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())

@@ -88,13 +88,39 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `data` deflated by `deflater`, or what that gave before in this process.
+/// `data` deflated by `deflater`, or what that gave before in this process (or before
+/// it was built: [`KNOWN`]).
 pub fn once(deflater: &mut Deflater, data: &[u8]) -> Vec<u8> {
     /// 32 MB of streams: the shared pages, fonts and object streams of a few hundred
     /// combinations.
     static STREAMS: Repeated = Repeated::new(32 << 20);
+    if let Some((_, deflated)) = KNOWN.iter().find(|(raw, _)| *raw == data) {
+        return deflated.to_vec();
+    }
     STREAMS.deflate(deflater, data)
 }
+
+/// Streams nearly every guide has, each with what [`Deflater::deflate`] gives for it,
+/// kept with the source instead of deflated again in every process. One for now: the
+/// program of the field font's subset (the regular face subset to
+/// `form::typed_characters`, 343 glyphs, 21 KB), whose deflating was about 6 % of a cold
+/// `mus guide`'s instructions. A guide whose page text needs more of the regular face
+/// has another subset, deflated as before. Compared whole, byte for byte, so a guide is
+/// the same bytes whether or not one is found here; a test
+/// (`pdf::tests::the_known_streams_are_what_subsetting_and_deflating_give_now`) makes
+/// them again from the fonts, subsetter and libdeflate of the build and fails, saying
+/// how to write them anew, when any of those changed.
+pub(crate) const KNOWN: &[(&[u8], &[u8])] = &[(
+    include_bytes!("../../fonts/known/NotoSans-Regular.typed.ttf"),
+    include_bytes!("../../fonts/known/NotoSans-Regular.typed.ttf.zlib"),
+)];
+
+/// The files [`KNOWN`] is read from, in its order, from the crate's root.
+#[cfg(test)]
+pub(crate) const KNOWN_FILES: &[(&str, &str)] = &[(
+    "fonts/known/NotoSans-Regular.typed.ttf",
+    "fonts/known/NotoSans-Regular.typed.ttf.zlib",
+)];
 
 /// Deflated streams, kept from the second time their bytes are met
 /// ([`memo::Repeated`], keyed by the bytes): a stream met once (a footer

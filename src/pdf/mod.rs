@@ -1333,6 +1333,38 @@ fn finish(
 mod tests {
     use super::*;
 
+    /// `MUS_WRITE_KNOWN=1 cargo test known_streams` writes them anew (after updating the
+    /// fonts, subsetter or libdeflate); otherwise they must be what the build makes.
+    #[test]
+    fn the_known_streams_are_what_subsetting_and_deflating_give_now() {
+        let face = FontSet::builtin().face(FontStyle::Regular);
+        let typed: BTreeSet<char> = form::typed_characters().collect();
+        let raw = subset(face, &typed).unwrap().original_bytes;
+        let deflated = deflate::Deflater::new().deflate(&raw);
+        let [(raw_file, deflated_file)] = deflate::KNOWN_FILES else {
+            panic!("one known stream")
+        };
+        if std::env::var_os("MUS_WRITE_KNOWN").is_some() {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            std::fs::write(root.join(raw_file), &raw).unwrap();
+            std::fs::write(root.join(deflated_file), &deflated).unwrap();
+            return;
+        }
+        let [(known_raw, known_deflated)] = deflate::KNOWN else {
+            panic!("one known stream")
+        };
+        assert!(
+            raw == *known_raw && deflated == *known_deflated,
+            "{raw_file} or {deflated_file} is not what this build's fonts, subsetter and \
+             libdeflate make ({} and {} bytes; kept: {} and {}): write them anew with \
+             MUS_WRITE_KNOWN=1 cargo test known_streams",
+            raw.len(),
+            deflated.len(),
+            known_raw.len(),
+            known_deflated.len(),
+        );
+    }
+
     fn footer_text(x: f32, text: &str) -> Item {
         Item::Text {
             x,
