@@ -745,6 +745,16 @@ mod tests {
     }
 
     #[test]
+    fn digests_are_lower_case_hex() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        // FIPS 180-2's example.
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
     fn a_streamed_file_replaces_only_what_differs_and_a_failed_write_keeps_the_old() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("manifest.json");

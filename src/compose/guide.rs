@@ -497,14 +497,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_built_in_guide_is_parsed_a_section_at_a_time_as_it_is_whole_however_its_templates_are_compiled(
-    ) {
+    fn the_built_in_guide_parses_in_sections_as_whole_however_its_templates_are_compiled() {
         let framework = Framework::builtin().unwrap();
         let templates = Templates::builtin().unwrap();
         // What `mus guide` without `--previous` compiles: all but the follow-up section.
         let fresh = Templates::builtin_for(false).unwrap();
         assert!(!fresh.has("follow-up") && templates.has("follow-up"));
-        // Compiled without their opening comments, as they are compiled.
+        // The templates as written, their opening comments too, which are compiled
+        // without them.
         let as_written = Templates::builtin_as_written().unwrap();
         let focuses: Vec<Vec<&Principle>> = std::iter::once(framework.principles.iter().collect())
             .chain(framework.principles.iter().map(|p| vec![p]))

@@ -58,9 +58,9 @@ impl Templates {
     /// last year's plan (`follow-up.md.hbs`), which only a guide that follows up last
     /// year's renders (`{{> follow-up}}` is inside `{{#if previous}}`). A single guide
     /// made from nothing need not compile it: a fifth of the templates' text, whose
-    /// compiling is a quarter of a cold `mus guide` (BENCHMARKS.md, "Batch memory flat,
-    /// one template fewer"). Your own folder's templates are compiled all at once, so a
-    /// mistake in any is told before any guide is made ([`Templates::from_dir`]).
+    /// compiling was a quarter of a cold `mus guide` (BENCHMARKS.md, "Batch memory flat,
+    /// the cold guide lighter"). Your own folder's templates are compiled all at once, so
+    /// a mistake in any is told before any guide is made ([`Templates::from_dir`]).
     pub fn builtin_for(follow_up: bool) -> Result<Templates> {
         Templates::from_sources(
             BUILTIN
@@ -214,9 +214,10 @@ impl Templates {
 /// A built-in template as it is compiled: without the comment that opens it, for the
 /// people who edit an exported copy. A comment on lines of its own renders nothing, so
 /// the guide is the same; and handlebars, which counts each token's line and column from
-/// the template's start, has a fifth to a third less to count for every token (the
-/// templates' compiling 8.5 M → N M instructions). A template of your own is compiled as
-/// it is, so a message's line and column are those of your file.
+/// the template's start, has a fifth to a third less to count for every token
+/// (compiling what a guide without `--previous` needs: 8.5 M → 6.4 M instructions). A
+/// template of your own is compiled as it is, so a message's line and column are those
+/// of your file.
 fn compiled_text(text: &str) -> String {
     let rest = text
         .strip_prefix("{{!--")

@@ -1,5 +1,7 @@
 //! Secrets: tokens, session ids and keys, from the operating system's random source.
 
+use crate::base::files::hex;
+
 /// Fills `buf` from the operating system's random source.
 pub fn fill_random(buf: &mut [u8]) {
     // Without randomness no token would be secret: better not to serve at all.
@@ -12,5 +14,3 @@ pub fn random_hex(bytes: usize) -> String {
     fill_random(&mut buf);
     hex(&buf)
 }
-
-pub use crate::base::files::hex;

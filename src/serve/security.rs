@@ -18,8 +18,9 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use super::mutex::lock;
-use super::random::{hex, random_hex};
+use super::random::random_hex;
 use super::state::AppState;
+use crate::base::files::hex;
 
 /// The cookie a browser's CSRF tokens are bound to.
 pub const CSRF_COOKIE: &str = "mus_csrf";

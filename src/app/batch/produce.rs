@@ -117,15 +117,15 @@ pub struct Made {
 }
 
 impl Entry {
-    /// The manifest's record of this row's guide, which takes up the principles
-    /// `focus` lists (every principle of the framework when the row named none).
-    pub fn record(&self, made: &Made, focus: Vec<String>) -> Record {
+    /// The manifest's record of this row's guide, made from `framework`: its focus is the
+    /// principles the guide takes up (every one when the row named none).
+    pub fn record(&self, made: &Made, framework: &Framework) -> Record {
         Record {
             row: self.row,
             id: self.id.clone(),
             name: self.people.name.clone(),
             role: self.level.clone(),
-            focus,
+            focus: framework.focus(&self.focus).map(|p| p.id.clone()).collect(),
             manager: self.people.manager.clone(),
             unit: self.people.unit.clone(),
             date: self.date.to_string(),
@@ -399,8 +399,7 @@ impl BatchConfig {
                 .zip(&outcomes)
                 .filter_map(|(entry, outcome)| match outcome {
                     Outcome::Written(made) | Outcome::Unchanged(made) => {
-                        let focus = self.framework.focus(&entry.focus);
-                        Some(entry.record(made, focus.map(|p| p.id.clone()).collect()))
+                        Some(entry.record(made, &self.framework))
                     }
                     Outcome::Failed { .. } => None,
                 })
