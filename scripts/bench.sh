@@ -2,7 +2,8 @@
 # Whole-program timings of the release binary, optionally beside an earlier binary in the
 # same run (compare ratios within one run: this VM's speed drifts between runs):
 # one cold `mus guide` process, a 1,000-row batch (fresh output), peak memory at 1,000
-# and 10,000 rows, bytes per page; with BEFORE, the cold guide and the batch again with the
+# and 10,000 rows (the roster, and one where every leader is a different person), bytes
+# per page; with BEFORE, the cold guide and the batch again with the
 # two binaries taking turns (scripts/bench-ab.py); then the in-process criterion benchmarks.
 # Needs hyperfine (apt-get install -y hyperfine) and pdfinfo (poppler-utils).
 #
@@ -26,6 +27,9 @@ fi
 guide="guide --role leder-af-medarbejdere --focus saet-retning --focus opdyrk-potentialer --name Łukasz --manager Bodil --unit Nord --date 2027-01-15 -o $out/g.pdf"
 python3 scripts/make-roster.py 1000 >"$out/roster-1000.csv"
 python3 scripts/make-roster.py 10000 >"$out/roster-10000.csv"
+# Every leader a different person: the memos keep more between 1,000 and 10,000 rows.
+python3 scripts/make-roster.py 1000 --distinct >"$out/distinct-1000.csv"
+python3 scripts/make-roster.py 10000 --distinct >"$out/distinct-10000.csv"
 
 cold=() batch=()
 mkdir -p "$out/runs"
@@ -42,10 +46,10 @@ hyperfine -N --warmup 1 --runs 8 "${batch[@]}"
 rm -rf "$out/runs"
 
 for b in "${bins[@]}"; do
-  for rows in 1000 10000; do
+  for roster in roster-1000 roster-10000 distinct-1000 distinct-10000; do
     rm -rf "$out/m"
-    /usr/bin/time -f "$b: peak memory, $rows rows: %M KB" \
-      "$out/$b" batch "$out/roster-$rows.csv" --out-dir "$out/m" --quiet
+    /usr/bin/time -f "$b: peak memory, $roster: %M KB" \
+      "$out/$b" batch "$out/$roster.csv" --out-dir "$out/m" --quiet
   done
   # Bytes per page over the 1,000-row roster (the manifest has each guide's bytes).
   rm -rf "$out/m"
