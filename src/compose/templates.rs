@@ -18,7 +18,8 @@ use crate::compose::markup;
 /// Short templates also compile quicker: handlebars finds every token's line and column
 /// by counting from its template's start (pest's `Position::line_col`), so compiling a
 /// template costs about the square of its length. With the guide in one file of 3.6 KB,
-/// compiling the templates was 31 % of a cold `mus guide`'s instructions; 24 % now. A
+/// compiling the templates was 31 % of a cold `mus guide`'s instructions; 24 % in
+/// sections, and less again without their opening comments (`compiled_text`). A
 /// partial has its price when rendered: handlebars copies its context, for one at the
 /// guide's top level the whole guide's. So only the two long sections stand apart
 /// (BENCHMARKS.md, "The cold guide: templates in sections, no huge pages").
@@ -66,7 +67,7 @@ impl Templates {
             BUILTIN
                 .iter()
                 .filter(|(file, _)| follow_up || *file != FOLLOW_UP)
-                .map(|(file, text)| (file.to_string(), file.to_string(), compiled_text(text))),
+                .map(builtin_source),
         )
     }
 
@@ -122,7 +123,7 @@ impl Templates {
         let mut sources: Vec<(String, String, String)> = BUILTIN
             .iter()
             .filter(|(file, _)| !own.iter().any(|(f, _, _)| f == file))
-            .map(|(file, text)| (file.to_string(), file.to_string(), compiled_text(text)))
+            .map(builtin_source)
             .collect();
         sources.extend(own);
         Templates::from_sources(sources.into_iter())
@@ -209,6 +210,11 @@ impl Templates {
             }
         })
     }
+}
+
+/// A built-in template as `from_sources` takes it: (file, origin, text as compiled).
+fn builtin_source((file, text): &(&str, &str)) -> (String, String, String) {
+    (file.to_string(), file.to_string(), compiled_text(text))
 }
 
 /// A built-in template as it is compiled: without the comment that opens it, for the

@@ -67,10 +67,11 @@ impl Column {
 
 /// One data row: where it stands, and its cells by column (with the header as written).
 ///
-/// A batch keeps its roster's rows while it runs, so a row is kept small: its cells in
-/// one allocation, in column order, each naming its column's header, which the rows
-/// share. A row's cells were a B-tree node of 552 bytes and a copy of each header:
-/// 2 MB more at the peak of a 10,000-row batch (BENCHMARKS.md, "Memory, read again").
+/// A roster of 10,000 rows is held whole while it is read and checked, so a row is kept
+/// small: its cells in one allocation, in column order, each naming its column's header,
+/// which the rows share. A row's cells were a B-tree node of 552 bytes and a copy of each
+/// header (BENCHMARKS.md, "Memory, read again"). A batch lets its rows go once they are
+/// checked (`app::batch::Batch::validate`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// The row as the spreadsheet numbers it (the header is row 1); for JSON, the item's
