@@ -1,6 +1,9 @@
 //! A page's content stream written straight into bytes (ISO 32000-1, 7.8.2), in the
 //! form printpdf 0.12 writes it: an operation's operands each followed by a space, then
-//! the operator; operations separated by a line feed.
+//! the operator; operations separated by a line feed. Positions (of text lines, lines,
+//! rectangles and paths) are written to a hundredth of a point, and each text line is
+//! placed relative to the one before it (`Td`): the moves from line to line are then the
+//! same few bytes, which deflate well, where absolute positions (`Tm`) never repeat.
 //!
 //! printpdf built a `Vec` of operations per page, turned each into lopdf objects (a
 //! `String` per glyph run, a `Vec` per operand list), looked every character up in a
@@ -50,12 +53,16 @@ impl Glyphs {
 #[derive(Default)]
 pub struct Content {
     out: Vec<u8>,
+    /// Where the current text line starts, in hundredths of a point: `BT` puts it at the
+    /// origin, and each `Td` moves it by what it says.
+    line_start: (i64, i64),
 }
 
 impl Content {
     pub fn with_capacity(bytes: usize) -> Content {
         Content {
             out: Vec::with_capacity(bytes),
+            line_start: (0, 0),
         }
     }
 
@@ -89,14 +96,26 @@ impl Content {
         self.operator(operator);
     }
 
+    /// An operation of positions and lengths, each to a hundredth of a point.
+    fn positions(&mut self, values: &[f32], operator: &[u8]) {
+        self.start();
+        for &value in values {
+            write_hundredths(&mut self.out, hundredths(value));
+            self.out.push(b' ');
+        }
+        self.operator(operator);
+    }
+
     /// An operation without operands.
     pub fn bare(&mut self, operator: &[u8]) {
         self.start();
         self.operator(operator);
     }
 
+    /// `BT`: a text object, its first line at the origin.
     pub fn begin_text(&mut self) {
         self.bare(b"BT");
+        self.line_start = (0, 0);
     }
 
     /// `/Name Do`: draws the form XObject `name` of the page's resources.
@@ -133,9 +152,17 @@ impl Content {
         self.reals(&[width], b"w");
     }
 
-    /// `1 0 0 1 x y Tm`: the text matrix, a translation.
+    /// `dx dy Td`: the next text line starts at `(x, y)`, written as the move from where
+    /// the line before it started (the text matrix is only ever moved). Kept in whole
+    /// hundredths, so the moves add up to the position exactly, however many there are.
     pub fn text_position(&mut self, x: f32, y: f32) {
-        self.reals(&[1.0, 0.0, 0.0, 1.0, x, y], b"Tm");
+        let to = (hundredths(x), hundredths(y));
+        let (from_x, from_y) = std::mem::replace(&mut self.line_start, to);
+        self.start();
+        write_hundredths(&mut self.out, to.0 - from_x);
+        self.out.push(b' ');
+        write_hundredths(&mut self.out, to.1 - from_y);
+        self.out.extend_from_slice(b" Td");
     }
 
     /// `(…) Tj`: `text`, with a space after it if `spaced`, as the two-byte codes of
@@ -155,14 +182,14 @@ impl Content {
 
     /// A stroked line from `a` to `b`.
     pub fn line(&mut self, a: (f32, f32), b: (f32, f32)) {
-        self.reals(&[a.0, a.1], b"m");
-        self.reals(&[b.0, b.1], b"l");
+        self.positions(&[a.0, a.1], b"m");
+        self.positions(&[b.0, b.1], b"l");
         self.bare(b"S");
     }
 
     /// `x y w h re`, then filled, stroked or both.
     pub fn rect(&mut self, (x, y, w, h): (f32, f32, f32, f32), fill: bool, stroke: bool) {
-        self.reals(&[x, y, w, h], b"re");
+        self.positions(&[x, y, w, h], b"re");
         self.bare(match (fill, stroke) {
             (true, true) => b"B",
             (false, true) => b"S",
@@ -175,9 +202,9 @@ impl Content {
     pub fn path(&mut self, segments: impl Iterator<Item = Segment>, fill: bool, stroke: bool) {
         for segment in segments {
             match segment {
-                Segment::MoveTo(x, y) => self.reals(&[x, y], b"m"),
-                Segment::LineTo(x, y) => self.reals(&[x, y], b"l"),
-                Segment::CubicTo(points) => self.reals(&points, b"c"),
+                Segment::MoveTo(x, y) => self.positions(&[x, y], b"m"),
+                Segment::LineTo(x, y) => self.positions(&[x, y], b"l"),
+                Segment::CubicTo(points) => self.positions(&points, b"c"),
             }
         }
         self.bare(b"h");
@@ -215,6 +242,32 @@ impl Content {
 
     pub fn end_marked(&mut self) {
         self.bare(b"EMC");
+    }
+}
+
+/// `value` in whole hundredths of a point (0.0035 mm: finer than any printer or screen
+/// draws), rounded half away from zero.
+fn hundredths(value: f32) -> i64 {
+    let scaled = (f64::from(value) * 100.0).round();
+    // Not a position on any page (PDF's reals end at about 3.4e38, its pages at 14,400).
+    if scaled.is_finite() && scaled.abs() < 1e15 {
+        scaled as i64
+    } else {
+        0
+    }
+}
+
+/// A number of hundredths as a PDF real: `-1.5` for -150, `0.07` for 7, `12` for 1200.
+fn write_hundredths(out: &mut Vec<u8>, value: i64) {
+    if value < 0 {
+        out.push(b'-');
+    }
+    let (whole, fraction) = (value.unsigned_abs() / 100, value.unsigned_abs() % 100);
+    save::write_int(out, whole as i64);
+    match fraction {
+        0 => {}
+        f if f % 10 == 0 => out.extend_from_slice(&[b'.', b'0' + (f / 10) as u8]),
+        f => out.extend_from_slice(&[b'.', b'0' + (f / 10) as u8, b'0' + (f % 10) as u8]),
     }
 }
 
@@ -330,8 +383,71 @@ mod tests {
         content.rect((1.0, 2.5, 3.0, 4.0), true, false);
         assert_eq!(
             content.into_bytes(),
-            b"BT\n/P <</MCID 3>> BDC\n/F1 11 Tf\n0.03 0.32 0.44 rg\n1 0 0 1 62 763.54 Tm\n\
+            b"BT\n/P <</MCID 3>> BDC\n/F1 11 Tf\n0.03 0.32 0.44 rg\n62 763.54 Td\n\
               (\0$\x01\xF3\0\0) Tj\n(\0\\(\\)\0\\\\\\r\0\0) Tj\nEMC\nET\n1 2.5 3 4 re\nf"
         );
+    }
+
+    /// Each line is placed by its move from the line before, in whole hundredths: the
+    /// moves add up to where the line is, with no drift however many lines a page has.
+    #[test]
+    fn text_lines_move_from_the_line_before_and_add_up_exactly() {
+        let mut content = Content::default();
+        content.begin_text();
+        let mut expected = vec![(0_i64, 0_i64)];
+        let mut y = 772.115_f32;
+        for line in 0..60 {
+            let x = if line % 3 == 0 { 62.0 } else { 159.504 };
+            content.text_position(x, y);
+            expected.push((hundredths(x), hundredths(y)));
+            y -= 14.5;
+        }
+        content.end_text();
+        let text = String::from_utf8(content.into_bytes()).unwrap();
+        let moves: Vec<(i64, i64)> = text
+            .lines()
+            .filter_map(|l| l.strip_suffix(" Td"))
+            .map(|l| {
+                let (dx, dy) = l.split_once(' ').unwrap();
+                let read = |v: &str| (v.parse::<f64>().unwrap() * 100.0).round() as i64;
+                (read(dx), read(dy))
+            })
+            .collect();
+        assert_eq!(moves.len(), 60);
+        let mut at = (0, 0);
+        for (index, (dx, dy)) in moves.iter().enumerate() {
+            at = (at.0 + dx, at.1 + dy);
+            assert_eq!(at, expected[index + 1], "line {index}");
+        }
+        assert!(text.starts_with("BT\n62 772.11 Td\n97.5 -14.5 Td\n0 -14.5 Td\n-97.5 -14.5 Td"));
+        // A new text object starts at the origin again.
+        let mut content = Content::default();
+        content.begin_text();
+        content.text_position(10.0, 20.0);
+        content.end_text();
+        content.begin_text();
+        content.text_position(10.0, 20.0);
+        assert_eq!(content.into_bytes(), b"BT\n10 20 Td\nET\nBT\n10 20 Td");
+    }
+
+    #[test]
+    fn hundredths_are_written_as_the_shortest_real() {
+        for (value, text) in [
+            (0, "0"),
+            (7, "0.07"),
+            (-5, "-0.05"),
+            (10, "0.1"),
+            (-150, "-1.5"),
+            (1200, "12"),
+            (77215, "772.15"),
+            (-100, "-1"),
+        ] {
+            let mut out = Vec::new();
+            write_hundredths(&mut out, value);
+            assert_eq!(String::from_utf8(out).unwrap(), text);
+        }
+        assert_eq!(hundredths(377.52673), 37753);
+        assert_eq!(hundredths(-0.004), 0);
+        assert_eq!(hundredths(f32::NAN), 0);
     }
 }

@@ -631,17 +631,19 @@ struct Stream {
 }
 
 impl Stream {
-    /// `bytes` as `deflate` gives them, where that is worth it: a stream of 256 bytes or
-    /// more that deflating makes smaller.
+    /// `bytes` as `deflate` gives them, where that is worth it: deflating saves more
+    /// than the `/Filter/FlateDecode` it needs (a page's running footer, 194 bytes,
+    /// deflates to 139).
     fn flate(bytes: Vec<u8>, deflate: impl FnOnce(&[u8]) -> Vec<u8>) -> Stream {
-        if bytes.len() < 256 {
+        const FILTER: usize = b"/Filter/FlateDecode".len();
+        if bytes.len() <= FILTER + 8 {
             return Stream {
                 bytes,
                 deflated: false,
             };
         }
         let out = deflate(&bytes);
-        let deflated = out.len() < bytes.len();
+        let deflated = out.len() + FILTER < bytes.len();
         Stream {
             bytes: if deflated { out } else { bytes },
             deflated,
