@@ -3,6 +3,7 @@
 //! status` folds them — or why there is none to follow up. Never a guess: when two
 //! different guides of that year could both be the leader's, neither is used.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -23,10 +24,16 @@ struct Candidate {
     carried: std::result::Result<Box<Carried>, String>,
 }
 
-/// The guides of an archive, read once for a whole batch.
+/// The guides of an archive, read once for a whole batch, and found by employee id and by
+/// folded name: a row's lookup reads only the guides that could be its leader's, so a
+/// batch of n rows against an archive of m guides costs n + m, not n × m.
 pub struct PreviousArchive {
     dir: PathBuf,
     candidates: Vec<Candidate>,
+    /// Indices into `candidates`, ascending, by the employee id the guide names.
+    by_employee_id: HashMap<String, Vec<usize>>,
+    /// Indices into `candidates`, ascending, by the leader's name as `normalize` folds it.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 /// What was found for one row.
@@ -74,29 +81,59 @@ impl PreviousArchive {
                 }
             })
             .collect();
-        Ok(PreviousArchive {
+        Ok(PreviousArchive::new(dir, candidates))
+    }
+
+    /// The archive in `dir` of these guides, found by id and by name.
+    fn new(dir: &Path, candidates: Vec<Candidate>) -> PreviousArchive {
+        let mut by_employee_id: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, candidate) in candidates.iter().enumerate() {
+            if let Some(id) = &candidate.employee_id {
+                by_employee_id.entry(id.clone()).or_default().push(index);
+            }
+            let name = normalize(&candidate.guide.leader);
+            if !name.is_empty() {
+                by_name.entry(name).or_default().push(index);
+            }
+        }
+        PreviousArchive {
             dir: dir.to_path_buf(),
             candidates,
-        })
+            by_employee_id,
+            by_name,
+        }
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    /// The candidates at `indices` from before `year`.
+    fn before<'a>(
+        &'a self,
+        indices: Option<&'a Vec<usize>>,
+        year: i32,
+    ) -> impl Iterator<Item = &'a Candidate> {
+        indices
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &self.candidates[i])
+            .filter(move |c| c.guide.year < year)
+    }
+
     /// The newest archived guide from before `year` that is `people`'s, read.
     pub fn lookup(&self, people: &People, year: i32) -> Lookup {
-        let earlier = || self.candidates.iter().filter(|c| c.guide.year < year);
         // By employee id alone when a guide has the row's: a name or unit that changed
         // since does not matter. Guides with another id are other people's.
         let mut matches: Vec<&Candidate> = match &people.employee_id {
-            Some(id) => earlier()
-                .filter(|c| c.employee_id.as_ref() == Some(id))
-                .collect(),
+            Some(id) => self.before(self.by_employee_id.get(id), year).collect(),
             None => Vec::new(),
         };
         if matches.is_empty() {
-            matches = earlier()
+            matches = self
+                .before(self.by_name.get(&normalize(&people.name)), year)
                 .filter(|c| c.employee_id.is_none() || people.employee_id.is_none())
                 .filter(|c| same_leader(people, &c.guide))
                 .collect();
@@ -246,9 +283,9 @@ mod tests {
 
     #[test]
     fn ids_decide_names_fold_and_two_of_the_newest_year_are_not_guessed_between() {
-        let archive = PreviousArchive {
-            dir: PathBuf::from("/arkiv"),
-            candidates: vec![
+        let archive = PreviousArchive::new(
+            Path::new("/arkiv"),
+            vec![
                 // A namesake with another employee id is someone else.
                 candidate("2026-A", 2026, "Åse Ærø", "Nord", Some("2")),
                 // This year's own guide is not last year's.
@@ -257,7 +294,7 @@ mod tests {
                 candidate("2026-D", 2026, "Åse Ærø", "Nord", None),
                 candidate("2026-E", 2026, "Åse Ærø", "", None),
             ],
-        };
+        );
         // With id 1: no guide has it, so those without an id and the same name count;
         // two of 2026 (the unit-less one matches any unit).
         match archive.lookup(&people("Åse Ærø", "Nord", Some("1")), 2027) {
