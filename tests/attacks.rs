@@ -160,6 +160,7 @@ fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option
         status: Status::Signed,
         added_at: "2027-02-01T10:00:00Z".into(),
         signatures: Vec::new(),
+        employee_id: index::EmployeeId::Id("100042".into()),
     };
     index::insert(&tx, &guide).unwrap();
     tx.commit().unwrap();

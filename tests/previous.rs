@@ -349,6 +349,82 @@ fn a_dry_run_says_per_row_what_would_be_followed_up() {
     assert!(!dir.path().join("2027").exists());
 }
 
+/// What a dry run against `archive` says of the example roster's rows.
+fn dry_run_lines(dir: &Path, archive: &Path) -> Vec<String> {
+    let run = mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(dir.join("2027"))
+        .arg("--previous")
+        .arg(archive)
+        .args(["--date", "2027-02-01", "--dry-run"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    stdout.lines().map(str::to_string).collect()
+}
+
+/// The index records the employee id each archived guide names, so `--previous` finds a
+/// renamed leader's guide without reading every archived file; an archive whose index an
+/// earlier mus made (schema 2, no such column) is brought up to date and its guides' ids
+/// are read from their files, with the same result.
+#[test]
+fn employee_ids_come_from_the_index_and_from_the_files_of_an_older_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = last_years_archive(dir.path());
+    let index = archive.join("index.sqlite");
+    let ids = |index: &Path| -> Vec<(String, Option<String>)> {
+        let conn = rusqlite::Connection::open(index).unwrap();
+        let mut statement = conn
+            .prepare("SELECT leader, employee_id FROM guides ORDER BY leader, guide_id")
+            .unwrap();
+        statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let recorded = ids(&index);
+    assert_eq!(recorded.len(), 4);
+    // Łukasz Øster's guide names his employee id; Eleni Papadopoulou's namesakes none.
+    assert!(
+        recorded
+            .iter()
+            .any(|(leader, id)| leader == "Łukasz Øster"
+                && id.as_deref().is_some_and(|i| !i.is_empty())),
+        "{recorded:?}"
+    );
+    assert!(
+        recorded
+            .iter()
+            .filter(|(leader, _)| leader == "Eleni Papadopoulou")
+            .all(|(_, id)| id.as_deref() == Some("")),
+        "{recorded:?}"
+    );
+    let from_index = dry_run_lines(dir.path(), &archive);
+    assert!(from_index[1].contains("2026/dagtilbud-syd/lukasz-oester-2026-"));
+
+    // The index as the mus before this one left it.
+    {
+        let conn = rusqlite::Connection::open(&index).unwrap();
+        conn.execute_batch(
+            "DROP INDEX guides_by_employee_id;
+             ALTER TABLE guides DROP COLUMN employee_id;
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    assert_eq!(dry_run_lines(dir.path(), &archive), from_index);
+    // Brought up to date, with the ids not recorded (NULL): each file says its own.
+    let conn = rusqlite::Connection::open(&index).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    assert!(ids(&index).iter().all(|(_, id)| id.is_none()));
+}
+
 #[test]
 fn a_leader_whose_level_changed_keeps_the_plan_and_only_the_ratings_that_still_apply() {
     let dir = tempfile::tempdir().unwrap();

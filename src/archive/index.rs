@@ -21,10 +21,10 @@ pub const INDEX_FILE: &str = "index.sqlite";
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The schema version this mus writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each step brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 2] = ["
+const MIGRATIONS: [&str; 3] = ["
 CREATE TABLE guides (
     id            INTEGER PRIMARY KEY,
     guide_id      TEXT    NOT NULL,
@@ -60,6 +60,9 @@ ALTER TABLE signatures ADD COLUMN role TEXT NOT NULL DEFAULT ''; -- leader | man
 ALTER TABLE signatures ADD COLUMN signer_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE signatures ADD COLUMN time_source TEXT NOT NULL DEFAULT 'claimed'; -- claimed | timestamp
 ALTER TABLE signatures ADD COLUMN revocation TEXT NOT NULL DEFAULT 'not-checked'; -- not-checked | checked | revoked | no-data
+", "
+ALTER TABLE guides ADD COLUMN employee_id TEXT; -- '' when the guide names none; NULL when archived by a mus that did not record it
+CREATE INDEX guides_by_employee_id ON guides (employee_id);
 "];
 
 /// Whether both signatures were there and sound when the file was archived.
@@ -107,6 +110,47 @@ pub struct ArchivedGuide {
     pub status: Status,
     pub added_at: String,
     pub signatures: Vec<StoredSignature>,
+    /// The employee id the guide's identity names, as the index recorded it (kept out of
+    /// `archive list --json`, which names people by name and unit).
+    #[serde(skip)]
+    pub employee_id: EmployeeId,
+}
+
+/// The employee id an archived guide names, as its index row has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum EmployeeId {
+    /// Archived by a mus that did not record it (schema 2): only the file tells.
+    #[default]
+    NotRecorded,
+    /// The guide names none.
+    None,
+    Id(String),
+}
+
+impl EmployeeId {
+    /// As the guide's identity has it.
+    pub fn of(id: Option<&str>) -> EmployeeId {
+        match id {
+            Some(id) if !id.is_empty() => EmployeeId::Id(id.to_string()),
+            _ => EmployeeId::None,
+        }
+    }
+
+    /// As the index column keeps it: NULL, '' or the id.
+    fn column(&self) -> Option<&str> {
+        match self {
+            EmployeeId::NotRecorded => None,
+            EmployeeId::None => Some(""),
+            EmployeeId::Id(id) => Some(id),
+        }
+    }
+
+    fn from_column(column: Option<String>) -> EmployeeId {
+        match column {
+            None => EmployeeId::NotRecorded,
+            Some(id) => EmployeeId::of(Some(&id)),
+        }
+    }
 }
 
 /// A signature as it was when the file was archived.
@@ -375,8 +419,8 @@ pub fn find_by_guide_id(conn: &Connection, guide_id: &str) -> rusqlite::Result<V
 pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO guides (guide_id, version, leader, unit, level, focus, dialogue_date, year,
-                             framework, path, sha256, size, status, added_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                             framework, path, sha256, size, status, added_at, employee_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             guide.guide_id,
             guide.version,
@@ -392,6 +436,7 @@ pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> 
             guide.size as i64,
             guide.status.as_str(),
             guide.added_at,
+            guide.employee_id.column(),
         ],
     )?;
     let row = conn.last_insert_rowid();
@@ -427,7 +472,8 @@ fn select<P: rusqlite::Params>(
 ) -> rusqlite::Result<Vec<ArchivedGuide>> {
     let mut statement = conn.prepare(&format!(
         "SELECT g.id, g.guide_id, g.version, g.leader, g.unit, g.level, g.focus, g.dialogue_date,
-                g.year, g.framework, g.path, g.sha256, g.size, g.status, g.added_at
+                g.year, g.framework, g.path, g.sha256, g.size, g.status, g.added_at,
+                g.employee_id
          FROM guides g WHERE {condition}
          ORDER BY g.year, g.unit, g.leader, g.guide_id, g.version"
     ))?;
@@ -457,6 +503,7 @@ fn select<P: rusqlite::Params>(
                 status: Status::from_str(&status),
                 added_at: r.get(14)?,
                 signatures: Vec::new(),
+                employee_id: EmployeeId::from_column(r.get(15)?),
             },
         ))
     })?;
@@ -774,13 +821,37 @@ mod tests {
                 time_source: StoredTimeSource::Timestamp,
                 revocation: StoredRevocation::Checked,
             }],
+            employee_id: EmployeeId::Id("100042".into()),
         };
         let tx = index.begin().unwrap();
         insert(&tx, &guide).unwrap();
         assert_eq!(latest_version(&tx, "2027-1A2B3C4D").unwrap(), 1);
         tx.commit().unwrap();
         assert_eq!(index.all().unwrap(), vec![guide.clone()]);
-        assert_eq!(lookup(&index, &guide.sha256).unwrap(), Some(guide));
+        assert_eq!(lookup(&index, &guide.sha256).unwrap(), Some(guide.clone()));
+        // A guide that names no employee id, and one archived before the index recorded
+        // them (NULL), are told apart.
+        let others = [
+            (EmployeeId::None, "Bo", "ef"),
+            (EmployeeId::NotRecorded, "Cai", "01"),
+        ]
+        .map(|(employee_id, leader, sha)| ArchivedGuide {
+            guide_id: format!("2027-{leader}"),
+            leader: leader.into(),
+            path: format!("2027/syd/{leader}.pdf"),
+            sha256: sha.repeat(32),
+            signatures: Vec::new(),
+            employee_id,
+            ..guide.clone()
+        });
+        let tx = index.begin().unwrap();
+        for other in &others {
+            insert(&tx, other).unwrap();
+        }
+        tx.commit().unwrap();
+        for other in others {
+            assert_eq!(lookup(&index, &other.sha256).unwrap(), Some(other));
+        }
         // A word this mus does not know is named, not taken as text.
         index
             .conn

@@ -32,7 +32,7 @@ use crate::base::files::sha256_hex;
 use crate::signature::{self, Inspection, SignatureStatus};
 
 pub use guide_info::GuideInfo;
-pub use index::{ArchivedGuide, Index, Status, StoredSignature, INDEX_FILE};
+pub use index::{ArchivedGuide, EmployeeId, Index, Status, StoredSignature, INDEX_FILE};
 pub use policy::{judge, Policy};
 pub use storage::relative_path;
 pub use stored::{
@@ -225,6 +225,7 @@ impl Archive {
             status,
             added_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             signatures,
+            employee_id: EmployeeId::of(info.employee_id.as_deref()),
         };
         if let Some(link) = storage::link_on_the_way(&dir, &path) {
             return Err(link.into_error(&dir));

@@ -181,6 +181,7 @@ mod tests {
             status,
             added_at: String::new(),
             signatures: vec![],
+            employee_id: crate::archive::EmployeeId::NotRecorded,
         }
     }
 

@@ -5,28 +5,33 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use crate::archive::answers::{self, Carried, Signing};
 use crate::archive::error::Result;
-use crate::archive::{Archive, ArchivedGuide, Status};
+use crate::archive::{Archive, ArchivedGuide, EmployeeId, Status};
 use crate::base::text::normalize;
 use crate::model::people::People;
 
-/// An archived guide, with the employee id its identity names (the index does not keep
-/// it) and what it carries over, or why it cannot be read.
+/// An archived guide, with the employee id its identity names and what it carries over,
+/// or why it cannot be read.
 #[derive(Debug, Clone)]
 struct Candidate {
     guide: ArchivedGuide,
+    /// From the index; for a guide archived by a mus that did not record it there, from
+    /// the file, read when the archive is opened.
     employee_id: Option<String>,
     path: PathBuf,
-    carried: std::result::Result<Box<Carried>, String>,
+    /// Read the first time a row's lookup chooses the guide (or with its employee id).
+    carried: OnceLock<std::result::Result<Box<Carried>, String>>,
 }
 
-/// The guides of an archive, read once for a whole batch, and found by employee id and by
-/// folded name: a row's lookup reads only the guides that could be its leader's, so a
-/// batch of n rows against an archive of m guides costs n + m, not n × m.
+/// The guides of an archive, found by employee id and by folded name: a row's lookup
+/// looks only at the guides that could be its leader's, so a batch of n rows against an
+/// archive of m guides costs n + m, not n × m; and a guide's file is read only when a
+/// row follows it up (once, however many rows do), not every guide of every year.
 pub struct PreviousArchive {
     dir: PathBuf,
     candidates: Vec<Candidate>,
@@ -54,10 +59,11 @@ pub enum Lookup {
 }
 
 impl PreviousArchive {
-    /// Opens the archive in `dir` and reads each guide once: who it is for and what it
-    /// carries over. Of a guide archived in several versions, the newest counts. The
-    /// signatures are not checked again: the archive judged them when it took the file,
-    /// and a file that is no longer the one it took (its SHA-256) is not used.
+    /// Opens the archive in `dir`: who each guide is for, from the index. Of a guide
+    /// archived in several versions, the newest counts. A guide's file is read when a
+    /// lookup chooses it; the signatures are not checked again then: the archive judged
+    /// them when it took the file, and a file that is no longer the one it took (its
+    /// SHA-256) is not used.
     pub fn open(dir: &Path) -> Result<PreviousArchive> {
         let archive = Archive::open(dir, false)?;
         let mut guides = archive.guides()?;
@@ -69,13 +75,23 @@ impl PreviousArchive {
             .into_par_iter()
             .map(|guide| {
                 let path = root.join(&guide.path);
-                let carried = read_archived(&path, &guide).map(Box::new);
+                let carried = OnceLock::new();
+                let employee_id = match &guide.employee_id {
+                    EmployeeId::Id(id) => Some(id.clone()),
+                    EmployeeId::None => None,
+                    EmployeeId::NotRecorded => {
+                        let read = read_archived(&path, &guide).map(Box::new);
+                        let id = read
+                            .as_ref()
+                            .ok()
+                            .and_then(|c| c.identity.employee_id.clone());
+                        let _ = carried.set(read);
+                        id
+                    }
+                };
                 Candidate {
-                    employee_id: carried
-                        .as_ref()
-                        .ok()
-                        .and_then(|c| c.identity.employee_id.clone()),
                     guide,
+                    employee_id,
                     path,
                     carried,
                 }
@@ -150,7 +166,10 @@ impl PreviousArchive {
             return Lookup::Several(newest.iter().map(|c| c.guide.path.clone()).collect());
         }
         let candidate = newest[0];
-        match &candidate.carried {
+        let carried = candidate
+            .carried
+            .get_or_init(|| read_archived(&candidate.path, &candidate.guide).map(Box::new));
+        match carried {
             Ok(carried) => Lookup::Found {
                 path: candidate.path.clone(),
                 carried: carried.clone(),
@@ -265,10 +284,11 @@ mod tests {
                 status: Status::Signed,
                 added_at: String::new(),
                 signatures: Vec::new(),
+                employee_id: EmployeeId::of(employee),
             },
             employee_id: employee.map(str::to_string),
             path: PathBuf::from(format!("/nonexistent/{id}.pdf")),
-            carried: Err("missing".into()),
+            carried: OnceLock::from(Err("missing".into())),
         }
     }
 

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use super::index::{self, Index, INDEX_FILE};
 use super::storage::{self, Entry};
-use super::{different_guide, judge_file, relative_path, ArchivedGuide, GuideInfo, Policy};
+use super::{
+    different_guide, judge_file, relative_path, ArchivedGuide, EmployeeId, GuideInfo, Policy,
+};
 use crate::archive::error::{Error, Result};
 use crate::base::files::{self, sha256_hex};
 use crate::signature::TrustAnchor;
@@ -152,6 +154,7 @@ fn judge_entry(
         status,
         added_at,
         signatures,
+        employee_id: EmployeeId::of(info.employee_id.as_deref()),
     }))
 }
 
