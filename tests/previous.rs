@@ -409,8 +409,7 @@ fn employee_ids_come_from_the_index_and_from_the_files_of_an_older_index() {
     {
         let conn = rusqlite::Connection::open(&index).unwrap();
         conn.execute_batch(
-            "DROP INDEX guides_by_employee_id;
-             ALTER TABLE guides DROP COLUMN employee_id;
+            "ALTER TABLE guides DROP COLUMN employee_id;
              PRAGMA user_version = 2;",
         )
         .unwrap();

@@ -23,6 +23,10 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 /// The schema version this mus writes.
 pub const SCHEMA_VERSION: i64 = 3;
 
+/// The oldest schema this mus reads as it is, in an index it may not write: what came
+/// after it (schema 3: the employee id, NULL where not recorded) reads as not recorded.
+const READABLE_FROM: i64 = 2;
+
 /// Each step brings the schema from version `i` to `i + 1`.
 const MIGRATIONS: [&str; 3] = ["
 CREATE TABLE guides (
@@ -62,7 +66,6 @@ ALTER TABLE signatures ADD COLUMN time_source TEXT NOT NULL DEFAULT 'claimed'; -
 ALTER TABLE signatures ADD COLUMN revocation TEXT NOT NULL DEFAULT 'not-checked'; -- not-checked | checked | revoked | no-data
 ", "
 ALTER TABLE guides ADD COLUMN employee_id TEXT; -- '' when the guide names none; NULL when archived by a mus that did not record it
-CREATE INDEX guides_by_employee_id ON guides (employee_id);
 "];
 
 /// Whether both signatures were there and sound when the file was archived.
@@ -123,7 +126,7 @@ pub enum EmployeeId {
     #[default]
     NotRecorded,
     /// The guide names none.
-    None,
+    Absent,
     Id(String),
 }
 
@@ -132,7 +135,15 @@ impl EmployeeId {
     pub fn of(id: Option<&str>) -> EmployeeId {
         match id {
             Some(id) if !id.is_empty() => EmployeeId::Id(id.to_string()),
-            _ => EmployeeId::None,
+            _ => EmployeeId::Absent,
+        }
+    }
+
+    /// The id, when one is known.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            EmployeeId::Id(id) => Some(id),
+            EmployeeId::NotRecorded | EmployeeId::Absent => None,
         }
     }
 
@@ -140,7 +151,7 @@ impl EmployeeId {
     fn column(&self) -> Option<&str> {
         match self {
             EmployeeId::NotRecorded => None,
-            EmployeeId::None => Some(""),
+            EmployeeId::Absent => Some(""),
             EmployeeId::Id(id) => Some(id),
         }
     }
@@ -289,17 +300,17 @@ impl Index {
         Ok(self)
     }
 
-    /// A read-only index is used as it is, so it must have this mus's schema.
+    /// A read-only index is used as it is, so it must have a schema this mus reads
+    /// without bringing it up to date ([`READABLE_FROM`] to [`SCHEMA_VERSION`]).
     fn check_read_only_version(self) -> Result<Index> {
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| self.error(e))?;
-        if version != SCHEMA_VERSION {
+        let version = schema_version(&self.conn).map_err(|e| self.error(e))?;
+        if !(READABLE_FROM..=SCHEMA_VERSION).contains(&version) {
             return Err(Error::Archive {
                 path: self.path,
                 message: format!(
-                    "the index has schema version {version}, this mus reads {SCHEMA_VERSION};                          a read-only archive cannot be brought up to date (open it once with                          write access, or use the mus that wrote it)"
+                    "the index has schema version {version}, this mus reads {READABLE_FROM} to \
+                     {SCHEMA_VERSION}; a read-only archive cannot be brought up to date (open \
+                     it once with write access, or use the mus that wrote it)"
                 ),
             });
         }
@@ -470,10 +481,16 @@ fn select<P: rusqlite::Params>(
     condition: &str,
     params: P,
 ) -> rusqlite::Result<Vec<ArchivedGuide>> {
+    // A read-only index of schema 2 has no employee ids: none is recorded.
+    let employee_id = if schema_version(conn)? >= 3 {
+        "g.employee_id"
+    } else {
+        "NULL"
+    };
     let mut statement = conn.prepare(&format!(
         "SELECT g.id, g.guide_id, g.version, g.leader, g.unit, g.level, g.focus, g.dialogue_date,
                 g.year, g.framework, g.path, g.sha256, g.size, g.status, g.added_at,
-                g.employee_id
+                {employee_id}
          FROM guides g WHERE {condition}
          ORDER BY g.year, g.unit, g.leader, g.guide_id, g.version"
     ))?;
@@ -537,6 +554,10 @@ fn select<P: rusqlite::Params>(
     Ok(out)
 }
 
+fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
 /// Brings the schema to [`SCHEMA_VERSION`], all steps in one transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let error = |e: rusqlite::Error| Error::Archive {
@@ -552,9 +573,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     };
     // An index that is up to date is not written to, so list, status and verify work on
     // an archive this user may only read.
-    let current: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(error)?;
+    let current = schema_version(conn).map_err(error)?;
     match current.cmp(&SCHEMA_VERSION) {
         std::cmp::Ordering::Equal => return Ok(()),
         std::cmp::Ordering::Greater => return Err(newer(current)),
@@ -602,7 +621,8 @@ fn ensure_file(dir: &Path, path: &Path, create: bool) -> Result<()> {
         Err(e) => Err(Error::io(&path, e)),
         Ok(meta) if !meta.is_file() => Err(Error::Archive {
             path,
-            message: "is not a regular file (a link, or a folder); the index must be                               a file in the archive folder"
+            message: "is not a regular file (a link, or a folder); the index must be a file \
+                      in the archive folder"
                 .into(),
         }),
         Ok(_) => Ok(()),
@@ -765,6 +785,70 @@ mod tests {
         );
     }
 
+    /// An index an earlier mus made (schema 2, no employee ids) is read as it is where it
+    /// may not be written: its guides' ids are not recorded. One older than that, or
+    /// newer than this mus, is refused with what to do.
+    #[test]
+    fn a_read_only_index_of_schema_2_is_read_with_no_employee_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = Index::open(dir.path(), true).unwrap();
+        let guide = ArchivedGuide {
+            guide_id: "2026-1A2B3C4D".into(),
+            version: 1,
+            leader: "Åse".into(),
+            unit: "Syd".into(),
+            level: "chef".into(),
+            focus: vec!["saet-retning".into()],
+            dialogue_date: "2026-01-15".into(),
+            year: 2026,
+            framework: "soenderborg 2024".into(),
+            path: "2026/syd/aase-2026-1a2b3c4d.pdf".into(),
+            sha256: "ab".repeat(32),
+            size: 1234,
+            status: Status::Signed,
+            added_at: "2026-02-01T10:00:00Z".into(),
+            signatures: Vec::new(),
+            employee_id: EmployeeId::Id("100042".into()),
+        };
+        let tx = index.begin().unwrap();
+        insert(&tx, &guide).unwrap();
+        tx.commit().unwrap();
+        index
+            .conn
+            .execute_batch("ALTER TABLE guides DROP COLUMN employee_id; PRAGMA user_version = 2;")
+            .unwrap();
+        let index = index.check_read_only_version().unwrap();
+        assert_eq!(
+            index.all().unwrap(),
+            vec![ArchivedGuide {
+                employee_id: EmployeeId::NotRecorded,
+                ..guide
+            }]
+        );
+        for version in [1, SCHEMA_VERSION + 1] {
+            index
+                .conn
+                .pragma_update(None, "user_version", version)
+                .unwrap();
+            let err = Index {
+                conn: Connection::open(&index.path).unwrap(),
+                path: index.path.clone(),
+            }
+            .check_read_only_version()
+            .err()
+            .unwrap()
+            .to_string();
+            assert!(
+                err.ends_with(&format!(
+                    "the index has schema version {version}, this mus reads 2 to \
+                     {SCHEMA_VERSION}; a read-only archive cannot be brought up to date (open \
+                     it once with write access, or use the mus that wrote it)"
+                )),
+                "{err}"
+            );
+        }
+    }
+
     /// Issue 18: on a network drive the index keeps a rollback journal; one that was
     /// switched to WAL elsewhere (on the server's own disk) is switched back.
     #[test]
@@ -832,7 +916,7 @@ mod tests {
         // A guide that names no employee id, and one archived before the index recorded
         // them (NULL), are told apart.
         let others = [
-            (EmployeeId::None, "Bo", "ef"),
+            (EmployeeId::Absent, "Bo", "ef"),
             (EmployeeId::NotRecorded, "Cai", "01"),
         ]
         .map(|(employee_id, leader, sha)| ArchivedGuide {

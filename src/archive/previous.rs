@@ -15,16 +15,14 @@ use crate::archive::{Archive, ArchivedGuide, EmployeeId, Status};
 use crate::base::text::normalize;
 use crate::model::people::People;
 
-/// An archived guide, with the employee id its identity names and what it carries over,
-/// or why it cannot be read.
+/// An archived guide and what it carries over, or why it cannot be read.
 #[derive(Debug, Clone)]
 struct Candidate {
+    /// Its employee id as the index recorded it; for a guide archived by a mus that did
+    /// not record it there, as its file says (read when the archive is opened).
     guide: ArchivedGuide,
-    /// From the index; for a guide archived by a mus that did not record it there, from
-    /// the file, read when the archive is opened.
-    employee_id: Option<String>,
     path: PathBuf,
-    /// Read the first time a row's lookup chooses the guide (or with its employee id).
+    /// Read the first time a row's lookup chooses the guide (or for its employee id).
     carried: OnceLock<std::result::Result<Box<Carried>, String>>,
 }
 
@@ -73,25 +71,18 @@ impl PreviousArchive {
         drop(archive);
         let candidates = guides
             .into_par_iter()
-            .map(|guide| {
+            .map(|mut guide| {
                 let path = root.join(&guide.path);
                 let carried = OnceLock::new();
-                let employee_id = match &guide.employee_id {
-                    EmployeeId::Id(id) => Some(id.clone()),
-                    EmployeeId::None => None,
-                    EmployeeId::NotRecorded => {
-                        let read = read_archived(&path, &guide).map(Box::new);
-                        let id = read
-                            .as_ref()
-                            .ok()
-                            .and_then(|c| c.identity.employee_id.clone());
-                        let _ = carried.set(read);
-                        id
+                if guide.employee_id == EmployeeId::NotRecorded {
+                    let read = read_archived(&path, &guide).map(Box::new);
+                    if let Ok(read) = &read {
+                        guide.employee_id = EmployeeId::of(read.identity.employee_id.as_deref());
                     }
-                };
+                    let _ = carried.set(read);
+                }
                 Candidate {
                     guide,
-                    employee_id,
                     path,
                     carried,
                 }
@@ -105,8 +96,11 @@ impl PreviousArchive {
         let mut by_employee_id: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, candidate) in candidates.iter().enumerate() {
-            if let Some(id) = &candidate.employee_id {
-                by_employee_id.entry(id.clone()).or_default().push(index);
+            if let Some(id) = candidate.guide.employee_id.id() {
+                by_employee_id
+                    .entry(id.to_string())
+                    .or_default()
+                    .push(index);
             }
             let name = normalize(&candidate.guide.leader);
             if !name.is_empty() {
@@ -128,11 +122,10 @@ impl PreviousArchive {
     /// The candidates at `indices` from before `year`.
     fn before<'a>(
         &'a self,
-        indices: Option<&'a Vec<usize>>,
+        indices: Option<&'a [usize]>,
         year: i32,
     ) -> impl Iterator<Item = &'a Candidate> {
         indices
-            .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
             .map(|&i| &self.candidates[i])
@@ -144,13 +137,20 @@ impl PreviousArchive {
         // By employee id alone when a guide has the row's: a name or unit that changed
         // since does not matter. Guides with another id are other people's.
         let mut matches: Vec<&Candidate> = match &people.employee_id {
-            Some(id) => self.before(self.by_employee_id.get(id), year).collect(),
+            Some(id) => self
+                .before(self.by_employee_id.get(id).map(Vec::as_slice), year)
+                .collect(),
             None => Vec::new(),
         };
         if matches.is_empty() {
             matches = self
-                .before(self.by_name.get(&normalize(&people.name)), year)
-                .filter(|c| c.employee_id.is_none() || people.employee_id.is_none())
+                .before(
+                    self.by_name
+                        .get(&normalize(&people.name))
+                        .map(Vec::as_slice),
+                    year,
+                )
+                .filter(|c| c.guide.employee_id.id().is_none() || people.employee_id.is_none())
                 .filter(|c| same_leader(people, &c.guide))
                 .collect();
         }
@@ -286,7 +286,6 @@ mod tests {
                 signatures: Vec::new(),
                 employee_id: EmployeeId::of(employee),
             },
-            employee_id: employee.map(str::to_string),
             path: PathBuf::from(format!("/nonexistent/{id}.pdf")),
             carried: OnceLock::from(Err("missing".into())),
         }
