@@ -1,5 +1,6 @@
 //! The archive's index: an SQLite database beside the archived files that records, per
-//! archived file, which guide it is, where it lies, its SHA-256 and its signatures.
+//! archived file, which guide it is (and the employee id it names), where it lies, its
+//! SHA-256 and its signatures.
 //!
 //! Not responsible for the files themselves (`archive`), and holds nothing of a guide's
 //! answers. The schema is versioned with `PRAGMA user_version`; [`migrate`] brings an
