@@ -367,8 +367,8 @@ fn dry_run_lines(dir: &Path, archive: &Path) -> Vec<String> {
 
 /// The index records the employee id each archived guide names, so `--previous` finds a
 /// renamed leader's guide without reading every archived file; an archive whose index an
-/// earlier mus made (schema 2, no such column) is brought up to date and its guides' ids
-/// are read from their files, with the same result.
+/// earlier mus made (schema 2, no such column) is brought up to date, its guides' ids are
+/// read from their files, with the same result, and recorded by a batch that goes ahead.
 #[test]
 fn employee_ids_come_from_the_index_and_from_the_files_of_an_older_index() {
     let dir = tempfile::tempdir().unwrap();
@@ -415,13 +415,27 @@ fn employee_ids_come_from_the_index_and_from_the_files_of_an_older_index() {
         .unwrap();
     }
     assert_eq!(dry_run_lines(dir.path(), &archive), from_index);
-    // Brought up to date, with the ids not recorded (NULL): each file says its own.
+    // Brought up to date, with the ids not recorded (NULL): each file says its own, and a
+    // dry run writes none of them.
     let conn = rusqlite::Connection::open(&index).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, 3);
     assert!(ids(&index).iter().all(|(_, id)| id.is_none()));
+    // A batch that goes ahead records them, for the next one.
+    mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(dir.path().join("2027"))
+        .arg("--previous")
+        .arg(&archive)
+        .args(["--date", "2027-02-01", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(ids(&index), recorded);
+    assert_eq!(dry_run_lines(dir.path(), &archive), from_index);
 }
 
 #[test]

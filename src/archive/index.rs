@@ -318,6 +318,32 @@ impl Index {
         Ok(self)
     }
 
+    /// Records the employee ids read from the files of guides an earlier mus archived
+    /// (by their SHA-256; a row that has one already is left as it is), when this index
+    /// may be written. How many rows were updated.
+    pub fn record_employee_ids(&mut self, learned: &[(String, EmployeeId)]) -> Result<usize> {
+        let read_only = self
+            .conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| self.error(e))?;
+        if read_only || learned.is_empty() {
+            return Ok(0);
+        }
+        let path = self.path.clone();
+        let tx = self.begin()?;
+        let mut updated = 0;
+        for (sha256, employee_id) in learned {
+            updated += tx
+                .execute(
+                    "UPDATE guides SET employee_id = ?1 WHERE sha256 = ?2 AND employee_id IS NULL",
+                    params![employee_id.column(), sha256],
+                )
+                .map_err(|e| db_error(&path, e))?;
+        }
+        tx.commit().map_err(|e| db_error(&path, e))?;
+        Ok(updated)
+    }
+
     /// A new index at `path` (a temporary file `rebuild` renames into place later), with
     /// the current schema and a rollback journal: a WAL beside a temporary name would be
     /// left behind by the rename.

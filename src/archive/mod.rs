@@ -175,6 +175,12 @@ impl Archive {
         self.index.all()
     }
 
+    /// Records employee ids read from the files of guides an earlier mus archived (see
+    /// [`Index::record_employee_ids`]); nothing where the index may not be written.
+    pub fn record_employee_ids(&mut self, learned: &[(String, EmployeeId)]) -> Result<usize> {
+        self.index.record_employee_ids(learned)
+    }
+
     /// Judges one file and, when it is a guide with its signatures in order, stores it
     /// and records it. `Err` only when the archive itself fails (a fatal error).
     pub fn add(&mut self, bytes: &[u8], policy: &Policy) -> Result<Added> {

@@ -33,6 +33,9 @@ struct Candidate {
 pub struct PreviousArchive {
     dir: PathBuf,
     candidates: Vec<Candidate>,
+    /// The employee ids read from the files of guides an earlier mus archived (the index
+    /// has none for them), by the file's SHA-256: see [`record_employee_ids`].
+    learned: Vec<(String, EmployeeId)>,
     /// Indices into `candidates`, ascending, by the employee id the guide names.
     by_employee_id: HashMap<String, Vec<usize>>,
     /// Indices into `candidates`, ascending, by the leader's name as `normalize` folds it.
@@ -69,26 +72,39 @@ impl PreviousArchive {
         guides.dedup_by(|later, kept| later.guide_id == kept.guide_id);
         let root = archive.dir().to_path_buf();
         drop(archive);
-        let candidates = guides
+        // A guide an earlier mus archived has no employee id in the index: its file says
+        // it, read now (and what it carries kept), and recorded later by a batch that
+        // goes ahead.
+        let (candidates, learned): (Vec<Candidate>, Vec<Option<(String, EmployeeId)>>) = guides
             .into_par_iter()
             .map(|mut guide| {
                 let path = root.join(&guide.path);
                 let carried = OnceLock::new();
+                let mut learned = None;
                 if guide.employee_id == EmployeeId::NotRecorded {
                     let read = read_archived(&path, &guide).map(Box::new);
                     if let Ok(read) = &read {
                         guide.employee_id = EmployeeId::of(read.identity.employee_id.as_deref());
+                        learned = Some((guide.sha256.clone(), guide.employee_id.clone()));
                     }
                     let _ = carried.set(read);
                 }
-                Candidate {
+                let candidate = Candidate {
                     guide,
                     path,
                     carried,
-                }
+                };
+                (candidate, learned)
             })
-            .collect();
-        Ok(PreviousArchive::new(dir, candidates))
+            .unzip();
+        let mut archive = PreviousArchive::new(dir, candidates);
+        archive.learned = learned.into_iter().flatten().collect();
+        Ok(archive)
+    }
+
+    /// What [`record_employee_ids`] records for the next batch.
+    pub fn learned(&self) -> &[(String, EmployeeId)] {
+        &self.learned
     }
 
     /// The archive in `dir` of these guides, found by id and by name.
@@ -110,6 +126,7 @@ impl PreviousArchive {
         PreviousArchive {
             dir: dir.to_path_buf(),
             candidates,
+            learned: Vec::new(),
             by_employee_id,
             by_name,
         }
@@ -254,6 +271,16 @@ impl Lookup {
             _ => None,
         }
     }
+}
+
+/// Records in the index of the archive in `dir` the employee ids a batch read from the
+/// files of guides an earlier mus archived, so the next batch need not read them (where
+/// the index may be written; see `Index::record_employee_ids`). How many were recorded.
+pub fn record_employee_ids(dir: &Path, learned: &[(String, EmployeeId)]) -> Result<usize> {
+    if learned.is_empty() {
+        return Ok(0);
+    }
+    Archive::open(dir, false)?.record_employee_ids(learned)
 }
 
 #[cfg(test)]

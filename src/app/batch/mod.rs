@@ -16,7 +16,8 @@ use rayon::prelude::*;
 use crate::app::inputs;
 use crate::app::{Input, Result};
 use crate::archive::answers::Carried;
-use crate::archive::previous::{Lookup, PreviousArchive};
+use crate::archive::previous::{self, Lookup, PreviousArchive};
+use crate::archive::EmployeeId;
 use crate::base::error::Error as BaseError;
 use crate::compose::templates::Templates;
 use crate::model::error::Error as ModelError;
@@ -90,6 +91,9 @@ pub struct FollowUps {
     /// The archive they were looked up in.
     pub dir: PathBuf,
     pub lookups: Vec<Lookup>,
+    /// Employee ids read from the files of guides an earlier mus archived, recorded in
+    /// the archive's index when the batch runs (a dry run writes nothing).
+    pub learned: Vec<(String, EmployeeId)>,
 }
 
 /// What a run did.
@@ -235,6 +239,7 @@ impl Checked {
             check.previous = Some(FollowUps {
                 dir: archive.dir().to_path_buf(),
                 lookups,
+                learned: archive.learned().to_vec(),
             });
         }
         Ok(())
@@ -261,6 +266,12 @@ impl Checked {
         let (outcomes, summary) =
             self.config
                 .produce_following(&check.entries, &following, progress)?;
+        if let Some(follow) = &check.previous {
+            // For the next batch, which then reads only the files it follows up. Only
+            // that is lost where the index cannot be written (a read-only share, an
+            // archive busy for a minute): the guides are made.
+            let _ = previous::record_employee_ids(&follow.dir, &follow.learned);
+        }
         let several = check.previous.as_ref().map_or(0, |f| {
             f.lookups
                 .iter()
