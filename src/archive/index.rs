@@ -21,6 +21,9 @@ pub const INDEX_FILE: &str = "index.sqlite";
 /// fsyncs and a commit; on a busy disk or a network drive, seconds each) before it gives up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How long recording employee ids a batch read waits for another mus writing the index.
+const RECORD_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The schema version this mus writes.
 pub const SCHEMA_VERSION: i64 = 3;
 
@@ -320,7 +323,8 @@ impl Index {
 
     /// Records the employee ids read from the files of guides an earlier mus archived
     /// (by their SHA-256; a row that has one already is left as it is), when this index
-    /// may be written. How many rows were updated.
+    /// may be written. How many rows were updated. A cache for the next batch, so it
+    /// waits for another mus writing the index a moment ([`RECORD_WAIT`]), not a minute.
     pub fn record_employee_ids(&mut self, learned: &[(String, EmployeeId)]) -> Result<usize> {
         let read_only = self
             .conn
@@ -330,17 +334,26 @@ impl Index {
             return Ok(0);
         }
         let path = self.path.clone();
-        let tx = self.begin()?;
-        let mut updated = 0;
-        for (sha256, employee_id) in learned {
-            updated += tx
-                .execute(
+        let record = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut updated = 0;
+            for (sha256, employee_id) in learned {
+                updated += tx.execute(
                     "UPDATE guides SET employee_id = ?1 WHERE sha256 = ?2 AND employee_id IS NULL",
                     params![employee_id.column(), sha256],
-                )
-                .map_err(|e| db_error(&path, e))?;
-        }
-        tx.commit().map_err(|e| db_error(&path, e))?;
+                )?;
+            }
+            tx.commit()?;
+            Ok(updated)
+        };
+        self.conn
+            .busy_timeout(RECORD_WAIT)
+            .map_err(|e| db_error(&path, e))?;
+        let updated = record(&mut self.conn);
+        // Back to the wait of everything else this index does.
+        let restored = self.conn.busy_timeout(BUSY_TIMEOUT);
+        let updated = updated.map_err(|e| db_error(&path, e))?;
+        restored.map_err(|e| db_error(&path, e))?;
         Ok(updated)
     }
 
@@ -874,6 +887,63 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// Ids read from files are recorded only where none is: by SHA-256, NULL only.
+    #[test]
+    fn recorded_employee_ids_fill_only_what_was_not_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = Index::open(dir.path(), true).unwrap();
+        let guide = |n: u8, employee_id: EmployeeId| ArchivedGuide {
+            guide_id: format!("2026-{n}"),
+            version: 1,
+            leader: format!("Leder {n}"),
+            unit: "Syd".into(),
+            level: "chef".into(),
+            focus: Vec::new(),
+            dialogue_date: "2026-01-15".into(),
+            year: 2026,
+            framework: "soenderborg 2024".into(),
+            path: format!("2026/syd/{n}.pdf"),
+            sha256: format!("{n:02x}").repeat(32),
+            size: 1,
+            status: Status::Signed,
+            added_at: "2026-02-01T10:00:00Z".into(),
+            signatures: Vec::new(),
+            employee_id,
+        };
+        let guides = [
+            guide(1, EmployeeId::NotRecorded),
+            guide(2, EmployeeId::NotRecorded),
+            guide(3, EmployeeId::Id("7".into())),
+        ];
+        let tx = index.begin().unwrap();
+        for g in &guides {
+            insert(&tx, g).unwrap();
+        }
+        tx.commit().unwrap();
+        let learned = [
+            (guides[0].sha256.clone(), EmployeeId::Id("100001".into())),
+            (guides[1].sha256.clone(), EmployeeId::Absent),
+            // Not what the index has: left as it is.
+            (guides[2].sha256.clone(), EmployeeId::Id("8".into())),
+        ];
+        assert_eq!(index.record_employee_ids(&learned).unwrap(), 2);
+        let ids: Vec<EmployeeId> = index
+            .all()
+            .unwrap()
+            .into_iter()
+            .map(|g| g.employee_id)
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                EmployeeId::Id("100001".into()),
+                EmployeeId::Absent,
+                EmployeeId::Id("7".into())
+            ]
+        );
+        assert_eq!(index.record_employee_ids(&learned).unwrap(), 0);
     }
 
     /// Issue 18: on a network drive the index keeps a rollback journal; one that was

@@ -29,7 +29,9 @@ struct Candidate {
 /// The guides of an archive, found by employee id and by folded name: a row's lookup
 /// looks only at the guides that could be its leader's, so a batch of n rows against an
 /// archive of m guides costs n + m, not n × m; and a guide's file is read only when a
-/// row follows it up (once, however many rows do), not every guide of every year.
+/// row follows it up (once, however many rows do), not every guide of every year — but
+/// for a guide an earlier mus archived, whose employee id only its file has until a
+/// batch records it in the index.
 pub struct PreviousArchive {
     dir: PathBuf,
     candidates: Vec<Candidate>,
@@ -62,7 +64,7 @@ pub enum Lookup {
 impl PreviousArchive {
     /// Opens the archive in `dir`: who each guide is for, from the index. Of a guide
     /// archived in several versions, the newest counts. A guide's file is read when a
-    /// lookup chooses it; the signatures are not checked again then: the archive judged
+    /// lookup chooses it (or now, when the index has no employee id for it); the signatures are not checked again then: the archive judged
     /// them when it took the file, and a file that is no longer the one it took (its
     /// SHA-256) is not used.
     pub fn open(dir: &Path) -> Result<PreviousArchive> {

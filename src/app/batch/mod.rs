@@ -1,6 +1,8 @@
 //! A department's guides from an HR roster: [`load`] the roster and what the guides are
 //! made from, [`Batch::check`] every row (what `--dry-run` sees, and which of last year's
-//! guides each row follows up), [`Checked::run`] to write the guides and the manifest.
+//! guides each row follows up), [`Checked::run`] to write the guides and the manifest
+//! (and, with `previous`, the employee ids it read from archived files into the
+//! archive's index).
 //!
 //! A roster with problems is written only with `keep_going` (the valid rows); otherwise
 //! nothing is written at all.
@@ -92,7 +94,7 @@ pub struct FollowUps {
     pub dir: PathBuf,
     pub lookups: Vec<Lookup>,
     /// Employee ids read from the files of guides an earlier mus archived, recorded in
-    /// the archive's index when the batch runs (a dry run writes nothing).
+    /// the archive's index when the batch runs (a dry run records none).
     pub learned: Vec<(String, EmployeeId)>,
 }
 
@@ -245,8 +247,10 @@ impl Checked {
         Ok(())
     }
 
-    /// Makes the guides `check` found valid, writes what changed and the manifest.
-    /// Refused, with nothing written, when `check` does not proceed.
+    /// Makes the guides `check` found valid, writes what changed and the manifest; with
+    /// `previous`, then records in the archive's index the employee ids read from files
+    /// ([`FollowUps::learned`]). Refused, with nothing written, when `check` does not
+    /// proceed.
     pub fn run(&self, check: &RosterCheck, progress: &dyn Progress) -> Result<BatchReport> {
         if !check.proceeds() {
             return Err(ModelError::Rows {
@@ -268,8 +272,8 @@ impl Checked {
                 .produce_following(&check.entries, &following, progress)?;
         if let Some(follow) = &check.previous {
             // For the next batch, which then reads only the files it follows up. Only
-            // that is lost where the index cannot be written (a read-only share, an
-            // archive busy for a minute): the guides are made.
+            // that is lost where the index cannot be written (a read-only share, another
+            // mus writing it for more than a moment): the guides are made.
             let _ = previous::record_employee_ids(&follow.dir, &follow.learned);
         }
         let several = check.previous.as_ref().map_or(0, |f| {
