@@ -322,18 +322,7 @@ fn a_batch_follows_up_exactly_the_rows_whose_last_guide_is_archived() {
 fn a_dry_run_says_per_row_what_would_be_followed_up() {
     let dir = tempfile::tempdir().unwrap();
     let archive = last_years_archive(dir.path());
-    let run = mus()
-        .arg("batch")
-        .arg(example_roster())
-        .arg("--out-dir")
-        .arg(dir.path().join("2027"))
-        .arg("--previous")
-        .arg(&archive)
-        .args(["--date", "2027-02-01", "--dry-run"])
-        .assert()
-        .success();
-    let stdout = String::from_utf8(run.get_output().stdout.clone()).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
+    let lines = dry_run_lines(dir.path(), &archive);
     assert!(
         lines[0].contains(" · follows up ")
             && lines[0].contains("2026/dagtilbud-nord/mette-soegaard-2026-"),

@@ -825,6 +825,28 @@ mod tests {
         );
     }
 
+    /// Guide `n` of 2026, as the employee id tests need one.
+    fn archived(n: u8, employee_id: EmployeeId) -> ArchivedGuide {
+        ArchivedGuide {
+            guide_id: format!("2026-{n}"),
+            version: 1,
+            leader: format!("Leder {n}"),
+            unit: "Syd".into(),
+            level: "chef".into(),
+            focus: vec!["saet-retning".into()],
+            dialogue_date: "2026-01-15".into(),
+            year: 2026,
+            framework: "soenderborg 2024".into(),
+            path: format!("2026/syd/{n}.pdf"),
+            sha256: format!("{n:02x}").repeat(32),
+            size: 1234,
+            status: Status::Signed,
+            added_at: "2026-02-01T10:00:00Z".into(),
+            signatures: Vec::new(),
+            employee_id,
+        }
+    }
+
     /// An index an earlier mus made (schema 2, no employee ids) is read as it is where it
     /// may not be written: its guides' ids are not recorded. One older than that, or
     /// newer than this mus, is refused with what to do.
@@ -832,24 +854,7 @@ mod tests {
     fn a_read_only_index_of_schema_2_is_read_with_no_employee_ids() {
         let dir = tempfile::tempdir().unwrap();
         let mut index = Index::open(dir.path(), true).unwrap();
-        let guide = ArchivedGuide {
-            guide_id: "2026-1A2B3C4D".into(),
-            version: 1,
-            leader: "Åse".into(),
-            unit: "Syd".into(),
-            level: "chef".into(),
-            focus: vec!["saet-retning".into()],
-            dialogue_date: "2026-01-15".into(),
-            year: 2026,
-            framework: "soenderborg 2024".into(),
-            path: "2026/syd/aase-2026-1a2b3c4d.pdf".into(),
-            sha256: "ab".repeat(32),
-            size: 1234,
-            status: Status::Signed,
-            added_at: "2026-02-01T10:00:00Z".into(),
-            signatures: Vec::new(),
-            employee_id: EmployeeId::Id("100042".into()),
-        };
+        let guide = archived(1, EmployeeId::Id("100042".into()));
         let tx = index.begin().unwrap();
         insert(&tx, &guide).unwrap();
         tx.commit().unwrap();
@@ -894,28 +899,10 @@ mod tests {
     fn recorded_employee_ids_fill_only_what_was_not_recorded() {
         let dir = tempfile::tempdir().unwrap();
         let mut index = Index::open(dir.path(), true).unwrap();
-        let guide = |n: u8, employee_id: EmployeeId| ArchivedGuide {
-            guide_id: format!("2026-{n}"),
-            version: 1,
-            leader: format!("Leder {n}"),
-            unit: "Syd".into(),
-            level: "chef".into(),
-            focus: Vec::new(),
-            dialogue_date: "2026-01-15".into(),
-            year: 2026,
-            framework: "soenderborg 2024".into(),
-            path: format!("2026/syd/{n}.pdf"),
-            sha256: format!("{n:02x}").repeat(32),
-            size: 1,
-            status: Status::Signed,
-            added_at: "2026-02-01T10:00:00Z".into(),
-            signatures: Vec::new(),
-            employee_id,
-        };
         let guides = [
-            guide(1, EmployeeId::NotRecorded),
-            guide(2, EmployeeId::NotRecorded),
-            guide(3, EmployeeId::Id("7".into())),
+            archived(1, EmployeeId::NotRecorded),
+            archived(2, EmployeeId::NotRecorded),
+            archived(3, EmployeeId::Id("7".into())),
         ];
         let tx = index.begin().unwrap();
         for g in &guides {

@@ -64,9 +64,9 @@ pub enum Lookup {
 impl PreviousArchive {
     /// Opens the archive in `dir`: who each guide is for, from the index. Of a guide
     /// archived in several versions, the newest counts. A guide's file is read when a
-    /// lookup chooses it (or now, when the index has no employee id for it); the signatures are not checked again then: the archive judged
-    /// them when it took the file, and a file that is no longer the one it took (its
-    /// SHA-256) is not used.
+    /// lookup chooses it (or now, when the index has no employee id for it); its
+    /// signatures are not checked again then: the archive judged them when it took the
+    /// file, and a file that is no longer the one it took (its SHA-256) is not used.
     pub fn open(dir: &Path) -> Result<PreviousArchive> {
         let archive = Archive::open(dir, false)?;
         let mut guides = archive.guides()?;
@@ -99,18 +99,21 @@ impl PreviousArchive {
                 (candidate, learned)
             })
             .unzip();
-        let mut archive = PreviousArchive::new(dir, candidates);
-        archive.learned = learned.into_iter().flatten().collect();
-        Ok(archive)
+        let learned = learned.into_iter().flatten().collect();
+        Ok(PreviousArchive::new(dir, candidates, learned))
     }
 
-    /// What [`record_employee_ids`] records for the next batch.
-    pub fn learned(&self) -> &[(String, EmployeeId)] {
-        &self.learned
+    /// What [`record_employee_ids`] records for the next batch, once the lookups are done.
+    pub fn into_learned(self) -> Vec<(String, EmployeeId)> {
+        self.learned
     }
 
     /// The archive in `dir` of these guides, found by id and by name.
-    fn new(dir: &Path, candidates: Vec<Candidate>) -> PreviousArchive {
+    fn new(
+        dir: &Path,
+        candidates: Vec<Candidate>,
+        learned: Vec<(String, EmployeeId)>,
+    ) -> PreviousArchive {
         let mut by_employee_id: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, candidate) in candidates.iter().enumerate() {
@@ -128,7 +131,7 @@ impl PreviousArchive {
         PreviousArchive {
             dir: dir.to_path_buf(),
             candidates,
-            learned: Vec::new(),
+            learned,
             by_employee_id,
             by_name,
         }
@@ -162,6 +165,7 @@ impl PreviousArchive {
             None => Vec::new(),
         };
         if matches.is_empty() {
+            // The same name, folded (the map's key), as `archive status` folds it.
             matches = self
                 .before(
                     self.by_name
@@ -170,7 +174,7 @@ impl PreviousArchive {
                     year,
                 )
                 .filter(|c| c.guide.employee_id.id().is_none() || people.employee_id.is_none())
-                .filter(|c| same_leader(people, &c.guide))
+                .filter(|c| same_unit(people, &c.guide))
                 .collect();
         }
         let Some(newest) = matches.iter().map(|c| c.guide.year).max() else {
@@ -232,15 +236,12 @@ fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carr
     answers::read_archived(&bytes, signing).map_err(|e| e.to_string())
 }
 
-/// The same leader as `archive status` has it: the same name, folded, and the same unit
-/// when both name one.
-fn same_leader(people: &People, guide: &ArchivedGuide) -> bool {
-    let name = normalize(&people.name);
-    !name.is_empty()
-        && name == normalize(&guide.leader)
-        && (people.unit.trim().is_empty()
-            || guide.unit.trim().is_empty()
-            || normalize(&people.unit) == normalize(&guide.unit))
+/// The same unit as `archive status` has it, for a leader of the same name: folded, and
+/// any unit when either names none.
+fn same_unit(people: &People, guide: &ArchivedGuide) -> bool {
+    people.unit.trim().is_empty()
+        || guide.unit.trim().is_empty()
+        || normalize(&people.unit) == normalize(&guide.unit)
 }
 
 impl Lookup {
@@ -342,6 +343,7 @@ mod tests {
                 candidate("2026-D", 2026, "Åse Ærø", "Nord", None),
                 candidate("2026-E", 2026, "Åse Ærø", "", None),
             ],
+            Vec::new(),
         );
         // With id 1: no guide has it, so those without an id and the same name count;
         // two of 2026 (the unit-less one matches any unit).

@@ -100,7 +100,7 @@ impl Content {
     fn positions(&mut self, values: &[f32], operator: &[u8]) {
         self.start();
         for &value in values {
-            write_hundredths(&mut self.out, hundredths(value));
+            save::write_fixed(&mut self.out, hundredths(value), 2);
             self.out.push(b' ');
         }
         self.operator(operator);
@@ -159,9 +159,9 @@ impl Content {
         let to = (hundredths(x), hundredths(y));
         let (from_x, from_y) = std::mem::replace(&mut self.line_start, to);
         self.start();
-        write_hundredths(&mut self.out, to.0 - from_x);
+        save::write_fixed(&mut self.out, to.0 - from_x, 2);
         self.out.push(b' ');
-        write_hundredths(&mut self.out, to.1 - from_y);
+        save::write_fixed(&mut self.out, to.1 - from_y, 2);
         self.out.extend_from_slice(b" Td");
     }
 
@@ -254,20 +254,6 @@ fn hundredths(value: f32) -> i64 {
         scaled as i64
     } else {
         0
-    }
-}
-
-/// A number of hundredths as a PDF real: `-1.5` for -150, `0.07` for 7, `12` for 1200.
-fn write_hundredths(out: &mut Vec<u8>, value: i64) {
-    if value < 0 {
-        out.push(b'-');
-    }
-    let (whole, fraction) = (value.unsigned_abs() / 100, value.unsigned_abs() % 100);
-    save::write_int(out, whole as i64);
-    match fraction {
-        0 => {}
-        f if f % 10 == 0 => out.extend_from_slice(&[b'.', b'0' + (f / 10) as u8]),
-        f => out.extend_from_slice(&[b'.', b'0' + (f / 10) as u8, b'0' + (f % 10) as u8]),
     }
 }
 
@@ -443,7 +429,7 @@ mod tests {
             (-100, "-1"),
         ] {
             let mut out = Vec::new();
-            write_hundredths(&mut out, value);
+            save::write_fixed(&mut out, value, 2);
             assert_eq!(String::from_utf8(out).unwrap(), text);
         }
         assert_eq!(hundredths(377.52673), 37753);

@@ -378,21 +378,26 @@ pub fn write_int(out: &mut Vec<u8>, value: i64) {
 /// A real without an exponent (PDF has none), to at most four decimals (a
 /// ten-thousandth of a point; an f32 holds about seven digits).
 pub fn write_real(out: &mut Vec<u8>, value: f32) {
-    const SCALE: i64 = 10_000;
-    let scaled = (value as f64 * SCALE as f64).round();
+    let scaled = (value as f64 * 10_000.0).round();
     // Out of PDF's range for reals anyway (ISO 32000-1, C.2), or not a number.
     if !scaled.is_finite() || scaled.abs() > 1e15 {
         out.push(b'0');
         return;
     }
-    let scaled = scaled as i64;
+    write_fixed(out, scaled as i64, 4);
+}
+
+/// `scaled` units of `10^-decimals` as a PDF real, without trailing zeros: -150 at two
+/// decimals is `-1.5`, 7 is `0.07`, 1200 is `12`.
+pub fn write_fixed(out: &mut Vec<u8>, scaled: i64, decimals: u32) {
+    let scale = 10_u64.pow(decimals);
     if scaled < 0 {
         out.push(b'-');
     }
-    let (whole, mut fraction) = (scaled.abs() / SCALE, scaled.abs() % SCALE);
-    write_int(out, whole);
+    let (whole, mut fraction) = (scaled.unsigned_abs() / scale, scaled.unsigned_abs() % scale);
+    write_int(out, whole as i64);
     if fraction != 0 {
-        let mut digits = 4;
+        let mut digits = decimals as usize;
         while fraction % 10 == 0 {
             fraction /= 10;
             digits -= 1;
@@ -400,7 +405,7 @@ pub fn write_real(out: &mut Vec<u8>, value: f32) {
         out.push(b'.');
         let text = itoa::Buffer::new().format(fraction).len();
         out.extend(std::iter::repeat_n(b'0', digits - text));
-        write_int(out, fraction);
+        write_int(out, fraction as i64);
     }
 }
 

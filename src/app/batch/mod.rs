@@ -241,7 +241,7 @@ impl Checked {
             check.previous = Some(FollowUps {
                 dir: archive.dir().to_path_buf(),
                 lookups,
-                learned: archive.learned().to_vec(),
+                learned: archive.into_learned(),
             });
         }
         Ok(())
