@@ -162,7 +162,7 @@ fn verify_after_older_mus(dir: &Path, file: &str, expected: &Expected) -> Option
         signatures: Vec::new(),
         employee_id: index::EmployeeId::Id("100042".into()),
     };
-    index::insert(&tx, &guide).unwrap();
+    index::insert(&tx, &guide, None).unwrap();
     tx.commit().unwrap();
     drop(idx);
     let mut cmd = common::archive(&archive);

@@ -354,77 +354,176 @@ fn dry_run_lines(dir: &Path, archive: &Path) -> Vec<String> {
     stdout.lines().map(str::to_string).collect()
 }
 
-/// The index records the employee id each archived guide names, so `--previous` finds a
-/// renamed leader's guide without reading every archived file; an archive whose index an
-/// earlier mus made (schema 2, no such column) is brought up to date, its guides' ids are
-/// read from their files, with the same result, and recorded by a batch that goes ahead.
+/// Per archived guide, its leader, the employee id and what it carries over (JSON) as the
+/// index at `index` records them.
+fn recorded(index: &Path) -> Vec<(String, Option<String>, Option<String>)> {
+    let conn = rusqlite::Connection::open(index).unwrap();
+    let mut statement = conn
+        .prepare("SELECT leader, employee_id, carried FROM guides ORDER BY leader, guide_id")
+        .unwrap();
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// This year's guides of the example roster following up `archive`, written to `out`, by
+/// file name.
+fn batch_following(archive: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(out)
+        .arg("--previous")
+        .arg(archive)
+        .args(["--date", "2027-02-01", "--quiet"])
+        .assert()
+        .success();
+    std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// The index records the employee id each archived guide names and what it carries over,
+/// so `--previous` finds a renamed leader's guide without reading every archived file; an
+/// archive whose index an earlier mus made (schema 2, neither column) is brought up to
+/// date, its guides' ids and answers are read from their files, with the same result, and
+/// recorded by a batch that goes ahead — as `archive add` recorded them.
 #[test]
 fn employee_ids_come_from_the_index_and_from_the_files_of_an_older_index() {
     let dir = tempfile::tempdir().unwrap();
     let archive = last_years_archive(dir.path());
     let index = archive.join("index.sqlite");
-    let ids = |index: &Path| -> Vec<(String, Option<String>)> {
-        let conn = rusqlite::Connection::open(index).unwrap();
-        let mut statement = conn
-            .prepare("SELECT leader, employee_id FROM guides ORDER BY leader, guide_id")
-            .unwrap();
-        statement
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
-    let recorded = ids(&index);
-    assert_eq!(recorded.len(), 4);
+    let as_added = recorded(&index);
+    assert_eq!(as_added.len(), 4);
     // Łukasz Øster's guide names his employee id; Eleni Papadopoulou's namesakes none.
     assert!(
-        recorded
+        as_added
             .iter()
-            .any(|(leader, id)| leader == "Łukasz Øster"
+            .any(|(leader, id, _)| leader == "Łukasz Øster"
                 && id.as_deref().is_some_and(|i| !i.is_empty())),
-        "{recorded:?}"
+        "{as_added:?}"
     );
     assert!(
-        recorded
+        as_added
             .iter()
-            .filter(|(leader, _)| leader == "Eleni Papadopoulou")
-            .all(|(_, id)| id.as_deref() == Some("")),
-        "{recorded:?}"
+            .filter(|(leader, _, _)| leader == "Eleni Papadopoulou")
+            .all(|(_, id, _)| id.as_deref() == Some("")),
+        "{as_added:?}"
     );
+    // Mette Søgaard's plan is recorded; every guide has a record.
+    assert!(as_added
+        .iter()
+        .all(|(_, _, carried)| carried.as_deref().is_some_and(|c| c.contains("\"plan\""))));
+    assert!(as_added
+        .iter()
+        .any(|(leader, _, carried)| leader == "Mette Søgaard"
+            && squeeze(carried.as_deref().unwrap()).contains(&squeeze(GOAL))));
     let from_index = dry_run_lines(dir.path(), &archive);
     assert!(from_index[1].contains("2026/dagtilbud-syd/lukasz-oester-2026-"));
+    let guides = batch_following(&archive, &dir.path().join("from-index"));
 
-    // The index as the mus before this one left it.
+    // The index as the mus of two versions ago left it.
     {
         let conn = rusqlite::Connection::open(&index).unwrap();
         conn.execute_batch(
-            "ALTER TABLE guides DROP COLUMN employee_id;
+            "ALTER TABLE guides DROP COLUMN carried;
+             ALTER TABLE guides DROP COLUMN employee_id;
              PRAGMA user_version = 2;",
         )
         .unwrap();
     }
     assert_eq!(dry_run_lines(dir.path(), &archive), from_index);
-    // Brought up to date, with the ids not recorded (NULL): each file says its own, and a
-    // dry run writes none of them.
+    // Brought up to date, with nothing recorded (NULL): each file says its own, and a dry
+    // run writes none of it.
     let conn = rusqlite::Connection::open(&index).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
-    assert!(ids(&index).iter().all(|(_, id)| id.is_none()));
-    // A batch that goes ahead records them, for the next one.
-    mus()
+    assert_eq!(version, 4);
+    assert!(recorded(&index)
+        .iter()
+        .all(|(_, id, carried)| id.is_none() && carried.is_none()));
+    // A batch that goes ahead makes the same guides from the files, and records what it
+    // read for the next one: exactly what `archive add` recorded.
+    assert_eq!(
+        batch_following(&archive, &dir.path().join("from-files")),
+        guides
+    );
+    assert_eq!(recorded(&index), as_added);
+    assert_eq!(dry_run_lines(dir.path(), &archive), from_index);
+}
+
+/// A batch takes what last year's guides carry over from the archive's index, not from
+/// their files, when the index has it — but only while the file is there as archived.
+#[test]
+fn a_batch_reads_last_years_plan_from_the_index_while_the_file_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = last_years_archive(dir.path());
+    let index = archive.join("index.sqlite");
+    let mette = "mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf";
+    // The record says another goal than the file: the guide shows the record's.
+    let conn = rusqlite::Connection::open(&index).unwrap();
+    let (path, carried): (String, String) = conn
+        .query_row(
+            "SELECT path, carried FROM guides WHERE leader = 'Mette Søgaard'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let goal = GOAL
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(carried.contains(&goal), "{carried}");
+    conn.execute(
+        "UPDATE guides SET carried = ?1 WHERE leader = 'Mette Søgaard'",
+        [carried.replacen(&goal, "Målet som indekset har det", 1)],
+    )
+    .unwrap();
+    let out = dir.path().join("2027");
+    batch_following(&archive, &out);
+    let text = squeeze(&pdf::text(&out.join(mette)));
+    assert!(
+        text.contains(&squeeze("Målet som indekset har det")),
+        "{text}"
+    );
+    assert!(!text.contains(&squeeze(&goal)));
+
+    // Her file gone: her row says so, and her guide follows nothing up.
+    std::fs::remove_file(archive.join(&path)).unwrap();
+    let run = mus()
         .arg("batch")
         .arg(example_roster())
         .arg("--out-dir")
-        .arg(dir.path().join("2027"))
+        .arg(&out)
         .arg("--previous")
         .arg(&archive)
-        .args(["--date", "2027-02-01", "--quiet"])
+        .args(["--date", "2027-02-01"])
         .assert()
         .success();
-    assert_eq!(ids(&index), recorded);
-    assert_eq!(dry_run_lines(dir.path(), &archive), from_index);
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    let roster = example_roster().display().to_string();
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with(&format!("note: {roster}:2: "))
+                && l.contains(&format!(
+                    "last year's guide {} cannot be read",
+                    archive.join(&path).display()
+                ))),
+        "{stderr}"
+    );
+    assert!(!pdf::text(&out.join(mette)).contains("Opfølgning på sidste års udviklingsplan"));
 }
 
 #[test]

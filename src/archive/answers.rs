@@ -92,7 +92,7 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
     let identity = GuideIdentity::from_document(&doc)?;
     let inspection = signature::inspect_read(pdf, &history, &doc, &[]);
     let signing = signing(&inspection, &identity);
-    Ok(carry(identity, &doc, signing))
+    Ok(Recorded::read(identity, &doc).carried(signing))
 }
 
 /// [`read`] for a file from the archive, which judged the whole file when it took it in
@@ -104,11 +104,76 @@ pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersErr
     GuideIdentity::sniff(pdf)?;
     let doc = signature::read_form(pdf)?;
     let identity = GuideIdentity::from_document(&doc)?;
-    Ok(carry(identity, &doc, signing))
+    Ok(Recorded::read(identity, &doc).carried(signing))
 }
 
-/// The plan and the ratings in `doc`'s form.
-fn carry(identity: GuideIdentity, doc: &lopdf::Document, signing: Signing) -> Carried {
+/// What an archived guide carries into next year's, but its signing (which the archive
+/// judges): recorded in the archive's index when it takes the file in, so a batch
+/// following up 1,000 guides need not read their files again (`archive::previous`).
+/// Stored as JSON; a record of another [`Recorded::FORMAT`] is not used, and the file is
+/// read instead.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Recorded {
+    format: u32,
+    identity: GuideIdentity,
+    plan: Vec<PlanRow>,
+    ratings: Vec<Rating>,
+    unclear: Vec<String>,
+}
+
+impl Recorded {
+    /// Changes whenever what is read from a guide's form, or how, changes: the records an
+    /// earlier mus made are then read again from the files.
+    pub const FORMAT: u32 = 1;
+
+    /// The plan and the ratings in `doc`'s form, whose identity is `identity`.
+    pub fn read(identity: GuideIdentity, doc: &lopdf::Document) -> Recorded {
+        let (plan, ratings, unclear) = form_answers(doc);
+        Recorded {
+            format: Recorded::FORMAT,
+            identity,
+            plan,
+            ratings,
+            unclear,
+        }
+    }
+
+    /// What was read from `carried`, a guide's file.
+    pub fn of(carried: &Carried) -> Recorded {
+        Recorded {
+            format: Recorded::FORMAT,
+            identity: carried.identity.clone(),
+            plan: carried.plan.clone(),
+            ratings: carried.ratings.clone(),
+            unclear: carried.unclear.clone(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a record of plain data serialises")
+    }
+
+    /// The record `json` holds, when it is one of this [`Recorded::FORMAT`].
+    pub fn from_json(json: &str) -> Option<Recorded> {
+        serde_json::from_str::<Recorded>(json)
+            .ok()
+            .filter(|r| r.format == Recorded::FORMAT)
+    }
+
+    pub fn carried(self, signing: Signing) -> Carried {
+        Carried {
+            identity: self.identity,
+            plan: self.plan,
+            ratings: self.ratings,
+            unclear: self.unclear,
+            signing,
+        }
+    }
+}
+
+/// The plan's rows that have anything written in them, the rated expectations, and the
+/// ratings that cannot be read (several buttons on), in `doc`'s form.
+fn form_answers(doc: &lopdf::Document) -> (Vec<PlanRow>, Vec<Rating>, Vec<String>) {
     let mut rows: BTreeMap<u32, PlanRow> = BTreeMap::new();
     let mut ratings: BTreeMap<u32, Rating> = BTreeMap::new();
     let mut unclear = Vec::new();
@@ -167,20 +232,15 @@ fn carry(identity: GuideIdentity, doc: &lopdf::Document, signing: Signing) -> Ca
             Field::FreeText => {}
         }
     }
-    Carried {
-        identity,
-        plan: rows
-            .into_values()
-            .filter(|r| {
-                [&r.maal, &r.handling, &r.hvem, &r.frist, &r.opfoelgning]
-                    .iter()
-                    .any(|c| !c.is_empty())
-            })
-            .collect(),
-        ratings: ratings.into_values().collect(),
-        unclear,
-        signing,
-    }
+    let plan = rows
+        .into_values()
+        .filter(|r| {
+            [&r.maal, &r.handling, &r.hvem, &r.frist, &r.opfoelgning]
+                .iter()
+                .any(|c| !c.is_empty())
+        })
+        .collect();
+    (plan, ratings.into_values().collect(), unclear)
 }
 
 /// A text field's value, trimmed; `None` when empty. (A choice is read by
@@ -289,6 +349,32 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(refused.contains("another object stands"), "{refused}");
+    }
+
+    /// What the index records of a guide reads back as what the file carries over, holds
+    /// none of its free text, and a record of another format is not used.
+    #[test]
+    fn a_record_for_the_index_is_what_the_file_carries_over_and_no_free_text() {
+        let pdf = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/previous/signed.pdf"),
+        )
+        .unwrap();
+        let carried = read(&pdf).unwrap();
+        assert!(!carried.plan.is_empty() && !carried.ratings.is_empty());
+        let json = Recorded::of(&carried).to_json();
+        // The fixture's reflection and answer (scripts/fill-guide.py) stay in the PDF.
+        assert!(!json.contains("HEMMELIG"), "{json}");
+        let back = Recorded::from_json(&json).unwrap();
+        assert_eq!(back.carried(carried.signing.clone()), carried);
+        let other = json.replacen(
+            &format!("\"format\":{}", Recorded::FORMAT),
+            &format!("\"format\":{}", Recorded::FORMAT + 1),
+            1,
+        );
+        assert_ne!(other, json);
+        assert_eq!(Recorded::from_json(&other), None);
+        assert_eq!(Recorded::from_json("{}"), None);
     }
 
     #[test]

@@ -2,16 +2,20 @@
 //! archived file, which guide it is (and the employee id it names), where it lies, its
 //! SHA-256 and its signatures.
 //!
-//! Not responsible for the files themselves (`archive`), and holds nothing of a guide's
-//! answers. The schema is versioned with `PRAGMA user_version`; [`migrate`] brings an
+//! Not responsible for the files themselves (`archive`). Of a guide's answers it holds
+//! what the guide carries into next year's — the plan and the ratings, as
+//! [`crate::archive::answers::Recorded`] — so a batch following up last year's guides
+//! need not read their files again; never reflections or other free text. The schema is versioned with `PRAGMA user_version`; [`migrate`] brings an
 //! older index up to date and refuses one written by a newer mus.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
 use super::stored::{StoredCoverage, StoredRevocation, StoredRole, StoredTimeSource, StoredTrust};
+use crate::archive::answers::Recorded;
 use crate::archive::error::{Error, Result};
 
 /// The index's file name in the archive folder; SQLite keeps `-wal` and `-shm` beside it.
@@ -25,14 +29,15 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 const RECORD_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The schema version this mus writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The oldest schema this mus reads as it is, in an index it may not write: what came
-/// after it (schema 3: the employee id, NULL where not recorded) reads as not recorded.
+/// after it (schema 3: the employee id; 4: what a guide carries over; NULL where not
+/// recorded) reads as not recorded.
 const READABLE_FROM: i64 = 2;
 
 /// Each step brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 3] = ["
+const MIGRATIONS: [&str; 4] = ["
 CREATE TABLE guides (
     id            INTEGER PRIMARY KEY,
     guide_id      TEXT    NOT NULL,
@@ -70,6 +75,8 @@ ALTER TABLE signatures ADD COLUMN time_source TEXT NOT NULL DEFAULT 'claimed'; -
 ALTER TABLE signatures ADD COLUMN revocation TEXT NOT NULL DEFAULT 'not-checked'; -- not-checked | checked | revoked | no-data
 ", "
 ALTER TABLE guides ADD COLUMN employee_id TEXT; -- '' when the guide names none; NULL when archived by a mus that did not record it
+", "
+ALTER TABLE guides ADD COLUMN carried TEXT; -- JSON (archive::answers::Recorded): its plan and ratings; NULL when archived by a mus that did not record them
 "];
 
 /// Whether both signatures were there and sound when the file was archived.
@@ -121,6 +128,17 @@ pub struct ArchivedGuide {
     /// `archive list --json`, which names people by name and unit).
     #[serde(skip)]
     pub employee_id: EmployeeId,
+}
+
+/// What a batch read from the file of a guide whose index row lacks it — archived by a
+/// mus that did not record it, or recorded in another `Recorded::FORMAT` — for
+/// [`Index::record_learned`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Learned {
+    /// The file's, which names its row.
+    pub sha256: String,
+    pub employee_id: EmployeeId,
+    pub recorded: Recorded,
 }
 
 /// The employee id an archived guide names, as its index row has it.
@@ -321,11 +339,12 @@ impl Index {
         Ok(self)
     }
 
-    /// Records the employee ids read from the files of guides an earlier mus archived
-    /// (by their SHA-256; a row that has one already is left as it is), when this index
-    /// may be written. How many rows were updated. A cache for the next batch, so it
-    /// waits for another mus writing the index a moment ([`RECORD_WAIT`]), not a minute.
-    pub fn record_employee_ids(&mut self, learned: &[(String, EmployeeId)]) -> Result<usize> {
+    /// Records what a batch read from the files of guides whose rows lacked it ([`Learned`]):
+    /// the employee id where none is recorded, and what the guide carries over. How many
+    /// rows changed; none when this index may not be written. A cache for the next batch,
+    /// so it waits for another mus writing the index a moment ([`RECORD_WAIT`]), not a
+    /// minute.
+    pub fn record_learned(&mut self, learned: &[Learned]) -> Result<usize> {
         let read_only = self
             .conn
             .is_readonly(rusqlite::MAIN_DB)
@@ -337,10 +356,15 @@ impl Index {
         let record = |conn: &mut Connection| -> rusqlite::Result<usize> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut updated = 0;
-            for (sha256, employee_id) in learned {
+            for learned in learned {
                 updated += tx.execute(
-                    "UPDATE guides SET employee_id = ?1 WHERE sha256 = ?2 AND employee_id IS NULL",
-                    params![employee_id.column(), sha256],
+                    "UPDATE guides SET employee_id = COALESCE(employee_id, ?1), carried = ?2
+                     WHERE sha256 = ?3 AND (employee_id IS NULL OR carried IS NOT ?2)",
+                    params![
+                        learned.employee_id.column(),
+                        learned.recorded.to_json(),
+                        learned.sha256
+                    ],
                 )?;
             }
             tx.commit()?;
@@ -445,6 +469,23 @@ impl Index {
     pub fn all(&self) -> Result<Vec<ArchivedGuide>> {
         select(&self.conn, "1 = 1", []).map_err(|e| self.error(e))
     }
+
+    /// What each archived file carries into next year's guide, as recorded, by its
+    /// SHA-256, as JSON to be read with `Recorded::from_json` when needed; files without
+    /// a record are left out (an index before schema 4 has none).
+    pub fn recorded(&self) -> Result<HashMap<String, String>> {
+        let read = || -> rusqlite::Result<HashMap<String, String>> {
+            if schema_version(&self.conn)? < 4 {
+                return Ok(HashMap::new());
+            }
+            let mut statement = self
+                .conn
+                .prepare("SELECT sha256, carried FROM guides WHERE carried IS NOT NULL")?;
+            let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        read().map_err(|e| self.error(e))
+    }
 }
 
 /// The archived file with this SHA-256, if any.
@@ -466,12 +507,17 @@ pub fn find_by_guide_id(conn: &Connection, guide_id: &str) -> rusqlite::Result<V
     select(conn, "g.guide_id = ?1", [guide_id])
 }
 
-/// Records one archived file and its signatures.
-pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> {
+/// Records one archived file, its signatures, and what it carries into next year's guide.
+pub fn insert(
+    conn: &Connection,
+    guide: &ArchivedGuide,
+    recorded: Option<&Recorded>,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO guides (guide_id, version, leader, unit, level, focus, dialogue_date, year,
-                             framework, path, sha256, size, status, added_at, employee_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                             framework, path, sha256, size, status, added_at, employee_id,
+                             carried)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             guide.guide_id,
             guide.version,
@@ -488,6 +534,7 @@ pub fn insert(conn: &Connection, guide: &ArchivedGuide) -> rusqlite::Result<()> 
             guide.status.as_str(),
             guide.added_at,
             guide.employee_id.column(),
+            recorded.map(Recorded::to_json),
         ],
     )?;
     let row = conn.last_insert_rowid();
@@ -847,17 +894,49 @@ mod tests {
         }
     }
 
-    /// An index an earlier mus made (schema 2, no employee ids) is read as it is where it
-    /// may not be written: its guides' ids are not recorded. One older than that, or
-    /// newer than this mus, is refused with what to do.
+    /// What guide `n` carries over: one plan row.
+    fn recorded(n: u8) -> Recorded {
+        Recorded::of(&crate::archive::answers::Carried {
+            identity: Default::default(),
+            plan: vec![crate::archive::answers::PlanRow {
+                row: 1,
+                maal: format!("Mål {n}"),
+                ..Default::default()
+            }],
+            ratings: Vec::new(),
+            unclear: Vec::new(),
+            signing: crate::archive::answers::Signing::Signed { last: None },
+        })
+    }
+
+    /// An index an earlier mus made (schema 3 without what guides carry over, schema 2
+    /// without employee ids either) is read as it is where it may not be written: what it
+    /// lacks is not recorded. One older than that, or newer than this mus, is refused
+    /// with what to do.
     #[test]
-    fn a_read_only_index_of_schema_2_is_read_with_no_employee_ids() {
+    fn a_read_only_index_of_schema_2_or_3_is_read_with_less_recorded() {
         let dir = tempfile::tempdir().unwrap();
         let mut index = Index::open(dir.path(), true).unwrap();
         let guide = archived(1, EmployeeId::Id("100042".into()));
         let tx = index.begin().unwrap();
-        insert(&tx, &guide).unwrap();
+        insert(&tx, &guide, Some(&recorded(1))).unwrap();
         tx.commit().unwrap();
+        let by_sha256 = |index: &Index| {
+            index
+                .recorded()
+                .unwrap()
+                .into_iter()
+                .map(|(sha, json)| (sha, Recorded::from_json(&json).unwrap()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(by_sha256(&index), [(guide.sha256.clone(), recorded(1))]);
+        index
+            .conn
+            .execute_batch("ALTER TABLE guides DROP COLUMN carried; PRAGMA user_version = 3;")
+            .unwrap();
+        let index = index.check_read_only_version().unwrap();
+        assert_eq!(by_sha256(&index), []);
+        assert_eq!(index.all().unwrap(), std::slice::from_ref(&guide));
         index
             .conn
             .execute_batch("ALTER TABLE guides DROP COLUMN employee_id; PRAGMA user_version = 2;")
@@ -894,9 +973,10 @@ mod tests {
         }
     }
 
-    /// Ids read from files are recorded only where none is: by SHA-256, NULL only.
+    /// What a batch read from files is recorded by SHA-256: an employee id only where
+    /// none is, what the guide carries over where it is missing or another.
     #[test]
-    fn recorded_employee_ids_fill_only_what_was_not_recorded() {
+    fn what_a_batch_read_is_recorded_where_the_index_lacks_it() {
         let dir = tempfile::tempdir().unwrap();
         let mut index = Index::open(dir.path(), true).unwrap();
         let guides = [
@@ -905,32 +985,51 @@ mod tests {
             archived(3, EmployeeId::Id("7".into())),
         ];
         let tx = index.begin().unwrap();
-        for g in &guides {
-            insert(&tx, g).unwrap();
-        }
+        insert(&tx, &guides[0], None).unwrap();
+        insert(&tx, &guides[1], None).unwrap();
+        insert(&tx, &guides[2], Some(&recorded(3))).unwrap();
         tx.commit().unwrap();
+        let learned = |n: usize, employee_id: EmployeeId| Learned {
+            sha256: guides[n].sha256.clone(),
+            employee_id,
+            recorded: recorded(n as u8 + 1),
+        };
         let learned = [
-            (guides[0].sha256.clone(), EmployeeId::Id("100001".into())),
-            (guides[1].sha256.clone(), EmployeeId::Absent),
-            // Not what the index has: left as it is.
-            (guides[2].sha256.clone(), EmployeeId::Id("8".into())),
+            learned(0, EmployeeId::Id("100001".into())),
+            learned(1, EmployeeId::Absent),
+            // The index has an id and the same record: left as it is.
+            learned(2, EmployeeId::Id("8".into())),
         ];
-        assert_eq!(index.record_employee_ids(&learned).unwrap(), 2);
-        let ids: Vec<EmployeeId> = index
-            .all()
-            .unwrap()
-            .into_iter()
-            .map(|g| g.employee_id)
-            .collect();
+        assert_eq!(index.record_learned(&learned).unwrap(), 2);
+        let state = |index: &Index| {
+            let recorded = index.recorded().unwrap();
+            index
+                .all()
+                .unwrap()
+                .into_iter()
+                .map(|g| (g.employee_id, recorded[&g.sha256].clone()))
+                .collect::<Vec<_>>()
+        };
+        let json = |n: u8| recorded(n).to_json();
         assert_eq!(
-            ids,
+            state(&index),
             [
-                EmployeeId::Id("100001".into()),
-                EmployeeId::Absent,
-                EmployeeId::Id("7".into())
+                (EmployeeId::Id("100001".into()), json(1)),
+                (EmployeeId::Absent, json(2)),
+                (EmployeeId::Id("7".into()), json(3))
             ]
         );
-        assert_eq!(index.record_employee_ids(&learned).unwrap(), 0);
+        assert_eq!(index.record_learned(&learned).unwrap(), 0);
+        // A record an earlier mus made in another format is replaced; the id stays.
+        index
+            .conn
+            .execute(
+                "UPDATE guides SET carried = '{\"format\":0}' WHERE sha256 = ?1",
+                [&guides[2].sha256],
+            )
+            .unwrap();
+        assert_eq!(index.record_learned(&learned).unwrap(), 1);
+        assert_eq!(state(&index)[2], (EmployeeId::Id("7".into()), json(3)));
     }
 
     /// Issue 18: on a network drive the index keeps a rollback journal; one that was
@@ -992,7 +1091,7 @@ mod tests {
             employee_id: EmployeeId::Id("100042".into()),
         };
         let tx = index.begin().unwrap();
-        insert(&tx, &guide).unwrap();
+        insert(&tx, &guide, None).unwrap();
         assert_eq!(latest_version(&tx, "2027-1A2B3C4D").unwrap(), 1);
         tx.commit().unwrap();
         assert_eq!(index.all().unwrap(), vec![guide.clone()]);
@@ -1014,7 +1113,7 @@ mod tests {
         });
         let tx = index.begin().unwrap();
         for other in &others {
-            insert(&tx, other).unwrap();
+            insert(&tx, other, None).unwrap();
         }
         tx.commit().unwrap();
         for other in others {

@@ -27,12 +27,13 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+use crate::archive::answers::Recorded;
 use crate::archive::error::{Error, Result};
 use crate::base::files::sha256_hex;
 use crate::signature::{self, Inspection, SignatureStatus};
 
 pub use guide_info::GuideInfo;
-pub use index::{ArchivedGuide, EmployeeId, Index, Status, StoredSignature, INDEX_FILE};
+pub use index::{ArchivedGuide, EmployeeId, Index, Learned, Status, StoredSignature, INDEX_FILE};
 pub use policy::{judge, Policy};
 pub use storage::relative_path;
 pub use stored::{
@@ -175,16 +176,27 @@ impl Archive {
         self.index.all()
     }
 
-    /// Records employee ids read from the files of guides an earlier mus archived (see
-    /// [`Index::record_employee_ids`]); nothing where the index may not be written.
-    pub fn record_employee_ids(&mut self, learned: &[(String, EmployeeId)]) -> Result<usize> {
-        self.index.record_employee_ids(learned)
+    /// What each archived file carries into next year's guide, as the index recorded it
+    /// (see [`Index::recorded`]).
+    pub fn recorded(&self) -> Result<std::collections::HashMap<String, String>> {
+        self.index.recorded()
+    }
+
+    /// Records what a batch read from the files of guides whose rows lacked it (see
+    /// [`Index::record_learned`]); nothing where the index may not be written.
+    pub fn record_learned(&mut self, learned: &[Learned]) -> Result<usize> {
+        self.index.record_learned(learned)
     }
 
     /// Judges one file and, when it is a guide with its signatures in order, stores it
     /// and records it. `Err` only when the archive itself fails (a fatal error).
     pub fn add(&mut self, bytes: &[u8], policy: &Policy) -> Result<Added> {
-        let (info, status, signatures) = match judge_file(bytes, policy) {
+        let Judged {
+            info,
+            status,
+            signatures,
+            recorded,
+        } = match judge_file(bytes, policy) {
             Ok(judged) => judged,
             Err(refusal) => return Ok(Added::Refused(refusal)),
         };
@@ -251,18 +263,26 @@ impl Archive {
             }
             Err(_) => storage::store(&dir, &path, bytes)?,
         }
-        index::insert(&tx, &guide).map_err(db)?;
+        index::insert(&tx, &guide, Some(&recorded)).map_err(db)?;
         tx.commit().map_err(db)?;
         Ok(Added::New(guide))
     }
 }
 
+/// What `add` (and `rebuild`) make of one file.
+pub(crate) struct Judged {
+    /// The guide it is.
+    pub info: GuideInfo,
+    /// Whether its signatures let it in, and which they are.
+    pub status: Status,
+    pub signatures: Vec<StoredSignature>,
+    /// What it carries into next year's guide, for the index.
+    pub recorded: Recorded,
+}
+
 /// What `add` (and `rebuild`) make of one file: the guide it is, and whether its
 /// signatures let it in — read, inspected and judged by today's rules.
-pub(crate) fn judge_file(
-    bytes: &[u8],
-    policy: &Policy,
-) -> std::result::Result<(GuideInfo, Status, Vec<StoredSignature>), Refusal> {
+pub(crate) fn judge_file(bytes: &[u8], policy: &Policy) -> std::result::Result<Judged, Refusal> {
     // Read once, strictly: the identity and the signatures come from the same reading.
     let refuse = |reason: guide_info::IdentityError| {
         let fault = match reason {
@@ -282,7 +302,13 @@ pub(crate) fn judge_file(
         return Err(Refusal::new(Fault::IdentityChanged, reason));
     }
     let (status, signatures) = judge(&inspection, required_signers(&info), policy)?;
-    Ok((info, status, signatures))
+    let recorded = Recorded::read(info.clone(), &doc);
+    Ok(Judged {
+        info,
+        status,
+        signatures,
+        recorded,
+    })
 }
 
 /// Why an archived guide with the same id is not the guide `info` describes, if it is not.

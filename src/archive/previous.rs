@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::archive::answers::{self, Carried, Signing};
+use crate::archive::answers::{self, Carried, Recorded, Signing};
 use crate::archive::error::Result;
-use crate::archive::{Archive, ArchivedGuide, EmployeeId, Status};
+use crate::archive::{Archive, ArchivedGuide, EmployeeId, Learned, Status};
 use crate::base::text::normalize;
 use crate::model::people::People;
 
@@ -22,22 +22,50 @@ struct Candidate {
     /// not record it there, as its file says (read when the archive is opened).
     guide: ArchivedGuide,
     path: PathBuf,
+    /// What it carries over as the index recorded it (JSON, [`Recorded`]), if it did.
+    recorded: Option<String>,
     /// Read the first time a row's lookup chooses the guide (or for its employee id).
-    carried: OnceLock<std::result::Result<Box<Carried>, String>>,
+    read: OnceLock<Read>,
+}
+
+/// What a candidate carries over, and whether its file had to be read for it.
+#[derive(Debug, Clone)]
+struct Read {
+    carried: std::result::Result<Box<Carried>, String>,
+    from_file: bool,
+}
+
+impl Candidate {
+    /// What the guide carries over: as the index recorded it, when its file is still
+    /// there with the size it had (`archive verify` re-hashes it); else read from the
+    /// file, which must still be the one archived (its SHA-256).
+    fn read(&self) -> &Read {
+        self.read.get_or_init(
+            || match self.recorded.as_deref().and_then(Recorded::from_json) {
+                Some(recorded) => Read {
+                    carried: still_archived(&self.path, &self.guide)
+                        .map(|()| Box::new(recorded.carried(signing(&self.guide)))),
+                    from_file: false,
+                },
+                None => Read {
+                    carried: read_archived(&self.path, &self.guide).map(Box::new),
+                    from_file: true,
+                },
+            },
+        )
+    }
 }
 
 /// The guides of an archive, found by employee id and by folded name: a row's lookup
 /// looks only at the guides that could be its leader's, so a batch of n rows against an
-/// archive of m guides costs n + m, not n × m; and a guide's file is read only when a
-/// row follows it up (once, however many rows do), not every guide of every year — but
-/// for a guide an earlier mus archived, whose employee id only its file has until a
-/// batch records it in the index.
+/// archive of m guides costs n + m, not n × m. What a guide carries over is read from the
+/// index, where the archive recorded it when it took the file in; a guide's file is read
+/// only when the index has no record of it (archived by an earlier mus), once, however
+/// many rows follow it up — and for its employee id when the index has none, until a
+/// batch records both there.
 pub struct PreviousArchive {
     dir: PathBuf,
     candidates: Vec<Candidate>,
-    /// The employee ids read from the files of guides an earlier mus archived (the index
-    /// has none for them), by the file's SHA-256: see [`record_employee_ids`].
-    learned: Vec<(String, EmployeeId)>,
     /// Indices into `candidates`, ascending, by the employee id the guide names.
     by_employee_id: HashMap<String, Vec<usize>>,
     /// Indices into `candidates`, ascending, by the leader's name as `normalize` folds it.
@@ -62,58 +90,62 @@ pub enum Lookup {
 }
 
 impl PreviousArchive {
-    /// Opens the archive in `dir`: who each guide is for, from the index. Of a guide
-    /// archived in several versions, the newest counts. A guide's file is read when a
-    /// lookup chooses it (or now, when the index has no employee id for it); its
-    /// signatures are not checked again then: the archive judged them when it took the
-    /// file, and a file that is no longer the one it took (its SHA-256) is not used.
+    /// Opens the archive in `dir`: who each guide is for, and what it carries over, from
+    /// the index. Of a guide archived in several versions, the newest counts. The
+    /// signatures are not checked again: the archive judged them when it took the file.
     pub fn open(dir: &Path) -> Result<PreviousArchive> {
         let archive = Archive::open(dir, false)?;
         let mut guides = archive.guides()?;
         guides.sort_by(|a, b| (&a.guide_id, b.version).cmp(&(&b.guide_id, a.version)));
         guides.dedup_by(|later, kept| later.guide_id == kept.guide_id);
+        let mut recorded = archive.recorded()?;
         let root = archive.dir().to_path_buf();
         drop(archive);
         // A guide an earlier mus archived has no employee id in the index: its file says
         // it, read now (and what it carries kept), and recorded later by a batch that
         // goes ahead.
-        let (candidates, learned): (Vec<Candidate>, Vec<Option<(String, EmployeeId)>>) = guides
-            .into_par_iter()
-            .map(|mut guide| {
-                let path = root.join(&guide.path);
-                let carried = OnceLock::new();
-                let mut learned = None;
-                if guide.employee_id == EmployeeId::NotRecorded {
-                    let read = read_archived(&path, &guide).map(Box::new);
-                    if let Ok(read) = &read {
-                        guide.employee_id = EmployeeId::of(read.identity.employee_id.as_deref());
-                        learned = Some((guide.sha256.clone(), guide.employee_id.clone()));
-                    }
-                    let _ = carried.set(read);
-                }
-                let candidate = Candidate {
-                    guide,
-                    path,
-                    carried,
-                };
-                (candidate, learned)
+        let candidates: Vec<Candidate> = guides
+            .into_iter()
+            .map(|guide| Candidate {
+                path: root.join(&guide.path),
+                recorded: recorded.remove(&guide.sha256),
+                guide,
+                read: OnceLock::new(),
             })
-            .unzip();
-        let learned = learned.into_iter().flatten().collect();
-        Ok(PreviousArchive::new(dir, candidates, learned))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|mut candidate| {
+                if candidate.guide.employee_id == EmployeeId::NotRecorded {
+                    if let Ok(carried) = &candidate.read().carried {
+                        candidate.guide.employee_id =
+                            EmployeeId::of(carried.identity.employee_id.as_deref());
+                    }
+                }
+                candidate
+            })
+            .collect();
+        Ok(PreviousArchive::new(dir, candidates))
     }
 
-    /// What [`record_employee_ids`] records for the next batch, once the lookups are done.
-    pub fn into_learned(self) -> Vec<(String, EmployeeId)> {
-        self.learned
+    /// What [`record_learned`] records for the next batch, once the lookups are done:
+    /// what was read from the files of guides the index had no record of.
+    pub fn into_learned(self) -> Vec<Learned> {
+        self.candidates
+            .into_iter()
+            .filter_map(|candidate| {
+                let read = candidate.read.into_inner()?;
+                let carried = read.carried.ok().filter(|_| read.from_file)?;
+                Some(Learned {
+                    sha256: candidate.guide.sha256,
+                    employee_id: EmployeeId::of(carried.identity.employee_id.as_deref()),
+                    recorded: Recorded::of(&carried),
+                })
+            })
+            .collect()
     }
 
     /// The archive in `dir` of these guides, found by id and by name.
-    fn new(
-        dir: &Path,
-        candidates: Vec<Candidate>,
-        learned: Vec<(String, EmployeeId)>,
-    ) -> PreviousArchive {
+    fn new(dir: &Path, candidates: Vec<Candidate>) -> PreviousArchive {
         let mut by_employee_id: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, candidate) in candidates.iter().enumerate() {
@@ -131,7 +163,6 @@ impl PreviousArchive {
         PreviousArchive {
             dir: dir.to_path_buf(),
             candidates,
-            learned,
             by_employee_id,
             by_name,
         }
@@ -189,10 +220,7 @@ impl PreviousArchive {
             return Lookup::Several(newest.iter().map(|c| c.guide.path.clone()).collect());
         }
         let candidate = newest[0];
-        let carried = candidate
-            .carried
-            .get_or_init(|| read_archived(&candidate.path, &candidate.guide).map(Box::new));
-        match carried {
+        match &candidate.read().carried {
             Ok(carried) => Lookup::Found {
                 path: candidate.path.clone(),
                 carried: carried.clone(),
@@ -209,13 +237,30 @@ impl PreviousArchive {
 fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carried, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     if crate::base::files::sha256_hex(&bytes) != guide.sha256 {
-        return Err(
-            "it is no longer the file the archive took in (its SHA-256 differs; see `mus \
-             archive verify`)"
-                .into(),
-        );
+        return Err(no_longer("SHA-256"));
     }
-    let signing = match guide.status {
+    answers::read_archived(&bytes, signing(guide)).map_err(|e| e.to_string())
+}
+
+/// Whether the file of `guide` is still there, with the size it had when archived.
+fn still_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<(), String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size != guide.size {
+        return Err(no_longer("size"));
+    }
+    Ok(())
+}
+
+fn no_longer(what: &str) -> String {
+    format!(
+        "it is no longer the file the archive took in (its {what} differs; see `mus archive \
+         verify`)"
+    )
+}
+
+/// Whether `guide` was signed, as the index says it was when archived.
+fn signing(guide: &ArchivedGuide) -> Signing {
+    match guide.status {
         Status::Signed => Signing::Signed {
             // "2027-01-14T23:30:00Z" (RFC 3339, UTC): the last personal signature, on the
             // day it was in Denmark (15 January).
@@ -232,8 +277,7 @@ fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carr
         Status::Unsigned => Signing::Unsigned {
             reason: "archived as unsigned".into(),
         },
-    };
-    answers::read_archived(&bytes, signing).map_err(|e| e.to_string())
+    }
 }
 
 /// The same unit as `archive status` has it, for a leader of the same name: folded, and
@@ -276,14 +320,14 @@ impl Lookup {
     }
 }
 
-/// Records in the index of the archive in `dir` the employee ids a batch read from the
-/// files of guides an earlier mus archived, so the next batch need not read them (where
-/// the index may be written; see `Index::record_employee_ids`). How many were recorded.
-pub fn record_employee_ids(dir: &Path, learned: &[(String, EmployeeId)]) -> Result<usize> {
+/// Records in the index of the archive in `dir` what a batch read from the files of
+/// guides the index had no record of, so the next batch need not read them (where the
+/// index may be written; see `Index::record_learned`). How many rows were updated.
+pub fn record_learned(dir: &Path, learned: &[Learned]) -> Result<usize> {
     if learned.is_empty() {
         return Ok(0);
     }
-    Archive::open(dir, false)?.record_employee_ids(learned)
+    Archive::open(dir, false)?.record_learned(learned)
 }
 
 #[cfg(test)]
@@ -317,7 +361,8 @@ mod tests {
                 employee_id: EmployeeId::of(employee),
             },
             path: PathBuf::from(format!("/nonexistent/{id}.pdf")),
-            carried: OnceLock::from(Err("missing".into())),
+            recorded: None,
+            read: OnceLock::new(),
         }
     }
 
@@ -343,7 +388,6 @@ mod tests {
                 candidate("2026-D", 2026, "Åse Ærø", "Nord", None),
                 candidate("2026-E", 2026, "Åse Ærø", "", None),
             ],
-            Vec::new(),
         );
         // With id 1: no guide has it, so those without an id and the same name count;
         // two of 2026 (the unit-less one matches any unit).

@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use super::index::{self, Index, INDEX_FILE};
 use super::storage::{self, Entry};
 use super::{
-    different_guide, judge_file, relative_path, ArchivedGuide, EmployeeId, GuideInfo, Policy,
+    different_guide, judge_file, relative_path, ArchivedGuide, EmployeeId, GuideInfo, Judged,
+    Policy,
 };
+use crate::archive::answers::Recorded;
 use crate::archive::error::{Error, Result};
 use crate::base::files::{self, sha256_hex};
 use crate::signature::TrustAnchor;
@@ -59,8 +61,8 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
                 continue;
             }
             match judge_entry(dir, path, &policy, &tx).map_err(db)? {
-                Ok(guide) => {
-                    index::insert(&tx, &guide).map_err(db)?;
+                Ok((guide, recorded)) => {
+                    index::insert(&tx, &guide, Some(&recorded)).map_err(db)?;
                     indexed += 1;
                 }
                 Err(refusal) => refused.push(refusal),
@@ -92,7 +94,8 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
     })
 }
 
-/// The archived file at `path` (relative to `dir`) as the new index records it, judged
+/// The archived file at `path` (relative to `dir`) as the new index records it (with what
+/// it carries into next year's guide), judged
 /// by today's rules and against the files indexed before it in `tx`; or, when it is not
 /// indexed, its path and why.
 fn judge_entry(
@@ -100,13 +103,18 @@ fn judge_entry(
     path: String,
     policy: &Policy,
     tx: &rusqlite::Transaction<'_>,
-) -> rusqlite::Result<std::result::Result<ArchivedGuide, (String, String)>> {
+) -> rusqlite::Result<std::result::Result<(ArchivedGuide, Recorded), (String, String)>> {
     let bytes = match storage::read(dir, &path) {
         Ok(bytes) if bytes.len() as u64 <= storage::MAX_FILE_SIZE => bytes,
         Ok(_) => return Ok(Err((path, "is larger than any guide".into()))),
         Err(e) => return Ok(Err((path, format!("cannot be read: {e}")))),
     };
-    let (info, status, signatures) = match judge_file(&bytes, policy) {
+    let Judged {
+        info,
+        status,
+        signatures,
+        recorded,
+    } = match judge_file(&bytes, policy) {
         Ok(judged) => judged,
         Err(refusal) => {
             return Ok(Err((
@@ -138,7 +146,7 @@ fn judge_entry(
         .map(chrono::DateTime::<chrono::Utc>::from)
         .unwrap_or_else(|_| chrono::Utc::now())
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    Ok(Ok(ArchivedGuide {
+    let guide = ArchivedGuide {
         guide_id: info.guide_id.clone(),
         version,
         leader: info.leader.clone(),
@@ -155,7 +163,8 @@ fn judge_entry(
         added_at,
         signatures,
         employee_id: EmployeeId::of(info.employee_id.as_deref()),
-    }))
+    };
+    Ok(Ok((guide, recorded)))
 }
 
 /// Moves the old index to `.bak` together with its log: SQLite applies a `-wal` to the

@@ -11,7 +11,7 @@ use crate::model::identity::GuideIdentity;
 pub const PLAN_COLUMNS: [&str; 5] = ["maal", "handling", "hvem", "frist", "opfoelgning"];
 
 /// One row of last year's development plan; a column left empty is "".
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PlanRow {
     /// The row's number in last year's plan (1-based).
     pub row: u32,
@@ -23,7 +23,7 @@ pub struct PlanRow {
 }
 
 /// Last year's two ratings of one expectation, by its number in last year's guide.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rating {
     /// The principle the expectation stands under.
     pub principle: String,

@@ -19,7 +19,7 @@ use crate::app::inputs;
 use crate::app::{Input, Result};
 use crate::archive::answers::Carried;
 use crate::archive::previous::{self, Lookup, PreviousArchive};
-use crate::archive::EmployeeId;
+use crate::archive::Learned;
 use crate::base::error::Error as BaseError;
 use crate::compose::templates::Templates;
 use crate::model::error::Error as ModelError;
@@ -93,9 +93,10 @@ pub struct FollowUps {
     /// The archive they were looked up in.
     pub dir: PathBuf,
     pub lookups: Vec<Lookup>,
-    /// Employee ids read from the files of guides an earlier mus archived, recorded in
-    /// the archive's index when the batch runs (a dry run records none).
-    pub learned: Vec<(String, EmployeeId)>,
+    /// What was read from the files of guides the archive's index has no record of
+    /// (archived by an earlier mus): recorded in the index when the batch runs (a dry run
+    /// records none).
+    pub learned: Vec<Learned>,
 }
 
 /// What a run did.
@@ -248,7 +249,7 @@ impl Checked {
     }
 
     /// Makes the guides `check` found valid, writes what changed and the manifest; with
-    /// `previous`, then records in the archive's index the employee ids read from files
+    /// `previous`, then records in the archive's index what was read from files
     /// ([`FollowUps::learned`]). Refused, with nothing written, when `check` does not
     /// proceed.
     pub fn run(&self, check: &RosterCheck, progress: &dyn Progress) -> Result<BatchReport> {
@@ -271,10 +272,10 @@ impl Checked {
             self.config
                 .produce_following(&check.entries, &following, progress)?;
         if let Some(follow) = &check.previous {
-            // For the next batch, which then reads only the files it follows up. Only
-            // that is lost where the index cannot be written (a read-only share, another
-            // mus writing it for more than a moment): the guides are made.
-            let _ = previous::record_employee_ids(&follow.dir, &follow.learned);
+            // For the next batch, which then reads none of these files. Only that is
+            // lost where the index cannot be written (a read-only share, another mus
+            // writing it for more than a moment): the guides are made.
+            let _ = previous::record_learned(&follow.dir, &follow.learned);
         }
         let several = check.previous.as_ref().map_or(0, |f| {
             f.lookups

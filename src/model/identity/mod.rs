@@ -27,7 +27,7 @@ pub const LEADER_SLOT: &str = "underskrift.leder.underskrift";
 pub const MANAGER_SLOT: &str = "underskrift.leders-leder.underskrift";
 
 /// What identifies a guide, and who must sign it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GuideIdentity {
     pub guide_id: String,
     /// The leader's name (empty in a guide made without one).
@@ -49,7 +49,7 @@ pub struct GuideIdentity {
 }
 
 /// One person who must sign the guide, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RequiredSigner {
     /// The signature field's fully qualified name, e.g. `underskrift.leder.underskrift`.
     pub slot: String,
@@ -63,7 +63,8 @@ pub struct RequiredSigner {
 /// What a signer is to the guide. The template's signatures directive says it by the
 /// party's key: `leder` is the leader, `leders-leder` the leader's manager, and any other
 /// key (a union representative, an HR partner) someone else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SignerRole {
     Leader,
     Manager,
