@@ -398,7 +398,7 @@ fn batch_following(archive: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
 /// date, its guides' ids and answers are read from their files, with the same result, and
 /// recorded by a batch that goes ahead — as `archive add` recorded them.
 #[test]
-fn employee_ids_come_from_the_index_and_from_the_files_of_an_older_index() {
+fn ids_and_plans_come_from_the_index_and_from_the_files_of_an_older_index() {
     let dir = tempfile::tempdir().unwrap();
     let archive = last_years_archive(dir.path());
     let index = archive.join("index.sqlite");
@@ -463,14 +463,22 @@ fn employee_ids_come_from_the_index_and_from_the_files_of_an_older_index() {
 }
 
 /// A batch takes what last year's guides carry over from the archive's index, not from
-/// their files, when the index has it — but only while the file is there as archived.
+/// their files, when the index has it — but only while the file is there as archived;
+/// `archive verify` says when the record is not what the file says. The index holds the
+/// plan but no reflection or other free text.
 #[test]
 fn a_batch_reads_last_years_plan_from_the_index_while_the_file_is_there() {
     let dir = tempfile::tempdir().unwrap();
     let archive = last_years_archive(dir.path());
     let index = archive.join("index.sqlite");
-    let mette = "mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf";
+    let mut stored = std::fs::read(&index).unwrap();
+    stored.extend(std::fs::read(archive.join("index.sqlite-wal")).unwrap_or_default());
+    let has = |text: &str| memchr::memmem::find(&stored, text.as_bytes()).is_some();
+    // scripts/fill-guide.py's reflection and answer are in the archived PDF, not here.
+    assert!(has(&GOAL[..40]) && !has("HEMMELIG"));
+
     // The record says another goal than the file: the guide shows the record's.
+    let mette = "mette-soegaard-leder-af-medarbejdere-2027-01-15.pdf";
     let conn = rusqlite::Connection::open(&index).unwrap();
     let (path, carried): (String, String) = conn
         .query_row(
@@ -498,32 +506,71 @@ fn a_batch_reads_last_years_plan_from_the_index_while_the_file_is_there() {
         "{text}"
     );
     assert!(!text.contains(&squeeze(&goal)));
-
-    // Her file gone: her row says so, and her guide follows nothing up.
-    std::fs::remove_file(archive.join(&path)).unwrap();
-    let run = mus()
-        .arg("batch")
-        .arg(example_roster())
-        .arg("--out-dir")
-        .arg(&out)
-        .arg("--previous")
-        .arg(&archive)
-        .args(["--date", "2027-02-01"])
-        .assert()
-        .success();
-    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
-    let roster = example_roster().display().to_string();
+    let verify = common::archive(&archive).arg("verify").assert().code(1);
+    let said = String::from_utf8(verify.get_output().stdout.clone()).unwrap()
+        + &String::from_utf8(verify.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr
-            .lines()
-            .any(|l| l.starts_with(&format!("note: {roster}:2: "))
-                && l.contains(&format!(
-                    "last year's guide {} cannot be read",
-                    archive.join(&path).display()
-                ))),
-        "{stderr}"
+        said.contains(&format!(
+            "record: {path}: the index's record of what it carries into next year's guide"
+        )),
+        "{said}"
     );
-    assert!(!pdf::text(&out.join(mette)).contains("Opfølgning på sidste års udviklingsplan"));
+    assert_eq!(said.matches("record: ").count(), 1, "{said}");
+
+    // What her row says when the file is no longer as archived; her guide then follows
+    // nothing up.
+    let file = archive.join(&path);
+    let original = std::fs::read(&file).unwrap();
+    let note_on_her_row = |file_now: Option<Vec<u8>>| -> String {
+        let _ = std::fs::remove_file(&file);
+        if let Some(bytes) = file_now {
+            std::fs::write(&file, bytes).unwrap();
+        }
+        let run = mus()
+            .arg("batch")
+            .arg(example_roster())
+            .arg("--out-dir")
+            .arg(&out)
+            .arg("--previous")
+            .arg(&archive)
+            .args(["--date", "2027-02-01"])
+            .assert()
+            .success();
+        assert!(!pdf::text(&out.join(mette)).contains("Opfølgning på sidste års udviklingsplan"));
+        let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+        let roster = example_roster().display().to_string();
+        let note = stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("note: {roster}:2: ")))
+            .unwrap_or_else(|| panic!("{stderr}"))
+            .to_string();
+        assert!(
+            note.contains(&format!(
+                "last year's guide {} cannot be read: ",
+                file.display()
+            )),
+            "{note}"
+        );
+        note
+    };
+    // Longer by a byte: the size tells, without reading it.
+    let mut longer = original.clone();
+    longer.push(b'\n');
+    let note = note_on_her_row(Some(longer));
+    assert!(
+        note.contains("it is no longer the file the archive took in (its size differs"),
+        "{note}"
+    );
+    // Without a record, the file is read, and one changed byte tells.
+    conn.execute("UPDATE guides SET carried = NULL", [])
+        .unwrap();
+    let mut changed = original.clone();
+    changed[original.len() / 2] ^= 1;
+    let note = note_on_her_row(Some(changed));
+    assert!(note.contains("(its SHA-256 differs"), "{note}");
+    // Gone.
+    let note = note_on_her_row(None);
+    assert!(note.contains("No such file"), "{note}");
 }
 
 #[test]

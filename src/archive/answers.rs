@@ -122,8 +122,10 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    /// Changes whenever what is read from a guide's form, or how, changes: the records an
-    /// earlier mus made are then read again from the files.
+    /// Changes whenever what is read from a guide (its form, its identity from the XMP),
+    /// how, or how it is written here (the fields of `GuideIdentity`, `PlanRow` and
+    /// `Rating`) changes: a batch then reads the files of guides an earlier mus recorded,
+    /// and records them again.
     pub const FORMAT: u32 = 1;
 
     /// The plan and the ratings in `doc`'s form, whose identity is `identity`.

@@ -1,12 +1,13 @@
 //! The archive's index: an SQLite database beside the archived files that records, per
 //! archived file, which guide it is (and the employee id it names), where it lies, its
-//! SHA-256 and its signatures.
+//! SHA-256, its signatures, and what it carries into next year's guide.
 //!
 //! Not responsible for the files themselves (`archive`). Of a guide's answers it holds
-//! what the guide carries into next year's — the plan and the ratings, as
+//! only what the guide carries into next year's — the plan and the ratings, as
 //! [`crate::archive::answers::Recorded`] — so a batch following up last year's guides
-//! need not read their files again; never reflections or other free text. The schema is versioned with `PRAGMA user_version`; [`migrate`] brings an
-//! older index up to date and refuses one written by a newer mus.
+//! need not read their files again; never reflections or other free text. The schema is
+//! versioned with `PRAGMA user_version`; [`migrate`] brings an older index up to date and
+//! refuses one written by a newer mus.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,8 @@ pub const INDEX_FILE: &str = "index.sqlite";
 /// fsyncs and a commit; on a busy disk or a network drive, seconds each) before it gives up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// How long recording employee ids a batch read waits for another mus writing the index.
+/// How long recording what a batch read from files ([`Index::record_learned`]) waits for
+/// another mus writing the index.
 const RECORD_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The schema version this mus writes.
@@ -76,7 +78,7 @@ ALTER TABLE signatures ADD COLUMN revocation TEXT NOT NULL DEFAULT 'not-checked'
 ", "
 ALTER TABLE guides ADD COLUMN employee_id TEXT; -- '' when the guide names none; NULL when archived by a mus that did not record it
 ", "
-ALTER TABLE guides ADD COLUMN carried TEXT; -- JSON (archive::answers::Recorded): its plan and ratings; NULL when archived by a mus that did not record them
+ALTER TABLE guides ADD COLUMN carried TEXT; -- JSON (archive::answers::Recorded): what it carries into next year's guide (identity, plan, ratings); NULL when archived by a mus that did not record it
 "];
 
 /// Whether both signatures were there and sound when the file was archived.
@@ -357,15 +359,20 @@ impl Index {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut updated = 0;
             for learned in learned {
-                updated += tx.execute(
-                    "UPDATE guides SET employee_id = COALESCE(employee_id, ?1), carried = ?2
-                     WHERE sha256 = ?3 AND (employee_id IS NULL OR carried IS NOT ?2)",
-                    params![
-                        learned.employee_id.column(),
-                        learned.recorded.to_json(),
-                        learned.sha256
-                    ],
+                let id = tx.execute(
+                    "UPDATE guides SET employee_id = ?1 WHERE sha256 = ?2 AND employee_id IS NULL",
+                    params![learned.employee_id.column(), learned.sha256],
                 )?;
+                // A record a newer mus made (a later format, which this one cannot read)
+                // stays: that mus would read the file again otherwise.
+                let record = tx.execute(
+                    "UPDATE guides SET carried = ?1
+                     WHERE sha256 = ?2 AND carried IS NOT ?1
+                       AND (carried IS NULL OR NOT json_valid(carried)
+                            OR COALESCE(json_extract(carried, '$.format'), 0) <= ?3)",
+                    params![learned.recorded.to_json(), learned.sha256, Recorded::FORMAT],
+                )?;
+                updated += id.max(record);
             }
             tx.commit()?;
             Ok(updated)
@@ -872,7 +879,7 @@ mod tests {
         );
     }
 
-    /// Guide `n` of 2026, as the employee id tests need one.
+    /// Guide `n` of 2026, as the tests of what is recorded need one.
     fn archived(n: u8, employee_id: EmployeeId) -> ArchivedGuide {
         ArchivedGuide {
             guide_id: format!("2026-{n}"),
@@ -974,20 +981,26 @@ mod tests {
     }
 
     /// What a batch read from files is recorded by SHA-256: an employee id only where
-    /// none is, what the guide carries over where it is missing or another.
+    /// none is, what the guide carries over where it is missing, unreadable or of an
+    /// earlier format — never over a newer mus's record.
     #[test]
     fn what_a_batch_read_is_recorded_where_the_index_lacks_it() {
         let dir = tempfile::tempdir().unwrap();
         let mut index = Index::open(dir.path(), true).unwrap();
         let guides = [
+            // Archived by the mus of two versions ago (schema 2): neither.
             archived(1, EmployeeId::NotRecorded),
             archived(2, EmployeeId::NotRecorded),
+            // Both recorded.
             archived(3, EmployeeId::Id("7".into())),
+            // Archived by the mus before this one (schema 3): the id only.
+            archived(4, EmployeeId::Id("9".into())),
         ];
         let tx = index.begin().unwrap();
         insert(&tx, &guides[0], None).unwrap();
         insert(&tx, &guides[1], None).unwrap();
         insert(&tx, &guides[2], Some(&recorded(3))).unwrap();
+        insert(&tx, &guides[3], None).unwrap();
         tx.commit().unwrap();
         let learned = |n: usize, employee_id: EmployeeId| Learned {
             sha256: guides[n].sha256.clone(),
@@ -999,37 +1012,49 @@ mod tests {
             learned(1, EmployeeId::Absent),
             // The index has an id and the same record: left as it is.
             learned(2, EmployeeId::Id("8".into())),
+            learned(3, EmployeeId::Id("9".into())),
         ];
-        assert_eq!(index.record_learned(&learned).unwrap(), 2);
+        assert_eq!(index.record_learned(&learned).unwrap(), 3);
         let state = |index: &Index| {
             let recorded = index.recorded().unwrap();
             index
                 .all()
                 .unwrap()
                 .into_iter()
-                .map(|g| (g.employee_id, recorded[&g.sha256].clone()))
+                .map(|g| (g.employee_id, recorded.get(&g.sha256).cloned()))
                 .collect::<Vec<_>>()
         };
-        let json = |n: u8| recorded(n).to_json();
+        let json = |n: u8| Some(recorded(n).to_json());
         assert_eq!(
             state(&index),
             [
                 (EmployeeId::Id("100001".into()), json(1)),
                 (EmployeeId::Absent, json(2)),
-                (EmployeeId::Id("7".into()), json(3))
+                (EmployeeId::Id("7".into()), json(3)),
+                (EmployeeId::Id("9".into()), json(4)),
             ]
         );
         assert_eq!(index.record_learned(&learned).unwrap(), 0);
-        // A record an earlier mus made in another format is replaced; the id stays.
-        index
-            .conn
-            .execute(
-                "UPDATE guides SET carried = '{\"format\":0}' WHERE sha256 = ?1",
-                [&guides[2].sha256],
-            )
-            .unwrap();
-        assert_eq!(index.record_learned(&learned).unwrap(), 1);
+        // A record of an earlier format, or one that is not JSON, is replaced; the id
+        // stays. A newer mus's record stays as it is.
+        let set = |index: &Index, n: usize, carried: &str| {
+            index
+                .conn
+                .execute(
+                    "UPDATE guides SET carried = ?1 WHERE sha256 = ?2",
+                    [carried, &guides[n].sha256],
+                )
+                .unwrap();
+        };
+        set(&index, 2, "{\"format\":0}");
+        set(&index, 3, "{\"form");
+        assert_eq!(index.record_learned(&learned).unwrap(), 2);
         assert_eq!(state(&index)[2], (EmployeeId::Id("7".into()), json(3)));
+        assert_eq!(state(&index)[3], (EmployeeId::Id("9".into()), json(4)));
+        let newer = format!("{{\"format\":{}}}", Recorded::FORMAT + 1);
+        set(&index, 2, &newer);
+        assert_eq!(index.record_learned(&learned).unwrap(), 0);
+        assert_eq!(state(&index)[2].1, Some(newer));
     }
 
     /// Issue 18: on a network drive the index keeps a rollback journal; one that was

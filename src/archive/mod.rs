@@ -1,5 +1,6 @@
 //! `mus archive`: a folder of signed guides, stored byte for byte and read-only, with an
-//! index (SQLite) that records which guide each file is and what its signatures prove.
+//! index (SQLite) that records which guide each file is, what its signatures prove, and
+//! what it carries into next year's guide (its plan and ratings).
 //!
 //! A file is made durable (temporary file, fsync, rename, fsync of the folder) before its
 //! row is committed, so a crash can leave at most a file the index does not know yet —
@@ -25,6 +26,7 @@ pub mod storage;
 pub mod stored;
 pub mod verify;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::archive::answers::Recorded;
@@ -165,7 +167,8 @@ impl Archive {
         None
     }
 
-    /// Re-hashes every archived file, re-checks its signatures, and names every other
+    /// Re-hashes every archived file, re-checks its signatures and what the index records
+    /// it carries over, and names every other
     /// file in the folder.
     pub fn verify(&self, anchors: &[signature::TrustAnchor]) -> Result<Verified> {
         verify::verify(self, anchors)
@@ -178,7 +181,7 @@ impl Archive {
 
     /// What each archived file carries into next year's guide, as the index recorded it
     /// (see [`Index::recorded`]).
-    pub fn recorded(&self) -> Result<std::collections::HashMap<String, String>> {
+    pub fn recorded(&self) -> Result<HashMap<String, String>> {
         self.index.recorded()
     }
 

@@ -24,13 +24,13 @@ struct Candidate {
     path: PathBuf,
     /// What it carries over as the index recorded it (JSON, [`Recorded`]), if it did.
     recorded: Option<String>,
-    /// Read the first time a row's lookup chooses the guide (or for its employee id).
-    read: OnceLock<Read>,
+    /// Taken the first time a row's lookup chooses the guide (or for its employee id).
+    carried_over: OnceLock<CarriedOver>,
 }
 
 /// What a candidate carries over, and whether its file had to be read for it.
 #[derive(Debug, Clone)]
-struct Read {
+struct CarriedOver {
     carried: std::result::Result<Box<Carried>, String>,
     from_file: bool,
 }
@@ -39,20 +39,20 @@ impl Candidate {
     /// What the guide carries over: as the index recorded it, when its file is still
     /// there with the size it had (`archive verify` re-hashes it); else read from the
     /// file, which must still be the one archived (its SHA-256).
-    fn read(&self) -> &Read {
-        self.read.get_or_init(
-            || match self.recorded.as_deref().and_then(Recorded::from_json) {
-                Some(recorded) => Read {
+    fn carried_over(&self) -> &CarriedOver {
+        self.carried_over.get_or_init(|| {
+            match self.recorded.as_deref().and_then(Recorded::from_json) {
+                Some(recorded) => CarriedOver {
                     carried: still_archived(&self.path, &self.guide)
                         .map(|()| Box::new(recorded.carried(signing(&self.guide)))),
                     from_file: false,
                 },
-                None => Read {
+                None => CarriedOver {
                     carried: read_archived(&self.path, &self.guide).map(Box::new),
                     from_file: true,
                 },
-            },
-        )
+            }
+        })
     }
 }
 
@@ -110,13 +110,13 @@ impl PreviousArchive {
                 path: root.join(&guide.path),
                 recorded: recorded.remove(&guide.sha256),
                 guide,
-                read: OnceLock::new(),
+                carried_over: OnceLock::new(),
             })
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|mut candidate| {
                 if candidate.guide.employee_id == EmployeeId::NotRecorded {
-                    if let Ok(carried) = &candidate.read().carried {
+                    if let Ok(carried) = &candidate.carried_over().carried {
                         candidate.guide.employee_id =
                             EmployeeId::of(carried.identity.employee_id.as_deref());
                     }
@@ -128,13 +128,14 @@ impl PreviousArchive {
     }
 
     /// What [`record_learned`] records for the next batch, once the lookups are done:
-    /// what was read from the files of guides the index had no record of.
+    /// what was read from the files of guides the index had no record of (or one of an
+    /// earlier format).
     pub fn into_learned(self) -> Vec<Learned> {
         self.candidates
             .into_iter()
             .filter_map(|candidate| {
-                let read = candidate.read.into_inner()?;
-                let carried = read.carried.ok().filter(|_| read.from_file)?;
+                let taken = candidate.carried_over.into_inner()?;
+                let carried = taken.carried.ok().filter(|_| taken.from_file)?;
                 Some(Learned {
                     sha256: candidate.guide.sha256,
                     employee_id: EmployeeId::of(carried.identity.employee_id.as_deref()),
@@ -220,7 +221,7 @@ impl PreviousArchive {
             return Lookup::Several(newest.iter().map(|c| c.guide.path.clone()).collect());
         }
         let candidate = newest[0];
-        match &candidate.read().carried {
+        match &candidate.carried_over().carried {
             Ok(carried) => Lookup::Found {
                 path: candidate.path.clone(),
                 carried: carried.clone(),
@@ -251,6 +252,8 @@ fn still_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<(),
     Ok(())
 }
 
+/// Why a batch does not use an archived file whose `what` (SHA-256, size) is not the one
+/// the index recorded.
 fn no_longer(what: &str) -> String {
     format!(
         "it is no longer the file the archive took in (its {what} differs; see `mus archive \
@@ -362,7 +365,7 @@ mod tests {
             },
             path: PathBuf::from(format!("/nonexistent/{id}.pdf")),
             recorded: None,
-            read: OnceLock::new(),
+            carried_over: OnceLock::new(),
         }
     }
 

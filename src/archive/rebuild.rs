@@ -95,9 +95,8 @@ pub fn rebuild(dir: &Path, anchors: &[TrustAnchor]) -> Result<Rebuilt> {
 }
 
 /// The archived file at `path` (relative to `dir`) as the new index records it (with what
-/// it carries into next year's guide), judged
-/// by today's rules and against the files indexed before it in `tx`; or, when it is not
-/// indexed, its path and why.
+/// it carries into next year's guide), judged by today's rules and against the files
+/// indexed before it in `tx`; or, when it is not indexed, its path and why.
 fn judge_entry(
     dir: &Path,
     path: String,

@@ -1,5 +1,6 @@
-//! `mus archive verify`: every archived file still there, unchanged, read-only, and
-//! judged again by today's rules; nothing in the folder the index does not know.
+//! `mus archive verify`: every archived file still there, unchanged, read-only, judged
+//! again by today's rules, and what it carries over recorded as it says; nothing in the
+//! folder the index does not know.
 
 use std::collections::BTreeSet;
 
@@ -9,6 +10,7 @@ use super::{
     identity_changed_after_signing, judge, required_signers, storage, Archive, ArchivedGuide,
     GuideInfo, Policy, Status,
 };
+use crate::archive::answers::Recorded;
 use crate::archive::error::{Error, Result};
 use crate::base::files::sha256_hex;
 use crate::signature::{self, Coverage, SignatureStatus, Trust, TrustAnchor};
@@ -42,6 +44,11 @@ pub enum Problem {
     Signature {
         path: String,
         message: String,
+    },
+    /// The index's record of what the guide carries into next year's is not what its file
+    /// says: a batch following it up would print the index's.
+    Record {
+        path: String,
     },
     /// A symbolic link inside the archive folder: to a file, or to a folder with archived
     /// guides (`behind`) in it.
@@ -142,6 +149,12 @@ impl std::fmt::Display for Problem {
                 "writable: {path} has mode {mode:04o}; archived files are read-only (0400)"
             ),
             Problem::Signature { path, message } => write!(f, "signature: {path}: {message}"),
+            Problem::Record { path } => write!(
+                f,
+                "record: {path}: the index's record of what it carries into next year's guide \
+                 (plan, ratings) is not what the file says, and `batch --previous` would print \
+                 the index's; `mus archive rebuild` records it again from the files"
+            ),
             Problem::Link {
                 path,
                 target,
@@ -183,10 +196,12 @@ pub struct Verified {
     pub in_progress: Vec<InProgress>,
 }
 
-/// Re-hashes every archived file, re-checks its signatures, and names every other file in
-/// the folder: the index does not know it, or it is a temporary file.
+/// Re-hashes every archived file, re-checks its signatures and the index's record of what
+/// it carries over, and names every other file in the folder: the index does not know it,
+/// or it is a temporary file.
 pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<Verified> {
     let guides = archive.guides()?;
+    let recorded = archive.recorded()?;
     let mut problems = Vec::new();
     for guide in &guides {
         let who = format!("guide {} version {}", guide.guide_id, guide.version);
@@ -230,36 +245,8 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<Verif
                 continue;
             }
         };
-        let full = archive.dir.join(&guide.path);
-        let actual = sha256_hex(&bytes);
-        if actual != guide.sha256 {
-            problems.push(Problem::Changed {
-                path: guide.path.clone(),
-                guide: who,
-                expected: guide.sha256.clone(),
-                actual,
-            });
-            continue;
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            if let Ok(meta) = std::fs::symlink_metadata(&full) {
-                let mode = meta.permissions().mode() & 0o7777;
-                if mode & 0o222 != 0 {
-                    problems.push(Problem::Writable {
-                        path: guide.path.clone(),
-                        mode,
-                    });
-                }
-            }
-        }
-        for message in recheck(&bytes, guide, anchors) {
-            problems.push(Problem::Signature {
-                path: guide.path.clone(),
-                message,
-            });
-        }
+        let record = recorded.get(&guide.sha256).map(String::as_str);
+        problems.extend(check_file(archive, guide, &bytes, anchors, record));
     }
     let known: BTreeSet<&str> = guides.iter().map(|g| g.path.as_str()).collect();
     let on_disk = storage::walk(&archive.dir).map_err(|e| Error::io(&archive.dir, e))?;
@@ -306,6 +293,52 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<Verif
     })
 }
 
+/// What is wrong with the file of `guide`, read as `bytes`: changed, writable, its
+/// signatures no longer as archived, or `record` (the index's record of what it carries
+/// over) not what it says.
+fn check_file(
+    archive: &Archive,
+    guide: &ArchivedGuide,
+    bytes: &[u8],
+    anchors: &[TrustAnchor],
+    record: Option<&str>,
+) -> Vec<Problem> {
+    let actual = sha256_hex(bytes);
+    if actual != guide.sha256 {
+        return vec![Problem::Changed {
+            path: guide.path.clone(),
+            guide: format!("guide {} version {}", guide.guide_id, guide.version),
+            expected: guide.sha256.clone(),
+            actual,
+        }];
+    }
+    let mut problems = Vec::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::symlink_metadata(archive.dir.join(&guide.path)) {
+            let mode = meta.permissions().mode() & 0o7777;
+            if mode & 0o222 != 0 {
+                problems.push(Problem::Writable {
+                    path: guide.path.clone(),
+                    mode,
+                });
+            }
+        }
+    }
+    let (signatures, record_differs) = recheck(bytes, guide, anchors, record);
+    problems.extend(signatures.into_iter().map(|message| Problem::Signature {
+        path: guide.path.clone(),
+        message,
+    }));
+    if record_differs {
+        problems.push(Problem::Record {
+            path: guide.path.clone(),
+        });
+    }
+    problems
+}
+
 /// What a file the index does not know is: a copy of an archived guide (same SHA-256),
 /// a PDF, or another file.
 fn what_stray_file_is(archive: &Archive, path: &str, guides: &[ArchivedGuide]) -> Stray {
@@ -331,9 +364,16 @@ fn what_stray_file_is(archive: &Archive, path: &str, guides: &[ArchivedGuide]) -
     }
 }
 
-/// What is wrong now with the signatures recorded when `guide` was archived.
-fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<String> {
-    // Read once, strictly: the signatures and (below) the identity.
+/// What is wrong now with the signatures recorded when `guide` was archived; and whether
+/// `record`, the index's record of what it carries over, differs from what the file says
+/// (a record another mus made in another format is not compared: a batch does not use it).
+fn recheck(
+    bytes: &[u8],
+    guide: &ArchivedGuide,
+    anchors: &[TrustAnchor],
+    record: Option<&str>,
+) -> (Vec<String>, bool) {
+    // Read once, strictly: the signatures, (below) the identity and the record.
     let (history, doc) = match signature::read(bytes) {
         Ok(read) => read,
         Err(e) => {
@@ -341,9 +381,12 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
                 origin: "the file".into(),
                 message: e.to_string(),
             };
-            return vec![format!("its signatures cannot be read: {e}")];
+            return (vec![format!("its signatures cannot be read: {e}")], false);
         }
     };
+    let record_differs = record.and_then(Recorded::from_json).is_some_and(|record| {
+        GuideInfo::from_document(&doc).map_or(true, |info| Recorded::read(info, &doc) != record)
+    });
     let inspection = signature::inspect_read(bytes, &history, &doc, anchors);
     let mut problems = Vec::new();
     for recorded in &guide.signatures {
@@ -412,5 +455,5 @@ fn recheck(bytes: &[u8], guide: &ArchivedGuide, anchors: &[TrustAnchor]) -> Vec<
             }
         }
     }
-    problems
+    (problems, record_differs)
 }

@@ -1,8 +1,8 @@
 //! A department's guides from an HR roster: [`load`] the roster and what the guides are
 //! made from, [`Batch::check`] every row (what `--dry-run` sees, and which of last year's
 //! guides each row follows up), [`Checked::run`] to write the guides and the manifest
-//! (and, with `previous`, the employee ids it read from archived files into the
-//! archive's index).
+//! (and, with `previous`, what it had to read from archived files — employee ids, plans
+//! and ratings — into the archive's index).
 //!
 //! A roster with problems is written only with `keep_going` (the valid rows); otherwise
 //! nothing is written at all.
@@ -93,9 +93,9 @@ pub struct FollowUps {
     /// The archive they were looked up in.
     pub dir: PathBuf,
     pub lookups: Vec<Lookup>,
-    /// What was read from the files of guides the archive's index has no record of
-    /// (archived by an earlier mus): recorded in the index when the batch runs (a dry run
-    /// records none).
+    /// What was read from the files of guides the archive's index has no record of, or one
+    /// in an earlier format (archived by an earlier mus): recorded in the index when the
+    /// batch runs (a dry run records none).
     pub learned: Vec<Learned>,
 }
 
