@@ -506,6 +506,16 @@ fn a_batch_reads_last_years_plan_from_the_index_while_the_file_is_there() {
         "{text}"
     );
     assert!(!text.contains(&squeeze(&goal)));
+    // `archive plans` (and the report) take the plan from the record too.
+    let plans = common::archive(&archive)
+        .args(["plans", "--csv", "-"])
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&plans.get_output().stdout).into_owned();
+    assert!(
+        csv.contains("Målet som indekset har det") && !csv.contains(&goal),
+        "{csv}"
+    );
     let verify = common::archive(&archive).arg("verify").assert().code(1);
     let said = String::from_utf8(verify.get_output().stdout.clone()).unwrap()
         + &String::from_utf8(verify.get_output().stderr.clone()).unwrap();
@@ -571,6 +581,15 @@ fn a_batch_reads_last_years_plan_from_the_index_while_the_file_is_there() {
     // Gone.
     let note = note_on_her_row(None);
     assert!(note.contains("No such file"), "{note}");
+    let plans = common::archive(&archive)
+        .args(["plans", "--csv", "-"])
+        .assert()
+        .failure();
+    let said = String::from_utf8_lossy(&plans.get_output().stderr).into_owned();
+    assert!(
+        said.contains(&format!("{path}: its answers cannot be read: No such file")),
+        "{said}"
+    );
 }
 
 #[test]

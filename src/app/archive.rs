@@ -191,6 +191,7 @@ pub fn plans(dir: &Path, request: &PlansRequest) -> Result<Plans> {
     let lines = crate::archive::plans::plans(
         archive.dir(),
         &archive.guides()?,
+        &archive.recorded()?,
         request.year,
         request.unit.as_deref(),
         request.include_unsigned,

@@ -7,13 +7,14 @@
 //! but never returned: they stay in last year's PDF.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use lopdf::Object;
 use thiserror::Error;
 
 use crate::archive::choice::{self, Choice};
-use crate::archive::{judge, Policy, Status};
+use crate::archive::{judge, ArchivedGuide, Policy, Status};
 use crate::model::identity::{GuideIdentity, IdentityError};
 use crate::signature::{self, SignatureStatus, StructureError};
 
@@ -105,6 +106,63 @@ pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersErr
     let doc = signature::read_form(pdf)?;
     let identity = GuideIdentity::from_document(&doc)?;
     Ok(Recorded::read(identity, &doc).carried(signing))
+}
+
+/// What the archived `guide`, whose file is at `path`, carries into next year's guide,
+/// signed as the index says it was when archived; and whether its file was read for it.
+/// From `record`, the index's ([`Recorded`]), while the file is still there with its
+/// archived size (`mus archive verify` re-hashes it and compares the record); else from
+/// the file, which must still have its archived SHA-256 (then only the form's values and
+/// the identity are read, see [`read_archived`]). Why not, as a sentence, when neither.
+pub fn of_archived(
+    path: &Path,
+    guide: &ArchivedGuide,
+    record: Option<&str>,
+) -> std::result::Result<(Carried, bool), String> {
+    if let Some(recorded) = record.and_then(Recorded::from_json) {
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        if size != guide.size {
+            return Err(no_longer("size"));
+        }
+        return Ok((recorded.carried(archived_signing(guide)), false));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if crate::base::files::sha256_hex(&bytes) != guide.sha256 {
+        return Err(no_longer("SHA-256"));
+    }
+    let carried = read_archived(&bytes, archived_signing(guide)).map_err(|e| e.to_string())?;
+    Ok((carried, true))
+}
+
+/// Why an archived file whose `what` (SHA-256, size) is not the one the index recorded
+/// is not used.
+fn no_longer(what: &str) -> String {
+    format!(
+        "it is no longer the file the archive took in (its {what} differs; see `mus archive \
+         verify`)"
+    )
+}
+
+/// Whether `guide` was signed, as the index says it was when archived.
+fn archived_signing(guide: &ArchivedGuide) -> Signing {
+    match guide.status {
+        Status::Signed => Signing::Signed {
+            // "2027-01-14T23:30:00Z" (RFC 3339, UTC): the last personal signature, on the
+            // day it was in Denmark (15 January).
+            last: guide
+                .signatures
+                .iter()
+                .filter(|s| ["leader", "manager", "other"].contains(&s.role.as_str()))
+                .filter_map(|s| s.signing_time.as_deref())
+                .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .max()
+                .map(danish_day),
+        },
+        Status::Unsigned => Signing::Unsigned {
+            reason: "archived as unsigned".into(),
+        },
+    }
 }
 
 /// What an archived guide carries into next year's, but its signing (which the archive

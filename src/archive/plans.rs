@@ -1,14 +1,15 @@
 //! `mus archive plans`: the agreed development plans of a year, for HR's
 //! competence-development budget — per plan row the leader, unit, level, year, goal,
-//! action, who and deadline. Only the plan leaves the guides (read by [`crate::archive::answers`]);
-//! nothing else they hold.
+//! action, who and deadline. Only the plan leaves the guides, as the index recorded it or
+//! read from the file ([`crate::archive::answers::of_archived`]); nothing else they hold.
 //!
-//! Also the one place the archive's guides are read for their answers
-//! ([`read_answers`], [`settling_versions`]), which `mus archive report` shares.
+//! Also which archived guides settle a leader's year and what they carried
+//! ([`settling_versions`], [`read_answers`]), which `mus archive report` shares.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use crate::archive::answers::{self, Carried, PlanRow, Signing};
+use crate::archive::answers::{self, Carried, PlanRow};
 use crate::archive::error::{Error, Result};
 use crate::archive::{ArchivedGuide, Status};
 use crate::base::text::normalize;
@@ -59,29 +60,17 @@ pub fn settling_versions(guides: &[ArchivedGuide], include_unsigned: bool) -> Ve
     kept
 }
 
-/// The plan and ratings of an archived file, after checking it is still the file the
-/// archive took in. Its signing is the archive's verdict when it took the file.
-pub fn read_answers(dir: &Path, guide: &ArchivedGuide) -> Result<Carried> {
+/// The plan and ratings of an archived guide in `dir`, as the index recorded them
+/// (`record`) or read from its file ([`answers::of_archived`]).
+pub fn read_answers(dir: &Path, guide: &ArchivedGuide, record: Option<&str>) -> Result<Carried> {
     let path = dir.join(&guide.path);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    if crate::base::files::sha256_hex(&bytes) != guide.sha256 {
-        return Err(Error::Archive {
+    match answers::of_archived(&path, guide, record) {
+        Ok((carried, _)) => Ok(carried),
+        Err(message) => Err(Error::Archive {
             path,
-            message: "is no longer the file the archive took in (its SHA-256 differs); run \
-                      `mus archive verify`"
-                .into(),
-        });
+            message: format!("its answers cannot be read: {message}"),
+        }),
     }
-    let signing = match guide.status {
-        Status::Signed => Signing::Signed { last: None },
-        Status::Unsigned => Signing::Unsigned {
-            reason: "archived as unsigned".into(),
-        },
-    };
-    answers::read_archived(&bytes, signing).map_err(|e| Error::Archive {
-        path,
-        message: format!("its answers cannot be read: {e}"),
-    })
 }
 
 /// Every non-empty plan row of the settling versions of the archive's guides of `year`
@@ -89,6 +78,7 @@ pub fn read_answers(dir: &Path, guide: &ArchivedGuide) -> Result<Carried> {
 pub fn plans(
     dir: &Path,
     guides: &[ArchivedGuide],
+    recorded: &HashMap<String, String>,
     year: Option<i32>,
     unit: Option<&str>,
     include_unsigned: bool,
@@ -102,7 +92,8 @@ pub fn plans(
         .collect();
     let mut lines = Vec::new();
     for guide in settling_versions(&chosen, include_unsigned) {
-        let carried = read_answers(dir, &guide)?;
+        let record = recorded.get(&guide.sha256).map(String::as_str);
+        let carried = read_answers(dir, &guide, record)?;
         lines.extend(carried.plan.into_iter().map(|row| PlanLine {
             guide: guide.clone(),
             row,

@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::archive::answers::{self, Carried, Recorded, Signing};
+use crate::archive::answers::{self, Carried, Recorded};
 use crate::archive::error::Result;
-use crate::archive::{Archive, ArchivedGuide, EmployeeId, Learned, Status};
+use crate::archive::{Archive, ArchivedGuide, EmployeeId, Learned};
 use crate::base::text::normalize;
 use crate::model::people::People;
 
@@ -36,20 +36,18 @@ struct CarriedOver {
 }
 
 impl Candidate {
-    /// What the guide carries over: as the index recorded it, when its file is still
-    /// there with the size it had (`archive verify` re-hashes it); else read from the
-    /// file, which must still be the one archived (its SHA-256).
+    /// What the guide carries over, as the index recorded it or from its file
+    /// ([`answers::of_archived`]).
     fn carried_over(&self) -> &CarriedOver {
         self.carried_over.get_or_init(|| {
-            match self.recorded.as_deref().and_then(Recorded::from_json) {
-                Some(recorded) => CarriedOver {
-                    carried: still_archived(&self.path, &self.guide)
-                        .map(|()| Box::new(recorded.carried(signing(&self.guide)))),
-                    from_file: false,
+            match answers::of_archived(&self.path, &self.guide, self.recorded.as_deref()) {
+                Ok((carried, from_file)) => CarriedOver {
+                    carried: Ok(Box::new(carried)),
+                    from_file,
                 },
-                None => CarriedOver {
-                    carried: read_archived(&self.path, &self.guide).map(Box::new),
-                    from_file: true,
+                Err(message) => CarriedOver {
+                    carried: Err(message),
+                    from_file: false,
                 },
             }
         })
@@ -234,55 +232,6 @@ impl PreviousArchive {
     }
 }
 
-/// An archived file's plan and ratings, signed as the index says it was when archived.
-fn read_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<Carried, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    if crate::base::files::sha256_hex(&bytes) != guide.sha256 {
-        return Err(no_longer("SHA-256"));
-    }
-    answers::read_archived(&bytes, signing(guide)).map_err(|e| e.to_string())
-}
-
-/// Whether the file of `guide` is still there, with the size it had when archived.
-fn still_archived(path: &Path, guide: &ArchivedGuide) -> std::result::Result<(), String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size != guide.size {
-        return Err(no_longer("size"));
-    }
-    Ok(())
-}
-
-/// Why a batch does not use an archived file whose `what` (SHA-256, size) is not the one
-/// the index recorded.
-fn no_longer(what: &str) -> String {
-    format!(
-        "it is no longer the file the archive took in (its {what} differs; see `mus archive \
-         verify`)"
-    )
-}
-
-/// Whether `guide` was signed, as the index says it was when archived.
-fn signing(guide: &ArchivedGuide) -> Signing {
-    match guide.status {
-        Status::Signed => Signing::Signed {
-            // "2027-01-14T23:30:00Z" (RFC 3339, UTC): the last personal signature, on the
-            // day it was in Denmark (15 January).
-            last: guide
-                .signatures
-                .iter()
-                .filter(|s| ["leader", "manager", "other"].contains(&s.role.as_str()))
-                .filter_map(|s| s.signing_time.as_deref())
-                .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .max()
-                .map(answers::danish_day),
-        },
-        Status::Unsigned => Signing::Unsigned {
-            reason: "archived as unsigned".into(),
-        },
-    }
-}
-
 /// The same unit as `archive status` has it, for a leader of the same name: folded, and
 /// any unit when either names none.
 fn same_unit(people: &People, guide: &ArchivedGuide) -> bool {
@@ -336,6 +285,7 @@ pub fn record_learned(dir: &Path, learned: &[Learned]) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::Status;
 
     fn candidate(
         id: &str,

@@ -38,6 +38,7 @@ pub fn figures(
 ) -> Result<Figures> {
     let archive = Archive::open(dir, false)?;
     let guides = archive.guides()?;
+    let recorded = archive.recorded()?;
     let status = StatusReport::from_people(origin, people, &guides, request.year);
     let mut leaders = Vec::with_capacity(status.lines.len());
     for line in &status.lines {
@@ -49,7 +50,8 @@ pub fn figures(
             .to_string();
         let (has_plan, ratings) = match (line.standing, guide) {
             (Standing::Signed, Some(g)) => {
-                let carried = read_answers(archive.dir(), g)?;
+                let record = recorded.get(&g.sha256).map(String::as_str);
+                let carried = read_answers(archive.dir(), g, record)?;
                 (!carried.plan.is_empty(), carried.ratings)
             }
             _ => (false, Vec::new()),
