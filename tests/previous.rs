@@ -259,17 +259,7 @@ fn a_batch_follows_up_exactly_the_rows_whose_last_guide_is_archived() {
     let dir = tempfile::tempdir().unwrap();
     let archive = last_years_archive(dir.path());
     let out_dir = dir.path().join("2027");
-    let run = mus()
-        .arg("batch")
-        .arg(example_roster())
-        .arg("--out-dir")
-        .arg(&out_dir)
-        .arg("--previous")
-        .arg(&archive)
-        .args(["--date", "2027-02-01"])
-        .assert()
-        .success();
-    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    let stderr = batch_following_up(&archive, &out_dir, &[]);
 
     let mut with_plan = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(&out_dir)
@@ -354,6 +344,23 @@ fn dry_run_lines(dir: &Path, archive: &Path) -> Vec<String> {
     stdout.lines().map(str::to_string).collect()
 }
 
+/// `mus batch` of the example roster dated 2027-02-01 following up `archive`, written to
+/// `out`, with `more` arguments; what it says on standard error.
+fn batch_following_up(archive: &Path, out: &Path, more: &[&str]) -> String {
+    let run = mus()
+        .arg("batch")
+        .arg(example_roster())
+        .arg("--out-dir")
+        .arg(out)
+        .arg("--previous")
+        .arg(archive)
+        .args(["--date", "2027-02-01"])
+        .args(more)
+        .assert()
+        .success();
+    String::from_utf8(run.get_output().stderr.clone()).unwrap()
+}
+
 /// Per archived guide, its leader, the employee id and what it carries over (JSON) as the
 /// index at `index` records them.
 fn recorded(index: &Path) -> Vec<(String, Option<String>, Option<String>)> {
@@ -371,16 +378,7 @@ fn recorded(index: &Path) -> Vec<(String, Option<String>, Option<String>)> {
 /// This year's guides of the example roster following up `archive`, written to `out`, by
 /// file name.
 fn batch_following(archive: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
-    mus()
-        .arg("batch")
-        .arg(example_roster())
-        .arg("--out-dir")
-        .arg(out)
-        .arg("--previous")
-        .arg(archive)
-        .args(["--date", "2027-02-01", "--quiet"])
-        .assert()
-        .success();
+    batch_following_up(archive, out, &["--quiet"]);
     std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -536,18 +534,8 @@ fn a_batch_reads_last_years_plan_from_the_index_while_the_file_is_there() {
         if let Some(bytes) = file_now {
             std::fs::write(&file, bytes).unwrap();
         }
-        let run = mus()
-            .arg("batch")
-            .arg(example_roster())
-            .arg("--out-dir")
-            .arg(&out)
-            .arg("--previous")
-            .arg(&archive)
-            .args(["--date", "2027-02-01"])
-            .assert()
-            .success();
+        let stderr = batch_following_up(&archive, &out, &[]);
         assert!(!pdf::text(&out.join(mette)).contains("Opfølgning på sidste års udviklingsplan"));
-        let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
         let roster = example_roster().display().to_string();
         let note = stderr
             .lines()

@@ -24,32 +24,20 @@ struct Candidate {
     path: PathBuf,
     /// What it carries over as the index recorded it (JSON, [`Recorded`]), if it did.
     recorded: Option<String>,
-    /// Taken the first time a row's lookup chooses the guide (or for its employee id).
+    /// Taken the first time a row's lookup chooses the guide (or for its employee id):
+    /// what it carries over and whether its file had to be read for it, or why not.
     carried_over: OnceLock<CarriedOver>,
 }
 
-/// What a candidate carries over, and whether its file had to be read for it.
-#[derive(Debug, Clone)]
-struct CarriedOver {
-    carried: std::result::Result<Box<Carried>, String>,
-    from_file: bool,
-}
+type CarriedOver = std::result::Result<(Box<Carried>, bool), String>;
 
 impl Candidate {
     /// What the guide carries over, as the index recorded it or from its file
     /// ([`answers::of_archived`]).
     fn carried_over(&self) -> &CarriedOver {
         self.carried_over.get_or_init(|| {
-            match answers::of_archived(&self.path, &self.guide, self.recorded.as_deref()) {
-                Ok((carried, from_file)) => CarriedOver {
-                    carried: Ok(Box::new(carried)),
-                    from_file,
-                },
-                Err(message) => CarriedOver {
-                    carried: Err(message),
-                    from_file: false,
-                },
-            }
+            answers::of_archived(&self.path, &self.guide, self.recorded.as_deref())
+                .map(|(carried, from_file)| (Box::new(carried), from_file))
         })
     }
 }
@@ -99,9 +87,9 @@ impl PreviousArchive {
         let mut recorded = archive.recorded()?;
         let root = archive.dir().to_path_buf();
         drop(archive);
-        // A guide an earlier mus archived has no employee id in the index: its file says
-        // it, read now (and what it carries kept), and recorded later by a batch that
-        // goes ahead.
+        // A guide an earlier mus archived has no employee id in the index: what it carries
+        // over says it (the index's record, else its file, read now), and a batch that
+        // goes ahead records it later.
         let candidates: Vec<Candidate> = guides
             .into_iter()
             .map(|guide| Candidate {
@@ -114,7 +102,7 @@ impl PreviousArchive {
             .into_par_iter()
             .map(|mut candidate| {
                 if candidate.guide.employee_id == EmployeeId::NotRecorded {
-                    if let Ok(carried) = &candidate.carried_over().carried {
+                    if let Ok((carried, _)) = candidate.carried_over() {
                         candidate.guide.employee_id =
                             EmployeeId::of(carried.identity.employee_id.as_deref());
                     }
@@ -132,9 +120,8 @@ impl PreviousArchive {
         self.candidates
             .into_iter()
             .filter_map(|candidate| {
-                let taken = candidate.carried_over.into_inner()?;
-                let carried = taken.carried.ok().filter(|_| taken.from_file)?;
-                Some(Learned {
+                let (carried, from_file) = candidate.carried_over.into_inner()?.ok()?;
+                from_file.then(|| Learned {
                     sha256: candidate.guide.sha256,
                     employee_id: EmployeeId::of(carried.identity.employee_id.as_deref()),
                     recorded: Recorded::of(&carried),
@@ -219,8 +206,8 @@ impl PreviousArchive {
             return Lookup::Several(newest.iter().map(|c| c.guide.path.clone()).collect());
         }
         let candidate = newest[0];
-        match &candidate.carried_over().carried {
-            Ok(carried) => Lookup::Found {
+        match candidate.carried_over() {
+            Ok((carried, _)) => Lookup::Found {
                 path: candidate.path.clone(),
                 carried: carried.clone(),
             },

@@ -246,7 +246,7 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<Verif
             }
         };
         let record = recorded.get(&guide.sha256).map(String::as_str);
-        problems.extend(check_file(archive, guide, &bytes, anchors, record));
+        problems.extend(check_file(archive, guide, who, &bytes, anchors, record));
     }
     let known: BTreeSet<&str> = guides.iter().map(|g| g.path.as_str()).collect();
     let on_disk = storage::walk(&archive.dir).map_err(|e| Error::io(&archive.dir, e))?;
@@ -293,12 +293,13 @@ pub(crate) fn verify(archive: &Archive, anchors: &[TrustAnchor]) -> Result<Verif
     })
 }
 
-/// What is wrong with the file of `guide`, read as `bytes`: changed, writable, its
-/// signatures no longer as archived, or `record` (the index's record of what it carries
-/// over) not what it says.
+/// What is wrong with the file of `guide` (`who`, as problems name it), read as `bytes`:
+/// changed, writable, its signatures no longer as archived, or `record` (the index's
+/// record of what it carries over) not what it says.
 fn check_file(
     archive: &Archive,
     guide: &ArchivedGuide,
+    who: String,
     bytes: &[u8],
     anchors: &[TrustAnchor],
     record: Option<&str>,
@@ -307,7 +308,7 @@ fn check_file(
     if actual != guide.sha256 {
         return vec![Problem::Changed {
             path: guide.path.clone(),
-            guide: format!("guide {} version {}", guide.guide_id, guide.version),
+            guide: who,
             expected: guide.sha256.clone(),
             actual,
         }];
@@ -384,8 +385,10 @@ fn recheck(
             return (vec![format!("its signatures cannot be read: {e}")], false);
         }
     };
+    let info = GuideInfo::from_document(&doc);
     let record_differs = record.and_then(Recorded::from_json).is_some_and(|record| {
-        GuideInfo::from_document(&doc).map_or(true, |info| Recorded::read(info, &doc) != record)
+        info.as_ref()
+            .map_or(true, |info| Recorded::read(info.clone(), &doc) != record)
     });
     let inspection = signature::inspect_read(bytes, &history, &doc, anchors);
     let mut problems = Vec::new();
@@ -442,13 +445,13 @@ fn recheck(
             allow_unsigned: false,
             anchors: anchors.to_vec(),
         };
-        match GuideInfo::from_document(&doc) {
+        match &info {
             Err(reason) => problems.push(reason.to_string()),
             Ok(info) => {
-                if let Err(refusal) = judge(&inspection, required_signers(&info), &policy) {
+                if let Err(refusal) = judge(&inspection, required_signers(info), &policy) {
                     problems.push(refusal.reason);
                 } else if let Some(reason) =
-                    identity_changed_after_signing(bytes, &info, &inspection)
+                    identity_changed_after_signing(bytes, info, &inspection)
                 {
                     problems.push(reason);
                 }
