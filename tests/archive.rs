@@ -236,11 +236,36 @@ fn adding_the_identical_file_again_changes_nothing() {
     let before = std::fs::metadata(&stored).unwrap().modified().unwrap();
     let copy = tmp.path().join("kopi.pdf");
     std::fs::copy(&guide, &copy).unwrap();
+    // As a mus that recorded neither the employee id nor what the guide carries over left
+    // the row: the identical file fills in both, and only them.
+    let index = rusqlite::Connection::open(dir.join("index.sqlite")).unwrap();
+    let row = |index: &rusqlite::Connection| -> (Option<String>, Option<String>, String) {
+        index
+            .query_row(
+                "SELECT employee_id, carried, added_at FROM guides",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let recorded = row(&index);
+    assert!(
+        recorded
+            .1
+            .as_deref()
+            .is_some_and(|r| r.contains("Åse Holm")),
+        "{recorded:?}"
+    );
+    index
+        .execute("UPDATE guides SET employee_id = NULL, carried = NULL", [])
+        .unwrap();
     let out = archive(&dir)
         .args(["add", "--allow-unsigned"])
         .arg(&copy)
         .assert()
         .code(0);
+    assert_eq!(row(&index), recorded);
+    drop(index);
     assert_eq!(
         stdout_of(&out),
         format!(

@@ -100,10 +100,15 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
 /// (`mus archive add`): `signing` is that verdict. The caller checks that `pdf` is still
 /// that file (its SHA-256 in the index). Only what is carried over is then read from the
 /// last revision — the catalog, the form's fields and values, the XMP — not every page
-/// and font: a batch following up 1,000 guides reads them in a fraction of the time.
+/// and font: a batch following up 1,000 guides reads them in a fraction of the time. (A
+/// file with a rating read from its buttons' appearances is read whole: see
+/// [`rated_by_appearances`].)
 pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersError> {
     GuideIdentity::sniff(pdf)?;
-    let doc = signature::read_form(pdf)?;
+    let mut doc = signature::read_form(pdf)?;
+    if rated_by_appearances(&doc) {
+        doc = signature::read(pdf)?.1;
+    }
     let identity = GuideIdentity::from_document(&doc)?;
     Ok(Recorded::read(identity, &doc).carried(signing))
 }
@@ -303,6 +308,20 @@ fn form_answers(doc: &lopdf::Document) -> (Vec<PlanRow>, Vec<Rating>, Vec<String
     (plan, ratings.into_values().collect(), unclear)
 }
 
+/// Whether a rating in `doc` is read from its buttons' appearances, because none of them
+/// says its state (see [`choice::read_from_appearances`]). [`read_archived`]'s reading
+/// keeps only the keys of a dictionary that lead to the answers, so an appearance
+/// dictionary in an object of its own would read as unknown there and let any value
+/// stand: such a file is read whole. (mus, and every reader that saves a form, write
+/// `/AS`.)
+fn rated_by_appearances(doc: &lopdf::Document) -> bool {
+    signature::fields::walk(doc).iter().any(|node| {
+        node.terminal
+            && matches!(Field::from_name(&node.name), Field::Rating { .. })
+            && choice::read_from_appearances(doc, node.dict)
+    })
+}
+
 /// A text field's value, trimmed; `None` when empty. (A choice is read by
 /// [`choice::read`].)
 fn text(doc: &lopdf::Document, value: &Object) -> Option<String> {
@@ -409,6 +428,80 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(refused.contains("another object stands"), "{refused}");
+    }
+
+    /// A rating none of whose buttons says its state (`/AS`), with the buttons'
+    /// appearances in objects of their own: the value names no appearance, so readers
+    /// show no rating, and neither may the archive's fast path (whose reading of the form
+    /// steps over the appearances).
+    #[test]
+    fn a_rating_read_from_its_appearances_reads_the_same_through_the_fast_path() {
+        let pdf = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/previous/unsigned.pdf"),
+        )
+        .unwrap();
+        let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let field = signature::fields::walk(&doc)
+            .into_iter()
+            .find(|n| n.terminal && matches!(Field::from_name(&n.name), Field::Rating { .. }))
+            .map(|n| {
+                (
+                    n.name,
+                    n.dict.get(b"Kids").unwrap().as_array().unwrap().clone(),
+                )
+            })
+            .unwrap();
+        let (name, kids) = field;
+        for value in ["7", "3"] {
+            for kid in &kids {
+                let id = kid.as_reference().unwrap();
+                let widget = doc.get_object(id).unwrap().as_dict().unwrap().clone();
+                let appearance = widget.get(b"AP").unwrap().clone();
+                let appearance = match appearance {
+                    Object::Dictionary(d) => Object::Reference(doc.add_object(d)),
+                    indirect => indirect,
+                };
+                let widget = doc.get_object_mut(id).unwrap().as_dict_mut().unwrap();
+                widget.remove(b"AS");
+                widget.set("AP", appearance);
+            }
+            let parent = doc
+                .get_object(kids[0].as_reference().unwrap())
+                .unwrap()
+                .as_dict()
+                .unwrap()
+                .get(b"Parent")
+                .unwrap()
+                .as_reference()
+                .unwrap();
+            let group = doc.get_object_mut(parent).unwrap().as_dict_mut().unwrap();
+            group.set("V", Object::Name(value.as_bytes().to_vec()));
+            let mut changed = Vec::new();
+            doc.save_to(&mut changed).unwrap();
+            let full = read(&changed).unwrap();
+            let fast = read_archived(&changed, full.signing.clone()).unwrap();
+            assert_eq!(fast, full, "{name} = /{value}");
+            // The reading of the form alone, without reading the file whole, shows the
+            // value either way.
+            let form = signature::read_form(&changed).unwrap();
+            let identity = GuideIdentity::from_document(&form).unwrap();
+            let form = Recorded::read(identity, &form).carried(full.signing.clone());
+            let Field::Rating {
+                number, manager, ..
+            } = Field::from_name(&name)
+            else {
+                unreachable!()
+            };
+            let shown = |c: &Carried| {
+                c.ratings
+                    .iter()
+                    .filter(|r| r.number == number)
+                    .any(|r| if manager { r.manager } else { r.leader } == value.parse().ok())
+            };
+            assert!(shown(&form), "{name} = /{value}");
+            assert_eq!(shown(&full), value == "3", "{name} = /{value}");
+        }
     }
 
     /// What the index records of a guide reads back as what the file carries over, holds

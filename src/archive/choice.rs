@@ -50,6 +50,20 @@ pub(crate) struct Button {
 /// only widget).
 pub(crate) fn read(doc: &Document, field: &Dictionary, value: Option<&Object>) -> Choice {
     let value = value.and_then(|v| value_name(doc, v));
+    let buttons: Vec<Button> = widgets(doc, field).iter().map(|w| button(doc, w)).collect();
+    decide(value.as_deref(), &buttons)
+}
+
+/// Whether what `field` shows is read from its widgets' appearances: none of them says
+/// its state (`/AS`), so [`read`] takes the value only where an appearance (`/AP /N`)
+/// bears its name, or where none is known.
+pub(crate) fn read_from_appearances(doc: &Document, field: &Dictionary) -> bool {
+    widgets(doc, field).iter().all(|w| !w.has(b"AS"))
+}
+
+/// The widgets of the choice field `field`: its kids that are not fields (no `/T`), or
+/// the field itself when it has no kids (a field merged with its only widget).
+fn widgets<'d>(doc: &'d Document, field: &'d Dictionary) -> Vec<&'d Dictionary> {
     let kids: Vec<&Dictionary> = field
         .get(b"Kids")
         .ok()
@@ -63,13 +77,11 @@ pub(crate) fn read(doc: &Document, field: &Dictionary, value: Option<&Object>) -
                 .collect()
         })
         .unwrap_or_default();
-    let widgets = if kids.is_empty() && !field.has(b"Kids") {
+    if kids.is_empty() && !field.has(b"Kids") {
         vec![field]
     } else {
         kids
-    };
-    let buttons: Vec<Button> = widgets.iter().map(|w| button(doc, w)).collect();
-    decide(value.as_deref(), &buttons)
+    }
 }
 
 /// The choice `value` (`/V`, read as a name) and `buttons` show together (see the module's

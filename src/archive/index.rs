@@ -359,20 +359,7 @@ impl Index {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut updated = 0;
             for learned in learned {
-                let id = tx.execute(
-                    "UPDATE guides SET employee_id = ?1 WHERE sha256 = ?2 AND employee_id IS NULL",
-                    params![learned.employee_id.column(), learned.sha256],
-                )?;
-                // A record a newer mus made (a later format, which this one cannot read)
-                // stays: that mus would read the file again otherwise.
-                let record = tx.execute(
-                    "UPDATE guides SET carried = ?1
-                     WHERE sha256 = ?2 AND carried IS NOT ?1
-                       AND (carried IS NULL OR NOT json_valid(carried)
-                            OR COALESCE(json_extract(carried, '$.format'), 0) <= ?3)",
-                    params![learned.recorded.to_json(), learned.sha256, Recorded::FORMAT],
-                )?;
-                updated += id.max(record);
+                updated += learn(&tx, learned)?;
             }
             tx.commit()?;
             Ok(updated)
@@ -496,6 +483,25 @@ impl Index {
 }
 
 /// The archived file with this SHA-256, if any.
+/// Records `learned` in the row of its file where the row lacks it: the employee id where
+/// none is recorded, the record where there is none or one of this or an earlier
+/// [`Recorded::FORMAT`]. A record a newer mus made (a later format, which this one cannot
+/// read) stays: that mus would read the file again otherwise. 1 if the row changed.
+pub fn learn(conn: &Connection, learned: &Learned) -> rusqlite::Result<usize> {
+    let id = conn.execute(
+        "UPDATE guides SET employee_id = ?1 WHERE sha256 = ?2 AND employee_id IS NULL",
+        params![learned.employee_id.column(), learned.sha256],
+    )?;
+    let record = conn.execute(
+        "UPDATE guides SET carried = ?1
+         WHERE sha256 = ?2 AND carried IS NOT ?1
+           AND (carried IS NULL OR NOT json_valid(carried)
+                OR COALESCE(json_extract(carried, '$.format'), 0) <= ?3)",
+        params![learned.recorded.to_json(), learned.sha256, Recorded::FORMAT],
+    )?;
+    Ok(id.max(record))
+}
+
 pub fn find_by_sha256(conn: &Connection, sha256: &str) -> rusqlite::Result<Option<ArchivedGuide>> {
     Ok(select(conn, "g.sha256 = ?1", [sha256])?.into_iter().next())
 }

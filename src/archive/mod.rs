@@ -212,6 +212,16 @@ impl Archive {
         };
         let tx = self.index.begin()?;
         if let Some(existing) = index::find_by_sha256(&tx, &sha256).map_err(db)? {
+            // Archived by a mus that did not record what it carries over: recorded now,
+            // from this reading of the whole file.
+            let learned = Learned {
+                sha256,
+                employee_id: EmployeeId::of(info.employee_id.as_deref()),
+                recorded,
+            };
+            if index::learn(&tx, &learned).map_err(db)? > 0 {
+                tx.commit().map_err(db)?;
+            }
             return Ok(Added::Unchanged(existing));
         }
         // A guide id names one guide: a later file of it (filled in, signed) is a new
