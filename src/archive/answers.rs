@@ -102,15 +102,22 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
 /// last revision — the catalog, the form's fields and values, the XMP — not every page
 /// and font: a batch following up 1,000 guides reads them in a fraction of the time. (A
 /// file with a rating read from its buttons' appearances is read whole: see
-/// [`rated_by_appearances`].)
+/// [`choice::read_from_appearances`].)
 pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersError> {
     GuideIdentity::sniff(pdf)?;
-    let mut doc = signature::read_form(pdf)?;
-    if rated_by_appearances(&doc) {
-        doc = signature::read(pdf)?.1;
+    let doc = signature::read_form(pdf)?;
+    let answers = form_answers(&doc);
+    if answers.from_appearances {
+        // The reading above keeps only the keys of a dictionary that lead to the answers:
+        // an appearance dictionary in an object of its own reads as unknown there, and
+        // would let any value stand. (mus, and every reader that saves a form, write
+        // `/AS`.)
+        let (_, doc) = signature::read(pdf)?;
+        let identity = GuideIdentity::from_document(&doc)?;
+        return Ok(Recorded::read(identity, &doc).carried(signing));
     }
     let identity = GuideIdentity::from_document(&doc)?;
-    Ok(Recorded::read(identity, &doc).carried(signing))
+    Ok(Recorded::of_answers(identity, answers).carried(signing))
 }
 
 /// What the archived `guide`, whose file is at `path`, carries into next year's guide,
@@ -193,7 +200,16 @@ impl Recorded {
 
     /// The plan and the ratings in `doc`'s form, whose identity is `identity`.
     pub fn read(identity: GuideIdentity, doc: &lopdf::Document) -> Recorded {
-        let (plan, ratings, unclear) = form_answers(doc);
+        Recorded::of_answers(identity, form_answers(doc))
+    }
+
+    fn of_answers(identity: GuideIdentity, answers: FormAnswers) -> Recorded {
+        let FormAnswers {
+            plan,
+            ratings,
+            unclear,
+            ..
+        } = answers;
         Recorded {
             format: Recorded::FORMAT,
             identity,
@@ -236,12 +252,25 @@ impl Recorded {
     }
 }
 
-/// The plan's rows that have anything written in them, the rated expectations, and the
-/// ratings that cannot be read (several buttons on), in `doc`'s form.
-fn form_answers(doc: &lopdf::Document) -> (Vec<PlanRow>, Vec<Rating>, Vec<String>) {
+/// What a guide's form says that is carried over.
+struct FormAnswers {
+    /// The plan's rows that have anything written in them.
+    plan: Vec<PlanRow>,
+    /// The rated expectations.
+    ratings: Vec<Rating>,
+    /// The ratings that cannot be read (several buttons on).
+    unclear: Vec<String>,
+    /// Whether a rating was read from its buttons' appearances (see
+    /// [`choice::read_from_appearances`]).
+    from_appearances: bool,
+}
+
+/// What `doc`'s form says that is carried over.
+fn form_answers(doc: &lopdf::Document) -> FormAnswers {
     let mut rows: BTreeMap<u32, PlanRow> = BTreeMap::new();
     let mut ratings: BTreeMap<u32, Rating> = BTreeMap::new();
     let mut unclear = Vec::new();
+    let mut from_appearances = false;
     for node in signature::fields::walk(doc) {
         if !node.terminal {
             continue;
@@ -271,6 +300,7 @@ fn form_answers(doc: &lopdf::Document) -> (Vec<PlanRow>, Vec<Rating>, Vec<String
             } => {
                 // A radio group: the chosen button's export name, as a reader shows it;
                 // anything not a number on the scale is no rating.
+                from_appearances |= choice::read_from_appearances(doc, node.dict);
                 let score = match choice::read(doc, node.dict, node.value) {
                     Choice::Chosen(name) => name.parse::<u8>().ok(),
                     Choice::Ambiguous(_) => {
@@ -305,21 +335,12 @@ fn form_answers(doc: &lopdf::Document) -> (Vec<PlanRow>, Vec<Rating>, Vec<String
                 .any(|c| !c.is_empty())
         })
         .collect();
-    (plan, ratings.into_values().collect(), unclear)
-}
-
-/// Whether a rating in `doc` is read from its buttons' appearances, because none of them
-/// says its state (see [`choice::read_from_appearances`]). [`read_archived`]'s reading
-/// keeps only the keys of a dictionary that lead to the answers, so an appearance
-/// dictionary in an object of its own would read as unknown there and let any value
-/// stand: such a file is read whole. (mus, and every reader that saves a form, write
-/// `/AS`.)
-fn rated_by_appearances(doc: &lopdf::Document) -> bool {
-    signature::fields::walk(doc).iter().any(|node| {
-        node.terminal
-            && matches!(Field::from_name(&node.name), Field::Rating { .. })
-            && choice::read_from_appearances(doc, node.dict)
-    })
+    FormAnswers {
+        plan,
+        ratings: ratings.into_values().collect(),
+        unclear,
+        from_appearances,
+    }
 }
 
 /// A text field's value, trimmed; `None` when empty. (A choice is read by
