@@ -16,7 +16,9 @@ fn main() -> std::process::ExitCode {
 /// a tenth of a cold `mus guide` (BENCHMARKS.md, "The cold guide: templates in sections,
 /// no huge pages"). A batch is as fast either way, and its peak memory lower. The kernel
 /// checks the flag at each page fault, so memory mimalloc has asked for already is
-/// covered too.
+/// covered too, but not what was touched before `main`: two huge pages a process, which
+/// mimalloc's `no_thp` feature would avoid at no gain measured (BENCHMARKS.md, "A rating
+/// read as readers show it on the archive's fast path").
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes an integer argument and touches no memory of ours.
