@@ -394,16 +394,21 @@ fn signing(inspection: &signature::Inspection, identity: &GuideIdentity) -> Sign
 mod tests {
     use super::*;
 
+    /// A guide of `tests/fixtures/previous`.
+    fn previous_fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/previous")
+            .join(name);
+        std::fs::read(path).unwrap()
+    }
+
     /// The archive's fast path reads the same plan, ratings and identity as the full
     /// strict reading, from a pypdf-filled guide and from one signed twice by pyHanko
     /// (three revisions).
     #[test]
     fn an_archived_guide_reads_the_same_through_the_fast_path() {
         for name in ["signed.pdf", "unsigned.pdf", "renamed.pdf"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/previous")
-                .join(name);
-            let pdf = std::fs::read(&path).unwrap();
+            let pdf = previous_fixture(name);
             let full = read(&pdf).unwrap();
             assert!(!full.plan.is_empty(), "{name}");
             let fast = read_archived(&pdf, full.signing.clone()).unwrap();
@@ -432,11 +437,7 @@ mod tests {
         assert!(compared >= 10, "{compared}");
         // An object the cross-reference places where another object stands is refused
         // there too.
-        let pdf = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/previous/unsigned.pdf"),
-        )
-        .unwrap();
+        let pdf = previous_fixture("unsigned.pdf");
         let at = memchr::memmem::find(&pdf, b"\n1 0 obj").unwrap() + 1;
         let mut moved = pdf.clone();
         moved[at] = b'9';
@@ -457,11 +458,7 @@ mod tests {
     /// steps over the appearances).
     #[test]
     fn a_rating_read_from_its_appearances_reads_the_same_through_the_fast_path() {
-        let pdf = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/previous/unsigned.pdf"),
-        )
-        .unwrap();
+        let pdf = previous_fixture("unsigned.pdf");
         let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
         let field = signature::fields::walk(&doc)
             .into_iter()
@@ -529,11 +526,7 @@ mod tests {
     /// none of its free text, and a record of another format is not used.
     #[test]
     fn a_record_for_the_index_is_what_the_file_carries_over_and_no_free_text() {
-        let pdf = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/previous/signed.pdf"),
-        )
-        .unwrap();
+        let pdf = previous_fixture("signed.pdf");
         let carried = read(&pdf).unwrap();
         assert!(!carried.plan.is_empty() && !carried.ratings.is_empty());
         let json = Recorded::of(&carried).to_json();
