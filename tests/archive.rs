@@ -227,7 +227,7 @@ fn a_guide_without_a_form_has_no_signature_fields_and_is_refused_saying_so() {
 }
 
 #[test]
-fn adding_the_identical_file_again_changes_nothing() {
+fn the_identical_file_again_is_not_stored_again_and_fills_in_what_was_not_recorded() {
     let tmp = tempfile::tempdir().unwrap();
     let (guide, id) = make_guide(tmp.path(), "g.pdf", "Åse Holm", "Syd", None);
     let dir = tmp.path().join("arkiv");

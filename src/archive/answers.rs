@@ -102,7 +102,7 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
 /// last revision — the catalog, the form's fields and values, the XMP — not every page
 /// and font: a batch following up 1,000 guides reads them in a fraction of the time. (A
 /// file with a rating read from its buttons' appearances is read whole: see
-/// [`choice::read_from_appearances`].)
+/// `choice::read_from_appearances`.)
 pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersError> {
     GuideIdentity::sniff(pdf)?;
     let doc = signature::read_form(pdf)?;
@@ -125,7 +125,8 @@ pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersErr
 /// From `record`, the index's ([`Recorded`]), while the file is still there with its
 /// archived size (`mus archive verify` re-hashes it and compares the record); else from
 /// the file, which must still have its archived SHA-256 (then only the form's values and
-/// the identity are read, see [`read_archived`]). Why not, as a sentence, when neither.
+/// the identity are read, or the whole file for a rating read from its buttons'
+/// appearances: see [`read_archived`]). Why not, as a sentence, when neither.
 pub fn of_archived(
     path: &Path,
     guide: &ArchivedGuide,
@@ -195,8 +196,10 @@ impl Recorded {
     /// Changes whenever what is read from a guide (its form, its identity from the XMP),
     /// how, or how it is written here (the fields of `GuideIdentity`, `PlanRow` and
     /// `Rating`) changes: a batch then reads the files of guides an earlier mus recorded,
-    /// and records them again.
-    pub const FORMAT: u32 = 1;
+    /// and records them again. 2: a rating read from its buttons' appearances (no button
+    /// says its state) is read from the whole file; format 1 could take a value no reader
+    /// shows from a file whose appearances are objects of their own.
+    pub const FORMAT: u32 = 2;
 
     /// The plan and the ratings in `doc`'s form, whose identity is `identity`.
     pub fn read(identity: GuideIdentity, doc: &lopdf::Document) -> Recorded {

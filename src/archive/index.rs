@@ -482,12 +482,12 @@ impl Index {
     }
 }
 
-/// The archived file with this SHA-256, if any.
-/// Records `learned` in the row of its file where the row lacks it: the employee id where
-/// none is recorded, the record where there is none or one of this or an earlier
-/// [`Recorded::FORMAT`]. A record a newer mus made (a later format, which this one cannot
-/// read) stays: that mus would read the file again otherwise. 1 if the row changed.
-pub fn learn(conn: &Connection, learned: &Learned) -> rusqlite::Result<usize> {
+/// Records `learned` in the row of its file: the employee id where none is recorded, and
+/// the record where there is none, or one of an earlier [`Recorded::FORMAT`], or one of
+/// this format that says otherwise (read by an earlier reading of this format, or
+/// edited). A record a newer mus made (a later format, which this one cannot read) stays:
+/// that mus would read the file again otherwise. 1 if the row changed.
+pub(crate) fn learn(conn: &Connection, learned: &Learned) -> rusqlite::Result<usize> {
     let id = conn.execute(
         "UPDATE guides SET employee_id = ?1 WHERE sha256 = ?2 AND employee_id IS NULL",
         params![learned.employee_id.column(), learned.sha256],
@@ -502,6 +502,7 @@ pub fn learn(conn: &Connection, learned: &Learned) -> rusqlite::Result<usize> {
     Ok(id.max(record))
 }
 
+/// The archived file with this SHA-256, if any.
 pub fn find_by_sha256(conn: &Connection, sha256: &str) -> rusqlite::Result<Option<ArchivedGuide>> {
     Ok(select(conn, "g.sha256 = ?1", [sha256])?.into_iter().next())
 }

@@ -212,8 +212,9 @@ impl Archive {
         };
         let tx = self.index.begin()?;
         if let Some(existing) = index::find_by_sha256(&tx, &sha256).map_err(db)? {
-            // Archived by a mus that did not record what it carries over: recorded now,
-            // from this reading of the whole file.
+            // What it carries over and its employee id, recorded now from this reading of
+            // the whole file where the row lacks them (archived by a mus that did not
+            // record them) or has a record of an earlier format or another reading.
             let learned = Learned {
                 sha256,
                 employee_id: EmployeeId::of(info.employee_id.as_deref()),

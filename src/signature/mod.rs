@@ -340,9 +340,12 @@ pub(crate) fn read(pdf: &[u8]) -> std::result::Result<(History, Document), Struc
 /// `answers::read_archived`).
 pub(crate) fn read_form(pdf: &[u8]) -> std::result::Result<Document, StructureError> {
     let history = History::read(pdf)?;
-    // What `fields::walk`, `answers` (a choice: its widgets' `/AS` and the names of their
-    // appearances, `crate::archive::choice`) and the identity look at; the rest of each dictionary
-    // (pages, rectangles, appearance streams) is stepped over.
+    // What `fields::walk`, `answers` (a choice: its widgets' `/AS`, and the names of their
+    // appearances where `/AP` and its `/N` are written in the widget itself,
+    // `crate::archive::choice`) and the identity look at; the rest of each dictionary
+    // (pages, rectangles, appearance streams) is stepped over. A rating that is read from
+    // its appearances (no widget has `/AS`) is read from the whole file instead
+    // (`answers::read_archived`).
     let keys = |key: &[u8]| {
         matches!(
             key,
