@@ -105,16 +105,15 @@ pub fn read(pdf: &[u8]) -> Result<Carried, AnswersError> {
 /// `choice::read_from_appearances`.)
 pub fn read_archived(pdf: &[u8], signing: Signing) -> Result<Carried, AnswersError> {
     GuideIdentity::sniff(pdf)?;
-    let doc = signature::read_form(pdf)?;
-    let answers = form_answers(&doc);
+    let mut doc = signature::read_form(pdf)?;
+    let mut answers = form_answers(&doc);
     if answers.from_appearances {
         // The reading above keeps only the keys of a dictionary that lead to the answers:
         // an appearance dictionary in an object of its own reads as unknown there, and
         // would let any value stand. (mus, and every reader that saves a form, write
         // `/AS`.)
-        let (_, doc) = signature::read(pdf)?;
-        let identity = GuideIdentity::from_document(&doc)?;
-        return Ok(Recorded::read(identity, &doc).carried(signing));
+        (_, doc) = signature::read(pdf)?;
+        answers = form_answers(&doc);
     }
     let identity = GuideIdentity::from_document(&doc)?;
     Ok(Recorded::of_answers(identity, answers).carried(signing))

@@ -61,9 +61,15 @@ pub fn settling_versions(guides: &[ArchivedGuide], include_unsigned: bool) -> Ve
 }
 
 /// The plan and ratings of an archived guide in `dir`, as the index recorded them
-/// (`record`) or read from its file ([`answers::of_archived`]).
-pub fn read_answers(dir: &Path, guide: &ArchivedGuide, record: Option<&str>) -> Result<Carried> {
+/// (`recorded`, by SHA-256: [`crate::archive::Archive::recorded`]) or read from its file
+/// ([`answers::of_archived`]).
+pub fn read_answers(
+    dir: &Path,
+    guide: &ArchivedGuide,
+    recorded: &HashMap<String, String>,
+) -> Result<Carried> {
     let path = dir.join(&guide.path);
+    let record = recorded.get(&guide.sha256).map(String::as_str);
     match answers::of_archived(&path, guide, record) {
         Ok((carried, _)) => Ok(carried),
         Err(message) => Err(Error::Archive {
@@ -92,8 +98,7 @@ pub fn plans(
         .collect();
     let mut lines = Vec::new();
     for guide in settling_versions(&chosen, include_unsigned) {
-        let record = recorded.get(&guide.sha256).map(String::as_str);
-        let carried = read_answers(dir, &guide, record)?;
+        let carried = read_answers(dir, &guide, recorded)?;
         lines.extend(carried.plan.into_iter().map(|row| PlanLine {
             guide: guide.clone(),
             row,

@@ -50,8 +50,7 @@ pub fn figures(
             .to_string();
         let (has_plan, ratings) = match (line.standing, guide) {
             (Standing::Signed, Some(g)) => {
-                let record = recorded.get(&g.sha256).map(String::as_str);
-                let carried = read_answers(archive.dir(), g, record)?;
+                let carried = read_answers(archive.dir(), g, &recorded)?;
                 (!carried.plan.is_empty(), carried.ratings)
             }
             _ => (false, Vec::new()),
